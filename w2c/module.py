@@ -1,0 +1,197 @@
+"""Plain dataclasses for a decoded module: what decode produces and every
+later stage (validate, name, emit) reads.
+
+Value types are the binary format's own type codes (ints), so the decoder
+stores what it reads and comparisons are integer compares.  Function bodies
+are not held here: a CodeEntry records where a body lies in the module's
+bytes, and w2c.parse.code decodes one body at a time (streaming).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Value types (binary encodings).
+I32, I64, F32, F64, V128 = 0x7F, 0x7E, 0x7D, 0x7C, 0x7B
+FUNCREF, EXTERNREF = 0x70, 0x6F
+# A value of unknown type, popped from the polymorphic stack of unreachable code.
+UNKNOWN = 0
+
+NUM_TYPES = (I32, I64, F32, F64)
+VEC_TYPES = (V128,)
+REF_TYPES = (FUNCREF, EXTERNREF)
+VALUE_TYPES = NUM_TYPES + VEC_TYPES + REF_TYPES
+
+TYPE_NAMES = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", V128: "v128",
+              FUNCREF: "funcref", EXTERNREF: "externref", UNKNOWN: "unknown"}
+TYPE_BY_NAME = {v: k for k, v in TYPE_NAMES.items() if k != UNKNOWN}
+
+# External kinds (import/export descriptors).
+EXT_FUNC, EXT_TABLE, EXT_MEMORY, EXT_GLOBAL, EXT_TAG = 0, 1, 2, 3, 4
+EXT_NAMES = {EXT_FUNC: "func", EXT_TABLE: "table", EXT_MEMORY: "memory",
+             EXT_GLOBAL: "global", EXT_TAG: "tag"}
+
+# Section ids.
+SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY = 0, 1, 2, 3, 4, 5
+SEC_GLOBAL, SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA = 6, 7, 8, 9, 10, 11
+SEC_DATACOUNT, SEC_TAG = 12, 13
+SECTION_NAMES = {0: "custom", 1: "type", 2: "import", 3: "function", 4: "table",
+                 5: "memory", 6: "global", 7: "export", 8: "start", 9: "element",
+                 10: "code", 11: "data", 12: "datacount", 13: "tag"}
+
+
+def type_name(t: int) -> str:
+    return TYPE_NAMES.get(t, f"<0x{t:02x}>")
+
+
+@dataclass(frozen=True)
+class FuncType:
+    params: tuple[int, ...]
+    results: tuple[int, ...]
+
+    def __str__(self) -> str:
+        p = " ".join(type_name(t) for t in self.params)
+        r = " ".join(type_name(t) for t in self.results)
+        return f"[{p}] -> [{r}]"
+
+
+@dataclass(frozen=True)
+class Limits:
+    min: int
+    max: int | None = None
+    shared: bool = False
+    is64: bool = False
+    page_size: int = 65536  # memories only; custom-page-sizes allows 1
+
+
+@dataclass(frozen=True)
+class TableType:
+    elem: int
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class MemType:
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class GlobalType:
+    type: int
+    mutable: bool
+
+
+@dataclass
+class ConstExpr:
+    """A constant expression: its instructions as (opcode-table entry, immediate)."""
+    instrs: list
+    offset: int
+
+
+@dataclass
+class Import:
+    module: str
+    name: str
+    kind: int
+    desc: object  # type index (func) | TableType | MemType | GlobalType
+    offset: int
+
+
+@dataclass
+class Export:
+    name: str
+    kind: int
+    index: int
+    offset: int
+
+
+@dataclass
+class Global:
+    type: GlobalType
+    init: ConstExpr
+
+
+@dataclass
+class Elem:
+    mode: str                     # "active" | "passive" | "declarative"
+    type: int                     # FUNCREF or EXTERNREF
+    table: int = 0
+    offset_expr: ConstExpr | None = None
+    funcs: list[int] | None = None          # forms 0-3: function indices
+    exprs: list[ConstExpr] | None = None    # forms 4-7: element expressions
+    offset: int = 0               # file offset of the segment
+
+    def __len__(self) -> int:
+        return len(self.funcs if self.funcs is not None else self.exprs)
+
+
+@dataclass
+class Data:
+    mode: str                     # "active" | "passive"
+    memory: int = 0
+    offset_expr: ConstExpr | None = None
+    init: bytes = b""
+    offset: int = 0
+
+
+@dataclass
+class CodeEntry:
+    """Where one function body lies in the module's bytes (body excludes the size)."""
+    offset: int
+    size: int
+
+
+@dataclass
+class Section:
+    id: int
+    offset: int       # offset of the section id byte
+    content: int      # offset of the first content byte
+    size: int         # content size
+    name: str = ""    # custom sections
+
+
+@dataclass
+class Names:
+    module: str | None = None
+    funcs: dict[int, str] = field(default_factory=dict)
+    locals: dict[int, dict[int, str]] = field(default_factory=dict)
+
+
+@dataclass
+class Module:
+    data: bytes = b""
+    types: list[FuncType] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    funcs: list[int] = field(default_factory=list)        # type index of each defined function
+    tables: list[TableType] = field(default_factory=list)  # defined tables
+    mems: list[MemType] = field(default_factory=list)      # defined memories
+    globals: list[Global] = field(default_factory=list)    # defined globals
+    exports: list[Export] = field(default_factory=list)
+    start: int | None = None
+    elems: list[Elem] = field(default_factory=list)
+    datacount: int | None = None
+    codes: list[CodeEntry] = field(default_factory=list)
+    datas: list[Data] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    names: Names = field(default_factory=Names)
+    features_used: set[str] = field(default_factory=set)
+
+    # Index spaces: imports come first.
+    def imported(self, kind: int) -> list[Import]:
+        return [i for i in self.imports if i.kind == kind]
+
+    @property
+    def num_imported_funcs(self) -> int:
+        return sum(1 for i in self.imports if i.kind == EXT_FUNC)
+
+    def func_types(self) -> list[int]:
+        """Type index of every function in the function index space."""
+        return [i.desc for i in self.imports if i.kind == EXT_FUNC] + self.funcs
+
+    def all_tables(self) -> list[TableType]:
+        return [i.desc for i in self.imports if i.kind == EXT_TABLE] + self.tables
+
+    def all_mems(self) -> list[MemType]:
+        return [i.desc for i in self.imports if i.kind == EXT_MEMORY] + self.mems
+
+    def all_globals(self) -> list[GlobalType]:
+        return [i.desc for i in self.imports if i.kind == EXT_GLOBAL] + [g.type for g in self.globals]

@@ -1,0 +1,379 @@
+"""The one opcode table: every instruction's name, prefix, code, immediates,
+stack effect, feature and (from the code-generation stage on) C template.
+
+The decoder reads immediates by `imm`, the validator applies `params` ->
+`results` (or, where the effect depends on immediates or context, the
+handler named after the instruction: `params is None`), and the emitter
+expands `c`.  Nothing else in w2c keeps a list of opcodes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from w2c.module import F32, F64, I32, I64, V128, TYPE_BY_NAME
+
+# Immediate kinds ------------------------------------------------------------
+NONE = "none"
+BLOCK = "blocktype"          # blocktype
+LABEL = "labelidx"           # br, br_if
+BR_TABLE = "br_table"        # vec(labelidx) labelidx
+FUNC = "funcidx"
+CALL_INDIRECT = "call_indirect"  # typeidx tableidx
+LOCAL = "localidx"
+GLOBAL = "globalidx"
+TABLE = "tableidx"
+MEMARG = "memarg"            # align:u32 offset:u32
+MEMIDX = "memidx"            # memory.size/grow/fill: one zero byte in 2.0
+I32C = "i32"                 # s32
+I64C = "i64"                 # s64
+F32C = "f32"                 # 4 bytes
+F64C = "f64"                 # 8 bytes
+SELECT_T = "select_t"        # vec(valtype)
+REFTYPE = "reftype"
+MEMORY_INIT = "memory.init"  # dataidx memidx
+DATA = "dataidx"
+MEMORY_COPY = "memory.copy"  # memidx memidx
+ELEM = "elemidx"
+TABLE_INIT = "table.init"    # elemidx tableidx
+TABLE_COPY = "table.copy"    # tableidx tableidx
+V128C = "v128"               # 16 bytes
+SHUFFLE = "shuffle"          # 16 lane indices < 32
+LANE = "laneidx"             # one byte
+MEMARG_LANE = "memarg_lane"  # memarg laneidx
+TRY_TABLE = "try_table"      # (exceptions: never decoded past the feature check)
+
+PREFIX_FC = 0xFC
+PREFIX_FD = 0xFD
+PREFIX_FE = 0xFE  # threads (atomics)
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    name: str
+    prefix: int | None
+    code: int
+    imm: str
+    params: tuple[int, ...] | None   # None: effect computed by the validator's handler
+    results: tuple[int, ...] | None
+    feature: str | None = None       # None: part of the MVP
+    align: int | None = None         # memory ops: natural alignment, log2 bytes
+    lanes: int | None = None         # lane ops: number of lanes
+    c: str | None = None             # C template, filled by the emitter's stage
+
+    @property
+    def encoding(self) -> bytes:
+        if self.prefix is None:
+            return bytes([self.code])
+        out = bytearray([self.prefix])
+        v = self.code
+        while True:
+            b = v & 0x7F
+            v >>= 7
+            out.append(b | (0x80 if v else 0))
+            if not v:
+                return bytes(out)
+
+
+def _types(s: str) -> tuple[int, ...]:
+    return tuple(TYPE_BY_NAME[t] for t in s.split())
+
+
+OPS: list[Op] = []
+
+
+def _op(name, code, imm=NONE, params="", results="", prefix=None, feature=None,
+        align=None, lanes=None, special=False):
+    OPS.append(Op(name, prefix, code, imm,
+                  None if special else _types(params),
+                  None if special else _types(results),
+                  feature, align, lanes))
+
+
+def _special(name, code, imm=NONE, prefix=None, feature=None, **kw):
+    _op(name, code, imm, prefix=prefix, feature=feature, special=True, **kw)
+
+
+# -- control ----------------------------------------------------------------------
+_special("unreachable", 0x00)
+_op("nop", 0x01)
+_special("block", 0x02, BLOCK)
+_special("loop", 0x03, BLOCK)
+_special("if", 0x04, BLOCK)
+_special("else", 0x05)
+_special("try", 0x06, BLOCK, feature="exceptions")
+_special("catch", 0x07, TABLE, feature="exceptions")
+_special("throw", 0x08, TABLE, feature="exceptions")
+_special("rethrow", 0x09, LABEL, feature="exceptions")
+_special("throw_ref", 0x0A, feature="exceptions")
+_special("end", 0x0B)
+_special("br", 0x0C, LABEL)
+_special("br_if", 0x0D, LABEL)
+_special("br_table", 0x0E, BR_TABLE)
+_special("return", 0x0F)
+_special("call", 0x10, FUNC)
+_special("call_indirect", 0x11, CALL_INDIRECT)
+_special("return_call", 0x12, FUNC, feature="tail-call")
+_special("return_call_indirect", 0x13, CALL_INDIRECT, feature="tail-call")
+_special("delegate", 0x18, LABEL, feature="exceptions")
+_special("catch_all", 0x19, feature="exceptions")
+_special("drop", 0x1A)
+_special("select", 0x1B)
+_special("select_t", 0x1C, SELECT_T, feature="reference-types")
+_special("try_table", 0x1F, TRY_TABLE, feature="exceptions")
+
+# -- variables and tables -----------------------------------------------------------
+_special("local.get", 0x20, LOCAL)
+_special("local.set", 0x21, LOCAL)
+_special("local.tee", 0x22, LOCAL)
+_special("global.get", 0x23, GLOBAL)
+_special("global.set", 0x24, GLOBAL)
+_special("table.get", 0x25, TABLE, feature="reference-types")
+_special("table.set", 0x26, TABLE, feature="reference-types")
+
+# -- memory ---------------------------------------------------------------------------
+for _name, _code, _align, _p, _r in [
+    ("i32.load", 0x28, 2, "i32", "i32"), ("i64.load", 0x29, 3, "i32", "i64"),
+    ("f32.load", 0x2A, 2, "i32", "f32"), ("f64.load", 0x2B, 3, "i32", "f64"),
+    ("i32.load8_s", 0x2C, 0, "i32", "i32"), ("i32.load8_u", 0x2D, 0, "i32", "i32"),
+    ("i32.load16_s", 0x2E, 1, "i32", "i32"), ("i32.load16_u", 0x2F, 1, "i32", "i32"),
+    ("i64.load8_s", 0x30, 0, "i32", "i64"), ("i64.load8_u", 0x31, 0, "i32", "i64"),
+    ("i64.load16_s", 0x32, 1, "i32", "i64"), ("i64.load16_u", 0x33, 1, "i32", "i64"),
+    ("i64.load32_s", 0x34, 2, "i32", "i64"), ("i64.load32_u", 0x35, 2, "i32", "i64"),
+    ("i32.store", 0x36, 2, "i32 i32", ""), ("i64.store", 0x37, 3, "i32 i64", ""),
+    ("f32.store", 0x38, 2, "i32 f32", ""), ("f64.store", 0x39, 3, "i32 f64", ""),
+    ("i32.store8", 0x3A, 0, "i32 i32", ""), ("i32.store16", 0x3B, 1, "i32 i32", ""),
+    ("i64.store8", 0x3C, 0, "i32 i64", ""), ("i64.store16", 0x3D, 1, "i32 i64", ""),
+    ("i64.store32", 0x3E, 2, "i32 i64", ""),
+]:
+    _op(_name, _code, MEMARG, _p, _r, align=_align)
+_op("memory.size", 0x3F, MEMIDX, "", "i32")
+_op("memory.grow", 0x40, MEMIDX, "i32", "i32")
+
+# -- numeric --------------------------------------------------------------------------
+_op("i32.const", 0x41, I32C, "", "i32")
+_op("i64.const", 0x42, I64C, "", "i64")
+_op("f32.const", 0x43, F32C, "", "f32")
+_op("f64.const", 0x44, F64C, "", "f64")
+
+_ICMP = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"]
+_FCMP = ["eq", "ne", "lt", "gt", "le", "ge"]
+_IUN = ["clz", "ctz", "popcnt"]
+_IBIN = ["add", "sub", "mul", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor",
+         "shl", "shr_s", "shr_u", "rotl", "rotr"]
+_FUN = ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"]
+_FBIN = ["add", "sub", "mul", "div", "min", "max", "copysign"]
+
+
+def _group(t, names, start, params, results):
+    for i, n in enumerate(names):
+        _op(f"{t}.{n}", start + i, NONE, params, results)
+
+
+_op("i32.eqz", 0x45, NONE, "i32", "i32")
+_group("i32", _ICMP, 0x46, "i32 i32", "i32")
+_op("i64.eqz", 0x50, NONE, "i64", "i32")
+_group("i64", _ICMP, 0x51, "i64 i64", "i32")
+_group("f32", _FCMP, 0x5B, "f32 f32", "i32")
+_group("f64", _FCMP, 0x61, "f64 f64", "i32")
+_group("i32", _IUN, 0x67, "i32", "i32")
+_group("i32", _IBIN, 0x6A, "i32 i32", "i32")
+_group("i64", _IUN, 0x79, "i64", "i64")
+_group("i64", _IBIN, 0x7C, "i64 i64", "i64")
+_group("f32", _FUN, 0x8B, "f32", "f32")
+_group("f32", _FBIN, 0x92, "f32 f32", "f32")
+_group("f64", _FUN, 0x99, "f64", "f64")
+_group("f64", _FBIN, 0xA0, "f64 f64", "f64")
+
+for _name, _code, _p, _r in [
+    ("i32.wrap_i64", 0xA7, "i64", "i32"),
+    ("i32.trunc_f32_s", 0xA8, "f32", "i32"), ("i32.trunc_f32_u", 0xA9, "f32", "i32"),
+    ("i32.trunc_f64_s", 0xAA, "f64", "i32"), ("i32.trunc_f64_u", 0xAB, "f64", "i32"),
+    ("i64.extend_i32_s", 0xAC, "i32", "i64"), ("i64.extend_i32_u", 0xAD, "i32", "i64"),
+    ("i64.trunc_f32_s", 0xAE, "f32", "i64"), ("i64.trunc_f32_u", 0xAF, "f32", "i64"),
+    ("i64.trunc_f64_s", 0xB0, "f64", "i64"), ("i64.trunc_f64_u", 0xB1, "f64", "i64"),
+    ("f32.convert_i32_s", 0xB2, "i32", "f32"), ("f32.convert_i32_u", 0xB3, "i32", "f32"),
+    ("f32.convert_i64_s", 0xB4, "i64", "f32"), ("f32.convert_i64_u", 0xB5, "i64", "f32"),
+    ("f32.demote_f64", 0xB6, "f64", "f32"),
+    ("f64.convert_i32_s", 0xB7, "i32", "f64"), ("f64.convert_i32_u", 0xB8, "i32", "f64"),
+    ("f64.convert_i64_s", 0xB9, "i64", "f64"), ("f64.convert_i64_u", 0xBA, "i64", "f64"),
+    ("f64.promote_f32", 0xBB, "f32", "f64"),
+    ("i32.reinterpret_f32", 0xBC, "f32", "i32"), ("i64.reinterpret_f64", 0xBD, "f64", "i64"),
+    ("f32.reinterpret_i32", 0xBE, "i32", "f32"), ("f64.reinterpret_i64", 0xBF, "i64", "f64"),
+]:
+    _op(_name, _code, NONE, _p, _r)
+
+for _name, _code, _t in [("i32.extend8_s", 0xC0, "i32"), ("i32.extend16_s", 0xC1, "i32"),
+                         ("i64.extend8_s", 0xC2, "i64"), ("i64.extend16_s", 0xC3, "i64"),
+                         ("i64.extend32_s", 0xC4, "i64")]:
+    _op(_name, _code, NONE, _t, _t, feature="sign-extension")
+
+# -- references -------------------------------------------------------------------------
+_special("ref.null", 0xD0, REFTYPE, feature="reference-types")
+_special("ref.is_null", 0xD1, feature="reference-types")
+_special("ref.func", 0xD2, FUNC, feature="reference-types")
+
+# -- 0xFC prefix: saturating truncation, bulk memory, tables -------------------------------
+for _i, (_name, _p, _r) in enumerate([
+    ("i32.trunc_sat_f32_s", "f32", "i32"), ("i32.trunc_sat_f32_u", "f32", "i32"),
+    ("i32.trunc_sat_f64_s", "f64", "i32"), ("i32.trunc_sat_f64_u", "f64", "i32"),
+    ("i64.trunc_sat_f32_s", "f32", "i64"), ("i64.trunc_sat_f32_u", "f32", "i64"),
+    ("i64.trunc_sat_f64_s", "f64", "i64"), ("i64.trunc_sat_f64_u", "f64", "i64"),
+]):
+    _op(_name, _i, NONE, _p, _r, prefix=PREFIX_FC, feature="sat-float-to-int")
+_op("memory.init", 8, MEMORY_INIT, "i32 i32 i32", "", prefix=PREFIX_FC, feature="bulk-memory")
+_op("data.drop", 9, DATA, "", "", prefix=PREFIX_FC, feature="bulk-memory")
+_op("memory.copy", 10, MEMORY_COPY, "i32 i32 i32", "", prefix=PREFIX_FC, feature="bulk-memory")
+_op("memory.fill", 11, MEMIDX, "i32 i32 i32", "", prefix=PREFIX_FC, feature="bulk-memory")
+_special("table.init", 12, TABLE_INIT, prefix=PREFIX_FC, feature="bulk-memory")
+_op("elem.drop", 13, ELEM, "", "", prefix=PREFIX_FC, feature="bulk-memory")
+_special("table.copy", 14, TABLE_COPY, prefix=PREFIX_FC, feature="bulk-memory")
+_special("table.grow", 15, TABLE, prefix=PREFIX_FC, feature="reference-types")
+_special("table.size", 16, TABLE, prefix=PREFIX_FC, feature="reference-types")
+_special("table.fill", 17, TABLE, prefix=PREFIX_FC, feature="reference-types")
+
+# -- 0xFD prefix: SIMD ----------------------------------------------------------------------
+
+
+def _simd(name, code, imm=NONE, params="", results="", **kw):
+    _op(name, code, imm, params, results, prefix=PREFIX_FD, feature="simd", **kw)
+
+
+for _name, _code, _align in [
+    ("v128.load", 0x00, 4), ("v128.load8x8_s", 0x01, 3), ("v128.load8x8_u", 0x02, 3),
+    ("v128.load16x4_s", 0x03, 3), ("v128.load16x4_u", 0x04, 3),
+    ("v128.load32x2_s", 0x05, 3), ("v128.load32x2_u", 0x06, 3),
+    ("v128.load8_splat", 0x07, 0), ("v128.load16_splat", 0x08, 1),
+    ("v128.load32_splat", 0x09, 2), ("v128.load64_splat", 0x0A, 3),
+    ("v128.load32_zero", 0x5C, 2), ("v128.load64_zero", 0x5D, 3),
+]:
+    _simd(_name, _code, MEMARG, "i32", "v128", align=_align)
+_simd("v128.store", 0x0B, MEMARG, "i32 v128", "", align=4)
+_simd("v128.const", 0x0C, V128C, "", "v128")
+_simd("i8x16.shuffle", 0x0D, SHUFFLE, "v128 v128", "v128", lanes=32)
+_simd("i8x16.swizzle", 0x0E, NONE, "v128 v128", "v128")
+for _i, (_shape, _t) in enumerate([("i8x16", "i32"), ("i16x8", "i32"), ("i32x4", "i32"),
+                                   ("i64x2", "i64"), ("f32x4", "f32"), ("f64x2", "f64")]):
+    _simd(f"{_shape}.splat", 0x0F + _i, NONE, _t, "v128")
+for _name, _code, _lanes, _t, _replace in [
+    ("i8x16.extract_lane_s", 0x15, 16, "i32", False), ("i8x16.extract_lane_u", 0x16, 16, "i32", False),
+    ("i8x16.replace_lane", 0x17, 16, "i32", True),
+    ("i16x8.extract_lane_s", 0x18, 8, "i32", False), ("i16x8.extract_lane_u", 0x19, 8, "i32", False),
+    ("i16x8.replace_lane", 0x1A, 8, "i32", True),
+    ("i32x4.extract_lane", 0x1B, 4, "i32", False), ("i32x4.replace_lane", 0x1C, 4, "i32", True),
+    ("i64x2.extract_lane", 0x1D, 2, "i64", False), ("i64x2.replace_lane", 0x1E, 2, "i64", True),
+    ("f32x4.extract_lane", 0x1F, 4, "f32", False), ("f32x4.replace_lane", 0x20, 4, "f32", True),
+    ("f64x2.extract_lane", 0x21, 2, "f64", False), ("f64x2.replace_lane", 0x22, 2, "f64", True),
+]:
+    if _replace:
+        _simd(_name, _code, LANE, f"v128 {_t}", "v128", lanes=_lanes)
+    else:
+        _simd(_name, _code, LANE, "v128", _t, lanes=_lanes)
+
+_VV_V, _V_V, _V_I = ("v128 v128", "v128"), ("v128", "v128"), ("v128", "i32")
+_VI_V = ("v128 i32", "v128")
+
+
+def _simd_group(shape, names, start, sig):
+    for i, n in enumerate(names):
+        if n is not None:
+            _simd(f"{shape}.{n}", start + i, NONE, *sig)
+
+
+_simd_group("i8x16", _ICMP, 0x23, _VV_V)
+_simd_group("i16x8", _ICMP, 0x2D, _VV_V)
+_simd_group("i32x4", _ICMP, 0x37, _VV_V)
+_simd_group("f32x4", _FCMP, 0x41, _VV_V)
+_simd_group("f64x2", _FCMP, 0x47, _VV_V)
+_simd("v128.not", 0x4D, NONE, *_V_V)
+_simd_group("v128", ["and", "andnot", "or", "xor"], 0x4E, _VV_V)
+_simd("v128.bitselect", 0x52, NONE, "v128 v128 v128", "v128")
+_simd("v128.any_true", 0x53, NONE, *_V_I)
+for _i, (_n, _lanes, _align) in enumerate([("8", 16, 0), ("16", 8, 1), ("32", 4, 2), ("64", 2, 3)]):
+    _simd(f"v128.load{_n}_lane", 0x54 + _i, MEMARG_LANE, "i32 v128", "v128",
+          align=_align, lanes=_lanes)
+    _simd(f"v128.store{_n}_lane", 0x58 + _i, MEMARG_LANE, "i32 v128", "",
+          align=_align, lanes=_lanes)
+_simd("f32x4.demote_f64x2_zero", 0x5E, NONE, *_V_V)
+_simd("f64x2.promote_low_f32x4", 0x5F, NONE, *_V_V)
+# i8x16 0x60..0x7B (with f32x4/f64x2 rounding interleaved, as the spec numbers them)
+_simd_group("i8x16", ["abs", "neg", "popcnt"], 0x60, _V_V)
+_simd("i8x16.all_true", 0x63, NONE, *_V_I)
+_simd("i8x16.bitmask", 0x64, NONE, *_V_I)
+_simd_group("i8x16", ["narrow_i16x8_s", "narrow_i16x8_u"], 0x65, _VV_V)
+_simd_group("f32x4", ["ceil", "floor", "trunc", "nearest"], 0x67, _V_V)
+_simd_group("i8x16", ["shl", "shr_s", "shr_u"], 0x6B, _VI_V)
+_simd_group("i8x16", ["add", "add_sat_s", "add_sat_u", "sub", "sub_sat_s", "sub_sat_u"], 0x6E, _VV_V)
+_simd_group("f64x2", ["ceil", "floor"], 0x74, _V_V)
+_simd_group("i8x16", ["min_s", "min_u", "max_s", "max_u"], 0x76, _VV_V)
+_simd("f64x2.trunc", 0x7A, NONE, *_V_V)
+_simd("i8x16.avgr_u", 0x7B, NONE, *_VV_V)
+_simd_group("i16x8", ["extadd_pairwise_i8x16_s", "extadd_pairwise_i8x16_u"], 0x7C, _V_V)
+_simd_group("i32x4", ["extadd_pairwise_i16x8_s", "extadd_pairwise_i16x8_u"], 0x7E, _V_V)
+# i16x8 0x80..0x9F
+_simd_group("i16x8", ["abs", "neg"], 0x80, _V_V)
+_simd("i16x8.q15mulr_sat_s", 0x82, NONE, *_VV_V)
+_simd("i16x8.all_true", 0x83, NONE, *_V_I)
+_simd("i16x8.bitmask", 0x84, NONE, *_V_I)
+_simd_group("i16x8", ["narrow_i32x4_s", "narrow_i32x4_u"], 0x85, _VV_V)
+_simd_group("i16x8", ["extend_low_i8x16_s", "extend_high_i8x16_s",
+                      "extend_low_i8x16_u", "extend_high_i8x16_u"], 0x87, _V_V)
+_simd_group("i16x8", ["shl", "shr_s", "shr_u"], 0x8B, _VI_V)
+_simd_group("i16x8", ["add", "add_sat_s", "add_sat_u", "sub", "sub_sat_s", "sub_sat_u"], 0x8E, _VV_V)
+_simd("f64x2.nearest", 0x94, NONE, *_V_V)
+_simd_group("i16x8", ["mul", "min_s", "min_u", "max_s", "max_u", None, "avgr_u"], 0x95, _VV_V)
+_simd_group("i16x8", ["extmul_low_i8x16_s", "extmul_high_i8x16_s",
+                      "extmul_low_i8x16_u", "extmul_high_i8x16_u"], 0x9C, _VV_V)
+# i32x4 0xA0..0xBF
+_simd_group("i32x4", ["abs", "neg"], 0xA0, _V_V)
+_simd("i32x4.all_true", 0xA3, NONE, *_V_I)
+_simd("i32x4.bitmask", 0xA4, NONE, *_V_I)
+_simd_group("i32x4", ["extend_low_i16x8_s", "extend_high_i16x8_s",
+                      "extend_low_i16x8_u", "extend_high_i16x8_u"], 0xA7, _V_V)
+_simd_group("i32x4", ["shl", "shr_s", "shr_u"], 0xAB, _VI_V)
+_simd("i32x4.add", 0xAE, NONE, *_VV_V)
+_simd("i32x4.sub", 0xB1, NONE, *_VV_V)
+_simd_group("i32x4", ["mul", "min_s", "min_u", "max_s", "max_u", "dot_i16x8_s"], 0xB5, _VV_V)
+_simd_group("i32x4", ["extmul_low_i16x8_s", "extmul_high_i16x8_s",
+                      "extmul_low_i16x8_u", "extmul_high_i16x8_u"], 0xBC, _VV_V)
+# i64x2 0xC0..0xDF
+_simd_group("i64x2", ["abs", "neg"], 0xC0, _V_V)
+_simd("i64x2.all_true", 0xC3, NONE, *_V_I)
+_simd("i64x2.bitmask", 0xC4, NONE, *_V_I)
+_simd_group("i64x2", ["extend_low_i32x4_s", "extend_high_i32x4_s",
+                      "extend_low_i32x4_u", "extend_high_i32x4_u"], 0xC7, _V_V)
+_simd_group("i64x2", ["shl", "shr_s", "shr_u"], 0xCB, _VI_V)
+_simd("i64x2.add", 0xCE, NONE, *_VV_V)
+_simd("i64x2.sub", 0xD1, NONE, *_VV_V)
+_simd("i64x2.mul", 0xD5, NONE, *_VV_V)
+_simd_group("i64x2", ["eq", "ne", "lt_s", "gt_s", "le_s", "ge_s"], 0xD6, _VV_V)
+_simd_group("i64x2", ["extmul_low_i32x4_s", "extmul_high_i32x4_s",
+                      "extmul_low_i32x4_u", "extmul_high_i32x4_u"], 0xDC, _VV_V)
+# floating point 0xE0..0xFF
+_simd_group("f32x4", ["abs", "neg"], 0xE0, _V_V)
+_simd("f32x4.sqrt", 0xE3, NONE, *_V_V)
+_simd_group("f32x4", ["add", "sub", "mul", "div", "min", "max", "pmin", "pmax"], 0xE4, _VV_V)
+_simd_group("f64x2", ["abs", "neg"], 0xEC, _V_V)
+_simd("f64x2.sqrt", 0xEF, NONE, *_V_V)
+_simd_group("f64x2", ["add", "sub", "mul", "div", "min", "max", "pmin", "pmax"], 0xF0, _VV_V)
+_simd_group("i32x4", ["trunc_sat_f32x4_s", "trunc_sat_f32x4_u"], 0xF8, _V_V)
+_simd_group("f32x4", ["convert_i32x4_s", "convert_i32x4_u"], 0xFA, _V_V)
+_simd_group("i32x4", ["trunc_sat_f64x2_s_zero", "trunc_sat_f64x2_u_zero"], 0xFC, _V_V)
+_simd_group("f64x2", ["convert_low_i32x4_s", "convert_low_i32x4_u"], 0xFE, _V_V)
+
+# -- lookup structures -------------------------------------------------------------------------
+SINGLE: list[Op | None] = [None] * 256
+PREFIXED: dict[int, dict[int, Op]] = {PREFIX_FC: {}, PREFIX_FD: {}}
+BY_NAME: dict[str, Op] = {}
+for _o in OPS:
+    if _o.name in BY_NAME:
+        raise AssertionError(f"duplicate opcode name {_o.name}")
+    BY_NAME[_o.name] = _o
+    if _o.prefix is None:
+        assert SINGLE[_o.code] is None, _o
+        SINGLE[_o.code] = _o
+    else:
+        assert _o.code not in PREFIXED[_o.prefix], _o
+        PREFIXED[_o.prefix][_o.code] = _o
+
+# Prefix bytes: the features they belong to when no entry is known.
+PREFIX_FEATURES = {PREFIX_FC: None, PREFIX_FD: "simd", PREFIX_FE: "threads"}
