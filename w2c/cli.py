@@ -1,0 +1,186 @@
+"""The `w2c` command line: the user-facing end of the pipeline.
+
+Each command is a small click function built from the helpers below:
+`read_input` (a missing or unreadable file is a usage error, exit 2),
+`run_guarded` (a bad module is one `error: FILE:0xOFF: message` line and
+exit 1; a bug in w2c is one `error: FILE: internal error: ...` line and
+exit 3, never a traceback) and `feature_options` (WABT's
+--enable-<feature> / --disable-<feature> / --enable-all flags, generated
+from w2c.features.FEATURES).  A command that handles several files keeps
+going after a failure and exits with the worst status.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Callable, TypeVar
+
+import click
+from click.core import ParameterSource
+
+from w2c import __version__, parse
+from w2c.errors import W2CError
+from w2c.features import FEATURES, Features
+from w2c.info import describe, format_text
+
+T = TypeVar("T")
+
+# Exit statuses.
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+EXIT_HELP = """\b
+Exit status:
+  0  success
+  1  the module is malformed or invalid
+  2  usage error (bad option, missing or unreadable file)
+  3  internal error in w2c (please report it)"""
+
+
+class InputError(Exception):
+    """A file named on the command line cannot be read (a usage error)."""
+
+
+# -- reporting ------------------------------------------------------------------
+
+def report(message: str) -> None:
+    """Print `error: message` to stderr, always as a single line."""
+    click.echo("error: " + " ".join(message.splitlines()), err=True)
+
+
+def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
+    """Run `fn()`, turning every failure into one `error:` line and an exit status.
+
+    Returns `(result, EXIT_OK)` on success, `(None, status)` after reporting
+    a failure: a bad module (W2CError) is 1, an unreadable file 2, anything
+    else (RecursionError, MemoryError, a bug) 3.
+    """
+    try:
+        return fn(), EXIT_OK
+    except W2CError as err:
+        report(err.format(filename))
+        return None, EXIT_INVALID
+    except InputError as err:
+        report(f"{filename}: {err}")
+        return None, EXIT_USAGE
+    except Exception as err:  # RecursionError, MemoryError and any bug in w2c
+        text = str(err)
+        report(f"{filename}: internal error: {type(err).__name__}" + (f": {text}" if text else ""))
+        return None, EXIT_INTERNAL
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of `path` (`-` is stdin); raises InputError if it cannot be read."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except IsADirectoryError:
+        raise InputError("is a directory") from None
+    except PermissionError:
+        raise InputError("permission denied") from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}") from None
+
+
+def load_module(path: str, features: Features):
+    """Read, decode and validate `path`; returns (data, Module)."""
+    data = read_input(path)
+    return data, parse.check_module(data, features)
+
+
+# -- feature flags ----------------------------------------------------------------
+
+def _dest(name: str) -> str:
+    return "feature_" + name.replace("-", "_")
+
+
+def _features_from(ctx: click.Context, kwargs: dict) -> Features:
+    """Pop the feature flags out of `kwargs`: --enable-all first, then each flag given."""
+    features = Features.all() if kwargs.pop("enable_all") else Features()
+    for name in FEATURES:
+        key = _dest(name)
+        value = kwargs.pop(key)
+        if ctx.get_parameter_source(key) in (ParameterSource.COMMANDLINE,
+                                             ParameterSource.ENVIRONMENT):
+            (features.enable if value else features.disable)(name)
+    return features
+
+
+def feature_options(command: Callable) -> Callable:
+    """Add --enable-X/--disable-X for every feature and --enable-all; pass `features=`."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        kwargs["features"] = _features_from(click.get_current_context(), kwargs)
+        return command(*args, **kwargs)
+
+    for name, (default, text) in reversed(FEATURES.items()):
+        wrapper = click.option(
+            f"--enable-{name}/--disable-{name}", _dest(name), default=None,
+            help=f"{text[0].upper()}{text[1:]} (default: {'on' if default else 'off'}).")(wrapper)
+    return click.option("--enable-all", is_flag=True,
+                        help="Enable every feature; the flags below then adjust that.")(wrapper)
+
+
+# -- commands -----------------------------------------------------------------------
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"],
+                               "max_content_width": 100},
+             epilog=EXIT_HELP)
+@click.version_option(__version__, "--version", prog_name="w2c",
+                      message="%(prog)s %(version)s")
+def w2c() -> None:
+    """w2c: an ahead-of-time WebAssembly-to-C compiler.
+
+    Run `w2c COMMAND --help` for the options of a command.
+    """
+
+
+@w2c.command(epilog=EXIT_HELP)
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("-v", "--verbose", is_flag=True, help="Print `FILE: valid` for each good module.")
+@feature_options
+def validate(files: tuple[str, ...], verbose: bool, features: Features) -> None:
+    """Decode and validate each WebAssembly binary FILE (`-` is stdin).
+
+    Prints nothing for a valid module (unless -v) and one line
+    `error: FILE:0xOFFSET: message` to stderr for a bad one.  Every FILE is
+    checked; the exit status is the worst of them.
+    """
+    status = EXIT_OK
+    for path in files:
+        _, code = run_guarded(path, functools.partial(load_module, path, features))
+        if code == EXIT_OK and verbose:
+            click.echo(f"{path}: valid")
+        status = max(status, code)
+    sys.exit(status)
+
+
+@w2c.command(epilog=EXIT_HELP)
+@click.argument("file", metavar="FILE")
+@click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
+@feature_options
+def info(file: str, as_json: bool, features: Features) -> None:
+    """Validate FILE and describe it: sections, imports, exports, memories,
+    tables, globals, function counts, start function, segments and the
+    features it uses.
+    """
+    def run() -> None:
+        data, module = load_module(file, features)
+        desc = describe(module, len(data))
+        text = json.dumps(desc, sort_keys=True, indent=2) + "\n" if as_json else format_text(desc)
+        click.echo(text, nl=False)
+
+    sys.exit(run_guarded(file, run)[1])
+
+
+def main() -> None:
+    """Console entry point (`w2c = "w2c.cli:main"`)."""
+    w2c(prog_name="w2c")
+
+
+if __name__ == "__main__":
+    main()
