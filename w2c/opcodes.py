@@ -47,8 +47,11 @@ PREFIX_FD = 0xFD
 PREFIX_FE = 0xFE  # threads (atomics)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Op:
+    """One instruction.  Compared and hashed by identity: there is one Op per
+    instruction, so dict lookups keyed by Op are cheap."""
+
     name: str
     prefix: int | None
     code: int

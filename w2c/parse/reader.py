@@ -160,8 +160,7 @@ class Reader:
         n = self.u32()
         start = self.pos
         if n > len(self.buf) - start:
-            raise self.error("length out of bounds" if self.eof_msg == EOF_SECTION
-                             else self.eof_msg)
+            raise self.error("length out of bounds")
         raw = self.buf[start:start + n]
         try:
             s = raw.decode("utf-8")

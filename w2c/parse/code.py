@@ -1,0 +1,281 @@
+"""Decoder of function bodies and expressions, one body at a time (streaming).
+
+    code   ::= size:u32 func            (located by decode.py as a CodeEntry)
+    func   ::= (t*)*:vec(locals) e:expr
+    locals ::= n:u32 t:valtype
+    expr   ::= (instr)* 0x0B
+
+decode_body() returns a body's local types and a generator of
+(offset, op, immediate) over its instructions; the validator and the emitter
+consume it, so only one function's instructions are alive at a time.
+Immediates are read by the opcode table's `imm` kind.  Like the spec
+interpreter, a body is read from the file stream and its size is checked
+afterwards ("section size mismatch"), and an `else` outside an `if` is
+"END opcode expected".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from w2c import opcodes as O
+from w2c.errors import DecodeError, UnsupportedFeature
+from w2c.features import Features
+from w2c.module import REF_TYPES, SEC_DATA, VALUE_TYPES, Module
+from w2c.parse.reader import EOF_SECTION, Reader
+
+# Implementation limit on the number of locals of one function (the spec allows
+# up to 2^32-1; engines cap it far lower, wasmtime at 50,000).
+MAX_LOCALS = 1 << 20
+
+_SINGLE = O.SINGLE
+_PREFIXED = O.PREFIXED
+_BLOCK_OPENERS = {"block", "loop", "if", "try", "try_table"}
+_EMPTY = ()
+
+
+@dataclass
+class Body:
+    index: int          # function index (imports included)
+    locals: list[int]   # declared local types (parameters not included)
+    reader: Reader      # positioned at the first instruction
+    end: int            # buffer position one past the body
+
+
+# func ::= (t*)*:vec(locals) e:expr
+def decode_body(module: Module, defined_index: int, features: Features) -> Body:
+    entry = module.codes[defined_index]
+    r = Reader(module.data, 0, EOF_SECTION)
+    r.pos = entry.offset
+    locals_ = decode_locals(r, entry.offset + entry.size)
+    return Body(module.num_imported_funcs + defined_index, locals_, r,
+                entry.offset + entry.size)
+
+
+# locals ::= n:u32 t:valtype   (sum of n < 2^32)
+def decode_locals(r: Reader, end: int) -> list[int]:
+    total = 0
+    out: list[int] = []
+    for _ in range(r.vec_len()):
+        n = r.u32()
+        pos = r.pos
+        t = r.u8()
+        total += n
+        if total > 0xFFFFFFFF or total > MAX_LOCALS:
+            raise r.error("too many locals", pos - 1)
+        if t not in VALUE_TYPES:
+            raise r.error("malformed value type", pos)
+        out.extend([t] * n)
+    return out
+
+
+def body_instructions(body: Body, features: Features, module: Module) -> Iterator[tuple]:
+    """All instructions of a body, the final `end` included; then checks the size."""
+    r = body.reader
+    yield from decode_instructions(r, features, datacount_ok(module))
+    if r.pos != body.end:
+        raise r.error("section size mismatch")
+
+
+def datacount_ok(module: Module) -> bool:
+    """memory.init and data.drop need a data count section when there is a
+    data section ("data count section required")."""
+    return module.datacount is not None or not any(
+        s.id == SEC_DATA for s in module.sections)
+
+
+def decode_expr(r: Reader, features: Features) -> list[tuple]:
+    """A constant expression's instructions as (op, imm), the final `end` excluded."""
+    return [(op, imm) for _, op, imm in decode_instructions(r, features, True)][:-1]
+
+
+def skip_body(body: Body, features: Features, module: Module) -> None:
+    """Decode a body without validating it (to find malformed bodies)."""
+    for _ in body_instructions(body, features, module):
+        pass
+
+
+# instr ::= opcode immediates   (prefixed opcodes: prefix:byte code:u32)
+def decode_instructions(r: Reader, features: Features, has_datacount: bool) -> Iterator[tuple]:
+    buf = r.buf
+    enabled = features.enabled
+    # Structure: one entry per open block, True while it is an `if` with no `else` yet.
+    open_ifs: list[bool] = []
+    while True:
+        start = r.pos
+        try:
+            b = buf[start]
+        except IndexError:
+            raise r.eof() from None
+        r.pos = start + 1
+        op = _SINGLE[b]
+        if op is None:
+            op = decode_prefixed(r, b)
+        if op.feature is not None and op.feature not in enabled:
+            raise UnsupportedFeature(op.feature, r.base + start)
+        kind = op.imm
+        if kind is O.NONE:
+            imm = None
+            name = op.name
+            if name == "end":
+                if not open_ifs:
+                    yield start, op, None
+                    return
+                open_ifs.pop()
+            elif name == "else":
+                if not open_ifs or not open_ifs[-1]:
+                    raise r.error("END opcode expected", start)
+                open_ifs[-1] = False
+        elif kind is O.LOCAL or kind is O.LABEL or kind is O.FUNC or kind is O.GLOBAL:
+            imm = r.u32()
+        elif kind is O.I32C:
+            imm = r.s32()
+        elif kind is O.MEMARG:
+            imm = decode_memarg(r, features)
+        elif kind is O.BLOCK:
+            imm = decode_blocktype(r)
+            open_ifs.append(op.name == "if")
+        elif kind is O.I64C:
+            imm = r.s64()
+        else:
+            imm = IMMEDIATE_DECODERS[kind](r, features)
+            if kind is O.MEMORY_INIT or kind is O.DATA:
+                if not has_datacount:
+                    raise r.error("data count section required", start)
+            elif kind is O.TRY_TABLE:
+                open_ifs.append(False)
+        yield start, op, imm
+
+
+def decode_prefixed(r: Reader, prefix: int) -> O.Op:
+    start = r.pos - 1
+    table = _PREFIXED.get(prefix)
+    if table is None:
+        feature = O.PREFIX_FEATURES.get(prefix)
+        if feature is not None:
+            raise UnsupportedFeature(feature, r.base + start)
+        raise r.error("illegal opcode", start)
+    code = r.u32()
+    op = table.get(code)
+    if op is None:
+        raise r.error("illegal opcode", start)
+    return op
+
+
+# blocktype ::= 0x40 | t:valtype | x:s33
+def decode_blocktype(r: Reader):
+    """() or (t,) for inline result types, or a type index (int)."""
+    pos = r.pos
+    b = r.u8()
+    if b == 0x40:
+        return _EMPTY
+    if b in VALUE_TYPES:
+        return (b,)
+    r.pos = pos
+    x = r.s33()
+    if x < 0:
+        raise r.error("malformed value type", pos)
+    return x
+
+
+# memarg ::= a:u32 o:u32   (multi-memory: a has bit 6 set and x:memidx follows a)
+def decode_memarg(r: Reader, features: Features) -> tuple:
+    pos = r.pos
+    flags = r.u32()
+    mem = 0
+    if flags >= 0x40:
+        if "multi-memory" not in features or flags >= 0x80:
+            raise r.error("malformed memop flags", pos)
+        flags -= 0x40
+        mem = r.u32()
+    if flags >= 32:
+        raise r.error("malformed memop flags", pos)
+    return (flags, r.u32(), mem)
+
+
+# 2.0: memory.size/grow/fill carry one byte that must be zero (a memidx with multi-memory)
+def decode_memidx(r: Reader, features: Features) -> int:
+    pos = r.pos
+    if "multi-memory" in features:
+        return r.u32()
+    if r.u8() != 0:
+        raise r.error("zero byte expected", pos)
+    return 0
+
+
+def _u32(r: Reader, features: Features) -> int:
+    return r.u32()
+
+
+def _br_table(r: Reader, features: Features) -> tuple:
+    labels = tuple(r.u32() for _ in range(r.vec_len()))
+    return (labels, r.u32())
+
+
+def _two_u32(r: Reader, features: Features) -> tuple:
+    return (r.u32(), r.u32())
+
+
+def _select_t(r: Reader, features: Features) -> tuple:
+    out = []
+    for _ in range(r.vec_len()):
+        pos = r.pos
+        t = r.u8()
+        if t not in VALUE_TYPES:
+            raise r.error("malformed value type", pos)
+        out.append(t)
+    return tuple(out)
+
+
+def _reftype(r: Reader, features: Features) -> int:
+    pos = r.pos
+    t = r.u8()
+    if t not in REF_TYPES:
+        raise r.error("malformed reference type", pos)
+    return t
+
+
+def _memory_init(r: Reader, features: Features) -> tuple:
+    seg = r.u32()
+    return (seg, decode_memidx(r, features))
+
+
+def _memory_copy(r: Reader, features: Features) -> tuple:
+    return (decode_memidx(r, features), decode_memidx(r, features))
+
+
+def _f32(r: Reader, features: Features) -> int:
+    return r.f32_bits()
+
+
+def _f64(r: Reader, features: Features) -> int:
+    return r.f64_bits()
+
+
+def _v128(r: Reader, features: Features) -> bytes:
+    return r.bytes(16)
+
+
+def _lane(r: Reader, features: Features) -> int:
+    return r.u8()
+
+
+def _memarg_lane(r: Reader, features: Features) -> tuple:
+    return decode_memarg(r, features) + (r.u8(),)
+
+
+def _unsupported(r: Reader, features: Features):
+    raise DecodeError("unsupported feature: exceptions", r.offset)
+
+
+IMMEDIATE_DECODERS = {
+    O.NONE: lambda r, f: None, O.BLOCK: lambda r, f: decode_blocktype(r),
+    O.LABEL: _u32, O.BR_TABLE: _br_table, O.FUNC: _u32, O.CALL_INDIRECT: _two_u32,
+    O.LOCAL: _u32, O.GLOBAL: _u32, O.TABLE: _u32, O.MEMARG: decode_memarg,
+    O.MEMIDX: decode_memidx, O.I32C: lambda r, f: r.s32(), O.I64C: lambda r, f: r.s64(),
+    O.F32C: _f32, O.F64C: _f64, O.SELECT_T: _select_t, O.REFTYPE: _reftype,
+    O.MEMORY_INIT: _memory_init, O.DATA: _u32, O.MEMORY_COPY: _memory_copy,
+    O.ELEM: _u32, O.TABLE_INIT: _two_u32, O.TABLE_COPY: _two_u32, O.V128C: _v128,
+    O.SHUFFLE: _v128, O.LANE: _lane, O.MEMARG_LANE: _memarg_lane,
+    O.TRY_TABLE: _unsupported,
+}

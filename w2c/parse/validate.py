@@ -1,0 +1,256 @@
+"""Module validation (second stage of the pipeline): the spec's rules for
+imports, functions, tables, memories, globals, exports, start, element and
+data segments and constant expressions, then every function body, one at a
+time, through w2c.parse.validate_func.
+
+Malformed beats invalid: when validation fails, the remaining bodies are
+still decoded, and a decode error found there is reported instead, as the
+spec's interpreter (which decodes everything first) would.
+"""
+from __future__ import annotations
+
+from w2c.errors import DecodeError, UnsupportedFeature, ValidationError, W2CError
+from w2c.features import Features
+from w2c.module import (
+    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, F32, F64, FUNCREF, I32,
+    I64, V128, ConstExpr, GlobalType, Limits, Module,
+)
+from w2c.parse.code import body_instructions, decode_body, skip_body
+from w2c.parse.validate_func import Context, FuncValidator, mismatch
+
+MAX_PAGES_64K = 65536
+MAX_TABLE = 0xFFFFFFFF
+
+
+def validate_module(m: Module, features: Features) -> None:
+    try:
+        ctx = validate_module_fields(m, features)
+        validate_bodies(m, ctx, features)
+    except ValidationError:
+        check_bodies_decode(m, features)
+        raise
+
+
+def check_bodies_decode(m: Module, features: Features) -> None:
+    """Raise the first decode error of any body, if there is one."""
+    for i in range(len(m.codes)):
+        try:
+            skip_body(decode_body(m, i, features), features, m)
+        except DecodeError as e:
+            _locate(e, m, m.num_imported_funcs + i)
+            raise
+
+
+def validate_bodies(m: Module, ctx: Context, features: Features) -> None:
+    types = m.types
+    for i, typeidx in enumerate(m.funcs):
+        index = m.num_imported_funcs + i
+        off = m.codes[i].offset
+        try:
+            body = decode_body(m, i, features)
+            v = FuncValidator(ctx, types[typeidx], body.locals)
+            step = v.step
+            for off, op, imm in body_instructions(body, features, m):
+                step(op, imm)
+        except W2CError as e:
+            if e.offset is None:
+                e.offset = off
+            _locate(e, m, index)
+            raise
+
+
+def _locate(e: W2CError, m: Module, index: int) -> None:
+    if e.func is None:
+        e.func = index
+        e.func_name = m.names.funcs.get(index)
+
+
+# -- module fields -----------------------------------------------------------------------------
+
+def validate_module_fields(m: Module, features: Features) -> Context:
+    ntypes = len(m.types)
+    for imp in m.imports:
+        _at(imp.offset, validate_import, m, imp, features)
+    for i, t in enumerate(m.funcs):
+        if t >= ntypes:
+            raise ValidationError(f"unknown type {t}", _func_decl_offset(m))
+    for t in m.tables:
+        validate_table_limits(t.limits)
+    for mt in m.mems:
+        validate_mem_limits(mt.limits)
+    all_mems = m.all_mems()
+    if len(all_mems) > 1 and "multi-memory" not in features:
+        raise ValidationError("multiple memories")
+
+    ctx = Context(types=m.types, funcs=m.func_types(), tables=m.all_tables(),
+                  mems=all_mems, globals=m.all_globals(),
+                  elems=[e.type for e in m.elems], datacount=m.datacount,
+                  refs=declared_refs(m))
+    # In 2.0, constant expressions may read imported globals only.
+    n_imported_globals = len(m.imported(EXT_GLOBAL))
+    for g in m.globals:
+        validate_const_expr(ctx, g.init, g.type.type, n_imported_globals, features)
+    for e in m.elems:
+        _at(e.offset, validate_elem, ctx, e, n_imported_globals, features)
+    for d in m.datas:
+        if d.mode == "active":
+            if d.memory >= len(ctx.mems):
+                raise ValidationError(f"unknown memory {d.memory}", d.offset)
+            validate_const_expr(ctx, d.offset_expr, I32, n_imported_globals, features)
+    if m.start is not None:
+        if m.start >= len(ctx.funcs):
+            raise ValidationError(f"unknown function {m.start}")
+        ft = m.types[ctx.funcs[m.start]]
+        if ft.params or ft.results:
+            raise ValidationError("start function must have type [] -> []")
+    validate_exports(m, ctx)
+    return ctx
+
+
+def _at(offset: int, fn, *args) -> None:
+    try:
+        fn(*args)
+    except ValidationError as e:
+        if e.offset is None:
+            e.offset = offset
+        raise
+
+
+def _func_decl_offset(m: Module) -> int | None:
+    for s in m.sections:
+        if s.id == 3:
+            return s.offset
+    return None
+
+
+def validate_import(m: Module, imp, features: Features) -> None:
+    if imp.kind == EXT_FUNC:
+        if imp.desc >= len(m.types):
+            raise ValidationError(f"unknown type {imp.desc}")
+    elif imp.kind == EXT_TABLE:
+        validate_table_limits(imp.desc.limits)
+    elif imp.kind == EXT_MEMORY:
+        validate_mem_limits(imp.desc.limits)
+    elif imp.kind == EXT_GLOBAL:
+        if imp.desc.mutable and "mutable-globals" not in features:
+            raise UnsupportedFeature("mutable-globals")
+
+
+def validate_table_limits(lim: Limits) -> None:
+    _validate_limits(lim, MAX_TABLE, "table size must be at most 2^32-1")
+
+
+def validate_mem_limits(lim: Limits) -> None:
+    if lim.page_size == 65536:
+        bound, msg = MAX_PAGES_64K, "memory size must be at most 65536 pages (4GiB)"
+    else:
+        bound, msg = (1 << 32) // lim.page_size, "memory size must be at most 4GiB"
+    if lim.is64:
+        bound = (1 << 64) // lim.page_size
+    _validate_limits(lim, bound, msg)
+
+
+def _validate_limits(lim: Limits, bound: int, msg: str) -> None:
+    if lim.min > bound or (lim.max is not None and lim.max > bound):
+        raise ValidationError(msg)
+    if lim.max is not None and lim.min > lim.max:
+        raise ValidationError("size minimum must not be greater than maximum")
+
+
+def declared_refs(m: Module) -> set[int]:
+    """Functions that ref.func may name: those in element segments, exports and
+    global initialisers (the spec's C.refs)."""
+    refs: set[int] = set()
+    for e in m.elems:
+        if e.funcs is not None:
+            refs.update(e.funcs)
+        else:
+            for expr in e.exprs:
+                refs.update(_ref_funcs(expr))
+    for x in m.exports:
+        if x.kind == EXT_FUNC:
+            refs.add(x.index)
+    for g in m.globals:
+        refs.update(_ref_funcs(g.init))
+    return refs
+
+
+def _ref_funcs(expr: ConstExpr):
+    return (imm for op, imm in expr.instrs if op.name == "ref.func")
+
+
+def validate_elem(ctx: Context, e, visible_globals: int, features: Features) -> None:
+    if e.mode == "active":
+        if e.table >= len(ctx.tables):
+            raise ValidationError(f"unknown table {e.table}")
+        validate_const_expr(ctx, e.offset_expr, I32, visible_globals, features)
+        if ctx.tables[e.table].elem != e.type:
+            raise mismatch(ctx.tables[e.table].elem, e.type)
+    if e.funcs is not None:
+        for f in e.funcs:
+            if f >= len(ctx.funcs):
+                raise ValidationError(f"unknown function {f}")
+    else:
+        for expr in e.exprs:
+            validate_const_expr(ctx, expr, e.type, visible_globals, features)
+
+
+def validate_exports(m: Module, ctx: Context) -> None:
+    seen: set[str] = set()
+    spaces = {EXT_FUNC: ("function", len(ctx.funcs)), EXT_TABLE: ("table", len(ctx.tables)),
+              EXT_MEMORY: ("memory", len(ctx.mems)), EXT_GLOBAL: ("global", len(ctx.globals))}
+    for x in m.exports:
+        what, count = spaces[x.kind]
+        if x.index >= count:
+            raise ValidationError(f"unknown {what} {x.index}", x.offset)
+        if x.name in seen:
+            raise ValidationError(f"duplicate export name \"{x.name}\"", x.offset)
+        seen.add(x.name)
+
+
+# -- constant expressions --------------------------------------------------------------------------
+
+_CONST_RESULT = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64,
+                 "v128.const": V128}
+_EXTENDED = {"i32.add": I32, "i32.sub": I32, "i32.mul": I32,
+             "i64.add": I64, "i64.sub": I64, "i64.mul": I64}
+
+
+def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_globals: int,
+                        features: Features) -> None:
+    """Constant instructions only; `global.get` of immutable globals below
+    `visible_globals`; the result must be exactly one value of type `expect`."""
+    stack: list[int] = []
+    try:
+        for op, imm in expr.instrs:
+            name = op.name
+            if name in _CONST_RESULT:
+                stack.append(_CONST_RESULT[name])
+            elif name == "ref.null":
+                stack.append(imm)
+            elif name == "ref.func":
+                if imm >= len(ctx.funcs):
+                    raise ValidationError(f"unknown function {imm}")
+                stack.append(FUNCREF)
+            elif name == "global.get":
+                if imm >= len(ctx.globals) or imm >= visible_globals:
+                    raise ValidationError(f"unknown global {imm}")
+                g: GlobalType = ctx.globals[imm]
+                if g.mutable:
+                    raise ValidationError("constant expression required")
+                stack.append(g.type)
+            elif name in _EXTENDED and "extended-const" in features:
+                t = _EXTENDED[name]
+                for _ in range(2):
+                    if not stack or stack.pop() != t:
+                        raise mismatch(t, None)
+                stack.append(t)
+            else:
+                raise ValidationError("constant expression required")
+        if stack != [expect]:
+            raise mismatch(expect, stack)
+    except ValidationError as e:
+        if e.offset is None:
+            e.offset = expr.offset
+        raise
+
