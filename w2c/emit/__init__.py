@@ -1,0 +1,1 @@
+"""C emitter, comes with the code-generation issue."""
