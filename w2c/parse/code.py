@@ -71,10 +71,7 @@ def decode_locals(r: Reader, end: int) -> list[int]:
 
 def body_instructions(body: Body, features: Features, module: Module) -> Iterator[tuple]:
     """All instructions of a body, the final `end` included; then checks the size."""
-    r = body.reader
-    yield from decode_instructions(r, features, datacount_ok(module))
-    if r.pos != body.end:
-        raise r.error("section size mismatch")
+    return decode_instructions(body.reader, features, datacount_ok(module), body.end)
 
 
 def datacount_ok(module: Module) -> bool:
@@ -96,7 +93,10 @@ def skip_body(body: Body, features: Features, module: Module) -> None:
 
 
 # instr ::= opcode immediates   (prefixed opcodes: prefix:byte code:u32)
-def decode_instructions(r: Reader, features: Features, has_datacount: bool) -> Iterator[tuple]:
+def decode_instructions(r: Reader, features: Features, has_datacount: bool,
+                        end: int | None = None) -> Iterator[tuple]:
+    """Instructions up to the `end` closing the expression; if `end` is given,
+    the expression must finish exactly there ("section size mismatch")."""
     buf = r.buf
     enabled = features.enabled
     # Structure: one entry per open block, True while it is an `if` with no `else` yet.
@@ -119,6 +119,8 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool) -> I
             name = op.name
             if name == "end":
                 if not open_ifs:
+                    if end is not None and r.pos != end:
+                        raise r.error("section size mismatch")
                     yield start, op, None
                     return
                 open_ifs.pop()
@@ -129,7 +131,12 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool) -> I
         elif kind is O.LOCAL or kind is O.LABEL or kind is O.FUNC or kind is O.GLOBAL:
             imm = r.u32()
         elif kind is O.I32C:
-            imm = r.s32()
+            b = buf[r.pos] if r.pos < len(buf) else 0x80
+            if b < 0x80:
+                r.pos += 1
+                imm = b - 0x80 if b & 0x40 else b
+            else:
+                imm = r.s32()
         elif kind is O.MEMARG:
             imm = decode_memarg(r, features)
         elif kind is O.BLOCK:

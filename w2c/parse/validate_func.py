@@ -126,15 +126,12 @@ class FuncValidator:
 
     # -- one instruction ----------------------------------------------------------------------
     def step(self, op: O.Op, imm) -> None:
-        eff = _EFFECTS.get(op)
-        if eff is None:
-            _HANDLER_BY_OP[op](self, imm)
+        handler, params, results, n, check = _DISPATCH[op]
+        if handler is not None:
+            handler(self, imm)
             return
-        if imm is not None:
-            check = _IMM_CHECKS.get(op.imm)
-            if check is not None:
-                check(self, op, imm)
-        params, results, n = eff
+        if check is not None:
+            check(self, op, imm)
         if n:
             vals = self.vals
             if vals[-n:] == params and len(vals) - n >= self.ctrls[-1].height:
@@ -240,8 +237,6 @@ _IMM_CHECKS = {
     O.ELEM: lambda v, op, imm: v.elem(imm),
 }
 
-_EFFECTS = {op: (list(op.params), list(op.results), len(op.params))
-            for op in O.OPS if op.params is not None}
 
 
 # -- handlers of instructions whose effect depends on immediates or context ---------------------------
@@ -368,7 +363,10 @@ def _select_t(v: FuncValidator, types) -> None:
 
 
 def _local_get(v: FuncValidator, idx) -> None:
-    v.vals.append(v.local(idx))
+    try:
+        v.vals.append(v.locals[idx])
+    except IndexError:
+        v.local(idx)
 
 
 def _local_set(v: FuncValidator, idx) -> None:
@@ -480,4 +478,9 @@ for _o in O.OPS:
         if _o.feature != "exceptions":
             raise AssertionError(f"no validator handler for {_o.name}")
         _HANDLERS[_o.name] = _exceptions
-_HANDLER_BY_OP = {o: _HANDLERS[o.name] for o in O.OPS if o.params is None}
+# op -> (handler, params, results, len(params), immediate check): one look-up per instruction.
+_DISPATCH = {
+    o: (_HANDLERS[o.name], None, None, 0, None) if o.params is None
+    else (None, list(o.params), list(o.results), len(o.params), _IMM_CHECKS.get(o.imm))
+    for o in O.OPS
+}
