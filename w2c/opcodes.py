@@ -41,6 +41,7 @@ SHUFFLE = "shuffle"          # 16 lane indices < 32
 LANE = "laneidx"             # one byte
 MEMARG_LANE = "memarg_lane"  # memarg laneidx
 TRY_TABLE = "try_table"      # (exceptions: never decoded past the feature check)
+TAG = "tagidx"               # throw, catch (exceptions)
 
 PREFIX_FC = 0xFC
 PREFIX_FD = 0xFD
@@ -104,8 +105,8 @@ _special("loop", 0x03, BLOCK)
 _special("if", 0x04, BLOCK)
 _special("else", 0x05)
 _special("try", 0x06, BLOCK, feature="exceptions")
-_special("catch", 0x07, TABLE, feature="exceptions")
-_special("throw", 0x08, TABLE, feature="exceptions")
+_special("catch", 0x07, TAG, feature="exceptions")
+_special("throw", 0x08, TAG, feature="exceptions")
 _special("rethrow", 0x09, LABEL, feature="exceptions")
 _special("throw_ref", 0x0A, feature="exceptions")
 _special("end", 0x0B)

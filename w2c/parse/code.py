@@ -284,5 +284,5 @@ IMMEDIATE_DECODERS = {
     O.MEMORY_INIT: _memory_init, O.DATA: _u32, O.MEMORY_COPY: _memory_copy,
     O.ELEM: _u32, O.TABLE_INIT: _two_u32, O.TABLE_COPY: _two_u32, O.V128C: _v128,
     O.SHUFFLE: _v128, O.LANE: _lane, O.MEMARG_LANE: _memarg_lane,
-    O.TRY_TABLE: _unsupported,
+    O.TRY_TABLE: _unsupported, O.TAG: _u32,
 }
