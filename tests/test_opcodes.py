@@ -142,7 +142,7 @@ IMM_BYTES = {
     O.F32C: bytes(4), O.F64C: bytes(8), O.SELECT_T: b"\x01\x7f", O.REFTYPE: b"\x70",
     O.MEMORY_INIT: b"\x00\x00", O.DATA: b"\x00", O.MEMORY_COPY: b"\x00\x00",
     O.ELEM: b"\x00", O.TABLE_INIT: b"\x00\x00", O.TABLE_COPY: b"\x00\x00",
-    O.V128C: bytes(16), O.SHUFFLE: bytes(16), O.LANE: b"\x00", O.TRY_TABLE: b"\x40\x00",
+    O.V128C: bytes(16), O.SHUFFLE: bytes(16), O.LANE: b"\x00", O.TRY_TABLE: b"\x40\x00", O.TAG: b"\x00",
 }
 
 
