@@ -8,7 +8,7 @@ expands `c`.  Nothing else in w2c keeps a list of opcodes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from w2c.module import F32, F64, I32, I64, V128, TYPE_BY_NAME
 
@@ -363,6 +363,84 @@ _simd_group("i32x4", ["trunc_sat_f32x4_s", "trunc_sat_f32x4_u"], 0xF8, _V_V)
 _simd_group("f32x4", ["convert_i32x4_s", "convert_i32x4_u"], 0xFA, _V_V)
 _simd_group("i32x4", ["trunc_sat_f64x2_s_zero", "trunc_sat_f64x2_u_zero"], 0xFC, _V_V)
 _simd_group("f64x2", ["convert_low_i32x4_s", "convert_low_i32x4_u"], 0xFE, _V_V)
+
+# -- C templates -------------------------------------------------------------------------------
+# A template is a C expression over the operands {0}, {1}, ... (bottom of the
+# stack first) and, for memory instructions, {mem} (the memory's base and size
+# locals), {offset} and {lane}.  Instructions with a result are emitted as
+# `dst = <expr>;`, the others as `<expr>;`.  Semantics live in runtime_c/w2c_rt.h:
+# anything beyond a plain C operator is a `w2c_` helper there.  Instructions
+# without a template (control, variables, calls, tables, segments, constants)
+# are emitted by w2c/emit/body.py.
+_C: dict[str, str] = {"nop": ""}
+
+
+def _c_int(t: str, bits: int) -> None:
+    s = "int32_t" if bits == 32 else "int64_t"
+    u = "uint32_t" if bits == 32 else "uint64_t"
+    _C.update({
+        f"{t}.eqz": "{0} == 0", f"{t}.eq": "{0} == {1}", f"{t}.ne": "{0} != {1}",
+        f"{t}.lt_s": f"({s}){{0}} < ({s}){{1}}", f"{t}.lt_u": "{0} < {1}",
+        f"{t}.gt_s": f"({s}){{0}} > ({s}){{1}}", f"{t}.gt_u": "{0} > {1}",
+        f"{t}.le_s": f"({s}){{0}} <= ({s}){{1}}", f"{t}.le_u": "{0} <= {1}",
+        f"{t}.ge_s": f"({s}){{0}} >= ({s}){{1}}", f"{t}.ge_u": "{0} >= {1}",
+        f"{t}.add": f"({u})({{0}} + {{1}})", f"{t}.sub": f"({u})({{0}} - {{1}})",
+        f"{t}.mul": f"({u})({{0}} * {{1}})",
+        f"{t}.and": "{0} & {1}", f"{t}.or": "{0} | {1}", f"{t}.xor": "{0} ^ {1}",
+        f"{t}.shl": f"({u})({{0}} << ({{1}} & {bits - 1}))",
+        f"{t}.shr_u": f"{{0}} >> ({{1}} & {bits - 1})",
+    })
+    for op in ("clz", "ctz", "popcnt", "div_s", "div_u", "rem_s", "rem_u", "shr_s", "rotl", "rotr"):
+        n = 1 if op in ("clz", "ctz", "popcnt") else 2
+        _C[f"{t}.{op}"] = f"w2c_{t}_{op}(" + ", ".join(f"{{{i}}}" for i in range(n)) + ")"
+
+
+def _c_float(t: str) -> None:
+    _C.update({f"{t}.{op}": f"{{0}} {sym} {{1}}" for op, sym in
+               [("eq", "=="), ("ne", "!="), ("lt", "<"), ("gt", ">"), ("le", "<="), ("ge", ">=")]})
+    _C.update({f"{t}.{op}": f"{{0}} {sym} {{1}}" for op, sym in
+               [("add", "+"), ("sub", "-"), ("mul", "*"), ("div", "/")]})
+    for op in ("abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"):
+        _C[f"{t}.{op}"] = f"w2c_{t}_{op}({{0}})"
+    for op in ("min", "max", "copysign"):
+        _C[f"{t}.{op}"] = f"w2c_{t}_{op}({{0}}, {{1}})"
+
+
+_c_int("i32", 32)
+_c_int("i64", 64)
+_c_float("f32")
+_c_float("f64")
+_C.update({
+    "i32.wrap_i64": "(uint32_t){0}",
+    "i64.extend_i32_s": "(uint64_t)(int64_t)(int32_t){0}", "i64.extend_i32_u": "(uint64_t){0}",
+    "f32.convert_i32_s": "(float)(int32_t){0}", "f32.convert_i32_u": "(float){0}",
+    "f32.convert_i64_s": "(float)(int64_t){0}", "f32.convert_i64_u": "w2c_f32_convert_i64_u({0})",
+    "f64.convert_i32_s": "(double)(int32_t){0}", "f64.convert_i32_u": "(double){0}",
+    "f64.convert_i64_s": "(double)(int64_t){0}", "f64.convert_i64_u": "(double){0}",
+    "f32.demote_f64": "w2c_f32_demote_f64({0})", "f64.promote_f32": "w2c_f64_promote_f32({0})",
+    "i32.reinterpret_f32": "w2c_i32_reinterpret_f32({0})",
+    "i64.reinterpret_f64": "w2c_i64_reinterpret_f64({0})",
+    "f32.reinterpret_i32": "w2c_f32_reinterpret_i32({0})",
+    "f64.reinterpret_i64": "w2c_f64_reinterpret_i64({0})",
+    "i32.extend8_s": "(uint32_t)(int32_t)(int8_t){0}", "i32.extend16_s": "(uint32_t)(int32_t)(int16_t){0}",
+    "i64.extend8_s": "(uint64_t)(int64_t)(int8_t){0}", "i64.extend16_s": "(uint64_t)(int64_t)(int16_t){0}",
+    "i64.extend32_s": "(uint64_t)(int64_t)(int32_t){0}",
+    "memory.fill": "w2c_memory_fill({mem}, {0}, {1}, {2})",
+    "memory.copy": "w2c_memory_copy({mem}, {0}, {1}, {2})",
+})
+for _t in ("i32", "i64"):
+    for _f in ("f32", "f64"):
+        for _sg in ("s", "u"):
+            _C[f"{_t}.trunc_{_f}_{_sg}"] = f"w2c_{_t}_trunc_{_f}_{_sg}({{0}})"
+            _C[f"{_t}.trunc_sat_{_f}_{_sg}"] = f"w2c_{_t}_trunc_sat_{_f}_{_sg}({{0}})"
+for _o in OPS:
+    if _o.imm == MEMARG and _o.prefix is None:
+        # i32.load8_s -> w2c_i32_load8_s(mem, size, addr, offset)
+        fn = "w2c_" + _o.name.replace(".", "_")
+        args = "{mem}, {0}, {offset}" + (", {1}" if _o.params and len(_o.params) == 2 else "")
+        _C[_o.name] = f"{fn}({args})"
+OPS[:] = [replace(o, c=_C[o.name]) if o.name in _C else o for o in OPS]
+del _t, _f, _sg, _o
 
 # -- lookup structures -------------------------------------------------------------------------
 SINGLE: list[Op | None] = [None] * 256
