@@ -121,6 +121,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                 if not open_ifs:
                     if end is not None and r.pos != end:
                         raise r.error("section size mismatch")
+                    r.last = r.base + start
                     yield start, op, None
                     return
                 open_ifs.pop()
@@ -151,6 +152,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     raise r.error("data count section required", start)
             elif kind is O.TRY_TABLE:
                 open_ifs.append(False)
+        r.last = r.base + start
         yield start, op, imm
 
 

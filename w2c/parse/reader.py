@@ -23,13 +23,14 @@ EOF_SECTION = "unexpected end of section or function"
 class Reader:
     """Reads `buf`, whose first byte lies at file offset `base`."""
 
-    __slots__ = ("buf", "pos", "base", "eof_msg")
+    __slots__ = ("buf", "pos", "base", "eof_msg", "last")
 
     def __init__(self, buf: bytes, base: int = 0, eof_msg: str = EOF_FILE):
         self.buf = buf
         self.pos = 0
         self.base = base
         self.eof_msg = eof_msg
+        self.last = base  # file offset of the instruction last decoded (for errors)
 
     # -- position and errors -------------------------------------------------
     @property

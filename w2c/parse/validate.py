@@ -42,21 +42,43 @@ def check_bodies_decode(m: Module, features: Features) -> None:
 
 
 def validate_bodies(m: Module, ctx: Context, features: Features) -> None:
-    types = m.types
-    for i, typeidx in enumerate(m.funcs):
-        index = m.num_imported_funcs + i
-        off = m.codes[i].offset
-        try:
-            body = decode_body(m, i, features)
-            v = FuncValidator(ctx, types[typeidx], body.locals)
+    for i in range(len(m.funcs)):
+        with located(m, i) as loc:
+            v, instrs = loc.open(ctx, features)
             step = v.step
-            for off, op, imm in body_instructions(body, features, m):
+            for _, op, imm in instrs:
                 step(op, imm)
-        except W2CError as e:
+
+
+class located:
+    """Decodes defined function `i` and adds its index, name and the offset of
+    the current instruction to any W2CError raised inside the `with`.
+
+        with located(m, i) as loc:
+            v, instrs = loc.open(ctx, features)   # validator, (offset, op, imm) iterator
+            for off, op, imm in instrs: v.step(op, imm)   # (the emitter runs alongside)
+    """
+
+    def __init__(self, m: Module, defined_index: int):
+        self.m = m
+        self.i = defined_index
+        self.body = None
+
+    def open(self, ctx: Context, features: Features):
+        self.body = decode_body(self.m, self.i, features)
+        v = FuncValidator(ctx, self.m.types[self.m.funcs[self.i]], self.body.locals)
+        return v, body_instructions(self.body, features, self.m)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, e, tb):
+        if isinstance(e, W2CError):
             if e.offset is None:
-                e.offset = off
-            _locate(e, m, index)
-            raise
+                r = self.body.reader if self.body else None
+                e.offset = r.last if r is not None else self.m.codes[self.i].offset
+            _locate(e, self.m, self.m.num_imported_funcs + self.i)
+        return False
 
 
 def _locate(e: W2CError, m: Module, index: int) -> None:
