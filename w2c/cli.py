@@ -177,6 +177,34 @@ def info(file: str, as_json: bool, features: Features) -> None:
     sys.exit(run_guarded(file, run)[1])
 
 
+@w2c.command(epilog=EXIT_HELP)
+@click.argument("file", metavar="FILE")
+@click.option("-o", "--output", "output", required=True, metavar="OUT.c",
+              help="The C file to write; OUT.h and the runtime headers go beside it.")
+@click.option("-n", "--module-name", default=None, metavar="NAME",
+              help="C prefix of every exported name (default: the module's name "
+                   "from its name section, else the file name).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@feature_options
+def compile(file: str, output: str, module_name: str | None, quiet: bool,
+            features: Features) -> None:
+    """Translate the WebAssembly module FILE into portable C.
+
+    Writes OUT.c, OUT.h (the embedding API, documented inside) and the
+    header-only runtime (w2c_rt.h and friends) into OUT.c's folder, so the
+    folder builds with nothing but a C compiler: `cc -c OUT.c`.  Nothing is
+    written when the module is bad.
+    """
+    from w2c.emit import compile_module
+
+    def run() -> None:
+        data = read_input(file)
+        compile_module(data, output, module_name, features,
+                       source_name=None if file == "-" else file)
+
+    sys.exit(run_guarded(file, run)[1])
+
+
 def main() -> None:
     """Console entry point (`w2c = "w2c.cli:main"`)."""
     w2c(prog_name="w2c")

@@ -1,0 +1,390 @@
+"""Emitter of one function body (last stage of the pipeline, per function).
+
+Runs in lockstep with the validator over the body's instruction stream:
+before each step it reads the operand-stack height, after it the new state,
+and writes C.  Operand-stack slot k of type t is the C local `s<k><letter>`,
+local n is `l<n>`; blocks end in labels, loops start with them, branches are
+gotos that first move the carried values into the target's slots, and
+br_table is a switch.  Instructions with a C template in the opcode table
+take the generic path; the rest have an `_op_*` method here.
+"""
+from __future__ import annotations
+
+from w2c import opcodes as O
+from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
+from w2c.module import EXTERNREF, F32, F64, FUNCREF, I32, I64, FuncType
+
+RELOAD = object()  # placeholder line: reload the memory base and size after a call
+
+
+class Frame:
+    """The emitter's view of an open block (the validator keeps the types)."""
+    __slots__ = ("kind", "label", "dead", "used", "placeholder")
+
+    def __init__(self, kind, label, dead, placeholder=None):
+        self.kind = kind
+        self.label = label
+        self.dead = dead
+        self.used = False
+        self.placeholder = placeholder
+
+
+class BodyEmitter:
+    def __init__(self, gen, index: int, ftype: FuncType, local_types: list[int]):
+        self.g = gen                     # the module emitter (names, module facts)
+        self.index = index
+        self.ftype = ftype
+        self.locals = list(ftype.params) + local_types
+        self.nparams = len(ftype.params)
+        self.lines: list = []
+        self.slots: set[tuple[int, str]] = set()
+        self.labels = 0
+        self.ctl: list[Frame] = [Frame("func", self.new_label(), False)]
+        self.uses_mem = False
+        self.operand = 0  # type of the operand of ref.is_null
+
+    # -- helpers -----------------------------------------------------------------------------
+    def new_label(self) -> int:
+        self.labels += 1
+        return self.labels
+
+    def slot(self, k: int, t: int) -> str:
+        letter = LETTERS[t]
+        self.slots.add((k, letter))
+        return f"s{k}{letter}"
+
+    def out(self, line: str) -> None:
+        self.lines.append(line)
+
+    def moves(self, dst: int, src: int, types) -> None:
+        if dst != src:
+            for i, t in enumerate(types):
+                self.out(f"{self.slot(dst + i, t)} = {self.slot(src + i, t)};")
+
+    def branch(self, v, depth: int, top: int) -> None:
+        """Move the label's values (ending at stack height `top`) and jump."""
+        vf = v.ctrls[-1 - depth]
+        types = vf.label_types
+        self.moves(vf.height, top - len(types), types)
+        f = self.ctl[-1 - depth]
+        f.used = True
+        self.out(f"goto L{f.label};")
+
+    # -- one instruction ---------------------------------------------------------------------
+    def instr(self, v, op: O.Op, imm) -> None:
+        pre = v.ctrls[-1]
+        top = len(v.vals)
+        live = not (self.ctl[-1].dead or pre.unreachable)
+        name = op.name
+        if name in _STRUCTURE:
+            _STRUCTURE[name](self, v, op, imm, pre, top, live)
+            return
+        if not live:
+            v.step(op, imm)
+            return
+        pops = len(op.params) if op.params is not None else None
+        operand_types = v.vals[top - pops:] if pops else ()
+        if name == "ref.is_null":
+            self.operand = v.vals[top - 1]
+        v.step(op, imm)
+        if op.c is not None:
+            self.template(v, op, imm, top - pops, operand_types)
+        else:
+            getattr(self, _METHOD[name])(v, op, imm, top)
+
+    def template(self, v, op, imm, base: int, types) -> None:
+        args = [self.slot(base + i, t) for i, t in enumerate(types)]
+        kw = {}
+        if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE or op.imm is O.MEMIDX:
+            self.uses_mem = True
+            kw["mem"] = "m0, m0_size"
+            if op.imm is not O.MEMIDX:
+                kw["offset"] = f"{imm[1]}u"
+        expr = op.c.format(*args, **kw)
+        if not expr:
+            return
+        if op.results:
+            self.out(f"{self.slot(base, op.results[0])} = {expr};")
+        else:
+            self.out(f"{expr};")
+
+    # -- constants and variables ---------------------------------------------------------------
+    def _const(self, v, op, imm, top):
+        t = op.results[0]
+        if t == I32:
+            text = f"{imm & 0xFFFFFFFF}u"
+        elif t == I64:
+            text = f"UINT64_C({imm & 0xFFFFFFFFFFFFFFFF})"
+        elif t == F32:
+            text = f"w2c_f32_bits(0x{imm:08x}u)"
+        else:
+            text = f"w2c_f64_bits(UINT64_C(0x{imm:016x}))"
+        self.out(f"{self.slot(top, t)} = {text};")
+
+    def _local_get(self, v, op, imm, top):
+        self.out(f"{self.slot(top, self.locals[imm])} = l{imm};")
+
+    def _local_set(self, v, op, imm, top):
+        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+
+    def _local_tee(self, v, op, imm, top):
+        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+
+    def _global_get(self, v, op, imm, top):
+        self.out(f"{self.slot(top, self.g.global_type(imm))} = {self.g.global_ref(imm)};")
+
+    def _global_set(self, v, op, imm, top):
+        self.out(f"{self.g.global_ref(imm)} = {self.slot(top - 1, self.g.global_type(imm))};")
+
+    def _drop(self, v, op, imm, top):
+        pass
+
+    def _select(self, v, op, imm, top):
+        t = v.vals[-1]
+        a, b = self.slot(top - 3, t), self.slot(top - 2, t)
+        self.out(f"{a} = {self.slot(top - 1, I32)} ? {a} : {b};")
+
+    def _unreachable(self, v, op, imm, top):
+        self.out("W2C_TRAP(W2C_TRAP_UNREACHABLE);")
+
+    # -- memory ---------------------------------------------------------------------------------------
+    def _memory_size(self, v, op, imm, top):
+        self.out(f"{self.slot(top, I32)} = w2c_memory_pages(inst->mem0);")
+
+    def _memory_grow(self, v, op, imm, top):
+        s = self.slot(top - 1, I32)
+        self.out(f"{s} = w2c_memory_grow(inst->mem0, {s});")
+        self.out(RELOAD)
+
+    def _memory_init(self, v, op, imm, top):
+        seg = imm[0]
+        self.uses_mem = True
+        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        p = self.g.prefix
+        self.out(f"w2c_memory_init(m0, m0_size, {p}_data{seg}, "
+                 f"inst->data_dropped[{seg}] ? 0u : {p}_data{seg}_len, {d}, {s}, {n});")
+
+    def _data_drop(self, v, op, imm, top):
+        self.out(f"inst->data_dropped[{imm}] = 1;")
+
+    # -- references and tables ---------------------------------------------------------------------------
+    def _ref_null(self, v, op, imm, top):
+        self.out(f"{self.slot(top, imm)} = {C_ZERO[imm]};")
+
+    def _ref_is_null(self, v, op, imm, top):
+        ref_t = self.operand
+        s = self.slot(top - 1, ref_t)
+        test = f"w2c_funcref_is_null({s})" if ref_t == FUNCREF else f"({s} == NULL)"
+        self.out(f"{self.slot(top - 1, I32)} = {test};")
+
+    def _ref_func(self, v, op, imm, top):
+        self.out(f"{self.slot(top, FUNCREF)} = {self.g.prefix}_funcref(inst, {imm}u);")
+
+    def _table_kind(self, x: int) -> tuple[int, str]:
+        t = self.g.table_elem(x)
+        return t, ("funcref" if t == FUNCREF else "externref")
+
+    def _table_get(self, v, op, imm, top):
+        t, k = self._table_kind(imm)
+        i = self.slot(top - 1, I32)
+        self.out(f"{self.slot(top - 1, t)} = w2c_table_get_{k}(inst->t{imm}, {i});")
+
+    def _table_set(self, v, op, imm, top):
+        t, k = self._table_kind(imm)
+        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self.slot(top - 2, I32)}, {self.slot(top - 1, t)});")
+
+    def _table_size(self, v, op, imm, top):
+        self.out(f"{self.slot(top, I32)} = w2c_table_size(inst->t{imm});")
+
+    def _table_grow(self, v, op, imm, top):
+        t, k = self._table_kind(imm)
+        self.out(f"{self.slot(top - 2, I32)} = w2c_table_grow_{k}(inst->t{imm}, "
+                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
+
+    def _table_fill(self, v, op, imm, top):
+        t, k = self._table_kind(imm)
+        self.out(f"w2c_table_fill_{k}(inst->t{imm}, {self.slot(top - 3, I32)}, "
+                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
+
+    def _table_copy(self, v, op, imm, top):
+        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        self.out(f"w2c_table_copy(inst->t{imm[0]}, inst->t{imm[1]}, {d}, {s}, {n});")
+
+    def _table_init(self, v, op, imm, top):
+        seg, x = imm
+        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        self.out(f"{self.g.prefix}_table_init(inst, inst->t{x}, {seg}u, {d}, {s}, {n});")
+
+    def _elem_drop(self, v, op, imm, top):
+        self.out(f"inst->elem_dropped[{imm}] = 1;")
+
+    # -- calls ------------------------------------------------------------------------------------------------
+    def _call(self, v, op, imm, top):
+        ft = self.g.func_type(imm)
+        base = top - len(ft.params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
+
+    def _call_indirect(self, v, op, imm, top):
+        typeidx, x = imm
+        ft = self.g.module.types[typeidx]
+        base = top - 1 - len(ft.params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.out(f"{{ w2c_funcref r_ = w2c_table_call_target(inst->t{x}, "
+                 f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
+        self.call_result(ft, base, f"(({fn_pointer_type(ft)})r_.func)(r_.instance{args})")
+        self.out("}")
+
+    def call_result(self, ft: FuncType, base: int, call: str) -> None:
+        if not ft.results:
+            self.out(f"{call};")
+        elif len(ft.results) == 1:
+            self.out(f"{self.slot(base, ft.results[0])} = {call};")
+        else:
+            self.out(f"{{ {result_type(ft)} r_ = {call};")
+            for i, t in enumerate(ft.results):
+                self.out(f"  {self.slot(base + i, t)} = r_.r{i};")
+            self.out("}")
+        self.out(RELOAD)
+
+    # -- control ---------------------------------------------------------------------------------------------
+    def _block(self, v, op, imm, pre, top, live):
+        v.step(op, imm)
+        kind = op.name
+        f = Frame(kind, self.new_label(), not live)
+        if live:
+            if kind == "loop":
+                f.placeholder = len(self.lines)
+                self.out(None)  # the loop label, if some branch targets it
+            elif kind == "if":
+                f.placeholder = self.new_label()  # the else label
+                self.out(f"if (!{self.slot(top - 1, I32)}) goto L{f.placeholder};")
+        self.ctl.append(f)
+
+    def _else(self, v, op, imm, pre, top, live):
+        f = self.ctl[-1]
+        v.step(op, imm)
+        if f.dead:
+            return
+        if not pre.unreachable:
+            f.used = True
+            self.out(f"goto L{f.label};")
+        self.out(f"L{f.placeholder}:;")
+        f.kind = "else"
+
+    def _end(self, v, op, imm, pre, top, live):
+        f = self.ctl.pop()
+        v.step(op, imm)
+        if f.dead:
+            return
+        if f.kind == "if":
+            self.out(f"L{f.placeholder}:;")
+        if f.kind == "loop":
+            if f.used:
+                self.lines[f.placeholder] = f"L{f.label}:;"
+        elif f.used:
+            self.out(f"L{f.label}:;")
+        if f.kind == "func":
+            self.epilogue()
+
+    def _br(self, v, op, imm, pre, top, live):
+        v.step(op, imm)
+        if live:
+            self.branch(v, imm, top)
+
+    def _br_if(self, v, op, imm, pre, top, live):
+        v.step(op, imm)
+        if live:
+            self.out(f"if ({self.slot(top - 1, I32)}) {{")
+            self.branch(v, imm, top - 1)
+            self.out("}")
+
+    def _br_table(self, v, op, imm, pre, top, live):
+        if not live:
+            v.step(op, imm)
+            return
+        labels, default = imm
+        v.step(op, imm)
+        self.out(f"switch ({self.slot(top - 1, I32)}) {{")
+        groups: dict[int, list[int]] = {}
+        for i, depth in enumerate(labels):
+            if depth != default:
+                groups.setdefault(depth, []).append(i)
+        for depth, cases in groups.items():
+            self.out(" ".join(f"case {c}:" for c in cases))
+            self.branch(v, depth, top - 1)
+        self.out("default:")
+        self.branch(v, default, top - 1)
+        self.out("}")
+
+    def _return(self, v, op, imm, pre, top, live):
+        v.step(op, imm)
+        if live:
+            n = len(self.ftype.results)
+            self.moves(0, top - n, self.ftype.results)
+            self.ctl[0].used = True
+            self.out(f"goto L{self.ctl[0].label};")
+
+    def epilogue(self) -> None:
+        res = self.ftype.results
+        self.out("W2C_CALL_LEAVE();")
+        if not res:
+            self.out("return;")
+        elif len(res) == 1:
+            self.out(f"return {self.slot(0, res[0])};")
+        else:
+            vals = ", ".join(self.slot(i, t) for i, t in enumerate(res))
+            self.out(f"{{ {result_type(self.ftype)} r_ = {{{vals}}}; return r_; }}")
+
+    # -- output --------------------------------------------------------------------------------------------
+    def render(self, signature: str) -> str:
+        p = self.g.prefix
+        out = [signature + " {", f"  {p}_instance *inst = ({p}_instance *)instance;"]
+        for i in range(self.nparams, len(self.locals)):
+            t = self.locals[i]
+            out.append(f"  {C_TYPES[t]} l{i} = {C_ZERO[t]};")
+        by_type: dict[str, list[int]] = {}
+        for k, letter in sorted(self.slots):
+            by_type.setdefault(letter, []).append(k)
+        for letter, ks in by_type.items():
+            t = _TYPE_BY_LETTER[letter]
+            zero = C_ZERO[t]
+            out.append(f"  {C_TYPES[t]} " + ", ".join(f"s{k}{letter} = {zero}" for k in ks) + ";")
+        reload = "m0 = inst->mem0->data; m0_size = inst->mem0->size;"
+        if self.uses_mem:
+            out.append("  uint8_t *m0 = inst->mem0->data;")
+            out.append("  uint64_t m0_size = inst->mem0->size;")
+        out.append("  (void)inst;")
+        out.append("  W2C_CALL_ENTER();")
+        for line in self.lines:
+            if line is RELOAD:
+                if self.uses_mem:
+                    out.append("  " + reload)
+            elif line is not None:
+                out.append(("" if line.startswith("L") and line.endswith(":;") else "  ") + line)
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+
+_TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
+
+_STRUCTURE = {
+    "block": BodyEmitter._block, "loop": BodyEmitter._block, "if": BodyEmitter._block,
+    "else": BodyEmitter._else, "end": BodyEmitter._end, "br": BodyEmitter._br,
+    "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
+    "return": BodyEmitter._return,
+}
+
+_METHOD = {
+    "i32.const": "_const", "i64.const": "_const", "f32.const": "_const", "f64.const": "_const",
+    "local.get": "_local_get", "local.set": "_local_set", "local.tee": "_local_tee",
+    "global.get": "_global_get", "global.set": "_global_set", "drop": "_drop",
+    "select": "_select", "select_t": "_select", "unreachable": "_unreachable",
+    "memory.size": "_memory_size", "memory.grow": "_memory_grow",
+    "memory.init": "_memory_init", "data.drop": "_data_drop",
+    "ref.null": "_ref_null", "ref.is_null": "_ref_is_null", "ref.func": "_ref_func",
+    "table.get": "_table_get", "table.set": "_table_set", "table.size": "_table_size",
+    "table.grow": "_table_grow", "table.fill": "_table_fill", "table.copy": "_table_copy",
+    "table.init": "_table_init", "elem.drop": "_elem_drop",
+    "call": "_call", "call_indirect": "_call_indirect",
+}

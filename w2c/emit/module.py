@@ -1,0 +1,226 @@
+"""Module emitter (last stage of the pipeline): writes m.h and m.c.
+
+The skeleton (instance struct, imports struct, instantiate/free, export
+wrappers, segments) comes from the jinja2 templates in w2c/templates; the
+function bodies are emitted one at a time by w2c.emit.body, each decoded,
+validated and translated in one pass and written out before the next is
+read.  See docs/codegen.md for the names.
+"""
+from __future__ import annotations
+
+from typing import TextIO
+
+import jinja2
+
+from w2c import __version__
+from w2c.emit import consts
+from w2c.emit.body import BodyEmitter
+from w2c.emit.names import (
+    C_TYPES, mangle, result_type, sig_letters, type_id,
+)
+from w2c.features import Features
+from w2c.module import (
+    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, FuncType, Module,
+)
+from w2c.parse.validate import located, validate_module_fields
+from w2c.resources import templates_dir
+
+_ENV = None
+
+
+def env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                                  keep_trailing_newline=True, trim_blocks=True,
+                                  lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+        _ENV.filters["c_comment"] = consts.comment
+    return _ENV
+
+
+class ModuleGen:
+    """Facts about the module that body emission needs, and the skeleton's context."""
+
+    def __init__(self, module: Module, prefix: str, header_name: str):
+        self.module = module
+        self.prefix = prefix
+        self.header_name = header_name
+        m = module
+        self.ftypes = m.func_types()
+        self.nimported = m.num_imported_funcs
+        self.func_imports = m.imported(EXT_FUNC)
+        self.globals = m.all_globals()
+        self.n_imported_globals = len(m.imported(EXT_GLOBAL))
+        self.tables = m.all_tables()
+        self.n_imported_tables = len(m.imported(EXT_TABLE))
+        self.mems = m.all_mems()
+        self.n_imported_mems = len(m.imported(EXT_MEMORY))
+        self.import_modules = sorted({mangle(i.module) for i in m.imports if i.kind == EXT_FUNC})
+
+    # -- used by BodyEmitter --------------------------------------------------------------------
+    def func_type(self, idx: int) -> FuncType:
+        return self.module.types[self.ftypes[idx]]
+
+    def callee(self, idx: int) -> str:
+        if idx < self.nimported:
+            imp = self.func_imports[idx]
+            return f"{self.prefix}_i_{mangle(imp.module)}__{mangle(imp.name)}"
+        return f"{self.prefix}_f{idx}"
+
+    def callee_ctx(self, idx: int) -> str:
+        return f"inst->fctx[{idx}]" if idx < self.nimported else "inst"
+
+    def global_type(self, idx: int) -> int:
+        return self.globals[idx].type
+
+    def global_ref(self, idx: int) -> str:
+        return f"(*inst->g{idx})" if idx < self.n_imported_globals else f"inst->g{idx}"
+
+    def table_elem(self, idx: int) -> int:
+        return self.tables[idx].elem
+
+    # -- skeleton -----------------------------------------------------------------------------------
+    def signature(self, ft: FuncType, name: str, first: str = "void *instance") -> str:
+        params = "".join(f", {C_TYPES[t]} l{i}" for i, t in enumerate(ft.params))
+        return f"{result_type(ft)} {name}({first}{params})"
+
+    def context(self) -> dict:
+        m = self.module
+        p = self.prefix
+        ret_sigs = sorted({sig_letters(t.results) for t in m.types if len(t.results) > 1})
+        ret_structs = [(s, [C_TYPES[t] for t in next(ft.results for ft in m.types
+                                                     if sig_letters(ft.results) == s)])
+                       for s in ret_sigs]
+        imports = []
+        for imp in m.imports:
+            key = f"{mangle(imp.module)}__{mangle(imp.name)}"
+            imports.append({"kind": imp.kind, "key": key, "module": imp.module, "name": imp.name,
+                            "ctx": mangle(imp.module)})
+        func_imports = [{"cname": self.callee(i), "proto": self.signature(
+            self.func_type(i), self.callee(i), "void *ctx"), "ctx": mangle(imp.module),
+            "module": imp.module, "name": imp.name} for i, imp in enumerate(self.func_imports)]
+        return {
+            "p": p, "P": p.upper(), "version": __version__, "header": self.header_name,
+            "ret_structs": ret_structs, "imports": imports, "func_imports": func_imports,
+            "import_modules": self.import_modules,
+            "mem_imports": [i for i in imports if i["kind"] == EXT_MEMORY],
+            "table_imports": [i for i in imports if i["kind"] == EXT_TABLE],
+            "global_imports": [dict(i, ctype=C_TYPES[self.globals[n].type])
+                               for n, i in enumerate(x for x in imports if x["kind"] == EXT_GLOBAL)],
+            "mems": self.mem_ctx(), "tables": self.table_ctx(), "globals": self.global_ctx(),
+            "exports": self.export_ctx(), "nfuncs": len(self.ftypes), "nimported": self.nimported,
+            "funcs": self.funcs_ctx(), "datas": self.data_ctx(), "elems": self.elem_ctx(),
+            "uses_funcref": bool(self.tables) or bool(m.elems) or any(
+                g.type == FUNCREF for g in self.globals) or self._uses_ref_func(),
+            "start": m.start, "ndata": len(m.datas), "nelem": len(m.elems),
+        }
+
+    def _uses_ref_func(self) -> bool:
+        return True  # ref.func may appear in any body; _funcref is cheap and marked unused
+
+    def mem_ctx(self) -> list[dict]:
+        out = []
+        for i, mt in enumerate(self.mems):
+            lim = mt.limits
+            out.append({"i": i, "imported": i < self.n_imported_mems, "min": lim.min,
+                        "max": lim.max, "page_log2": lim.page_size.bit_length() - 1,
+                        "key": self._import_key(EXT_MEMORY, i)})
+        return out
+
+    def table_ctx(self) -> list[dict]:
+        out = []
+        for i, tt in enumerate(self.tables):
+            out.append({"i": i, "imported": i < self.n_imported_tables, "min": tt.limits.min,
+                        "max": tt.limits.max, "externref": tt.elem == EXTERNREF,
+                        "key": self._import_key(EXT_TABLE, i)})
+        return out
+
+    def global_ctx(self) -> list[dict]:
+        out = []
+        for i, gt in enumerate(self.globals):
+            imported = i < self.n_imported_globals
+            g = {"i": i, "imported": imported, "ctype": C_TYPES[gt.type], "mutable": gt.mutable,
+                 "key": self._import_key(EXT_GLOBAL, i), "type": gt.type}
+            if not imported:
+                g["init"] = consts.const_expr(self, self.module.globals[i - self.n_imported_globals].init)
+            out.append(g)
+        return out
+
+    def _import_key(self, kind: int, index: int) -> str | None:
+        imps = self.module.imported(kind)
+        if index < len(imps):
+            return f"{mangle(imps[index].module)}__{mangle(imps[index].name)}"
+        return None
+
+    def export_ctx(self) -> list[dict]:
+        out = []
+        for x in self.module.exports:
+            e = {"kind": x.kind, "cname": f"{self.prefix}_x_{mangle(x.name)}", "name": x.name,
+                 "index": x.index}
+            if x.kind == EXT_FUNC:
+                ft = self.func_type(x.index)
+                e["proto"] = self.signature(ft, e["cname"], f"{self.prefix}_instance *inst")
+                args = "".join(f", l{i}" for i in range(len(ft.params)))
+                e["call"] = f"{self.callee(x.index)}({self.callee_ctx(x.index)}{args})"
+                e["void"] = not ft.results
+            elif x.kind == EXT_GLOBAL:
+                e["ctype"] = C_TYPES[self.globals[x.index].type]
+                e["ref"] = (f"inst->g{x.index}" if x.index < self.n_imported_globals
+                            else f"&inst->g{x.index}")
+            out.append(e)
+        return out
+
+    def funcs_ctx(self) -> list[dict]:
+        out = []
+        for i in range(len(self.ftypes)):
+            ft = self.func_type(i)
+            out.append({"i": i, "cname": self.callee(i), "type_id": type_id(ft),
+                        "proto": self.signature(ft, self.callee(i)) if i >= self.nimported else None,
+                        "name": self.module.names.funcs.get(i)})
+        return out
+
+    def data_ctx(self) -> list[dict]:
+        out = []
+        for k, d in enumerate(self.module.datas):
+            out.append({"k": k, "bytes": consts.byte_lines(d.init), "len": len(d.init),
+                        "active": d.mode == "active", "memory": d.memory,
+                        "offset": consts.const_expr(self, d.offset_expr) if d.offset_expr else None})
+        return out
+
+    def elem_ctx(self) -> list[dict]:
+        out = []
+        for k, e in enumerate(self.module.elems):
+            codes = consts.elem_codes(e)
+            out.append({"k": k, "codes": codes, "items": None if codes is not None
+                        else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
+                        "table": e.table, "externref": e.type == EXTERNREF,
+                        "offset": consts.const_expr(self, e.offset_expr) if e.offset_expr else None})
+        return out
+
+
+def emit_module(module: Module, prefix: str, features: Features, header_name: str,
+                out_c: TextIO, out_h: TextIO, progress=None) -> None:
+    """Validate the module's fields, then write the header and the C file,
+    translating one function body at a time."""
+    ctx = validate_module_fields(module, features)
+    gen = ModuleGen(module, prefix, header_name)
+    context = gen.context()
+    out_h.write(env().get_template("module.h.j2").render(context))
+    out_c.write(env().get_template("module_head.c.j2").render(context))
+    for i in range(len(module.funcs)):
+        index = gen.nimported + i
+        with located(module, i) as loc:
+            v, instrs = loc.open(ctx, features)
+            body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
+            emit = body.instr
+            for _, op, imm in instrs:
+                emit(v, op, imm)
+        name = module.names.funcs.get(index)
+        if name:
+            out_c.write(f"/* {consts.comment(name)} */\n")
+        out_c.write(body.render("static " + gen.signature(gen.func_type(index), gen.callee(index))))
+        out_c.write("\n")
+        if progress:
+            progress(i + 1, len(module.funcs))
+    out_c.write(env().get_template("module_tail.c.j2").render(context))
+
