@@ -1,0 +1,87 @@
+"""`w2c compile`: output files, determinism, atomic failure, and the example
+built with real C compilers under -std=c99 -Wall -Wextra -Werror."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from w2c.emit import compile_module
+
+CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
+COMPILERS = [c for c in ("gcc", "clang") if shutil.which(c)]
+
+
+def w2c(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "w2c", *args], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def hello_wasm(repo_root_path=Path(__file__).resolve().parents[2]) -> Path:
+    return repo_root_path / "examples" / "hello" / "hello.wasm"
+
+
+def test_writes_c_header_and_runtime(tmp_path, hello_wasm):
+    r = w2c("compile", str(hello_wasm), "-o", str(tmp_path / "out" / "m.c"))
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "m.c" in names and "m.h" in names and "w2c_rt.h" in names
+    assert not [n for n in names if n.endswith(".tmp")]
+    text = (tmp_path / "out" / "m.h").read_text()
+    assert "hello_instantiate" in text and "hello_x_fac" in text  # prefix from the name section
+
+
+def test_module_name_option(tmp_path, hello_wasm):
+    r = w2c("compile", str(hello_wasm), "-o", str(tmp_path / "m.c"), "-n", "greeter")
+    assert r.returncode == 0, r.stderr
+    assert "greeter_x_fac" in (tmp_path / "m.h").read_text()
+
+
+def test_output_is_deterministic(tmp_path, hello_wasm):
+    data = hello_wasm.read_bytes()
+    compile_module(data, tmp_path / "a" / "m.c")
+    compile_module(data, tmp_path / "b" / "m.c")
+    for name in ("m.c", "m.h"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_bad_module_leaves_no_output(tmp_path, wat2wasm):
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(wat2wasm("(module (func (result i32) i64.const 0))", check=False))
+    out = tmp_path / "out"
+    r = w2c("compile", str(bad), "-o", str(out / "m.c"))
+    assert r.returncode == 1
+    assert r.stderr.startswith(f"error: {bad}:0x") and "type mismatch" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_missing_input_is_usage_error(tmp_path):
+    r = w2c("compile", str(tmp_path / "nope.wasm"), "-o", str(tmp_path / "m.c"))
+    assert r.returncode == 2 and "error:" in r.stderr
+
+
+@pytest.mark.parametrize("cc", COMPILERS)
+@pytest.mark.parametrize("opt", ["-O0", "-O2"])
+def test_example_builds_and_runs(tmp_path, hello_wasm, cc, opt):
+    out = tmp_path / "out"
+    compile_module(hello_wasm.read_bytes(), out / "hello.c")
+    main_c = hello_wasm.parent / "main.c"
+    exe = tmp_path / "hello"
+    b = subprocess.run([cc, *CFLAGS, opt, f"-I{out}", str(out / "hello.c"), str(main_c),
+                        "-o", str(exe)], capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
+    r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "Hello from w2c!",
+        "fac(20) = 2432902008176640000",
+        "fib(30) = 832040",
+        "apply(square, 12) = 144",
+        "calls = 1",
+        "apply(7, 1) -> trap: undefined element",
+    ]
