@@ -95,10 +95,10 @@ class BodyEmitter:
     def template(self, v, op, imm, base: int, types) -> None:
         args = [self.slot(base + i, t) for i, t in enumerate(types)]
         kw = {}
-        if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE or op.imm is O.MEMIDX:
+        if op in _MEMORY_TEMPLATES:
             self.uses_mem = True
             kw["mem"] = "m0, m0_size"
-            if op.imm is not O.MEMIDX:
+            if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
                 kw["offset"] = f"{imm[1]}u"
         expr = op.c.format(*args, **kw)
         if not expr:
@@ -230,9 +230,9 @@ class BodyEmitter:
         ft = self.g.module.types[typeidx]
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.out(f"{{ w2c_funcref r_ = w2c_table_call_target(inst->t{x}, "
+        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target(inst->t{x}, "
                  f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
-        self.call_result(ft, base, f"(({fn_pointer_type(ft)})r_.func)(r_.instance{args})")
+        self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)(fr_.instance{args})")
         self.out("}")
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
@@ -343,6 +343,10 @@ class BodyEmitter:
         for i in range(self.nparams, len(self.locals)):
             t = self.locals[i]
             out.append(f"  {C_TYPES[t]} l{i} = {C_ZERO[t]};")
+        # Every variable counts as used: wasm code may ignore parameters, set
+        # locals it never reads, and drop values (no -Wunused-* warnings).
+        if self.locals:
+            out.append("  " + " ".join(f"(void)l{i};" for i in range(len(self.locals))))
         by_type: dict[str, list[int]] = {}
         for k, letter in sorted(self.slots):
             by_type.setdefault(letter, []).append(k)
@@ -350,6 +354,7 @@ class BodyEmitter:
             t = _TYPE_BY_LETTER[letter]
             zero = C_ZERO[t]
             out.append(f"  {C_TYPES[t]} " + ", ".join(f"s{k}{letter} = {zero}" for k in ks) + ";")
+            out.append("  " + " ".join(f"(void)s{k}{letter};" for k in ks))
         reload = "m0 = inst->mem0->data; m0_size = inst->mem0->size;"
         if self.uses_mem:
             out.append("  uint8_t *m0 = inst->mem0->data;")
@@ -367,6 +372,7 @@ class BodyEmitter:
 
 
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
+_MEMORY_TEMPLATES = {o for o in O.OPS if o.c and "{mem}" in o.c}
 
 _STRUCTURE = {
     "block": BodyEmitter._block, "loop": BodyEmitter._block, "if": BodyEmitter._block,

@@ -56,6 +56,8 @@ class ModuleGen:
         self.mems = m.all_mems()
         self.n_imported_mems = len(m.imported(EXT_MEMORY))
         self.import_modules = sorted({mangle(i.module) for i in m.imports if i.kind == EXT_FUNC})
+        self.import_keys = unique_import_keys(m)
+        self.func_import_keys = [k for k, i in zip(self.import_keys, m.imports) if i.kind == EXT_FUNC]
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -63,8 +65,7 @@ class ModuleGen:
 
     def callee(self, idx: int) -> str:
         if idx < self.nimported:
-            imp = self.func_imports[idx]
-            return f"{self.prefix}_i_{mangle(imp.module)}__{mangle(imp.name)}"
+            return f"{self.prefix}_i_{self.func_import_keys[idx]}"
         return f"{self.prefix}_f{idx}"
 
     def callee_ctx(self, idx: int) -> str:
@@ -91,22 +92,24 @@ class ModuleGen:
         ret_structs = [(s, [C_TYPES[t] for t in next(ft.results for ft in m.types
                                                      if sig_letters(ft.results) == s)])
                        for s in ret_sigs]
-        imports = []
-        for imp in m.imports:
-            key = f"{mangle(imp.module)}__{mangle(imp.name)}"
-            imports.append({"kind": imp.kind, "key": key, "module": imp.module, "name": imp.name,
-                            "ctx": mangle(imp.module)})
+        imports, seen = [], set()
+        for n, (key, imp) in enumerate(zip(self.import_keys, m.imports)):
+            if (imp.kind, key) not in seen:  # the same import twice: one member
+                seen.add((imp.kind, key))
+                imports.append({"kind": imp.kind, "key": key, "module": imp.module,
+                                "name": imp.name, "ctx": mangle(imp.module), "n": n})
         func_imports = [{"cname": self.callee(i), "proto": self.signature(
             self.func_type(i), self.callee(i), "void *ctx"), "ctx": mangle(imp.module),
             "module": imp.module, "name": imp.name} for i, imp in enumerate(self.func_imports)]
+        import_globals = [n for n, i in enumerate(m.imports) if i.kind == EXT_GLOBAL]
         return {
             "p": p, "P": p.upper(), "version": __version__, "header": self.header_name,
             "ret_structs": ret_structs, "imports": imports, "func_imports": func_imports,
             "import_modules": self.import_modules,
             "mem_imports": [i for i in imports if i["kind"] == EXT_MEMORY],
             "table_imports": [i for i in imports if i["kind"] == EXT_TABLE],
-            "global_imports": [dict(i, ctype=C_TYPES[self.globals[n].type])
-                               for n, i in enumerate(x for x in imports if x["kind"] == EXT_GLOBAL)],
+            "global_imports": [dict(i, ctype=C_TYPES[self.globals[import_globals.index(i["n"])].type])
+                               for i in imports if i["kind"] == EXT_GLOBAL],
             "mems": self.mem_ctx(), "tables": self.table_ctx(), "globals": self.global_ctx(),
             "exports": self.export_ctx(), "nfuncs": len(self.ftypes), "nimported": self.nimported,
             "funcs": self.funcs_ctx(), "datas": self.data_ctx(), "elems": self.elem_ctx(),
@@ -147,10 +150,8 @@ class ModuleGen:
         return out
 
     def _import_key(self, kind: int, index: int) -> str | None:
-        imps = self.module.imported(kind)
-        if index < len(imps):
-            return f"{mangle(imps[index].module)}__{mangle(imps[index].name)}"
-        return None
+        keys = [k for k, i in zip(self.import_keys, self.module.imports) if i.kind == kind]
+        return keys[index] if index < len(keys) else None
 
     def export_ctx(self) -> list[dict]:
         out = []
@@ -191,11 +192,26 @@ class ModuleGen:
         out = []
         for k, e in enumerate(self.module.elems):
             codes = consts.elem_codes(e)
-            out.append({"k": k, "codes": codes, "items": None if codes is not None
+            out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
                         "table": e.table, "externref": e.type == EXTERNREF,
                         "offset": consts.const_expr(self, e.offset_expr) if e.offset_expr else None})
         return out
+
+
+def unique_import_keys(m: Module) -> list[str]:
+    """`<module>__<name>` (mangled) for each import; an import of a name already
+    imported with another type gets `__<import index>` added, so C names and
+    struct members never clash."""
+    first: dict[tuple[int, str], object] = {}
+    keys = []
+    for n, imp in enumerate(m.imports):
+        key = f"{mangle(imp.module)}__{mangle(imp.name)}"
+        desc = m.types[imp.desc] if imp.kind == EXT_FUNC else imp.desc
+        if first.setdefault((imp.kind, key), desc) != desc:
+            key = f"{key}__{n}"
+        keys.append(key)
+    return keys
 
 
 def emit_module(module: Module, prefix: str, features: Features, header_name: str,
