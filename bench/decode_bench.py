@@ -123,16 +123,16 @@ def _run_child(mode: str, path: Path) -> dict:
 
 # -- parent side -----------------------------------------------------------------
 
-def generated_module(size_mb: float, seed: int) -> Path:
+def generated_module(size_mb: float, seed: int, simd: bool = True) -> Path:
     """The generator's module, made once and cached (the output is deterministic)."""
     from bench import gen_module
     cache = Path(os.environ.get("W2C_BENCH_CACHE") or Path(tempfile.gettempdir()) / "w2c-bench")
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"gen-v{gen_module.VERSION}-{size_mb:g}MB-s{seed}.wasm"
+    path = cache / f"gen-v{gen_module.VERSION}-{size_mb:g}MB-s{seed}{'' if simd else '-nosimd'}.wasm"
     if not path.exists():
         print(f"generating {path} ...", flush=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(gen_module.generate(int(size_mb * MB), seed))
+        tmp.write_bytes(gen_module.generate(int(size_mb * MB), seed, simd))
         err = gen_module.check_with_wasm_tools(tmp)
         if err:
             raise SystemExit(f"the generated module is invalid (wasm-tools): {err}")

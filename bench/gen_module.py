@@ -98,7 +98,8 @@ N_DATA_PASSIVE = 2
 
 
 class Gen:
-    def __init__(self, size: int, seed: int):
+    def __init__(self, size: int, seed: int, simd: bool = True):
+        self.allow_simd = simd
         self.rng = random.Random(f"w2c-bench-module-v{VERSION}:{seed}")
         self.target = size
         rng = self.rng
@@ -145,7 +146,7 @@ class Gen:
         self.locals_by = {t: [i for i, lt in enumerate(self.locals) if lt == t] for t in NUM}
         self.results = results
         self.labels: list[tuple[int, ...]] = []              # branch types, innermost last
-        self.simd = rng.random() < 0.15
+        self.simd = self.allow_simd and rng.random() < 0.15
         out = bytearray()
         out += vec([uleb(n) + bytes([t]) for n, t in decls])
         budget = rng.choice((3, 6, 10, 20, 40, 80))
@@ -478,9 +479,10 @@ class Gen:
         ])
 
 
-def generate(size: int = 10 << 20, seed: int = 1) -> bytes:
-    """A valid module of at least `size` bytes (nearly all of it code)."""
-    return Gen(size, seed).build()
+def generate(size: int = 10 << 20, seed: int = 1, simd: bool = True) -> bytes:
+    """A valid module of at least `size` bytes (nearly all of it code);
+    simd=False leaves out SIMD (for translation before SIMD code generation)."""
+    return Gen(size, seed, simd).build()
 
 
 def wasm_tools() -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from w2c.module import F32, F64, I32, I64, V128, TYPE_BY_NAME
+from w2c.module import TYPE_BY_NAME
 
 # Immediate kinds ------------------------------------------------------------
 NONE = "none"

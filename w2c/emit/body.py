@@ -11,8 +11,9 @@ take the generic path; the rest have an `_op_*` method here.
 from __future__ import annotations
 
 from w2c import opcodes as O
+from w2c.errors import UnsupportedFeature
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
-from w2c.module import EXTERNREF, F32, F64, FUNCREF, I32, I64, FuncType
+from w2c.module import F32, FUNCREF, I32, I64, V128, FuncType
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
 
@@ -35,6 +36,8 @@ class BodyEmitter:
         self.index = index
         self.ftype = ftype
         self.locals = list(ftype.params) + local_types
+        if V128 in local_types:
+            raise UnsupportedFeature("simd (code generation of v128 values)")
         self.nparams = len(ftype.params)
         self.lines: list = []
         self.slots: set[tuple[int, str]] = set()
@@ -89,8 +92,10 @@ class BodyEmitter:
         v.step(op, imm)
         if op.c is not None:
             self.template(v, op, imm, top - pops, operand_types)
-        else:
+        elif name in _METHOD:
             getattr(self, _METHOD[name])(v, op, imm, top)
+        else:
+            raise UnsupportedFeature(f"{op.feature} (code generation of {name})")
 
     def template(self, v, op, imm, base: int, types) -> None:
         args = [self.slot(base + i, t) for i, t in enumerate(types)]

@@ -18,9 +18,10 @@ from w2c.emit.body import BodyEmitter
 from w2c.emit.names import (
     C_TYPES, mangle, result_type, sig_letters, type_id,
 )
+from w2c.errors import UnsupportedFeature
 from w2c.features import Features
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, FuncType, Module,
+    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, V128, FuncType, Module,
 )
 from w2c.parse.validate import located, validate_module_fields
 from w2c.resources import templates_dir
@@ -219,6 +220,9 @@ def emit_module(module: Module, prefix: str, features: Features, header_name: st
     """Validate the module's fields, then write the header and the C file,
     translating one function body at a time."""
     ctx = validate_module_fields(module, features)
+    if any(V128 in t.params or V128 in t.results for t in module.types) or \
+            any(g.type == V128 for g in module.all_globals()):
+        raise UnsupportedFeature("simd (code generation of v128 values)")
     gen = ModuleGen(module, prefix, header_name)
     context = gen.context()
     out_h.write(env().get_template("module.h.j2").render(context))
