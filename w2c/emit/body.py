@@ -40,7 +40,7 @@ class BodyEmitter:
             raise UnsupportedFeature("simd (code generation of v128 values)")
         self.nparams = len(ftype.params)
         self.lines: list = []
-        self.slots: set[tuple[int, str]] = set()
+        self.depth = dict.fromkeys(LETTERS.values(), -1)  # deepest slot used, per type letter
         self.labels = 0
         self.ctl: list[Frame] = [Frame("func", self.new_label(), False)]
         self.uses_mem = False
@@ -53,8 +53,10 @@ class BodyEmitter:
 
     def slot(self, k: int, t: int) -> str:
         letter = LETTERS[t]
-        self.slots.add((k, letter))
-        return f"s{k}{letter}"
+        if k > self.depth[letter]:
+            self.depth[letter] = k
+            _grow_names(k)
+        return _SLOT_NAMES[letter][k]
 
     def out(self, line: str) -> None:
         self.lines.append(line)
@@ -78,24 +80,23 @@ class BodyEmitter:
         pre = v.ctrls[-1]
         top = len(v.vals)
         live = not (self.ctl[-1].dead or pre.unreachable)
-        name = op.name
-        if name in _STRUCTURE:
-            _STRUCTURE[name](self, v, op, imm, pre, top, live)
+        kind, fn, pops = _DISPATCH[op]
+        if kind == _K_STRUCT:
+            fn(self, v, op, imm, pre, top, live)
             return
         if not live:
             v.step(op, imm)
             return
-        pops = len(op.params) if op.params is not None else None
-        operand_types = v.vals[top - pops:] if pops else ()
-        if name == "ref.is_null":
-            self.operand = v.vals[top - 1]
-        v.step(op, imm)
-        if op.c is not None:
+        if kind == _K_TEMPLATE:
+            operand_types = v.vals[top - pops:] if pops else ()
+            v.step(op, imm)
             self.template(v, op, imm, top - pops, operand_types)
-        elif name in _METHOD:
-            getattr(self, _METHOD[name])(v, op, imm, top)
-        else:
-            raise UnsupportedFeature(f"{op.feature} (code generation of {name})")
+            return
+        if kind == _K_UNSUPPORTED:
+            raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
+        self.operand = v.vals[top - 1] if top else 0
+        v.step(op, imm)
+        fn(self, v, op, imm, top)
 
     def template(self, v, op, imm, base: int, types) -> None:
         args = [self.slot(base + i, t) for i, t in enumerate(types)]
@@ -352,10 +353,10 @@ class BodyEmitter:
         # locals it never reads, and drop values (no -Wunused-* warnings).
         if self.locals:
             out.append("  " + " ".join(f"(void)l{i};" for i in range(len(self.locals))))
-        by_type: dict[str, list[int]] = {}
-        for k, letter in sorted(self.slots):
-            by_type.setdefault(letter, []).append(k)
-        for letter, ks in by_type.items():
+        for letter, deepest in self.depth.items():
+            if deepest < 0:
+                continue
+            ks = range(deepest + 1)
             t = _TYPE_BY_LETTER[letter]
             zero = C_ZERO[t]
             out.append(f"  {C_TYPES[t]} " + ", ".join(f"s{k}{letter} = {zero}" for k in ks) + ";")
@@ -378,6 +379,13 @@ class BodyEmitter:
 
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
 _MEMORY_TEMPLATES = {o for o in O.OPS if o.c and "{mem}" in o.c}
+_SLOT_NAMES: dict[str, list[str]] = {letter: [] for letter in LETTERS.values()}
+
+
+def _grow_names(k: int) -> None:
+    for letter, names in _SLOT_NAMES.items():
+        while len(names) <= k:
+            names.append(f"s{len(names)}{letter}")
 
 _STRUCTURE = {
     "block": BodyEmitter._block, "loop": BodyEmitter._block, "if": BodyEmitter._block,
@@ -399,3 +407,19 @@ _METHOD = {
     "table.init": "_table_init", "elem.drop": "_elem_drop",
     "call": "_call", "call_indirect": "_call_indirect",
 }
+
+_K_STRUCT, _K_TEMPLATE, _K_METHOD, _K_UNSUPPORTED = range(4)
+
+
+def _dispatch(o: O.Op):
+    if o.name in _STRUCTURE:
+        return (_K_STRUCT, _STRUCTURE[o.name], 0)
+    if o.c is not None:
+        return (_K_TEMPLATE, None, len(o.params))
+    if o.name in _METHOD:
+        return (_K_METHOD, getattr(BodyEmitter, _METHOD[o.name]), 0)
+    return (_K_UNSUPPORTED, None, 0)
+
+
+# op -> (kind, function, operand count): one look-up per instruction.
+_DISPATCH = {o: _dispatch(o) for o in O.OPS}
