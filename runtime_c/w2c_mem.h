@@ -1,0 +1,465 @@
+/* w2c_mem.h: linear memories (allocation per W2C_MEMORY_ALLOC, guard pages
+ * per W2C_BOUNDS_CHECK), loads and stores, bulk memory operations. */
+#ifndef W2C_MEM_H
+#define W2C_MEM_H
+
+#include "w2c_trap.h"
+
+typedef struct w2c_memory {
+  uint8_t *data;       /* base; NULL while size is 0 (except W2C_ALLOC_MMAP) */
+  uint64_t size;       /* bytes: pages << page_log2 */
+  uint32_t pages;      /* current size in pages */
+  uint32_t max_pages;  /* effective limit: the declared max, else the 4 GiB limit */
+  uint32_t page_log2;  /* 16 for 64 KiB pages (0 for 1-byte custom pages) */
+  uint8_t has_max;     /* 1 if a maximum was declared (import matching) */
+  /* private */
+  uint8_t kind;        /* W2C_MEMKIND_* */
+  uint64_t capacity;   /* bytes usable without moving data (reserved bytes for mmap) */
+  struct w2c_memory *guard_next; /* list of guarded memories */
+} w2c_memory;
+
+enum { W2C_MEMKIND_NONE, W2C_MEMKIND_MALLOC, W2C_MEMKIND_MMAP, W2C_MEMKIND_ARENA,
+       W2C_MEMKIND_USER };
+
+/* ---- little-endian memory on any host ------------------------------------ */
+#if W2C_BIG_ENDIAN
+#ifdef W2C_GNU_BUILTINS
+#define W2C_LE16(x) __builtin_bswap16(x)
+#define W2C_LE32(x) __builtin_bswap32(x)
+#define W2C_LE64(x) __builtin_bswap64(x)
+#else
+static inline uint16_t W2C_LE16(uint16_t x) { return (uint16_t)((x >> 8) | (x << 8)); }
+static inline uint32_t W2C_LE32(uint32_t x) {
+  return (x >> 24) | ((x >> 8) & 0xFF00u) | ((x & 0xFF00u) << 8) | (x << 24);
+}
+static inline uint64_t W2C_LE64(uint64_t x) {
+  return ((uint64_t)W2C_LE32((uint32_t)x) << 32) | W2C_LE32((uint32_t)(x >> 32));
+}
+#endif
+#else
+#define W2C_LE16(x) (x)
+#define W2C_LE32(x) (x)
+#define W2C_LE64(x) (x)
+#endif
+
+/* ---- loads and stores: (mem, size, addr, offset[, value]) ------------------ */
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_EXPLICIT
+#define W2C_MEM_CHECK(size, addr, offset, n) \
+  if (W2C_UNLIKELY((uint64_t)(addr) + (offset) + (n) > (size))) W2C_TRAP(W2C_TRAP_OOB_MEMORY)
+#else /* guard pages catch it, or nonconforming: no check */
+#define W2C_MEM_CHECK(size, addr, offset, n) (void)(size)
+#endif
+/* With guard pages the access itself is the check: a load whose value is
+ * unused must still happen, so the loaded bits are "used" by an empty asm. */
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(__GNUC__)
+#define W2C_FORCE_READ(v) __asm__("" : : "r"(v))
+#else
+#define W2C_FORCE_READ(v) ((void)0)
+#endif
+
+#define W2C_LOAD(name, R, U, N, conv)                                                       \
+  static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
+    U v;                                                                                    \
+    W2C_MEM_CHECK(size, addr, offset, N);                                                   \
+    W2C_MEMCPY(&v, mem + (uint64_t)addr + offset, N);                                       \
+    W2C_FORCE_READ(v);                                                                      \
+    return conv;                                                                            \
+  }
+#define W2C_STORE(name, V, U, N, conv)                                                          \
+  static inline void name(uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset, V val) { \
+    U v = conv;                                                                                 \
+    W2C_MEM_CHECK(size, addr, offset, N);                                                       \
+    W2C_MEMCPY(mem + (uint64_t)addr + offset, &v, N);                                           \
+  }
+/* sign extension in unsigned arithmetic: (v ^ signbit) - signbit */
+W2C_LOAD(w2c_i32_load, uint32_t, uint32_t, 4, W2C_LE32(v))
+W2C_LOAD(w2c_i64_load, uint64_t, uint64_t, 8, W2C_LE64(v))
+W2C_LOAD(w2c_f32_load, float, uint32_t, 4, w2c_f32_bits(W2C_LE32(v)))
+W2C_LOAD(w2c_f64_load, double, uint64_t, 8, w2c_f64_bits(W2C_LE64(v)))
+W2C_LOAD(w2c_i32_load8_s, uint32_t, uint8_t, 1, ((uint32_t)v ^ 0x80u) - 0x80u)
+W2C_LOAD(w2c_i32_load8_u, uint32_t, uint8_t, 1, (uint32_t)v)
+W2C_LOAD(w2c_i32_load16_s, uint32_t, uint16_t, 2, ((uint32_t)W2C_LE16(v) ^ 0x8000u) - 0x8000u)
+W2C_LOAD(w2c_i32_load16_u, uint32_t, uint16_t, 2, (uint32_t)W2C_LE16(v))
+W2C_LOAD(w2c_i64_load8_s, uint64_t, uint8_t, 1, ((uint64_t)v ^ 0x80u) - 0x80u)
+W2C_LOAD(w2c_i64_load8_u, uint64_t, uint8_t, 1, (uint64_t)v)
+W2C_LOAD(w2c_i64_load16_s, uint64_t, uint16_t, 2, ((uint64_t)W2C_LE16(v) ^ 0x8000u) - 0x8000u)
+W2C_LOAD(w2c_i64_load16_u, uint64_t, uint16_t, 2, (uint64_t)W2C_LE16(v))
+W2C_LOAD(w2c_i64_load32_s, uint64_t, uint32_t, 4,
+         ((uint64_t)W2C_LE32(v) ^ 0x80000000u) - 0x80000000u)
+W2C_LOAD(w2c_i64_load32_u, uint64_t, uint32_t, 4, (uint64_t)W2C_LE32(v))
+W2C_STORE(w2c_i32_store, uint32_t, uint32_t, 4, W2C_LE32(val))
+W2C_STORE(w2c_i64_store, uint64_t, uint64_t, 8, W2C_LE64(val))
+W2C_STORE(w2c_f32_store, float, uint32_t, 4, W2C_LE32(w2c_i32_reinterpret_f32(val)))
+W2C_STORE(w2c_f64_store, double, uint64_t, 8, W2C_LE64(w2c_i64_reinterpret_f64(val)))
+W2C_STORE(w2c_i32_store8, uint32_t, uint8_t, 1, (uint8_t)(val & 0xFFu))
+W2C_STORE(w2c_i32_store16, uint32_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFFFFu)))
+W2C_STORE(w2c_i64_store8, uint64_t, uint8_t, 1, (uint8_t)(val & 0xFFu))
+W2C_STORE(w2c_i64_store16, uint64_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFFFFu)))
+W2C_STORE(w2c_i64_store32, uint64_t, uint32_t, 4, W2C_LE32((uint32_t)(val & 0xFFFFFFFFu)))
+#undef W2C_LOAD
+#undef W2C_STORE
+
+/* ---- bulk memory: always checked, before anything is written ------------- */
+static inline void w2c_memory_fill(uint8_t *mem, uint64_t size, uint32_t d, uint32_t val,
+                                   uint32_t n) {
+  if (W2C_UNLIKELY((uint64_t)d + n > size)) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  if (n) W2C_MEMSET(mem + d, (int)(val & 0xFFu), n);
+}
+static inline void w2c_memory_copy(uint8_t *mem, uint64_t size, uint32_t d, uint32_t s,
+                                   uint32_t n) {
+  if (W2C_UNLIKELY((uint64_t)d + n > size || (uint64_t)s + n > size))
+    W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  if (n) W2C_MEMMOVE(mem + d, mem + s, n);
+}
+/* memory.init from a data segment of seg_len bytes (0 once dropped). */
+static inline void w2c_memory_init(uint8_t *mem, uint64_t size, const uint8_t *seg,
+                                   uint32_t seg_len, uint32_t d, uint32_t s, uint32_t n) {
+  if (W2C_UNLIKELY((uint64_t)s + n > seg_len || (uint64_t)d + n > size))
+    W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  if (n) W2C_MEMCPY(mem + d, seg + s, n);
+}
+
+/* ---- limits ------------------------------------------------------------------ */
+/* Most pages a 32-bit memory may have: 2^32 bytes, and at most 2^32-1 pages. */
+static inline uint64_t w2c_page_limit_(uint32_t page_log2) {
+  return page_log2 == 0 ? 0xFFFFFFFFu : UINT64_C(1) << (32 - page_log2);
+}
+static inline uint32_t w2c_memory_pages(const w2c_memory *m) { return m->pages; }
+
+/* ---- storage backends ------------------------------------------------------ */
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC || W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
+#include <stdlib.h>
+#endif
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
+#include <sys/mman.h>
+#include <unistd.h>
+#ifndef MAP_ANONYMOUS
+#ifdef MAP_ANON
+#define MAP_ANONYMOUS MAP_ANON
+#else
+#error "w2c: W2C_ALLOC_MMAP needs MAP_ANONYMOUS: include w2c_rt.h before any system header, or compile with -D_DEFAULT_SOURCE."
+#endif
+#endif
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+
+static inline uint64_t w2c_os_page_(void) {
+  long p = sysconf(_SC_PAGESIZE);
+  return p > 0 ? (uint64_t)p : 4096u;
+}
+static inline uint64_t w2c_round_up_(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+/* Each guarded memory reserves every address a load or store can form:
+ * 2^32-1 (addr) + 2^32-1 (offset) + 8 (width), plus a guard. */
+#define W2C_GUARD_RESERVE ((UINT64_C(1) << 33) + 65536u)
+W2C_GLOBAL(w2c_memory *, w2c_guard_list);
+W2C_GLOBAL(int, w2c_guard_installed);
+W2C_GLOBAL(struct sigaction, w2c_guard_old_segv);
+W2C_GLOBAL(struct sigaction, w2c_guard_old_bus);
+
+/* SIGSEGV/SIGBUS: a fault inside a guarded memory's reservation is an out of
+ * bounds access (trap); any other fault goes to the previous handler. */
+static inline void w2c_guard_handler_(int sig, siginfo_t *si, void *ctx) {
+  uintptr_t a = (uintptr_t)si->si_addr;
+  w2c_memory *m;
+  (void)ctx;
+  for (m = w2c_guard_list; m != NULL; m = m->guard_next)
+    if (a - (uintptr_t)m->data < m->capacity) w2c_trap_raise(W2C_TRAP_OOB_MEMORY);
+  /* Not ours: restore the previous action and let the access fault again. */
+  sigaction(sig, sig == SIGSEGV ? &w2c_guard_old_segv : &w2c_guard_old_bus, NULL);
+}
+
+/* Install the handler (once; w2c_memory_alloc calls it).  0, or -1. */
+static inline int w2c_guard_init(void) {
+  struct sigaction sa;
+  if (w2c_guard_installed) return 0;
+  W2C_MEMSET(&sa, 0, sizeof sa);
+  sa.sa_sigaction = w2c_guard_handler_;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGSEGV, &sa, &w2c_guard_old_segv) != 0) return -1;
+  if (sigaction(SIGBUS, &sa, &w2c_guard_old_bus) != 0) {
+    sigaction(SIGSEGV, &w2c_guard_old_segv, NULL);
+    return -1;
+  }
+  w2c_guard_installed = 1;
+  return 0;
+}
+#endif /* W2C_BOUNDS_GUARD */
+
+/* Reserve address space (PROT_NONE), make the first `bytes` accessible. */
+static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_bytes) {
+  uint64_t page = w2c_os_page_(), reserve;
+  void *p;
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+  (void)max_bytes;
+  /* Accesses past the size must fault: pages no smaller than the OS's. */
+  if (((UINT64_C(1) << m->page_log2) % page) != 0 || w2c_guard_init() != 0) return -1;
+  reserve = W2C_GUARD_RESERVE;
+#else
+  reserve = w2c_round_up_(max_bytes, page);
+#endif
+  if (reserve == 0) {
+    m->kind = W2C_MEMKIND_MMAP;
+    return 0;
+  }
+  p = reserve <= (uint64_t)SIZE_MAX
+          ? mmap(NULL, (size_t)reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+          : MAP_FAILED;
+#if W2C_BOUNDS_CHECK != W2C_BOUNDS_GUARD
+  if (p == MAP_FAILED && w2c_round_up_(bytes, page) < reserve) {
+    /* Not that much address space (32-bit host): no room to grow in place. */
+    reserve = w2c_round_up_(bytes, page);
+    if (reserve == 0) {
+      m->kind = W2C_MEMKIND_MMAP;
+      return 0;
+    }
+    p = mmap(NULL, (size_t)reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  }
+#endif
+  if (p == MAP_FAILED) return -1;
+  if (bytes && mprotect(p, (size_t)w2c_round_up_(bytes, page), PROT_READ | PROT_WRITE) != 0) {
+    munmap(p, (size_t)reserve);
+    return -1;
+  }
+  m->data = (uint8_t *)p;
+  m->kind = W2C_MEMKIND_MMAP;
+  m->capacity = reserve;
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+  m->guard_next = w2c_guard_list;
+  w2c_guard_list = m; /* so m must not move while allocated */
+#endif
+  return 0;
+}
+
+/* Fresh anonymous pages read as zero; nothing is ever taken back. */
+static inline int w2c_mmap_extend_(w2c_memory *m, uint64_t new_bytes) {
+  if (new_bytes > m->capacity) return -1;
+  return mprotect(m->data, (size_t)w2c_round_up_(new_bytes, w2c_os_page_()),
+                  PROT_READ | PROT_WRITE) == 0 ? 0 : -1;
+}
+
+static inline void w2c_mmap_release_(w2c_memory *m) {
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+  w2c_memory **pp;
+  for (pp = &w2c_guard_list; *pp != NULL; pp = &(*pp)->guard_next)
+    if (*pp == m) {
+      *pp = m->guard_next;
+      break;
+    }
+  m->guard_next = NULL;
+#endif
+  if (m->capacity) munmap(m->data, (size_t)m->capacity);
+}
+#endif /* W2C_ALLOC_MMAP */
+
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+/* The static arena: memories are carved from its bottom, tables from its
+ * top.  The topmost memory grows in place into the free middle; the others
+ * only up to their first size.  Freeing the topmost memory or bottommost
+ * table gives its space back; other frees leak until those are freed. */
+#define W2C_ARENA_WORDS (((uint64_t)(W2C_STATIC_MEMORY_BYTES) + 7) / 8)
+#define W2C_ARENA_BYTES (W2C_ARENA_WORDS * 8)
+#if W2C_STATIC_MEMORY_BYTES > 0
+W2C_GLOBAL(uint64_t, w2c_static_arena[W2C_ARENA_WORDS]);
+#endif
+W2C_GLOBAL(uint64_t, w2c_static_lo); /* bytes used at the bottom (memories) */
+W2C_GLOBAL(uint64_t, w2c_static_hi); /* bytes used at the top (tables) */
+
+static inline uint64_t w2c_align8_(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
+/* Saturating, so the compiler can see that free space is at most the arena. */
+static inline uint64_t w2c_arena_free_(void) {
+  uint64_t used = w2c_static_lo + w2c_static_hi;
+  return used < W2C_ARENA_BYTES ? W2C_ARENA_BYTES - used : 0;
+}
+
+static inline int w2c_arena_obtain_memory_(w2c_memory *m, uint64_t bytes) {
+  uint64_t need = w2c_align8_(bytes);
+  if (need > w2c_arena_free_()) return -1;
+#if W2C_STATIC_MEMORY_BYTES > 0
+  m->data = (uint8_t *)w2c_static_arena + w2c_static_lo;
+  m->kind = W2C_MEMKIND_ARENA;
+  m->capacity = need;
+  w2c_static_lo += need;
+  if (need) W2C_MEMSET(m->data, 0, (size_t)need); /* may hold a freed memory's bytes */
+#else
+  (void)m;
+#endif
+  return 0;
+}
+
+static inline int w2c_arena_extend_memory_(w2c_memory *m, uint64_t new_bytes) {
+#if W2C_STATIC_MEMORY_BYTES > 0
+  uint64_t need = w2c_align8_(new_bytes);
+  if (m->data + m->capacity != (uint8_t *)w2c_static_arena + w2c_static_lo) return -1;
+  if (need - m->capacity > w2c_arena_free_()) return -1;
+  w2c_static_lo += need - m->capacity;
+  m->capacity = need;
+  return 0;
+#else
+  (void)m;
+  (void)new_bytes;
+  return -1;
+#endif
+}
+
+static inline void w2c_arena_release_memory_(uint8_t *p, uint64_t capacity) {
+#if W2C_STATIC_MEMORY_BYTES > 0
+  if (p + capacity == (uint8_t *)w2c_static_arena + w2c_static_lo) w2c_static_lo -= capacity;
+#else
+  (void)p;
+  (void)capacity;
+#endif
+}
+
+/* `bytes` for a table at the top, or NULL (also for 0 bytes). */
+static inline void *w2c_arena_obtain_table_(uint64_t bytes) {
+#if W2C_STATIC_MEMORY_BYTES > 0
+  uint64_t need = w2c_align8_(bytes);
+  if (need == 0 || need > w2c_arena_free_()) return NULL;
+  w2c_static_hi += need;
+  return (uint8_t *)w2c_static_arena + (W2C_ARENA_BYTES - w2c_static_hi);
+#else
+  (void)bytes;
+  return NULL;
+#endif
+}
+
+static inline void w2c_arena_release_table_(void *p, uint64_t bytes) {
+#if W2C_STATIC_MEMORY_BYTES > 0
+  uint64_t need = w2c_align8_(bytes);
+  if (p != NULL && (uint8_t *)p == (uint8_t *)w2c_static_arena + (W2C_ARENA_BYTES - w2c_static_hi))
+    w2c_static_hi -= need;
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+#endif /* W2C_ALLOC_STATIC */
+
+/* Get `bytes` (zeroed) of storage able to grow to `max_bytes`; 0 or -1. */
+static inline int w2c_mem_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_bytes) {
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC
+  (void)max_bytes;
+  if (bytes > (uint64_t)SIZE_MAX) return -1;
+  if (bytes) {
+    m->data = (uint8_t *)calloc(1, (size_t)bytes);
+    if (m->data == NULL) return -1;
+  }
+  m->kind = W2C_MEMKIND_MALLOC;
+  m->capacity = bytes;
+  return 0;
+#elif W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
+  return w2c_mmap_obtain_(m, bytes, max_bytes);
+#else
+  (void)max_bytes;
+  return w2c_arena_obtain_memory_(m, bytes);
+#endif
+}
+
+/* Make [size, new_bytes) usable and zero; data may move (MALLOC). 0 or -1. */
+static inline int w2c_mem_extend_(w2c_memory *m, uint64_t new_bytes) {
+  if (new_bytes <= m->capacity && m->kind != W2C_MEMKIND_MMAP) {
+    W2C_MEMSET(m->data + m->size, 0, (size_t)(new_bytes - m->size));
+    return 0;
+  }
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC
+  if (m->kind == W2C_MEMKIND_MALLOC && new_bytes <= (uint64_t)SIZE_MAX) {
+    uint8_t *p = (uint8_t *)realloc(m->data, (size_t)new_bytes);
+    if (p == NULL) return -1;
+    W2C_MEMSET(p + m->size, 0, (size_t)(new_bytes - m->size));
+    m->data = p;
+    m->capacity = new_bytes;
+    return 0;
+  }
+#elif W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
+  if (m->kind == W2C_MEMKIND_MMAP) return w2c_mmap_extend_(m, new_bytes);
+#else
+  if (m->kind == W2C_MEMKIND_ARENA && w2c_arena_extend_memory_(m, new_bytes) == 0) {
+    W2C_MEMSET(m->data + m->size, 0, (size_t)(new_bytes - m->size));
+    return 0;
+  }
+#endif
+  return -1;
+}
+
+/* ---- the memory API ---------------------------------------------------------- */
+/* An empty memory with these limits; returns the effective max pages. */
+static inline uint64_t w2c_mem_reset_(w2c_memory *m, uint64_t max_pages, uint32_t page_log2) {
+  uint64_t limit = w2c_page_limit_(page_log2 <= 16 ? page_log2 : 16);
+  uint64_t max = max_pages < limit ? max_pages : limit;
+  m->data = NULL;
+  m->size = m->capacity = 0;
+  m->pages = 0;
+  m->kind = W2C_MEMKIND_NONE;
+  m->guard_next = NULL;
+  m->has_max = max_pages != UINT64_MAX;
+  m->max_pages = (uint32_t)max;
+  m->page_log2 = page_log2;
+  return max;
+}
+
+/* Allocate a memory of initial_pages, growable to max_pages (UINT64_MAX: no
+ * declared max) pages of 2^page_log2 bytes.  0, or W2C_ERR_ALLOC.  m may be
+ * freed with w2c_memory_free even after a failure. */
+static inline int w2c_memory_alloc(w2c_memory *m, uint64_t initial_pages, uint64_t max_pages,
+                                   uint32_t page_log2) {
+  uint64_t max = w2c_mem_reset_(m, max_pages, page_log2);
+  if (page_log2 > 16 || initial_pages > max) return W2C_ERR_ALLOC;
+  if (w2c_mem_obtain_(m, initial_pages << page_log2, max << page_log2) != 0) return W2C_ERR_ALLOC;
+  m->pages = (uint32_t)initial_pages;
+  m->size = initial_pages << page_log2;
+  return 0;
+}
+
+#if W2C_BOUNDS_CHECK != W2C_BOUNDS_GUARD
+/* Use the caller's buffer of capacity_bytes as the memory's storage (it can
+ * grow up to the capacity); the initial pages are zeroed.  0, or
+ * W2C_ERR_ALLOC if they do not fit. */
+static inline int w2c_memory_use_static(w2c_memory *m, uint8_t *buf, uint64_t capacity_bytes,
+                                        uint64_t initial_pages, uint64_t max_pages,
+                                        uint32_t page_log2) {
+  uint64_t max = w2c_mem_reset_(m, max_pages, page_log2);
+  if (page_log2 > 16 || initial_pages > max || (initial_pages << page_log2) > capacity_bytes)
+    return W2C_ERR_ALLOC;
+  m->data = buf;
+  m->kind = W2C_MEMKIND_USER;
+  m->capacity = capacity_bytes;
+  m->pages = (uint32_t)initial_pages;
+  m->size = initial_pages << page_log2;
+  if (m->size) W2C_MEMSET(buf, 0, (size_t)m->size);
+  return 0;
+}
+#endif
+
+/* memory.grow: the old size in pages, or 0xFFFFFFFF (nothing changes). */
+static inline uint32_t w2c_memory_grow(w2c_memory *m, uint32_t delta) {
+  uint32_t old = m->pages;
+  uint64_t pages = (uint64_t)old + delta, bytes;
+  if (delta == 0) return old;
+  if (pages > m->max_pages) return 0xFFFFFFFFu;
+  bytes = pages << m->page_log2;
+  if (w2c_mem_extend_(m, bytes) != 0) return 0xFFFFFFFFu;
+  m->pages = (uint32_t)pages;
+  m->size = bytes;
+  return old;
+}
+
+/* Release the storage; m becomes an empty memory. */
+static inline void w2c_memory_free(w2c_memory *m) {
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC
+  if (m->kind == W2C_MEMKIND_MALLOC) free(m->data);
+#elif W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
+  if (m->kind == W2C_MEMKIND_MMAP) w2c_mmap_release_(m);
+#else
+  if (m->kind == W2C_MEMKIND_ARENA) w2c_arena_release_memory_(m->data, m->capacity);
+#endif
+  m->data = NULL;
+  m->size = m->capacity = 0;
+  m->pages = 0;
+  m->kind = W2C_MEMKIND_NONE;
+}
+
+#endif /* W2C_MEM_H */

@@ -1,0 +1,173 @@
+/* w2c_table.h: reference types (funcref, externref), tables, and the
+ * call_indirect check.  Table storage follows W2C_MEMORY_ALLOC (malloc for
+ * W2C_ALLOC_MALLOC and W2C_ALLOC_MMAP, the static arena for W2C_ALLOC_STATIC). */
+#ifndef W2C_TABLE_H
+#define W2C_TABLE_H
+
+#include "w2c_mem.h"
+
+typedef void *w2c_externref; /* NULL is ref.null extern */
+
+typedef struct w2c_funcref {
+  uint64_t type_id;   /* canonical signature id; 0 for null */
+  void (*func)(void); /* NULL for ref.null func; cast to the real type to call */
+  void *instance;     /* first argument when called */
+} w2c_funcref;
+
+/* Initializer of a null funcref; w2c_funcref_null() is the same as a value. */
+#define W2C_FUNCREF_NULL {0, 0, 0}
+static inline w2c_funcref w2c_funcref_null(void) {
+  w2c_funcref f = W2C_FUNCREF_NULL;
+  return f;
+}
+static inline int w2c_funcref_is_null(w2c_funcref f) { return f.func == 0; }
+
+typedef struct w2c_table {
+  uint32_t size;          /* elements */
+  uint32_t max;           /* declared maximum; UINT32_MAX if none */
+  uint8_t is_externref;   /* element type: externs if 1, else funcs */
+  w2c_funcref *funcs;
+  w2c_externref *externs;
+  /* private */
+  uint8_t has_max;        /* a maximum was declared (import matching) */
+  uint32_t capacity;      /* elements allocated */
+} w2c_table;
+
+static inline uint64_t w2c_table_elem_size_(const w2c_table *t) {
+  return t->is_externref ? sizeof(w2c_externref) : sizeof(w2c_funcref);
+}
+static inline void *w2c_table_elems_(const w2c_table *t) {
+  return t->is_externref ? (void *)t->externs : (void *)t->funcs;
+}
+
+/* Make room for `n` elements (contents kept).  0, or -1. */
+static inline int w2c_table_reserve_(w2c_table *t, uint64_t n) {
+  uint64_t bytes = n * w2c_table_elem_size_(t);
+  void *p;
+  if (n <= t->capacity) return 0;
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+  if (t->capacity != 0) return -1; /* arena tables do not move */
+  p = w2c_arena_obtain_table_(bytes);
+#else
+  if (bytes > (uint64_t)SIZE_MAX) return -1;
+  p = realloc(w2c_table_elems_(t), (size_t)bytes);
+#endif
+  if (p == NULL) return -1;
+  if (t->is_externref)
+    t->externs = (w2c_externref *)p;
+  else
+    t->funcs = (w2c_funcref *)p;
+  t->capacity = (uint32_t)n;
+  return 0;
+}
+
+/* Allocate a table of `initial` null elements; max is UINT32_MAX if none.
+ * 0, or W2C_ERR_ALLOC.  t may be freed with w2c_table_free after a failure. */
+static inline int w2c_table_alloc(w2c_table *t, int is_externref, uint32_t initial,
+                                  uint32_t max) {
+  uint64_t cap = initial;
+  uint32_t i;
+  t->size = t->capacity = 0;
+  t->max = max;
+  t->has_max = max != UINT32_MAX;
+  t->is_externref = is_externref != 0;
+  t->funcs = NULL;
+  t->externs = NULL;
+  if (initial > max || initial > W2C_TABLE_MAX_ELEMS) return W2C_ERR_ALLOC;
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+  /* Arena tables cannot move: take the declared maximum now if it fits. */
+  if (t->has_max && max <= W2C_TABLE_MAX_ELEMS &&
+      w2c_table_reserve_(t, max) == 0)
+    cap = max;
+#endif
+  if (w2c_table_reserve_(t, cap) != 0) return W2C_ERR_ALLOC;
+  for (i = 0; i < initial; i++) {
+    if (t->is_externref)
+      t->externs[i] = NULL;
+    else
+      t->funcs[i] = w2c_funcref_null();
+  }
+  t->size = initial;
+  return 0;
+}
+
+static inline void w2c_table_free(w2c_table *t) {
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+  w2c_arena_release_table_(w2c_table_elems_(t), (uint64_t)t->capacity * w2c_table_elem_size_(t));
+#else
+  free(w2c_table_elems_(t));
+#endif
+  t->funcs = NULL;
+  t->externs = NULL;
+  t->size = t->capacity = 0;
+}
+
+static inline uint32_t w2c_table_size(const w2c_table *t) { return t->size; }
+
+/* table.grow: the old size, or 0xFFFFFFFF (nothing changes). */
+static inline uint32_t w2c_table_grow_(w2c_table *t, uint32_t n) {
+  uint64_t want = (uint64_t)t->size + n;
+  if (want > t->max || want > W2C_TABLE_MAX_ELEMS) return 0xFFFFFFFFu;
+  if (w2c_table_reserve_(t, want) != 0) return 0xFFFFFFFFu;
+  return t->size;
+}
+
+/* Accessors, fill, grow and init for one element type. */
+#define W2C_TABLE_OPS(R, T, arr)                                                               \
+  static inline T w2c_table_get_##R(const w2c_table *t, uint32_t i) {                          \
+    if (W2C_UNLIKELY(i >= t->size)) W2C_TRAP(W2C_TRAP_OOB_TABLE);                               \
+    return t->arr[i];                                                                          \
+  }                                                                                            \
+  static inline void w2c_table_set_##R(w2c_table *t, uint32_t i, T v) {                        \
+    if (W2C_UNLIKELY(i >= t->size)) W2C_TRAP(W2C_TRAP_OOB_TABLE);                               \
+    t->arr[i] = v;                                                                             \
+  }                                                                                            \
+  static inline void w2c_table_fill_##R(w2c_table *t, uint32_t i, T v, uint32_t n) {           \
+    uint32_t k;                                                                                \
+    if (W2C_UNLIKELY((uint64_t)i + n > t->size)) W2C_TRAP(W2C_TRAP_OOB_TABLE);                  \
+    for (k = 0; k < n; k++) t->arr[i + k] = v;                                                 \
+  }                                                                                            \
+  static inline uint32_t w2c_table_grow_##R(w2c_table *t, T init, uint32_t n) {                \
+    uint32_t old = w2c_table_grow_(t, n), k;                                                   \
+    if (old == 0xFFFFFFFFu) return old;                                                        \
+    for (k = 0; k < n; k++) t->arr[old + k] = init;                                            \
+    t->size = old + n;                                                                         \
+    return old;                                                                                \
+  }                                                                                            \
+  /* table.init from an element segment of seg_len entries (0 once dropped). */                \
+  static inline void w2c_table_init_##R(w2c_table *t, const T *seg, uint32_t seg_len,          \
+                                        uint32_t d, uint32_t s, uint32_t n) {                  \
+    if (W2C_UNLIKELY((uint64_t)s + n > seg_len || (uint64_t)d + n > t->size))                  \
+      W2C_TRAP(W2C_TRAP_OOB_TABLE);                                                            \
+    if (n) W2C_MEMCPY(t->arr + d, seg + s, (size_t)n * sizeof(T));                             \
+  }
+W2C_TABLE_OPS(funcref, w2c_funcref, funcs)
+W2C_TABLE_OPS(externref, w2c_externref, externs)
+#undef W2C_TABLE_OPS
+
+/* table.copy: both tables have the same element type; may be the same table. */
+static inline void w2c_table_copy(w2c_table *dst, const w2c_table *src, uint32_t d, uint32_t s,
+                                  uint32_t n) {
+  uint64_t es = w2c_table_elem_size_(dst);
+  if (W2C_UNLIKELY((uint64_t)d + n > dst->size || (uint64_t)s + n > src->size))
+    W2C_TRAP(W2C_TRAP_OOB_TABLE);
+  if (n)
+    W2C_MEMMOVE((uint8_t *)w2c_table_elems_(dst) + d * es,
+                (const uint8_t *)w2c_table_elems_(src) + s * es, (size_t)(n * es));
+}
+
+/* call_indirect: the funcref at t[i] if its signature is type_id, else trap.
+ * A null element has type_id 0, so the hot path is one compare. */
+static inline w2c_funcref w2c_table_call_target(const w2c_table *t, uint32_t i,
+                                                uint64_t type_id) {
+  w2c_funcref f;
+  if (W2C_UNLIKELY(i >= t->size)) W2C_TRAP(W2C_TRAP_UNDEFINED_ELEMENT);
+  f = t->funcs[i];
+  if (W2C_UNLIKELY(f.type_id != type_id)) {
+    if (f.func == 0) W2C_TRAP(W2C_TRAP_UNINITIALIZED_ELEMENT);
+    W2C_TRAP(W2C_TRAP_INDIRECT_CALL_TYPE);
+  }
+  return f;
+}
+
+#endif /* W2C_TABLE_H */

@@ -1,0 +1,178 @@
+/* w2c_trap.h: trap codes, trap delivery (W2C_TRAP, W2C_TRY) and the
+ * call-depth check (W2C_CALL_ENTER / W2C_CALL_LEAVE).  See docs/codegen.md. */
+#ifndef W2C_TRAP_H
+#define W2C_TRAP_H
+
+#include "w2c_config.h"
+
+typedef enum w2c_trap {
+  W2C_TRAP_NONE = 0,
+  W2C_TRAP_UNREACHABLE,
+  W2C_TRAP_INT_DIV_ZERO,
+  W2C_TRAP_INT_OVERFLOW,
+  W2C_TRAP_INVALID_CONVERSION,
+  W2C_TRAP_OOB_MEMORY,
+  W2C_TRAP_OOB_TABLE,
+  W2C_TRAP_UNDEFINED_ELEMENT,
+  W2C_TRAP_UNINITIALIZED_ELEMENT,
+  W2C_TRAP_INDIRECT_CALL_TYPE,
+  W2C_TRAP_EXHAUSTION
+} w2c_trap;
+
+/* Results of M_instantiate besides 0 and trap codes. */
+#define W2C_ERR_IMPORT (-1) /* an import is missing or has the wrong type/limits */
+#define W2C_ERR_ALLOC (-2)  /* a memory or table could not be allocated */
+
+/* The spec interpreter's wording of each trap; also accepts W2C_ERR_*. */
+static inline const char *w2c_trap_message(w2c_trap code) {
+  switch ((int)code) {
+    case W2C_TRAP_NONE: return "no trap";
+    case W2C_TRAP_UNREACHABLE: return "unreachable";
+    case W2C_TRAP_INT_DIV_ZERO: return "integer divide by zero";
+    case W2C_TRAP_INT_OVERFLOW: return "integer overflow";
+    case W2C_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case W2C_TRAP_OOB_MEMORY: return "out of bounds memory access";
+    case W2C_TRAP_OOB_TABLE: return "out of bounds table access";
+    case W2C_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case W2C_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+    case W2C_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
+    case W2C_TRAP_EXHAUSTION: return "call stack exhausted";
+    case W2C_ERR_IMPORT: return "incompatible import type";
+    case W2C_ERR_ALLOC: return "allocation failed";
+    default: return "unknown trap";
+  }
+}
+
+/* Number of wasm calls in progress (W2C_CALL_ENTER increments it). */
+W2C_GLOBAL(uint32_t, w2c_call_depth);
+
+/* ---- trap delivery ------------------------------------------------------- */
+#ifdef W2C_TRAP_SETJMP
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+/* Traps may be raised in the SIGSEGV handler: restore the signal mask. */
+#include <setjmp.h>
+#include <signal.h>
+#ifndef SA_SIGINFO
+#error "w2c: W2C_BOUNDS_GUARD needs POSIX signals: include w2c_rt.h before any system header, or compile with -D_DEFAULT_SOURCE."
+#endif
+#define W2C_JMP_BUF sigjmp_buf
+#define W2C_SETJMP(b) sigsetjmp(b, 1)
+#define W2C_LONGJMP(b, v) siglongjmp(b, v)
+#else
+#include <setjmp.h>
+#define W2C_JMP_BUF jmp_buf
+#define W2C_SETJMP(b) setjmp(b)
+#define W2C_LONGJMP(b, v) longjmp(b, v)
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+
+/* One active W2C_TRY; frames live on the C stack, linked innermost first. */
+typedef struct w2c_trap_frame {
+  W2C_JMP_BUF buf;
+  struct w2c_trap_frame *prev;
+  uint32_t call_depth;  /* w2c_call_depth when the W2C_TRY began */
+  volatile int code;    /* the trap, written just before the longjmp */
+} w2c_trap_frame;
+
+W2C_GLOBAL(w2c_trap_frame *, w2c_trap_top);
+
+W2C_COLD_FN void w2c_trap_uncaught(w2c_trap code) {
+  fprintf(stderr, "w2c: uncaught trap: %s\n", w2c_trap_message(code));
+  abort();
+}
+
+/* Raise a trap: jump to the innermost W2C_TRY (abort if there is none). */
+W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
+  w2c_trap_frame *f = w2c_trap_top;
+  if (f == NULL) w2c_trap_uncaught(code);
+  f->code = (int)code;
+  W2C_LONGJMP(f->buf, 1);
+}
+
+static inline void w2c_try_push_(w2c_trap_frame *f) {
+  f->prev = w2c_trap_top;
+  f->call_depth = w2c_call_depth;
+  f->code = W2C_TRAP_NONE;
+  w2c_trap_top = f;
+}
+
+/* Unlink the frame; after a trap restore the call depth.  The trap code. */
+static inline w2c_trap w2c_try_pop_(w2c_trap_frame *f) {
+  w2c_trap_top = f->prev;
+  if (f->code != W2C_TRAP_NONE) w2c_call_depth = f->call_depth;
+  return (w2c_trap)f->code; /* no local: it would be live across setjmp */
+}
+
+/* W2C_TRY_STMT(code, stmt...): run stmt; store in the lvalue `code` the trap
+ * it raised, or W2C_TRAP_NONE.  Plain C99.  stmt must not leave by return,
+ * goto or break, and locals it changes must be volatile to be read after a
+ * trap (setjmp rules).  Nestable. */
+#define W2C_TRY_STMT(code, ...)                                         \
+  do {                                                                  \
+    w2c_trap_frame w2c_try_frame_;                                      \
+    w2c_try_push_(&w2c_try_frame_);                                     \
+    if (W2C_SETJMP(w2c_try_frame_.buf) == 0) {                          \
+      __VA_ARGS__;                                                      \
+    }                                                                   \
+    (code) = w2c_try_pop_(&w2c_try_frame_);                             \
+  } while (0)
+
+/* W2C_TRY(stmt...): an expression, the trap code stmt raised (0 if none);
+ * same rules as W2C_TRY_STMT.  Uses a GNU statement expression. */
+#ifdef __GNUC__
+#define W2C_TRY(...)                                                    \
+  __extension__({                                                       \
+    w2c_trap_frame w2c_try_frame_;                                      \
+    w2c_try_push_(&w2c_try_frame_);                                     \
+    if (W2C_SETJMP(w2c_try_frame_.buf) == 0) {                          \
+      __VA_ARGS__;                                                      \
+    }                                                                   \
+    w2c_try_pop_(&w2c_try_frame_);                                      \
+  })
+#else
+#define W2C_TRY(...) W2C_TRY_needs_GNU_statement_expressions_use_W2C_TRY_STMT
+#endif
+
+#else /* W2C_TRAP_HANDLER */
+
+/* `-DW2C_TRAP_HANDLER` without a name defines it as 1 (or empty): stop with
+ * a message (an #if test would trip -Wundef on real names). */
+#define w2c_handler_is_1 \
+  w2c_error_W2C_TRAP_HANDLER_must_name_your_trap_function_eg_DW2C_TRAP_HANDLER_eq_my_handler[-1]
+#define w2c_handler_is_ w2c_handler_is_1
+#define W2C_HANDLER_CHECK_(x) W2C_CAT2_(w2c_handler_is_, x)
+typedef char W2C_HANDLER_CHECK_(W2C_TRAP_HANDLER);
+
+W2C_NORETURN void W2C_TRAP_HANDLER(w2c_trap code);
+
+W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
+  W2C_TRAP_HANDLER(code);
+#ifndef __GNUC__
+  for (;;) {
+  }
+#endif
+}
+
+#endif /* W2C_TRAP_SETJMP */
+
+/* W2C_TRAP(code): raise a trap; never returns. */
+#define W2C_TRAP(code) w2c_trap_raise(code)
+
+/* ---- call depth ---------------------------------------------------------
+ * A generated function does W2C_CALL_ENTER() on entry and W2C_CALL_LEAVE()
+ * before each return.  A trap skips the LEAVEs; W2C_TRY restores the depth
+ * (with W2C_TRAP_HANDLER, reset w2c_call_depth yourself). */
+#if W2C_CALL_DEPTH_LIMIT > 0
+#define W2C_CALL_ENTER()                                                 \
+  do {                                                                   \
+    if (W2C_UNLIKELY(++w2c_call_depth > (uint32_t)W2C_CALL_DEPTH_LIMIT)) \
+      W2C_TRAP(W2C_TRAP_EXHAUSTION);                                     \
+  } while (0)
+#define W2C_CALL_LEAVE() (void)(--w2c_call_depth)
+#else
+#define W2C_CALL_ENTER() ((void)0)
+#define W2C_CALL_LEAVE() ((void)0)
+#endif
+
+#endif /* W2C_TRAP_H */
