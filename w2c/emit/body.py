@@ -163,12 +163,8 @@ class BodyEmitter:
         self.out(RELOAD)
 
     def _memory_init(self, v, op, imm, top):
-        seg = imm[0]
-        self.uses_mem = True
         d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        p = self.g.prefix
-        self.out(f"w2c_memory_init(m0, m0_size, {p}_data{seg}, "
-                 f"inst->data_dropped[{seg}] ? 0u : {p}_data{seg}_len, {d}, {s}, {n});")
+        self.out(f"{self.g.prefix}_memory_init(inst, inst->mem0, {imm[0]}u, {d}, {s}, {n});")
 
     def _data_drop(self, v, op, imm, top):
         self.out(f"inst->data_dropped[{imm}] = 1;")
