@@ -155,6 +155,13 @@ def test_installed_wheel(wheel, repo_root, tmp_path):
     assert proc.stderr == ""
     info = run([exe, "info", "--json", example], cwd=elsewhere).stdout
     assert isinstance(json.loads(info), dict)
+    # compile uses the shipped templates and runtime headers; the folder then
+    # builds with nothing but a C compiler
+    run([exe, "compile", example, "-o", "out/hello.c"], cwd=elsewhere)
+    assert (elsewhere / "out" / "w2c_rt.h").is_file()
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc:
+        run([cc, "-std=c99", "-c", "out/hello.c", "-o", "out/hello.o"], cwd=elsewhere)
 
     site = purelib(python)
     found = probe(python, elsewhere)
