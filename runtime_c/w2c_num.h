@@ -13,6 +13,29 @@ static inline float w2c_f32_bits(uint32_t u) { float f; W2C_MEMCPY(&f, &u, 4); r
 static inline double w2c_f64_bits(uint64_t u) { double d; W2C_MEMCPY(&d, &u, 8); return d; }
 static inline uint32_t w2c_i32_reinterpret_f32(float f) { uint32_t u; W2C_MEMCPY(&u, &f, 4); return u; }
 static inline uint64_t w2c_i64_reinterpret_f64(double d) { uint64_t u; W2C_MEMCPY(&u, &d, 8); return u; }
+/* A float constant the C compiler may not treat as known.  C compilers fold
+ * x*1.0, x/1.0, x-0.0, x+(-0.0), -1.0*x, x/-1.0, -0.0-x into x or -x because
+ * they assume no signalling NaNs; Wasm requires a signalling NaN operand to
+ * come out quiet.  The emitter writes the constants +-0 and +-1 with these
+ * (every other constant stays foldable). */
+static inline float w2c_f32_opaque(uint32_t u) {
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__("" : "+r"(u));
+#else
+  volatile uint32_t v = u;
+  u = v;
+#endif
+  return w2c_f32_bits(u);
+}
+static inline double w2c_f64_opaque(uint64_t u) {
+#if defined(__GNUC__) || defined(__clang__)
+  __asm__("" : "+r"(u));
+#else
+  volatile uint64_t v = u;
+  u = v;
+#endif
+  return w2c_f64_bits(u);
+}
 static inline float w2c_f32_reinterpret_i32(uint32_t u) { return w2c_f32_bits(u); }
 static inline double w2c_f64_reinterpret_i64(uint64_t u) { return w2c_f64_bits(u); }
 

@@ -11,9 +11,10 @@ take the generic path; the rest have an `_op_*` method here.
 from __future__ import annotations
 
 from w2c import opcodes as O
+from w2c.emit import consts
 from w2c.errors import UnsupportedFeature
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
-from w2c.module import F32, FUNCREF, I32, I64, V128, FuncType
+from w2c.module import FUNCREF, I32, V128, FuncType
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
 
@@ -117,15 +118,7 @@ class BodyEmitter:
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v, op, imm, top):
         t = op.results[0]
-        if t == I32:
-            text = f"{imm & 0xFFFFFFFF}u"
-        elif t == I64:
-            text = f"UINT64_C({imm & 0xFFFFFFFFFFFFFFFF})"
-        elif t == F32:
-            text = f"w2c_f32_bits(0x{imm:08x}u)"
-        else:
-            text = f"w2c_f64_bits(UINT64_C(0x{imm:016x}))"
-        self.out(f"{self.slot(top, t)} = {text};")
+        self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
 
     def _local_get(self, v, op, imm, top):
         self.out(f"{self.slot(top, self.locals[imm])} = l{imm};")

@@ -16,10 +16,18 @@ def literal(t: int, imm: int) -> str:
     if t == I64:
         return f"UINT64_C({imm & 0xFFFFFFFFFFFFFFFF})"
     if t == F32:
-        return f"w2c_f32_bits(0x{imm:08x}u)"
+        fn = "w2c_f32_opaque" if imm in _FOLDABLE_F32 else "w2c_f32_bits"
+        return f"{fn}(0x{imm:08x}u)"
     if t == F64:
-        return f"w2c_f64_bits(UINT64_C(0x{imm:016x}))"
+        fn = "w2c_f64_opaque" if imm in _FOLDABLE_F64 else "w2c_f64_bits"
+        return f"{fn}(UINT64_C(0x{imm:016x}))"
     raise ValueError(t)
+
+
+# +0, -0, +1, -1: constants with which C compilers fold arithmetic into an
+# identity or a negation, letting a signalling NaN through unquieted.
+_FOLDABLE_F32 = {0x00000000, 0x80000000, 0x3F800000, 0xBF800000}
+_FOLDABLE_F64 = {0, 1 << 63, 0x3FF0000000000000, 0xBFF0000000000000}
 
 
 _CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64}
