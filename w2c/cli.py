@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import click
@@ -203,6 +205,100 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool,
                        source_name=None if file == "-" else file)
 
     sys.exit(run_guarded(file, run)[1])
+
+
+def _build_guarded(file: str, fn: Callable[[], T]) -> T:
+    """run_guarded, plus the C compiler's failures shown as it printed them."""
+    from w2c.build import BuildError
+
+    def guarded():
+        try:
+            return fn(), EXIT_OK
+        except BuildError as err:
+            first, _, rest = str(err).partition("\n")
+            report(first)
+            if rest:
+                click.echo(rest, err=True)
+            return None, EXIT_INVALID
+    outcome, code = run_guarded(file, guarded)
+    return outcome if code == EXIT_OK else (None, code)
+
+
+_TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
+
+
+@w2c.command(epilog=EXIT_HELP, context_settings={"ignore_unknown_options": True})
+@click.argument("file", metavar="FILE")
+@click.option("-o", "--output", required=True, metavar="EXE", help="The executable to write.")
+@click.option("--target", default=None, metavar="NAME", help=_TARGET_HELP)
+@click.option("--cc", default=None, metavar="CC", help="C compiler (default: the target's).")
+@click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")
+@feature_options
+def build(file: str, output: str, target: str | None, cc: str | None, cflags: tuple[str, ...],
+          features: Features) -> None:
+    """Translate the WebAssembly program FILE and compile a native executable.
+
+    WASI programs (imports from wasi_snapshot_preview1) get their imports bound
+    to w2c's WASI implementation and a main() that calls `_start` (commands)
+    or `_initialize` (reactors).  The executable passes its arguments and
+    environment to the guest; W2C_WASI_DIR_<n>=HOST[::GUEST] preopens
+    directories.  Arguments after `--` go to the C compiler.
+    """
+    from w2c.build import build_program
+
+    def run() -> None:
+        data = read_input(file)
+        build_program(data, Path(output), target=target, cc=cc, cflags=cflags,
+                      features=features, source_name=file)
+
+    sys.exit(_build_guarded(file, run)[1])
+
+
+@w2c.command(epilog=EXIT_HELP, context_settings={"ignore_unknown_options": True})
+@click.argument("file", metavar="FILE")
+@click.option("--dir", "dirs", multiple=True, metavar="HOST[::GUEST]",
+              help="Preopen the host directory HOST for the guest (as GUEST).")
+@click.option("--env", "envs", multiple=True, metavar="NAME=VALUE",
+              help="Set an environment variable for the guest (it sees no others).")
+@click.option("--target", default=None, metavar="NAME", help=_TARGET_HELP)
+@click.option("--cc", default=None, metavar="CC", help="C compiler (default: the target's).")
+@click.option("-v", "--verbose", is_flag=True, help="Say whether the cache was hit.")
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--] ARGS...")
+@feature_options
+def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | None,
+        cc: str | None, verbose: bool, args: tuple[str, ...], features: Features) -> None:
+    """Run the WebAssembly program FILE natively, like `wasmtime run`.
+
+    The first run translates and compiles FILE into a cache (under
+    $XDG_CACHE_HOME/w2c, keyed by the module's hash, w2c's version and the
+    options); later runs start the cached executable at once.  The guest's
+    exit code becomes w2c's; a trap prints `error: trap: <reason>` and exits
+    with 134.
+    """
+    from w2c.build import cached_program, exec_program, run_environment
+
+    def prepare():
+        data = read_input(file)
+        environment = run_environment(dirs, envs)
+        exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
+                             source_name=file, verbose=verbose)
+        return exe, environment
+
+    result, status = _build_guarded(file, prepare)
+    if status != EXIT_OK:
+        sys.exit(status)
+    exe, environment = result
+    sys.stdout.flush()
+    sys.stderr.flush()
+    exec_program(exe, os.path.basename(file), args, environment, target)
+
+
+@w2c.command()
+def targets() -> None:
+    """List the target profiles `--target` accepts."""
+    from w2c.build import list_targets
+    for t in list_targets():
+        click.echo(f"{t.name:16} {t.description}")
 
 
 def main() -> None:

@@ -1,0 +1,184 @@
+"""`w2c build` and `w2c run`: the pipeline's end for programs.
+
+build_program() translates a module (w2c.emit), adds the WASI glue and
+main() (w2c.emit.wasi, templates/wasi_main.c.j2) and compiles a native
+executable for a target profile (targets/*.json) with its C compiler.
+run_program() keeps built executables in a cache keyed by the module's
+hash, w2c's version and the build options, so a second run of the same
+module starts at once, and execs the executable so the guest's exit code
+becomes the process's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w2c import __version__
+from w2c.errors import W2CError
+from w2c.features import Features
+from w2c.resources import targets_dir
+
+
+class BuildError(Exception):
+    """The C compiler failed or is missing (shown plainly to the user)."""
+
+
+@dataclass
+class Target:
+    name: str
+    description: str
+    cc: str
+    cflags: list[str] = field(default_factory=list)
+    ldflags: list[str] = field(default_factory=list)
+    run: list[str] = field(default_factory=list)
+    os: str = "linux"
+    debian_packages: list[str] = field(default_factory=list)
+
+
+HOST_TARGET = "linux-x86_64"
+
+
+def list_targets() -> list[Target]:
+    return [load_target(p.stem) for p in sorted(targets_dir().glob("*.json"))]
+
+
+def load_target(name: str) -> Target:
+    path = targets_dir() / f"{name}.json"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sorted(targets_dir().glob("*.json")))
+        raise BuildError(f"unknown target '{name}' (known: {known})")
+    return Target(**json.loads(path.read_text()))
+
+
+def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str | None = None,
+                  cflags: tuple[str, ...] = (), features: Features | None = None,
+                  source_name: str | None = None, keep_dir: Path | None = None) -> Path:
+    """Translate `data` and compile it into the executable `out` (atomically)."""
+    from w2c.emit import compile_module
+    from w2c.emit.module import env
+    from w2c.emit.wasi import wasi_context
+    from w2c.parse import decode_module
+
+    profile = load_target(target or HOST_TARGET)
+    compiler = cc or profile.cc
+    if shutil.which(compiler) is None:
+        hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
+            if profile.debian_packages else ""
+        raise BuildError(f"C compiler '{compiler}' not found{hint}")
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
+        work = Path(keep_dir) if keep_dir else Path(tmp)
+        c_file = work / "program.c"
+        compile_module(data, c_file, "program", features, source_name=source_name)
+        module = decode_module(data, features or Features())
+        ctx = wasi_context(module, "program", "program.h")
+        (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp_out = out.with_name(f".{out.name}.tmp{os.getpid()}")
+        cmd = [compiler, "-std=c99", *profile.cflags, f"-I{work}", str(c_file),
+               str(work / "program_main.c"), "-o", str(tmp_out), *profile.ldflags, *cflags]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            if tmp_out.exists():
+                tmp_out.unlink()
+            raise BuildError(f"the C compiler failed ({' '.join(cmd[:1])}, exit "
+                             f"{proc.returncode}):\n{proc.stderr.strip()}")
+        os.replace(tmp_out, out)
+    return out
+
+
+# -- w2c run ---------------------------------------------------------------------------------
+
+def cache_dir() -> Path:
+    base = os.environ.get("W2C_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "w2c"
+
+
+def cache_key(data: bytes, options: dict) -> str:
+    h = hashlib.sha256()
+    h.update(data)
+    h.update(json.dumps({"w2c": __version__, **options}, sort_keys=True).encode())
+    return h.hexdigest()[:32]
+
+
+def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: tuple[str, ...],
+                   features: Features, source_name: str, verbose: bool = False) -> Path:
+    """The executable for `data` from the cache, built first if it is not there."""
+    options = {"target": target or HOST_TARGET, "cc": cc, "cflags": list(cflags),
+               "features": sorted(features.enabled)}
+    exe = cache_dir() / "run" / cache_key(data, options) / "program"
+    if exe.is_file():
+        if verbose:
+            print(f"w2c: cache hit: {exe}", file=sys.stderr)
+        return exe
+    if verbose:
+        print(f"w2c: building {exe}", file=sys.stderr)
+    with _progress(f"w2c: compiling {source_name} (first run; later runs use the cache)"):
+        build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
+                      source_name=source_name)
+    return exe
+
+
+class _progress:
+    """Prints `message` on stderr if the work takes more than a second."""
+
+    def __init__(self, message: str):
+        self.timer = threading.Timer(1.0, self._show, (message,))
+        self.shown = False
+
+    def _show(self, message: str) -> None:
+        self.shown = True
+        print(message + " ...", file=sys.stderr, flush=True)
+
+    def __enter__(self):
+        if sys.stderr.isatty() or os.environ.get("W2C_PROGRESS"):
+            self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+        if self.shown and exc[0] is None:
+            print("w2c: done", file=sys.stderr, flush=True)
+        return False
+
+
+def run_environment(dirs: tuple[str, ...], env: tuple[str, ...]) -> dict[str, str]:
+    """The executable's environment: the guest sees only --env variables (as with
+    wasmtime); --dir preopens travel as W2C_WASI_DIR_<n>."""
+    out = {}
+    for i, d in enumerate(dirs):
+        host, _, guest = d.partition("::")
+        if not Path(host).is_dir():
+            raise BuildError(f"--dir {d}: '{host}' is not a directory")
+        out[f"W2C_WASI_DIR_{i}"] = f"{os.path.abspath(host)}::{guest or host}"
+    for kv in env:
+        if "=" not in kv:
+            raise BuildError(f"--env {kv}: expected NAME=VALUE")
+        k, v = kv.split("=", 1)
+        out[k] = v
+    return out
+
+
+def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict[str, str],
+                 target: str | None) -> None:
+    """Replace this process by the program (under the target's emulator if any)."""
+    prefix = load_target(target or HOST_TARGET).run
+    if prefix:
+        argv = [*prefix, "-0", argv0, str(exe), *args]
+        os.execvpe(argv[0], argv, environment)
+    os.execve(str(exe), [argv0, *args], environment)
+
+
+__all__ = ["BuildError", "W2CError", "build_program", "cached_program", "exec_program",
+           "list_targets", "load_target", "run_environment"]

@@ -1,0 +1,91 @@
+"""WASI glue (emitter stage for command and reactor programs): binds a
+module's `wasi_snapshot_preview1` imports to the C implementation in
+runtime_c/wasi/ and writes a `main()` for `w2c build` / `w2c run`.
+
+The imports' types are checked against preview1's signatures, so a module
+built for another WASI version fails with a clear error instead of C that
+calls through the wrong prototype.
+"""
+from __future__ import annotations
+
+from w2c.emit.names import C_TYPES, mangle
+from w2c.errors import W2CError
+from w2c.module import EXT_FUNC, EXT_MEMORY, I32, I64, FuncType, Module
+
+WASI_MODULE = "wasi_snapshot_preview1"
+
+
+def _sig(params: str, results: str = "i") -> FuncType:
+    code = {"i": I32, "j": I64}
+    return FuncType(tuple(code[c] for c in params), tuple(code[c] for c in results))
+
+
+# Every function of wasi_snapshot_preview1, flattened to core Wasm types
+# (i: i32, j: i64); all return an errno (i32) but proc_exit.
+PREVIEW1: dict[str, FuncType] = {
+    "args_get": _sig("ii"), "args_sizes_get": _sig("ii"),
+    "environ_get": _sig("ii"), "environ_sizes_get": _sig("ii"),
+    "clock_res_get": _sig("ii"), "clock_time_get": _sig("iji"),
+    "fd_advise": _sig("ijji"), "fd_allocate": _sig("ijj"), "fd_close": _sig("i"),
+    "fd_datasync": _sig("i"), "fd_fdstat_get": _sig("ii"), "fd_fdstat_set_flags": _sig("ii"),
+    "fd_fdstat_set_rights": _sig("ijj"), "fd_filestat_get": _sig("ii"),
+    "fd_filestat_set_size": _sig("ij"), "fd_filestat_set_times": _sig("ijji"),
+    "fd_pread": _sig("iiiji"), "fd_prestat_get": _sig("ii"),
+    "fd_prestat_dir_name": _sig("iii"), "fd_pwrite": _sig("iiiji"), "fd_read": _sig("iiii"),
+    "fd_readdir": _sig("iiiji"), "fd_renumber": _sig("ii"), "fd_seek": _sig("ijii"),
+    "fd_sync": _sig("i"), "fd_tell": _sig("ii"), "fd_write": _sig("iiii"),
+    "path_create_directory": _sig("iii"), "path_filestat_get": _sig("iiiii"),
+    "path_filestat_set_times": _sig("iiiijji"), "path_link": _sig("iiiiiii"),
+    "path_open": _sig("iiiiijjii"), "path_readlink": _sig("iiiiii"),
+    "path_remove_directory": _sig("iii"), "path_rename": _sig("iiiiii"),
+    "path_symlink": _sig("iiiii"), "path_unlink_file": _sig("iii"),
+    "poll_oneoff": _sig("iiii"), "proc_exit": _sig("i", ""), "proc_raise": _sig("i"),
+    "sched_yield": _sig(""), "random_get": _sig("ii"), "sock_accept": _sig("iii"),
+    "sock_recv": _sig("iiiiii"), "sock_send": _sig("iiiii"), "sock_shutdown": _sig("ii"),
+}
+
+
+def is_wasi(module: Module) -> bool:
+    return any(i.module == WASI_MODULE for i in module.imports)
+
+
+def wasi_context(module: Module, prefix: str, header: str) -> dict:
+    """What templates/wasi_main.c.j2 needs; raises W2CError for imports that
+    neither WASI nor w2c provides."""
+    from w2c.emit.module import unique_import_keys
+    funcs = []
+    keys = unique_import_keys(module)
+    for key, imp in zip(keys, module.imports):
+        if imp.module != WASI_MODULE or imp.kind != EXT_FUNC:
+            raise W2CError(f"unknown import: {imp.module}.{imp.name} (a WASI program may "
+                           f"import only {WASI_MODULE} functions)", imp.offset)
+        want = PREVIEW1.get(imp.name)
+        have = module.types[imp.desc]
+        if want is None:
+            raise W2CError(f"unknown import: {WASI_MODULE}.{imp.name} is not a preview1 "
+                           "function", imp.offset)
+        if have != want:
+            raise W2CError(f"incompatible import type: {WASI_MODULE}.{imp.name} is {have}, "
+                           f"preview1 has {want}", imp.offset)
+        params = [f"{C_TYPES[t]} a{i}" for i, t in enumerate(have.params)]
+        funcs.append({"cname": f"{prefix}_i_{key}", "name": imp.name,
+                      "params": ", ".join(["void *ctx"] + params),
+                      "args": "".join(f", a{i}" for i in range(len(have.params))),
+                      "void": not have.results})
+    exports = {x.name: x for x in module.exports}
+    memory = exports.get("memory")
+    if memory is not None and memory.kind == EXT_MEMORY:
+        mem_expr = f"{prefix}_x_{mangle('memory')}(c->inst)"
+    elif module.all_mems():
+        mem_expr = "c->inst->mem0"
+    else:
+        mem_expr = "NULL"
+    start = exports.get("_start")
+    init = exports.get("_initialize")
+    return {
+        "p": prefix, "header": header, "funcs": funcs, "mem_expr": mem_expr,
+        "ctx_field": f"ctx_{mangle(WASI_MODULE)}" if funcs else None,
+        "start": f"{prefix}_x_{mangle('_start')}" if start and start.kind == EXT_FUNC else None,
+        "initialize": f"{prefix}_x_{mangle('_initialize')}"
+        if init and init.kind == EXT_FUNC else None,
+    }
