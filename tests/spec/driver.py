@@ -1,0 +1,821 @@
+"""The execution part of the spec harness: from a converted .wast script to
+one C driver program.
+
+    build_plan(script, spectest_wasm)  -> Plan: the modules to compile
+                                          (Unit), the checks (Check) and the
+                                          callers the driver needs
+    generate_driver(plan, available)   -> the text of driver.c
+
+Every `module` command (and every module of assert_uninstantiable,
+assert_unlinkable, assert_trap-on-a-module) is a Unit, compiled separately
+by `w2c compile` with the prefix `m<N>` (N >= 1; `m0` is the `spectest` host
+module of tests/spec/spectest.py).  Links are static: the import
+`(import "M" "x" ...)` of unit N names the unit registered as "M" at that
+point of the script, and the driver defines the C glue
+`m<N>_i_<M>__<x>(void *ctx, ...)` calling the provider's export
+`m<K>_x_<x>((m<K>_instance *)ctx, ...)`.  Whether a module links is decided
+here from the decoded modules (unknown import, kind, function type, global
+type and mutability, table element type); limits of memories and tables are
+left to the generated `m<N>_instantiate`, which returns W2C_ERR_IMPORT.
+
+Each command that asserts something is a Check with an id (its position in
+the script's list of checks).  Checks that can be decided without running
+(a statically unlinkable module, a module that did not compile, an action on
+an export that does not exist) carry their result in `Check.static`; the
+others become rows of the driver's command table, run in order, each inside
+W2C_TRY, each printing one line, flushed:
+
+    PASS <id>
+    FAIL <id> <what happened>
+
+The driver takes ids to skip as arguments (run_exec.py re-runs it, skipping
+the check during which it crashed).  After the last command it frees every
+instance and prints `DONE`.
+
+Values cross the command table as uint64_t: integers as themselves, floats
+as their bits, externref N as the host pointer N + 1 (0 is null), funcref
+results as 1 for non-null and 0 for null.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w2c.module import (
+    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXTERNREF, F32, F64,
+    FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
+    Module,
+)
+
+try:  # the emitter's naming (docs/codegen.md); a copy until it exists
+    from w2c.emit.names import mangle
+except ImportError:  # pragma: no cover - only before w2c.emit.names existed
+    def mangle(name: str) -> str:
+        out = []
+        for b in name.encode("utf-8"):
+            ok = 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122
+            out.append(chr(b) if ok else f"_{b:02X}")
+        return "".join(out)
+
+C_TYPES = {I32: "uint32_t", I64: "uint64_t", F32: "float", F64: "double",
+           V128: "w2c_v128", FUNCREF: "w2c_funcref", EXTERNREF: "w2c_externref"}
+LETTERS = {I32: "i", I64: "j", F32: "f", F64: "d", V128: "v", FUNCREF: "r", EXTERNREF: "e"}
+SUPPORTED_TYPES = (I32, I64, F32, F64, FUNCREF, EXTERNREF)
+
+SPECTEST_UNIT = 0
+SPECTEST_NAME = "spectest"
+
+# The spec's trap texts and the runtime's codes (docs/codegen.md).
+TRAP_CODES = {
+    "unreachable": "W2C_TRAP_UNREACHABLE",
+    "integer divide by zero": "W2C_TRAP_INT_DIV_ZERO",
+    "integer overflow": "W2C_TRAP_INT_OVERFLOW",
+    "invalid conversion to integer": "W2C_TRAP_INVALID_CONVERSION",
+    "out of bounds memory access": "W2C_TRAP_OOB_MEMORY",
+    "out of bounds table access": "W2C_TRAP_OOB_TABLE",
+    "undefined element": "W2C_TRAP_UNDEFINED_ELEMENT",
+    "uninitialized element": "W2C_TRAP_UNINITIALIZED_ELEMENT",
+    "indirect call type mismatch": "W2C_TRAP_INDIRECT_CALL_TYPE",
+    "call stack exhausted": "W2C_TRAP_EXHAUSTION",
+}
+
+# Check kinds.
+K_MODULE, K_UNINST, K_UNLINK = "module", "uninstantiable", "unlinkable"
+K_ACTION, K_RETURN, K_TRAP, K_EXHAUST = "action", "return", "trap", "exhaustion"
+C_KINDS = {K_MODULE: "K_MODULE", K_UNINST: "K_UNINST", K_UNLINK: "K_UNLINK",
+           K_ACTION: "K_ACTION", K_RETURN: "K_RETURN", K_TRAP: "K_TRAP",
+           K_EXHAUST: "K_EXHAUST"}
+
+# Expected-value kinds (E_*) of the command table.
+E_B32, E_B64, E_CANON32, E_CANON64 = "E_B32", "E_B64", "E_CANON32", "E_CANON64"
+E_ARITH32, E_ARITH64, E_REF, E_NONNULL = "E_ARITH32", "E_ARITH64", "E_REF", "E_NONNULL"
+
+
+class Unsupported(Exception):
+    """A command the harness cannot express (the check is skipped)."""
+
+
+def trap_code(text: str | None) -> str | None:
+    """The W2C_TRAP_* constant for a spec trap text.  The spec's texts may
+    carry more than the message ("uninitialized element 2"): the message
+    must be a prefix of the text."""
+    if not text:
+        return None
+    for msg in sorted(TRAP_CODES, key=len, reverse=True):
+        if text.startswith(msg) or msg.startswith(text):
+            return TRAP_CODES[msg]
+    return None
+
+
+# --------------------------------------------------------------------------
+# Values.
+# --------------------------------------------------------------------------
+
+def arg_bits(arg: dict) -> int:
+    """The uint64_t the command table holds for an argument."""
+    t, v = arg["type"], arg.get("value")
+    if t in ("i32", "f32"):
+        return int(v) & 0xFFFFFFFF
+    if t in ("i64", "f64"):
+        return int(v) & 0xFFFFFFFFFFFFFFFF
+    if t == "externref":
+        return 0 if v == "null" else int(v) + 1
+    if t == "funcref":
+        if v == "null":
+            return 0
+        raise Unsupported("a non-null funcref argument")
+    raise Unsupported(f"arguments of type {t}")
+
+
+def expected_value(exp: dict) -> tuple[str, int]:
+    """(E_* kind, bits) for one expected result."""
+    t, v = exp["type"], exp.get("value")
+    if v is None:
+        raise Unsupported(f"an expected {t} without a value")
+    if t in ("f32", "f64"):
+        w = t[1:]
+        if v == "nan:canonical":
+            return (E_CANON32 if w == "32" else E_CANON64), 0
+        if v == "nan:arithmetic":
+            return (E_ARITH32 if w == "32" else E_ARITH64), 0
+        return (E_B32 if w == "32" else E_B64), int(v)
+    if t == "i32":
+        return E_B32, int(v) & 0xFFFFFFFF
+    if t == "i64":
+        return E_B64, int(v) & 0xFFFFFFFFFFFFFFFF
+    if t == "externref":
+        return E_REF, 0 if v == "null" else int(v) + 1
+    if t == "funcref":
+        return (E_REF, 0) if v == "null" else (E_NONNULL, 0)
+    raise Unsupported(f"results of type {t}")
+
+
+def describe_expected(exp: list[dict]) -> str:
+    return "(" + ", ".join(f"{e['type']}:{_show(e)}" for e in exp) + ")"
+
+
+def _show(e: dict) -> str:
+    v = e.get("value")
+    if v is None or not v.isdigit():
+        return str(v)
+    if e["type"] in ("i32", "f32"):
+        return f"0x{int(v) & 0xFFFFFFFF:x}"
+    if e["type"] in ("i64", "f64"):
+        return f"0x{int(v):x}"
+    return v
+
+
+def c_u64(v: int) -> str:
+    return f"0x{v:x}u" if v <= 0xFFFFFFFF else f"(uint64_t)0x{v:x}ull"
+
+
+# --------------------------------------------------------------------------
+# The plan.
+# --------------------------------------------------------------------------
+
+@dataclass
+class Link:
+    """One import of a unit, resolved to the export of a provider unit."""
+    imp: Import
+    provider: int
+    export: Export
+
+
+@dataclass
+class Unit:
+    """One module instantiation: compiled as m<index>."""
+    index: int
+    wasm: Path
+    module: Module
+    line: int                           # wast line (0 for spectest)
+    command: str                        # module / assert_unlinkable / ... / spectest
+    links: list[Link] = field(default_factory=list)
+    link_error: str | None = None       # static unlinkability: "unknown import: ..."
+    providers: list[int] = field(default_factory=list)
+    error: str | None = None            # set by the build: compile failed, ...
+
+    @property
+    def prefix(self) -> str:
+        return f"m{self.index}"
+
+    def exports(self) -> dict[str, Export]:
+        return {e.name: e for e in self.module.exports}
+
+
+@dataclass
+class Caller:
+    """A C function `void <name>(const uint64_t *a, uint64_t *r)` invoking
+    export `field` of unit `unit` (or reading it, for `get`)."""
+    name: str
+    unit: int
+    field: str
+    kind: str                   # "invoke" | "get"
+    params: tuple[int, ...]
+    results: tuple[int, ...]
+
+
+@dataclass
+class Check:
+    id: int
+    line: int
+    ident: str                  # "line", or "line#n" for the n-th check on a line
+    command: str                # the JSON command type
+    kind: str                   # K_*
+    unit: int | None            # the module's unit, or the instance an action targets
+    caller: str | None = None
+    args: list[int] = field(default_factory=list)
+    expected: list[tuple[str, int]] = field(default_factory=list)
+    expected_text: str = ""     # for messages
+    trap: str | None = None     # W2C_TRAP_* for trap/exhaustion/uninstantiable
+    text: str | None = None     # the spec's text
+    static: tuple[str, str] | None = None   # ("pass"|"fail"|"skip", reason)
+
+    @property
+    def runs(self) -> bool:
+        return self.static is None
+
+
+@dataclass
+class Plan:
+    units: list[Unit]           # index = unit number; units[0] is spectest or None
+    checks: list[Check]
+    callers: dict[tuple, Caller]
+
+    def unit(self, i: int) -> Unit:
+        return self.units[i]
+
+    def compiled_units(self) -> list[Unit]:
+        """Units that must be compiled: all except statically unlinkable
+        ones, spectest only if some unit links to it."""
+        used = {p for u in self.units if u is not None and u.link_error is None
+                for p in u.providers}
+        out = []
+        for u in self.units:
+            if u is None or u.link_error is not None:
+                continue
+            if u.index == SPECTEST_UNIT and SPECTEST_UNIT not in used:
+                continue
+            out.append(u)
+        return out
+
+
+def _func_type(module: Module, index: int) -> FuncType:
+    return module.types[module.func_types()[index]]
+
+
+def _extern_type(module: Module, export: Export):
+    if export.kind == EXT_FUNC:
+        return _func_type(module, export.index)
+    if export.kind == EXT_TABLE:
+        return module.all_tables()[export.index]
+    if export.kind == EXT_MEMORY:
+        return module.all_mems()[export.index]
+    return module.all_globals()[export.index]
+
+
+def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> None:
+    """Fill unit.links / providers, or unit.link_error with the spec's text
+    ("unknown import" / "incompatible import type") and a detail."""
+    m = unit.module
+    for imp in m.imports:
+        what = f"{imp.module!r}.{imp.name!r}"
+        prov = registry.get(imp.module)
+        exp = units[prov].exports().get(imp.name) if prov is not None else None
+        if exp is None:
+            unit.link_error = f"unknown import: {what}"
+            return
+        pm = units[prov].module
+        if exp.kind != imp.kind:
+            unit.link_error = (f"incompatible import type: {what} is a "
+                               f"{EXT_NAMES[exp.kind]}, imported as {EXT_NAMES[imp.kind]}")
+            return
+        have = _extern_type(pm, exp)
+        if imp.kind == EXT_FUNC:
+            want = m.types[imp.desc]
+            if want != have:
+                unit.link_error = f"incompatible import type: {what} is {have}, imported as {want}"
+                return
+        elif imp.kind == EXT_GLOBAL:
+            if imp.desc != have:
+                unit.link_error = (f"incompatible import type: global {what} is "
+                                   f"{_global_text(have)}, imported as {_global_text(imp.desc)}")
+                return
+        elif imp.kind == EXT_TABLE:
+            if imp.desc.elem != have.elem:
+                unit.link_error = (f"incompatible import type: table {what} holds "
+                                   f"{TYPE_NAMES[have.elem]}, imported as {TYPE_NAMES[imp.desc.elem]}")
+                return
+        # Memory and table limits depend on the provider's current size: the
+        # generated instantiate checks them (W2C_ERR_IMPORT).
+        unit.links.append(Link(imp, prov, exp))
+        if prov not in unit.providers:
+            unit.providers.append(prov)
+
+
+def _global_text(gt) -> str:
+    t = TYPE_NAMES.get(gt.type, "?")
+    return f"(mut {t})" if gt.mutable else t
+
+
+def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
+    """Walk the script's commands: units, links, checks, callers."""
+    from w2c.parse import decode_module
+    from w2c.errors import W2CError
+
+    features = features if features is not None else script.suite.make_features()
+    units: list[Unit | None] = [None]
+    registry: dict[str, int] = {}
+    if spectest_wasm is not None:
+        units[0] = Unit(0, spectest_wasm, decode_module(spectest_wasm.read_bytes(), features),
+                        0, "spectest")
+        registry[SPECTEST_NAME] = 0
+    named: dict[str, int] = {}
+    current: int | None = None
+    checks: list[Check] = []
+    callers: dict[tuple, Caller] = {}
+    seen_lines: dict[int, int] = {}
+
+    def new_check(cmd, kind: str, unit: int | None) -> Check:
+        n = seen_lines.get(cmd.line, 0)
+        seen_lines[cmd.line] = n + 1
+        ident = str(cmd.line) if n == 0 else f"{cmd.line}#{n}"
+        c = Check(len(checks), cmd.line, ident, cmd.type, kind, unit, text=cmd.text)
+        checks.append(c)
+        return c
+
+    for cmd in script.commands:
+        t = cmd.type
+        if t in ("assert_malformed", "assert_invalid"):
+            continue    # the decode harness checks these
+        if t == "register":
+            src = named.get(cmd.name) if cmd.name else current
+            if src is not None:
+                registry[cmd.data["as"]] = src
+            continue
+        if t == "module" or (cmd.filename and t in ("assert_uninstantiable",
+                                                    "assert_unlinkable", "assert_trap")):
+            kind = {"module": K_MODULE, "assert_unlinkable": K_UNLINK}.get(t, K_UNINST)
+            if cmd.module_type != "binary":
+                c = new_check(cmd, kind, None)
+                c.static = ("skip", "text module (module quote)")
+                if t == "module":
+                    current = None
+                continue
+            try:
+                module = decode_module(cmd.module_bytes(), features)
+            except W2CError as e:
+                c = new_check(cmd, kind, None)
+                c.static = ("fail", f"does not decode: {e}")
+                if t == "module":
+                    current = None
+                continue
+            unit = Unit(len(units), cmd.module_path, module, cmd.line, t)
+            units.append(unit)
+            resolve_imports(unit, units, registry)
+            c = new_check(cmd, kind, unit.index)
+            if t == "module":
+                current = unit.index
+                if cmd.name:
+                    named[cmd.name] = unit.index
+            if kind == K_UNLINK:
+                if unit.link_error is not None:
+                    want = cmd.text or ""
+                    if unit.link_error.startswith(want):
+                        c.static = ("pass", unit.link_error)
+                    else:
+                        c.static = ("fail", f"unlinkable for another reason: {unit.link_error}")
+            elif unit.link_error is not None:
+                c.static = ("fail", f"does not link: {unit.link_error}")
+            if kind == K_UNINST and c.static is None:
+                c.trap = trap_code(cmd.text)
+                if c.trap is None:
+                    c.static = ("skip", f"unknown trap text {cmd.text!r}")
+            continue
+        if t in ("action", "assert_return", "assert_trap", "assert_exhaustion"):
+            kind = {"action": K_ACTION, "assert_return": K_RETURN, "assert_trap": K_TRAP,
+                    "assert_exhaustion": K_EXHAUST}[t]
+            act = cmd.action
+            target = named.get(act["module"]) if act.get("module") else current
+            c = new_check(cmd, kind, target)
+            try:
+                _plan_action(c, cmd, act, target, units, callers)
+            except Unsupported as e:
+                c.static = ("skip", f"unsupported: {e}")
+            continue
+        # Anything else (assert_return with `either`, ...) is unknown here.
+        c = new_check(cmd, K_ACTION, None)
+        c.static = ("skip", f"unsupported command {t}")
+    return Plan(units, checks, callers)
+
+
+def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -> None:
+    if target is None:
+        c.static = ("fail", "no module to act on")
+        return
+    unit = units[target]
+    if unit.link_error is not None:
+        c.static = ("fail", f"module m{target} (line {unit.line}) does not link")
+        return
+    name = act["field"]
+    exp = unit.exports().get(name)
+    atype = act["type"]
+    if atype not in ("invoke", "get"):
+        raise Unsupported(f"action {atype}")
+    want_kind = EXT_FUNC if atype == "invoke" else EXT_GLOBAL
+    if exp is None or exp.kind != want_kind:
+        c.static = ("fail", f"m{target} has no {EXT_NAMES[want_kind]} export {name!r}")
+        return
+    if atype == "invoke":
+        ft = _func_type(unit.module, exp.index)
+        params, results = ft.params, ft.results
+        args = act.get("args", [])
+        if [a["type"] for a in args] != [TYPE_NAMES[p] for p in params]:
+            c.static = ("fail", f"arguments {[a['type'] for a in args]} do not match {ft}")
+            return
+        c.args = [arg_bits(a) for a in args]
+    else:
+        params, results = (), (unit.module.all_globals()[exp.index].type,)
+    for ty in params + results:
+        if ty not in SUPPORTED_TYPES:
+            raise Unsupported(f"values of type {TYPE_NAMES.get(ty, ty)}")
+    key = (target, name, atype)
+    if key not in callers:
+        callers[key] = Caller(f"call_{len(callers)}", target, name, atype,
+                              tuple(params), tuple(results))
+    c.caller = callers[key].name
+    if c.kind == K_RETURN:
+        exps = cmd.expected or []
+        if len(exps) != len(results):
+            c.static = ("fail", f"{len(exps)} expected results, the export has {len(results)}")
+            return
+        c.expected = [expected_value(e) for e in exps]
+        c.expected_text = describe_expected(exps)
+    elif c.kind in (K_TRAP, K_EXHAUST):
+        c.trap = trap_code(cmd.text)
+        if c.trap is None:
+            raise Unsupported(f"trap text {cmd.text!r}")
+
+
+# --------------------------------------------------------------------------
+# The driver's C.
+# --------------------------------------------------------------------------
+
+DRIVER_SUPPORT = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_MODULE, K_UNINST, K_UNLINK, K_ACTION, K_RETURN, K_TRAP, K_EXHAUST };
+enum { E_B32, E_B64, E_CANON32, E_CANON64, E_ARITH32, E_ARITH64, E_REF, E_NONNULL };
+/* instantiate functions return this when a provider is not instantiated */
+#define DRV_NOT_READY (-1000)
+
+typedef struct drv_exp { int kind; uint64_t bits; } drv_exp;
+typedef void (*drv_call)(const uint64_t *a, uint64_t *r);
+typedef int (*drv_inst)(void);
+typedef struct drv_cmd {
+  int id, line, kind, unit;
+  drv_inst inst;
+  drv_call call;
+  int nargs, aoff, nexp, eoff;
+  int trap;
+} drv_cmd;
+
+static const w2c_funcref drv_fnull;
+static float drv_f32(uint32_t b) { float f; memcpy(&f, &b, sizeof f); return f; }
+static double drv_f64(uint64_t b) { double d; memcpy(&d, &b, sizeof d); return d; }
+static uint64_t drv_f32b(float f) { uint32_t b; memcpy(&b, &f, sizeof b); return b; }
+static uint64_t drv_f64b(double d) { uint64_t b; memcpy(&b, &d, sizeof b); return b; }
+static w2c_externref drv_ext(uint64_t v) { return (w2c_externref)(uintptr_t)v; }
+static uint64_t drv_extb(w2c_externref e) { return (uint64_t)(uintptr_t)e; }
+static uint64_t drv_fnb(w2c_funcref f) { return f.func != NULL; }
+
+static int drv_match(const drv_exp *e, uint64_t got) {
+  switch (e->kind) {
+  case E_B32: return (uint32_t)got == (uint32_t)e->bits;
+  case E_B64: case E_REF: return got == e->bits;
+  case E_CANON32: return ((uint32_t)got & 0x7fffffffu) == 0x7fc00000u;
+  case E_CANON64: return (got & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+  case E_ARITH32: return ((uint32_t)got & 0x7fc00000u) == 0x7fc00000u;
+  case E_ARITH64: return (got & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+  case E_NONNULL: return got != 0;
+  }
+  return 0;
+}
+
+static const char *drv_trap_text(int code) {
+  if (code > 0) return w2c_trap_message((w2c_trap)code);
+  if (code == W2C_ERR_IMPORT) return "import mismatch (W2C_ERR_IMPORT)";
+  if (code == W2C_ERR_ALLOC) return "allocation failed (W2C_ERR_ALLOC)";
+  if (code == DRV_NOT_READY) return "a provider module is not instantiated";
+  return "?";
+}
+
+static void drv_pass(const drv_cmd *c) { printf("PASS %d\n", c->id); fflush(stdout); }
+static void drv_fail(const drv_cmd *c, const char *what, int code) {
+  printf("FAIL %d %s %d (%s)\n", c->id, what, code, drv_trap_text(code));
+  fflush(stdout);
+}
+
+/* W2C_TRY_STMT (plain C99) rather than W2C_TRY (a GNU statement expression). */
+static w2c_trap drv_try_call(drv_call f, const uint64_t *a, uint64_t *r) {
+  w2c_trap code;
+  W2C_TRY_STMT(code, f(a, r));
+  return code;
+}
+static w2c_trap drv_try_inst(drv_inst f, int *rc) {
+  w2c_trap code;
+  W2C_TRY_STMT(code, *rc = f());
+  return code;
+}
+"""
+
+DRIVER_RUN = r"""
+static void drv_run(const drv_cmd *c) {
+  uint64_t r[DRV_MAX_RESULTS + 1];
+  int rc = 0, i;
+  w2c_trap t;
+  memset(r, 0, sizeof r);
+  if (c->kind == K_MODULE || c->kind == K_UNINST || c->kind == K_UNLINK) {
+    drv_tried[c->unit] = 1;
+    t = drv_try_inst(c->inst, &rc);
+    if (t) rc = (int)t;
+    if (c->kind == K_MODULE) {
+      if (rc == 0) { drv_ok[c->unit] = 1; drv_pass(c); }
+      else drv_fail(c, "instantiate returned", rc);
+    } else if (c->kind == K_UNINST) {
+      if (rc == c->trap) drv_pass(c);
+      else drv_fail(c, rc == 0 ? "instantiated; returned" : "instantiate returned", rc);
+    } else {
+      if (rc == W2C_ERR_IMPORT) drv_pass(c);
+      else drv_fail(c, rc == 0 ? "linked and instantiated; returned" : "instantiate returned", rc);
+    }
+    return;
+  }
+  if (!drv_ok[c->unit]) { drv_fail(c, "module not instantiated:", DRV_NOT_READY); return; }
+  t = drv_try_call(c->call, drv_args + c->aoff, r);
+  if (c->kind == K_ACTION) {
+    if (t == 0) drv_pass(c); else drv_fail(c, "trapped", (int)t);
+  } else if (c->kind == K_RETURN) {
+    if (t != 0) { drv_fail(c, "trapped", (int)t); return; }
+    for (i = 0; i < c->nexp; i++)
+      if (!drv_match(&drv_exps[c->eoff + i], r[i])) break;
+    if (i == c->nexp) { drv_pass(c); return; }
+    printf("FAIL %d got (", c->id);
+    for (i = 0; i < c->nexp; i++)
+      printf("%s0x%llx", i ? ", " : "", (unsigned long long)r[i]);
+    printf(")\n");
+    fflush(stdout);
+  } else {
+    if (t == c->trap) drv_pass(c);
+    else if (t == 0) drv_fail(c, "returned without trapping;", 0);
+    else drv_fail(c, "trapped with", (int)t);
+  }
+}
+
+int main(int argc, char **argv) {
+  static unsigned char skip[DRV_MAX_ID + 1];
+  int i;
+  for (i = 1; i < argc; i++) {
+    long k = strtol(argv[i], NULL, 10);
+    if (k >= 0 && k <= DRV_MAX_ID) skip[k] = 1;
+  }
+  (void)drv_fnull;
+  drv_setup();
+  for (i = 0; i < (int)(sizeof drv_cmds / sizeof drv_cmds[0]); i++)
+    if (drv_cmds[i].id >= 0 && !skip[drv_cmds[i].id]) drv_run(&drv_cmds[i]);
+  drv_teardown();
+  printf("DONE\n");
+  fflush(stdout);
+  return 0;
+}
+"""
+
+
+def _arg_expr(t: int, i: int) -> str:
+    return {I32: f"(uint32_t)a[{i}]", I64: f"a[{i}]", F32: f"drv_f32((uint32_t)a[{i}])",
+            F64: f"drv_f64(a[{i}])", EXTERNREF: f"drv_ext(a[{i}])", FUNCREF: "drv_fnull"}[t]
+
+
+def _res_expr(t: int, e: str) -> str:
+    return {I32: f"(uint64_t){e}", I64: e, F32: f"drv_f32b({e})", F64: f"drv_f64b({e})",
+            EXTERNREF: f"drv_extb({e})", FUNCREF: f"drv_fnb({e})"}[t]
+
+
+def _result_c_type(results) -> str:
+    if not results:
+        return "void"
+    if len(results) == 1:
+        return C_TYPES[results[0]]
+    return "w2c_ret_" + "".join(LETTERS[t] for t in results)
+
+
+def _caller_c(c: Caller) -> str:
+    p = f"m{c.unit}"
+    x = f"{p}_x_{mangle(c.field)}"
+    lines = [f"/* {c.kind} {c.field!r} of m{c.unit} */",
+             f"static void {c.name}(const uint64_t *a, uint64_t *r) {{"]
+    if c.kind == "get":
+        lines.append(f"  r[0] = {_res_expr(c.results[0], f'(*{x}(&inst{c.unit}))')};")
+        lines.append("  (void)a;")
+    else:
+        args = "".join(", " + _arg_expr(t, i) for i, t in enumerate(c.params))
+        call = f"{x}(&inst{c.unit}{args})"
+        if not c.results:
+            lines.append(f"  {call};")
+        elif len(c.results) == 1:
+            lines.append(f"  r[0] = {_res_expr(c.results[0], call)};")
+        else:
+            lines.append(f"  {_result_c_type(c.results)} v = {call};")
+            for i, t in enumerate(c.results):
+                lines.append(f"  r[{i}] = {_res_expr(t, f'v.r{i}')};")
+        if not c.params:
+            lines.append("  (void)a;")
+        if not c.results:
+            lines.append("  (void)r;")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _glue_c(unit: Unit, link: Link) -> str:
+    """The definition of imported function m<N>_i_<mod>__<name>."""
+    ft = unit.module.types[link.imp.desc]
+    ret = _result_c_type(ft.results)
+    params = "".join(f", {C_TYPES[t]} a{i}" for i, t in enumerate(ft.params))
+    args = "".join(f", a{i}" for i in range(len(ft.params)))
+    name = f"m{unit.index}_i_{mangle(link.imp.module)}__{mangle(link.imp.name)}"
+    target = f"m{link.provider}_x_{mangle(link.export.name)}((m{link.provider}_instance *)ctx{args})"
+    body = f"{target};" if ret == "void" else f"return {target};"
+    return f"{ret} {name}(void *ctx{params}) {{\n  {body}\n}}"
+
+
+IMPORT_FIELD_RE = re.compile(r"\b(ctx|mem|table|global)_([A-Za-z0-9_]+)\s*;")
+
+
+def header_import_fields(header_text: str, prefix: str) -> set[str] | None:
+    """Fields of `<prefix>_imports` in a generated header, or None if the
+    header has no such struct."""
+    m = re.search(r"typedef\s+struct\s+" + re.escape(prefix) + r"_imports\s*\{(.*?)\}\s*"
+                  + re.escape(prefix) + r"_imports\s*;", header_text, re.S)
+    if not m:
+        return None
+    return {f"{k}_{v}" for k, v in IMPORT_FIELD_RE.findall(m.group(1))}
+
+
+def _instantiate_c(unit: Unit, fields: set[str] | None) -> str:
+    p = unit.prefix
+    lines = [f"/* line {unit.line}: {unit.command} {unit.wasm.name} */",
+             f"static int inst_{unit.index}(void) {{"]
+    if not unit.module.imports:
+        lines.append(f"  return {p}_instantiate(&inst{unit.index}, NULL);")
+        lines.append("}")
+        return "\n".join(lines)
+    cond = " || ".join(f"!drv_ok[{k}]" for k in unit.providers)
+    lines.append(f"  {p}_imports im;")
+    if cond:
+        lines.append(f"  if ({cond}) return DRV_NOT_READY;")
+    lines.append("  memset(&im, 0, sizeof im);")
+    done = set()
+    for link in unit.links:
+        mm = mangle(link.imp.module)
+        k = link.provider
+        ctx = f"ctx_{mm}"
+        if ctx not in done and (fields is None or ctx in fields):
+            done.add(ctx)
+            lines.append(f"  im.{ctx} = &inst{k};")
+        kind = {EXT_MEMORY: "mem", EXT_TABLE: "table", EXT_GLOBAL: "global"}.get(link.imp.kind)
+        if kind is None:
+            continue
+        fname = f"{kind}_{mm}__{mangle(link.imp.name)}"
+        if fname in done:
+            continue
+        done.add(fname)
+        lines.append(f"  im.{fname} = m{k}_x_{mangle(link.export.name)}(&inst{k});")
+    lines.append(f"  return {p}_instantiate(&inst{unit.index}, &im);")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+# Marks the C that belongs to one unit, so that a compile error in driver.c
+# can be pinned on a unit (run_exec.py then leaves the unit out).
+UNIT_MARK = "/* @unit "
+_MARK_RE = re.compile(r"^/\* @unit (\d+) \*/$")
+
+
+def unit_at_line(driver_text: str, line: int) -> int | None:
+    """The unit whose code is at `line` (1-based) of driver.c, if any."""
+    lines = driver_text.splitlines()
+    for i in range(min(line, len(lines)) - 1, -1, -1):
+        m = _MARK_RE.match(lines[i])
+        if m:
+            return int(m.group(1))
+        if lines[i].startswith("static const uint64_t drv_args"):
+            return None
+    return None
+
+
+def available_units(plan: Plan, compiled: set[int]) -> set[int]:
+    """Units that compiled and whose providers are all available."""
+    out: set[int] = set()
+    for u in plan.units:   # providers always come before their importers
+        if u is None or u.index not in compiled or u.link_error is not None:
+            continue
+        if all(p in out for p in u.providers):
+            out.add(u.index)
+    return out
+
+
+def finalize_static(plan: Plan, available: set[int]) -> None:
+    """Give a static failure to every check that needs a unit that is not
+    available (did not compile, or a provider did not)."""
+    for c in plan.checks:
+        if c.static is not None or c.unit is None or c.unit in available:
+            continue
+        u = plan.units[c.unit]
+        why = u.error or next((plan.units[p].error and f"provider m{p}: {plan.units[p].error}"
+                               for p in u.providers if p not in available), None) \
+            or "not available"
+        if c.kind in (K_MODULE, K_UNINST, K_UNLINK):
+            c.static = ("fail", f"m{u.index} not built: {why}")
+        else:
+            c.static = ("fail", f"module m{u.index} (line {u.line}) not built: {why}")
+
+
+def generate_driver(plan: Plan, available: set[int], title: str = "",
+                    headers: dict[int, str] | None = None) -> str:
+    """driver.c for the checks that run (static ones are left out) over the
+    `available` units.  `headers` maps unit -> text of its m<N>.h, used to
+    see which fields its imports struct has (optional)."""
+    headers = headers or {}
+    out = [f"/* Spec test driver for {title}, generated by tests/spec/driver.py. */"]
+    units = [u for u in plan.units if u is not None and u.index in available]
+    for u in units:
+        out.append(f'#include "{u.prefix}.h"')
+    out.append(DRIVER_SUPPORT)
+    nunits = len(plan.units)
+    out.append(f"#define DRV_NUNITS {nunits}")
+    out.append("static unsigned char drv_ok[DRV_NUNITS], drv_tried[DRV_NUNITS];")
+    for u in units:
+        out.append(f"static {u.prefix}_instance inst{u.index};")
+    out.append("")
+    # Glue for imported functions.
+    for u in units:
+        seen = set()
+        for link in u.links:
+            if link.imp.kind != EXT_FUNC:
+                continue
+            key = (link.imp.module, link.imp.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(f"{UNIT_MARK}{u.index} */\n" + _glue_c(u, link))
+    # Instantiation functions.
+    for u in units:
+        out.append(f"{UNIT_MARK}{u.index} */")
+        out.append(_instantiate_c(u, header_import_fields(headers[u.index], u.prefix)
+                                  if u.index in headers else None))
+    # Callers.
+    running = [c for c in plan.checks if c.runs]
+    used_callers = {c.caller for c in running if c.caller}
+    max_results = 1
+    for cl in plan.callers.values():
+        if cl.name in used_callers:
+            out.append(f"{UNIT_MARK}{cl.unit} */\n" + _caller_c(cl))
+            max_results = max(max_results, len(cl.results))
+    # Tables.
+    args, exps, rows = [], [], []
+    for c in running:
+        aoff, eoff = len(args), len(exps)
+        args += c.args
+        exps += c.expected
+        inst = f"inst_{c.unit}" if c.kind in (K_MODULE, K_UNINST, K_UNLINK) else "0"
+        call = c.caller or "0"
+        rows.append(f"  {{{c.id}, {c.line}, {C_KINDS[c.kind]}, {c.unit}, {inst}, {call}, "
+                    f"{len(c.args)}, {aoff}, {len(c.expected)}, {eoff}, {c.trap or 0}}},")
+    out.append(f"#define DRV_MAX_RESULTS {max_results}")
+    out.append(f"#define DRV_MAX_ID {max((c.id for c in plan.checks), default=0)}")
+    out.append("static const uint64_t drv_args[] = {" +
+               (", ".join(c_u64(a) for a in args) if args else "0") + "};")
+    out.append("static const drv_exp drv_exps[] = {" +
+               (", ".join(f"{{{k}, {c_u64(b)}}}" for k, b in exps) if exps else "{0, 0}") + "};")
+    out.append("static const drv_cmd drv_cmds[] = {")
+    out += rows if rows else ["  {-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},"]
+    out.append("};")
+    # Setup (spectest) and teardown.
+    out.append("static void drv_setup(void) {")
+    if SPECTEST_UNIT in available:
+        out.append("  int rc = 0;")
+        out.append("  w2c_trap t = drv_try_inst(inst_0, &rc);")
+        out.append("  drv_tried[0] = 1;")
+        out.append("  if (t == 0 && rc == 0) drv_ok[0] = 1;")
+        out.append('  else { printf("# spectest: instantiate returned %d\\n", t ? (int)t : rc); '
+                   'fflush(stdout); }')
+    out.append("}")
+    out.append("static void drv_teardown(void) {")
+    for u in reversed(units):
+        out.append(f"  if (drv_tried[{u.index}]) {u.prefix}_free(&inst{u.index});")
+    out.append("}")
+    out.append(DRIVER_RUN)
+    return "\n".join(out) + "\n"

@@ -1,0 +1,837 @@
+"""Build and run one .wast file of the spec testsuite with the real compiler.
+
+    run_file(wast, build_dir, Config(...)) -> ExecResult
+
+1. convert the script (wast.load_script) and plan it (driver.build_plan);
+2. compile every module with `w2c compile m.wasm -o build/m<N>.c -n m<N>`
+   (all modules of the file in one Python process running the w2c CLI);
+3. `cc -c` every m<N>.c (-std=c99 -Wall -Wextra and the config's flags;
+   warnings are counted, not fatal unless Config.werror);
+4. optionally parse a sample of the generated C with pycparser (preprocessed
+   by `cc -E` against a tiny fake libc) as a structural check;
+5. generate driver.c, compile it and link everything;
+6. run the driver with a timeout.  If it dies (signal, sanitizer report,
+   timeout) the first check it did not report is the culprit: it fails
+   with the reason and the driver is run again, skipping it.
+
+The result has one CheckOutcome per check (pass / fail / skip, with a
+reason), file-level errors (pycparser, sanitizer reports after the last
+check, a driver that does not build) and timings.  The ratchet
+(compare/make_entry, tests/spec/expectations/exec.json) is here too.
+
+Command line (one file, for debugging):
+    python tests/spec/run_exec.py i32.wast [--cc clang] [-O0] [--sanitize] [--keep DIR] [-v]
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    from . import driver, spectest, wast
+except ImportError:   # loaded as a top-level module (scripts/spec-exec)
+    import driver  # type: ignore[no-redef]
+    import spectest  # type: ignore[no-redef]
+    import wast  # type: ignore[no-redef]
+
+EXEC_EXPECTATIONS = wast.EXPECTATIONS_DIR / "exec.json"
+MAX_RERUNS = int(os.environ.get("W2C_SPEC_MAX_RERUNS", "25"))
+DEFAULT_TIMEOUT = float(os.environ.get("W2C_SPEC_EXEC_TIMEOUT", "60"))
+COMPILE_TIMEOUT = float(os.environ.get("W2C_SPEC_COMPILE_TIMEOUT", "1800"))
+
+
+# --------------------------------------------------------------------------
+# Configuration.
+# --------------------------------------------------------------------------
+
+@dataclass
+class Config:
+    cc: str = "gcc"
+    opt: str = "-O2"
+    sanitize: bool = False          # -fsanitize=address,undefined
+    werror: bool = False            # compile the modules with -Werror
+    cflags: tuple[str, ...] = ()    # more flags for everything
+    jobs: int = 1                   # parallel cc of modules
+    timeout: float = DEFAULT_TIMEOUT
+    pycparser_every: int = 0        # parse m1, m(1+n), m(1+2n)... with pycparser; 0: none
+
+    @property
+    def name(self) -> str:
+        return f"{self.cc} {self.opt}" + (" asan+ubsan" if self.sanitize else "") + \
+            ("".join(" " + f for f in self.cflags))
+
+    def common_flags(self) -> list[str]:
+        flags = ["-std=c99", self.opt, "-g0"]
+        if self.sanitize:
+            flags += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+                      "-fno-omit-frame-pointer"]
+        return flags + list(self.cflags)
+
+    def module_flags(self) -> list[str]:
+        return self.common_flags() + ["-Wall", "-Wextra"] + (["-Werror"] if self.werror else [])
+
+    def driver_flags(self) -> list[str]:
+        return self.common_flags() + ["-Wall", "-Wno-unused-function"]
+
+    def run_timeout(self) -> float:
+        return self.timeout * (4 if self.sanitize else 1)
+
+
+# --------------------------------------------------------------------------
+# Results.
+# --------------------------------------------------------------------------
+
+STATUS_RANK = {"pass": 2, "skip": 1, "fail": 0}
+COUNT_NAMES = ("total", "passed", "failed", "skipped", "c_warnings", "file_errors")
+
+
+@dataclass
+class CheckOutcome:
+    id: int
+    line: int
+    ident: str
+    command: str
+    status: str          # pass / fail / skip
+    reason: str = ""
+
+    def describe(self) -> str:
+        return f"{self.command} [{self.status}]: {self.reason}"
+
+
+@dataclass
+class ExecResult:
+    key: str
+    config: str
+    outcomes: list[CheckOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # one per module with C warnings
+    errors: list[str] = field(default_factory=list)     # file-level problems
+    timings: dict[str, float] = field(default_factory=dict)
+    runs: int = 0
+    modules: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        st = [o.status for o in self.outcomes]
+        return {"total": len(st), "passed": st.count("pass"), "failed": st.count("fail"),
+                "skipped": st.count("skip"), "c_warnings": len(self.warnings),
+                "file_errors": len(self.errors)}
+
+    def exceptions(self) -> list[CheckOutcome]:
+        return [o for o in self.outcomes if o.status != "pass"]
+
+
+# --------------------------------------------------------------------------
+# Steps.
+# --------------------------------------------------------------------------
+
+_COMPILE_SNIPPET = r"""
+import contextlib, io, json, sys
+from w2c.cli import w2c
+for line in sys.stdin:
+    wasm, out, name = json.loads(line)
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
+            w2c.main(["compile", wasm, "-o", out, "-n", name], prog_name="w2c",
+                     standalone_mode=False)
+        code = 0
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BaseException as e:
+        code = 99
+        err.write(f"{type(e).__name__}: {e}")
+    print(json.dumps([name, code, err.getvalue()]), flush=True)
+"""
+
+
+def w2c_compile_available() -> str | None:
+    """None if `w2c compile` exists, else the reason it cannot be used."""
+    try:
+        from w2c.cli import w2c
+    except Exception as e:  # noqa: BLE001
+        return f"cannot import w2c.cli: {e}"
+    if "compile" not in getattr(w2c, "commands", {}):
+        return "`w2c compile` does not exist yet (emitter missing)"
+    return None
+
+
+def compile_wasm(units: list[driver.Unit], build: Path) -> dict[int, str]:
+    """w2c compile each unit into build/m<N>.c; returns {unit: error} of failures."""
+    if not units:
+        return {}
+    jobs = "".join(json.dumps([str(u.wasm), str(build / f"{u.prefix}.c"), u.prefix]) + "\n"
+                   for u in units)
+    import w2c
+    env = dict(os.environ)   # the same w2c as this process, installed or not
+    top = str(Path(w2c.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = top + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    try:
+        proc = subprocess.run([os.path.abspath(sys.executable), "-c", _COMPILE_SNIPPET],
+                              input=jobs, capture_output=True, text=True,
+                              timeout=COMPILE_TIMEOUT, cwd=str(build), env=env)
+        out, err = proc.stdout, proc.stderr
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = f"timeout after {COMPILE_TIMEOUT}s"
+    done: dict[str, tuple[int, str]] = {}
+    for line in out.splitlines():
+        try:
+            name, code, msg = json.loads(line)
+        except ValueError:
+            continue
+        done[name] = (code, msg)
+    errors = {}
+    for u in units:
+        if u.prefix not in done:
+            errors[u.index] = "w2c compile did not finish: " + _tail(err, 3)
+            continue
+        code, msg = done[u.prefix]
+        if code != 0 or not (build / f"{u.prefix}.c").is_file():
+            errors[u.index] = f"w2c compile exited {code}: {_first_line(msg)}"
+    return errors
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return ""
+
+
+def _tail(text: str, n: int) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return " | ".join(ln.strip()[:200] for ln in lines[-n:])
+
+
+def _first_diagnostic(text: str) -> str:
+    """The first error line of a compiler's output, else the first warning."""
+    for word in ("error", "warning"):
+        for line in text.splitlines():
+            if re.search(rf"\b{word}\b", line):
+                return line.strip()[:300]
+    return _first_line(text)
+
+
+def cc_modules(units: list[driver.Unit], build: Path, config: Config
+               ) -> tuple[dict[int, str], list[str]]:
+    """cc -c each m<N>.c; returns ({unit: error}, [warning summaries])."""
+    def one(u: driver.Unit):
+        cmd = [config.cc, *config.module_flags(), "-c", f"{u.prefix}.c", "-o", f"{u.prefix}.o"]
+        p = subprocess.run(cmd, cwd=str(build), capture_output=True, text=True)
+        return u, p.returncode, p.stderr
+
+    errors, warnings = {}, []
+    with ThreadPoolExecutor(max(1, config.jobs)) as pool:
+        for u, rc, err in pool.map(one, units):
+            if rc != 0:
+                errors[u.index] = f"{config.cc} failed: {_first_diagnostic(err)}"
+            elif err.strip():
+                warnings.append(f"{u.prefix}.c (line {u.line}): {_first_diagnostic(err)}")
+    return errors, warnings
+
+
+# A tiny libc for pycparser: the typedefs and macros generated code and the
+# runtime headers may use.  Every header includes all of it.
+FAKE_LIBC = r"""
+#ifndef W2C_FAKE_LIBC
+#define W2C_FAKE_LIBC
+typedef unsigned long size_t;
+typedef long ptrdiff_t;
+typedef long intptr_t;
+typedef unsigned long uintptr_t;
+typedef signed char int8_t;
+typedef short int16_t;
+typedef int int32_t;
+typedef long long int64_t;
+typedef unsigned char uint8_t;
+typedef unsigned short uint16_t;
+typedef unsigned int uint32_t;
+typedef unsigned long long uint64_t;
+typedef long long intmax_t;
+typedef unsigned long long uintmax_t;
+typedef int jmp_buf[64];
+typedef int sigjmp_buf[64];
+typedef struct FILE FILE;
+typedef int va_list;
+typedef int wchar_t;
+typedef long off_t;
+typedef long ssize_t;
+typedef int max_align_t;
+#define NULL ((void *)0)
+#define bool _Bool
+#define true 1
+#define false 0
+#define INT8_MIN (-128)
+#define INT8_MAX 127
+#define UINT8_MAX 255
+#define INT16_MIN (-32768)
+#define INT16_MAX 32767
+#define UINT16_MAX 65535
+#define INT32_MIN (-2147483647 - 1)
+#define INT32_MAX 2147483647
+#define UINT32_MAX 4294967295u
+#define INT64_MIN (-9223372036854775807ll - 1)
+#define INT64_MAX 9223372036854775807ll
+#define UINT64_MAX 18446744073709551615ull
+#define SIZE_MAX 18446744073709551615ul
+#define UINTPTR_MAX 18446744073709551615ul
+#define INTPTR_MAX 9223372036854775807l
+#define CHAR_BIT 8
+#define INT_MAX 2147483647
+#define INT_MIN (-2147483647 - 1)
+#define UINT_MAX 4294967295u
+#define LONG_MAX 9223372036854775807l
+#define ULONG_MAX 18446744073709551615ul
+#define INT32_C(x) x
+#define INT64_C(x) x##ll
+#define UINT32_C(x) x##u
+#define UINT64_C(x) x##ull
+#define INFINITY (1e300 * 1e300)
+#define NAN (0.0f / 0.0f)
+#define HUGE_VAL (1e300 * 1e300)
+#define FLT_MAX 3.40282347e+38f
+#define DBL_MAX 1.7976931348623157e+308
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
+#define stdout ((FILE *)0)
+#define stderr ((FILE *)0)
+#define offsetof(t, m) ((size_t)&((t *)0)->m)
+#define va_start(a, b) (void)0
+#define va_end(a) (void)0
+#define va_arg(a, t) (*(t *)0)
+#define assert(x) (void)(x)
+#define static_assert(x, m)
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define MAP_PRIVATE 2
+#define MAP_ANONYMOUS 32
+#define MAP_ANON 32
+#define MAP_NORESERVE 0
+#define MAP_FAILED ((void *)-1)
+#endif
+"""
+FAKE_HEADERS = ("stdint.h", "stddef.h", "stdbool.h", "string.h", "stdlib.h", "stdio.h",
+                "setjmp.h", "math.h", "limits.h", "float.h", "assert.h", "inttypes.h",
+                "stdarg.h", "signal.h", "errno.h", "sys/mman.h", "unistd.h", "stdnoreturn.h",
+                "stdalign.h", "fenv.h", "alloca.h", "malloc.h", "sys/types.h", "sys/resource.h")
+PYCPARSER_DEFINES = ["-D__attribute__(x)=", "-D__extension__=", "-D__restrict=",
+                     "-D__restrict__=", "-D__inline=inline", "-D__inline__=inline",
+                     "-D_Noreturn=",
+                     "-D__builtin_va_list=int", "-D__typeof__(x)=int",
+                     "-D_Static_assert(x, m)=", "-D__declspec(x)=", "-DW2C_PYCPARSER=1"]
+
+
+def fake_libc_dir(build: Path) -> Path:
+    d = build / "fake_libc"
+    if not (d / "stdint.h").is_file():
+        for h in FAKE_HEADERS:
+            (d / h).parent.mkdir(parents=True, exist_ok=True)
+            (d / h).write_text('#include "_fake_libc.h"\n')
+        (d / "_fake_libc.h").write_text(FAKE_LIBC)
+    return d
+
+
+_ASM_RE = re.compile(r"\b(?:__asm__|__asm|asm)\b(?:\s+(?:__volatile__|volatile|goto|inline))*\s*\(")
+
+
+def strip_asm(text: str) -> str:
+    """Remove GNU inline asm statements `__asm__ [volatile] (...)`, which
+    pycparser cannot parse, from preprocessed C."""
+    out, pos = [], 0
+    while True:
+        m = _ASM_RE.search(text, pos)
+        if not m:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:m.start()])
+        depth, i, quote = 1, m.end(), None
+        while i < len(text) and depth:
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            i += 1
+        out.append("(void)0")
+        pos = i
+
+
+def pycparser_check(unit: driver.Unit, build: Path, config: Config) -> str | None:
+    """Preprocess m<N>.c and parse it with pycparser; None if it parses."""
+    libc = fake_libc_dir(build)
+    cc = config.cc if shutil.which(config.cc) else "gcc"
+    p = subprocess.run([cc, "-E", "-P", "-std=c99", "-nostdinc", "-I", str(libc), "-I", ".",
+                        *PYCPARSER_DEFINES, f"{unit.prefix}.c"],
+                       cwd=str(build), capture_output=True, text=True)
+    if p.returncode != 0:
+        return f"pycparser: {unit.prefix}.c (line {unit.line}): cc -E failed: " \
+               f"{_first_diagnostic(p.stderr)}"
+    err = parse_c(strip_asm(p.stdout), f"{unit.prefix}.c")
+    if err is not None:
+        return f"pycparser: {unit.prefix}.c (line {unit.line}, {unit.wasm.name}): {err}"
+    return None
+
+
+def parse_c(text: str, name: str) -> str | None:
+    """Parse C with pycparser; None if it parses, else the error.  pycparser
+    recurses once per `case` label of a run (`case 0: case 1: ...`, as a
+    br_table makes), so the parse runs in a thread with a big stack and a
+    raised recursion limit."""
+    import threading
+    from pycparser import c_parser
+    out: list[str] = []
+
+    def work():
+        try:
+            c_parser.CParser().parse(text, name)
+        except RecursionError:
+            out.append("too deeply nested for pycparser")
+        except Exception as e:  # noqa: BLE001 - ParseError and friends
+            out.append(str(e))
+
+    old_limit = sys.getrecursionlimit()
+    old_size = threading.stack_size(1 << 30)
+    try:
+        sys.setrecursionlimit(max(old_limit, 1_000_000))
+        t = threading.Thread(target=work, name="pycparser")
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    return out[0] if out else None
+
+
+def _preexec() -> None:   # pragma: no cover - runs in the child
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    want = 1 << 30
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    if soft == resource.RLIM_INFINITY or soft < want:
+        try:
+            resource.setrlimit(resource.RLIMIT_STACK, (want, hard))
+        except (ValueError, OSError):
+            pass
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ValueError, OSError):
+        pass
+
+
+_LINE_RE = re.compile(r"^(PASS|FAIL) (\d+)(?: (.*))?$")
+_SAN_RE = re.compile(r"(ERROR: \w+Sanitizer.*|runtime error:.*|SUMMARY: .*|"
+                     r"LeakSanitizer.*|AddressSanitizer.*)")
+
+
+def _signal_name(rc: int) -> str:
+    try:
+        return signal.Signals(-rc).name
+    except ValueError:
+        return f"signal {-rc}"
+
+
+def _death_reason(rc: int | None, stderr: str, timed_out: float | None) -> str:
+    if timed_out is not None:
+        return f"driver timed out after {timed_out:g}s"
+    san = _SAN_RE.search(stderr or "")
+    what = f"killed by {_signal_name(rc)}" if rc is not None and rc < 0 else f"exit {rc}"
+    if san:
+        return f"driver died ({what}): {san.group(1).strip()[:300]}"
+    return f"driver died ({what})" + (f": {_tail(stderr, 2)}" if stderr.strip() else "")
+
+
+def run_driver(exe: Path, order: list[int], config: Config, env: dict
+               ) -> tuple[dict[int, tuple[str, str]], list[str], int]:
+    """Run the driver until every check in `order` is reported (or skipped
+    after crashing).  Returns ({id: (status, detail)}, file errors, runs)."""
+    results: dict[int, tuple[str, str]] = {}
+    skip: list[int] = []
+    errors: list[str] = []
+    runs = 0
+    while True:
+        runs += 1
+        timed_out = None
+        try:
+            p = subprocess.run([str(exe), *map(str, skip)], capture_output=True,
+                               timeout=config.run_timeout(), preexec_fn=_preexec, env=env,
+                               cwd=str(exe.parent))
+            out, err, rc = p.stdout, p.stderr, p.returncode
+        except subprocess.TimeoutExpired as e:
+            out, err, rc = e.stdout or b"", e.stderr or b"", None
+            timed_out = config.run_timeout()
+        out = out.decode("utf-8", "replace")
+        err = err.decode("utf-8", "replace")
+        reported = set()
+        done = False
+        for line in out.splitlines():
+            if line == "DONE":
+                done = True
+                continue
+            m = _LINE_RE.match(line)
+            if not m:
+                continue
+            cid = int(m.group(2))
+            reported.add(cid)
+            results.setdefault(cid, ("pass" if m.group(1) == "PASS" else "fail",
+                                     m.group(3) or ""))
+        if done:
+            if rc != 0:
+                errors.append(f"after its last check, {_death_reason(rc, err, timed_out)}")
+            break
+        culprit = next((i for i in order if i not in reported and i not in skip), None)
+        if culprit is None:
+            errors.append(f"driver did not finish: {_death_reason(rc, err, timed_out)}")
+            break
+        results[culprit] = ("fail", _death_reason(rc, err, timed_out))
+        skip.append(culprit)
+        if runs > MAX_RERUNS:
+            for i in order:
+                results.setdefault(i, ("fail", f"not run: the driver died {runs} times"))
+            break
+    return results, errors, runs
+
+
+def run_env(config: Config) -> dict:
+    env = dict(os.environ)
+    if config.sanitize:
+        env.setdefault("ASAN_OPTIONS", "detect_leaks=1:allocator_may_return_null=1:"
+                                       "detect_stack_use_after_return=0")
+        env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+    return env
+
+
+_LINK_CULPRIT_RE = re.compile(r"\bm(\d+)\.o: in function")
+_HEADER_CULPRIT_RE = re.compile(r"^(?:In file included from )?m(\d+)\.[ch]:\d+")
+_DRIVER_ERROR_RE = re.compile(r"^driver\.c:(\d+):\d+: error: (.*)")
+MAX_DRIVER_BUILDS = 6
+
+
+_UNDEFINED_RE = re.compile(r"undefined reference to [`'\u2018]([A-Za-z0-9_]+)")
+
+
+def _undefined_users(stderr: str, build: Path, units: set[int]) -> dict[int, str]:
+    """The linker names each undefined symbol once: blame every object that
+    needs one of them (nm -u)."""
+    symbols = set(_UNDEFINED_RE.findall(stderr))
+    out: dict[int, str] = {}
+    if not symbols or shutil.which("nm") is None:
+        return out
+    for u in sorted(units):
+        p = subprocess.run(["nm", "-u", f"m{u}.o"], cwd=str(build), capture_output=True,
+                           text=True)
+        need = {ln.split()[-1] for ln in p.stdout.splitlines() if ln.strip()} & symbols
+        if need:
+            out[u] = f"link: undefined reference to {', '.join(sorted(need))}"
+    return out
+
+
+def _culprits(stderr: str, driver_text: str) -> dict[int, str]:
+    """Units to blame for a failed driver build: {unit: message}."""
+    out: dict[int, str] = {}
+    lines = stderr.splitlines()
+    for i, line in enumerate(lines):
+        m = _LINK_CULPRIT_RE.search(line)
+        if m:
+            nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+            out.setdefault(int(m.group(1)), f"link: {nxt[:200] or line.strip()[:200]}")
+            continue
+        m = _HEADER_CULPRIT_RE.match(line)
+        if m and ("error" in line or line.startswith("In file included")):
+            err = next((ln for ln in lines[i:] if ": error:" in ln), line)
+            out.setdefault(int(m.group(1)), f"driver.c: {err.strip()[:200]}")
+            continue
+        m = _DRIVER_ERROR_RE.match(line)
+        if m:
+            unit = driver.unit_at_line(driver_text, int(m.group(1)))
+            if unit is not None:
+                out.setdefault(unit, f"driver.c glue: {m.group(2)[:200]}")
+    return out
+
+
+def build_driver(plan: driver.Plan, compiled: set[int], build: Path, config: Config,
+                 title: str) -> tuple[int, str, list[driver.Check]]:
+    """Generate, compile and link the driver; a unit whose code or header
+    breaks the build is marked with the error and left out, and the build
+    retried.  Returns (returncode, stderr, checks that run)."""
+    compiled = set(compiled)
+    rc, stderr = 0, ""
+    for _ in range(MAX_DRIVER_BUILDS):
+        available = driver.available_units(plan, compiled)
+        driver.finalize_static(plan, available)
+        headers = {i: (build / f"m{i}.h").read_text(errors="replace")
+                   for i in available if (build / f"m{i}.h").is_file()}
+        text = driver.generate_driver(plan, available, title, headers)
+        (build / "driver.c").write_text(text)
+        (build / "driver").unlink(missing_ok=True)
+        runnable = [c for c in plan.checks if c.runs]
+        if not runnable:
+            return 0, "", []
+        objs = [f"m{i}.o" for i in sorted(available)]
+        p = subprocess.run([config.cc, *config.driver_flags(), "driver.c", *objs, "-o",
+                            "driver", "-lm"], cwd=str(build), capture_output=True, text=True)
+        rc, stderr = p.returncode, p.stderr
+        if rc == 0:
+            return 0, stderr, runnable
+        blame = {u: m for u, m in _culprits(stderr, text).items() if u in compiled}
+        blame.update(_undefined_users(stderr, build, available - set(blame)))
+        if not blame:
+            break
+        for u, msg in blame.items():
+            plan.units[u].error = msg
+            compiled.discard(u)
+    return rc, stderr, [c for c in plan.checks if c.runs]
+
+
+# --------------------------------------------------------------------------
+# One file.
+# --------------------------------------------------------------------------
+
+def run_file(wast_path: Path, build: Path, config: Config | None = None,
+             suite: wast.Suite | None = None, root: Path | None = None,
+             log=None) -> ExecResult:
+    """Build and run every check of `wast_path` in the (empty or reusable)
+    folder `build`."""
+    config = config or Config()
+    suite = suite or wast.SUITES["core"]
+    root = root or wast.testsuite_dir() or wast_path.parent
+    say = log or (lambda msg: None)
+    build = Path(build).resolve()
+    build.mkdir(parents=True, exist_ok=True)
+    timings: dict[str, float] = {}
+    t = time.monotonic()
+
+    script = wast.load_script(wast_path, suite, root)
+    plan = driver.build_plan(script, spectest.spectest_wasm(build))
+    result = ExecResult(script.key, config.name)
+    units = plan.compiled_units()
+    result.modules = len(units)
+    timings["plan"] = time.monotonic() - t
+
+    # 1. wasm -> C
+    t = time.monotonic()
+    for u in units:
+        (build / f"{u.prefix}.c").unlink(missing_ok=True)
+    failed = compile_wasm(units, build)
+    for i, e in failed.items():
+        plan.units[i].error = e
+    timings["w2c"] = time.monotonic() - t
+    say(f"{script.key}: w2c compiled {len(units) - len(failed)}/{len(units)} modules "
+        f"in {timings['w2c']:.1f}s")
+
+    # 2. C -> .o
+    t = time.monotonic()
+    ok_units = [u for u in units if u.index not in failed]
+    cc_failed, result.warnings = cc_modules(ok_units, build, config)
+    for i, e in cc_failed.items():
+        plan.units[i].error = e
+    timings["cc"] = time.monotonic() - t
+    compiled = {u.index for u in ok_units if u.index not in cc_failed}
+    say(f"{script.key}: {config.cc} compiled {len(compiled)}/{len(ok_units)} modules "
+        f"in {timings['cc']:.1f}s")
+
+    # 3. pycparser sample
+    if config.pycparser_every:
+        t = time.monotonic()
+        for u in ok_units:
+            if u.index % config.pycparser_every == 1 % config.pycparser_every:
+                err = pycparser_check(u, build, config)
+                if err:
+                    result.errors.append(err)
+        timings["pycparser"] = time.monotonic() - t
+
+    # 4. the driver (a unit whose code breaks the driver's build is left out)
+    t = time.monotonic()
+    rc, stderr, runnable = build_driver(plan, compiled, build, config, script.key)
+    timings["driver_build"] = time.monotonic() - t
+    details: dict[int, tuple[str, str]] = {}
+    if rc != 0:
+        why = f"driver build failed: {_first_diagnostic(stderr)}"
+        result.errors.append(why)
+        details = {c.id: ("fail", why) for c in runnable}
+    elif runnable:
+        # 5. run
+        t = time.monotonic()
+        details, errors, result.runs = run_driver(build / "driver", [c.id for c in runnable], config,
+                                                  run_env(config))
+        result.errors += errors
+        timings["run"] = time.monotonic() - t
+
+    for c in plan.checks:
+        if c.static is not None:
+            status, reason = c.static
+        else:
+            status, reason = details.get(c.id, ("fail", "not reported by the driver"))
+            if status == "fail" and c.kind == driver.K_RETURN and reason.startswith("got"):
+                reason = f"{reason}, expected {c.expected_text}"
+            elif status == "fail" and c.trap and c.text:
+                reason = f"{reason}; expected trap {c.text!r}"
+        result.outcomes.append(CheckOutcome(c.id, c.line, c.ident, c.command, status, reason))
+    result.timings = timings
+    return result
+
+
+# --------------------------------------------------------------------------
+# The ratchet (tests/spec/expectations/exec.json).
+# --------------------------------------------------------------------------
+
+def compare(result: ExecResult, entry: dict | None) -> wast.Comparison:
+    """Regressions: total changed, passed went down, c_warnings or
+    file_errors went up, or a check is worse than recorded (checks not
+    listed must pass).  Messages name wast lines and reasons."""
+    cmp = wast.Comparison()
+    counts = result.counts
+    if entry is None:
+        if result.exceptions() or result.errors or result.warnings:
+            cmp.regressions.append(
+                f"{result.key}: no expectation recorded and {counts['failed']} failed, "
+                f"{counts['skipped']} skipped, {counts['file_errors']} file errors")
+            cmp.regressions += [f"{result.key}: {e}" for e in result.errors]
+        else:
+            cmp.improvements.append(f"{result.key}: no expectation recorded (all pass)")
+        entry = {"counts": {}, "failures": []}
+    exp = entry.get("counts", {})
+    if "total" in exp and exp["total"] != counts["total"]:
+        cmp.regressions.append(f"{result.key}: {counts['total']} checks, expected "
+                               f"{exp['total']} (testsuite or wast2json changed? regenerate)")
+    if "passed" in exp and counts["passed"] != exp["passed"]:
+        (cmp.regressions if counts["passed"] < exp["passed"] else cmp.improvements).append(
+            f"{result.key}: passed went from {exp['passed']} to {counts['passed']}")
+    for name, items in (("c_warnings", result.warnings), ("file_errors", result.errors)):
+        was = exp.get(name, 0)
+        if counts[name] > was:
+            cmp.regressions.append(f"{result.key}: {name} went from {was} to {counts[name]}:"
+                                   + "".join(f"\n    {i}" for i in items))
+        elif counts[name] < was:
+            cmp.improvements.append(f"{result.key}: {name} went from {was} to {counts[name]}")
+    recorded = {e.get("ident") or str(e["line"]): e for e in entry.get("failures", [])}
+    for o in result.outcomes:
+        rec = recorded.pop(o.ident, None)
+        was = rec["status"] if rec else "pass"
+        if STATUS_RANK[o.status] < STATUS_RANK[was]:
+            cmp.regressions.append(f"{result.key}:{o.line}: {o.describe()} (recorded: {was})")
+        elif STATUS_RANK[o.status] > STATUS_RANK[was]:
+            cmp.improvements.append(f"{result.key}:{o.line}: {o.command} now {o.status} "
+                                    f"(recorded: {was})")
+    for ident, e in recorded.items():
+        cmp.regressions.append(f"{result.key}:{e['line']}: recorded failure {ident} matches "
+                               f"no check (testsuite changed? regenerate the expectations)")
+    return cmp
+
+
+def make_entry(result: ExecResult, old: dict | None = None) -> dict:
+    """The exec.json entry: counts, and every check that does not pass with
+    what happened (`got`) and an explanation (`reason`, kept from `old`)."""
+    old_f = {e.get("ident") or str(e["line"]): e for e in (old or {}).get("failures", [])}
+    failures = []
+    for o in result.exceptions():
+        prev = old_f.get(o.ident)
+        reason = wast.UNEXPLAINED
+        if prev and prev.get("reason") and prev["reason"] != wast.UNEXPLAINED:
+            reason = prev["reason"] if prev["status"] == o.status else \
+                f"{wast.UNEXPLAINED} (earlier, when {prev['status']}: {prev['reason']})"
+        e = {"line": o.line, "command": o.command, "status": o.status, "got": o.reason,
+             "reason": reason}
+        if o.ident != str(o.line):
+            e["ident"] = o.ident
+        failures.append(e)
+    entry = {"counts": dict(sorted(result.counts.items())), "failures": failures}
+    if result.warnings:
+        entry["c_warnings"] = result.warnings
+    if result.errors:
+        entry["file_errors"] = result.errors
+    return entry
+
+
+def load_expectations(path: Path = EXEC_EXPECTATIONS) -> dict:
+    return wast.load_expectations(path)
+
+
+def write_expectations(data: dict, path: Path = EXEC_EXPECTATIONS) -> None:
+    wast.write_expectations(data, path)
+
+
+def exec_wast_files(root: Path | None = None) -> list[Path]:
+    """The files the execution harness runs: top-level, not simd_*."""
+    return [p for p in wast.wast_files(wast.SUITES["core"], root)
+            if not p.name.startswith("simd_")]
+
+
+def totals(results) -> dict[str, int]:
+    out = dict.fromkeys(COUNT_NAMES, 0)
+    for r in results:
+        c = r.counts if isinstance(r, ExecResult) else r["counts"]
+        for k in COUNT_NAMES:
+            out[k] += c.get(k, 0)
+    return out
+
+
+# --------------------------------------------------------------------------
+# Command line: one file.
+# --------------------------------------------------------------------------
+
+def main(argv=None) -> int:
+    import argparse
+    ap = argparse.ArgumentParser(description="Build and run one spec .wast file.")
+    ap.add_argument("wast")
+    ap.add_argument("--cc", default="gcc")
+    ap.add_argument("-O", dest="opt", default="2", help="optimisation level (0, 1, 2, s...)")
+    ap.add_argument("--sanitize", action="store_true")
+    ap.add_argument("--werror", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="build in DIR and keep it")
+    ap.add_argument("--pycparser", type=int, default=0, metavar="N")
+    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    path = Path(args.wast)
+    if not path.is_file():
+        root = wast.testsuite_dir()
+        cand = [root / args.wast, root / f"{args.wast}.wast"] if root else []
+        path = next((c for c in cand if c.is_file()), path)
+    config = Config(args.cc, f"-O{args.opt}", args.sanitize, args.werror, (), args.jobs,
+                    pycparser_every=args.pycparser)
+    tmp = None
+    if args.keep:
+        build = Path(args.keep)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="w2c-exec-")
+        build = Path(tmp.name)
+    try:
+        r = run_file(path, build, config, log=lambda m: print(m, file=sys.stderr))
+    finally:
+        if tmp:
+            tmp.cleanup()
+    for o in r.outcomes:
+        if o.status != "pass" or args.verbose:
+            print(f"{r.key}:{o.line}: {o.describe()}")
+    for e in r.errors:
+        print(f"{r.key}: error: {e}")
+    for w in r.warnings:
+        print(f"{r.key}: warning: {w}")
+    c = r.counts
+    print(f"{r.key} [{config.name}]: {c['passed']}/{c['total']} passed, {c['failed']} failed, "
+          f"{c['skipped']} skipped; {r.modules} modules, {r.runs} run(s); "
+          + ", ".join(f"{k} {v:.1f}s" for k, v in r.timings.items()))
+    return 0 if not r.exceptions() and not r.errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

