@@ -52,6 +52,24 @@ def decode_body(module: Module, defined_index: int, features: Features) -> Body:
                 entry.offset + entry.size)
 
 
+# valtype ::= numtype | vectype | reftype
+def decode_valtype(r: Reader) -> int:
+    pos = r.pos
+    t = r.u8()
+    if t not in VALUE_TYPES:
+        raise r.error("malformed value type", pos)
+    return t
+
+
+# reftype ::= 0x70 (funcref) | 0x6F (externref)
+def decode_reftype(r: Reader) -> int:
+    pos = r.pos
+    t = r.u8()
+    if t not in REF_TYPES:
+        raise r.error("malformed reference type", pos)
+    return t
+
+
 # locals ::= n:u32 t:valtype   (sum of n < 2^32)
 def decode_locals(r: Reader, end: int) -> list[int]:
     total = 0
@@ -59,13 +77,10 @@ def decode_locals(r: Reader, end: int) -> list[int]:
     for _ in range(r.vec_len()):
         n = r.u32()
         pos = r.pos
-        t = r.u8()
         total += n
         if total > 0xFFFFFFFF or total > MAX_LOCALS:
             raise r.error("too many locals", pos - 1)
-        if t not in VALUE_TYPES:
-            raise r.error("malformed value type", pos)
-        out.extend([t] * n)
+        out.extend([decode_valtype(r)] * n)
     return out
 
 
@@ -226,22 +241,11 @@ def _two_u32(r: Reader, features: Features) -> tuple:
 
 
 def _select_t(r: Reader, features: Features) -> tuple:
-    out = []
-    for _ in range(r.vec_len()):
-        pos = r.pos
-        t = r.u8()
-        if t not in VALUE_TYPES:
-            raise r.error("malformed value type", pos)
-        out.append(t)
-    return tuple(out)
+    return tuple(decode_valtype(r) for _ in range(r.vec_len()))
 
 
 def _reftype(r: Reader, features: Features) -> int:
-    pos = r.pos
-    t = r.u8()
-    if t not in REF_TYPES:
-        raise r.error("malformed reference type", pos)
-    return t
+    return decode_reftype(r)
 
 
 def _memory_init(r: Reader, features: Features) -> tuple:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from w2c.errors import DecodeError, UnsupportedFeature
 from w2c.features import Features
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXT_TAG, FUNCREF, REF_TYPES,
+    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXT_TAG, FUNCREF,
     SEC_CODE, SEC_CUSTOM, SEC_DATA, SEC_DATACOUNT, SEC_ELEMENT, SEC_EXPORT,
     SEC_FUNCTION, SEC_GLOBAL, SEC_IMPORT, SEC_MEMORY, SEC_START, SEC_TABLE,
-    SEC_TAG, SEC_TYPE, VALUE_TYPES, CodeEntry, ConstExpr, Data, Elem, Export,
+    SEC_TAG, SEC_TYPE, CodeEntry, ConstExpr, Data, Elem, Export,
     FuncType, Global, GlobalType, Import, Limits, MemType, Module, Section,
     TableType,
 )
-from w2c.parse.code import decode_expr
+from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
 from w2c.parse.names import decode_name_section
 from w2c.parse.reader import EOF_FILE, EOF_SECTION, Reader
 
@@ -101,24 +101,6 @@ def decode_preamble(r: Reader) -> None:
 
 
 # -- types -----------------------------------------------------------------------------
-
-# valtype ::= numtype | vectype | reftype
-def decode_valtype(r: Reader) -> int:
-    pos = r.pos
-    t = r.u8()
-    if t not in VALUE_TYPES:
-        raise r.error("malformed value type", pos)
-    return t
-
-
-# reftype ::= 0x70 (funcref) | 0x6F (externref)
-def decode_reftype(r: Reader) -> int:
-    pos = r.pos
-    t = r.u8()
-    if t not in REF_TYPES:
-        raise r.error("malformed reference type", pos)
-    return t
-
 
 # functype ::= 0x60 rt1:resulttype rt2:resulttype
 def decode_functype(r: Reader) -> FuncType:
