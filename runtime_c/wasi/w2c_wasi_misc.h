@@ -1,0 +1,180 @@
+/* w2c_wasi_misc.h: args, environ, clocks, random_get, proc_exit,
+ * proc_raise, sched_yield.  Included by w2c_wasi.h only. */
+#ifndef W2C_WASI_MISC_H
+#define W2C_WASI_MISC_H
+#ifndef W2C_WASI_H
+#error "w2c: include wasi/w2c_wasi.h, not its parts."
+#endif
+
+/* ---- args and environ ---------------------------------------------------------
+ * *_sizes_get: count u32, bytes of the strings with their NULs u32.
+ * *_get(ptrs, buf): the strings one after the other in buf, NUL-terminated,
+ * and count u32 pointers to them at ptrs. */
+static inline uint32_t w2c_wasi_sizes_(w2c_memory *mem, uint32_t count, uint32_t size,
+                                       uint32_t count_ptr, uint32_t size_ptr) {
+  W2C_WASI_CHECK(mem, count_ptr, 4);
+  W2C_WASI_CHECK(mem, size_ptr, 4);
+  w2c_wasi_st32_(mem, count_ptr, count);
+  w2c_wasi_st32_(mem, size_ptr, size);
+  return 0;
+}
+static inline uint32_t w2c_wasi_vec_(w2c_memory *mem, char *const *v, uint32_t count,
+                                     uint32_t size, uint32_t ptrs, uint32_t buf) {
+  uint32_t i, at = buf;
+  W2C_WASI_CHECK(mem, ptrs, (uint64_t)count * 4);
+  W2C_WASI_CHECK(mem, buf, size);
+  for (i = 0; i < count; i++) {
+    uint32_t len = (uint32_t)strlen(v[i]) + 1;
+    w2c_wasi_st32_(mem, ptrs + i * 4, at);
+    memcpy(mem->data + at, v[i], len);
+    at += len;
+  }
+  return 0;
+}
+
+W2C_WASI_FN uint32_t w2c_wasi_args_sizes_get(w2c_wasi *w, w2c_memory *mem, uint32_t argc_ptr,
+                                             uint32_t argv_buf_size_ptr) {
+  return w2c_wasi_sizes_(mem, w->argc, w->argv_size, argc_ptr, argv_buf_size_ptr);
+}
+W2C_WASI_FN uint32_t w2c_wasi_args_get(w2c_wasi *w, w2c_memory *mem, uint32_t argv,
+                                       uint32_t argv_buf) {
+  return w2c_wasi_vec_(mem, w->argv, w->argc, w->argv_size, argv, argv_buf);
+}
+W2C_WASI_FN uint32_t w2c_wasi_environ_sizes_get(w2c_wasi *w, w2c_memory *mem, uint32_t count_ptr,
+                                                uint32_t buf_size_ptr) {
+  return w2c_wasi_sizes_(mem, w->envc, w->env_size, count_ptr, buf_size_ptr);
+}
+W2C_WASI_FN uint32_t w2c_wasi_environ_get(w2c_wasi *w, w2c_memory *mem, uint32_t environ,
+                                          uint32_t environ_buf) {
+  return w2c_wasi_vec_(mem, w->envp, w->envc, w->env_size, environ, environ_buf);
+}
+
+/* ---- clocks: realtime, monotonic, process and thread CPU time (ns) ---------- */
+static inline int w2c_wasi_clock_(uint32_t id, clockid_t *out) {
+  switch (id) {
+    case W2C_WASI_CLOCK_REALTIME: *out = CLOCK_REALTIME; return 1;
+    case W2C_WASI_CLOCK_MONOTONIC: *out = CLOCK_MONOTONIC; return 1;
+#ifdef CLOCK_PROCESS_CPUTIME_ID
+    case W2C_WASI_CLOCK_PROCESS_CPUTIME: *out = CLOCK_PROCESS_CPUTIME_ID; return 1;
+#endif
+#ifdef CLOCK_THREAD_CPUTIME_ID
+    case W2C_WASI_CLOCK_THREAD_CPUTIME: *out = CLOCK_THREAD_CPUTIME_ID; return 1;
+#endif
+    default: return 0;
+  }
+}
+
+W2C_WASI_FN uint32_t w2c_wasi_clock_res_get(w2c_wasi *w, w2c_memory *mem, uint32_t id,
+                                            uint32_t res_ptr) {
+  clockid_t c;
+  struct timespec ts;
+  (void)w;
+  if (!w2c_wasi_clock_(id, &c)) return W2C_WASI_EINVAL;
+  W2C_WASI_CHECK(mem, res_ptr, 8);
+  if (clock_getres(c, &ts) != 0) return W2C_WASI_ERR();
+  w2c_wasi_st64_(mem, res_ptr, w2c_wasi_ns_(&ts));
+  return 0;
+}
+
+/* precision is a hint; the clock's own resolution is used */
+W2C_WASI_FN uint32_t w2c_wasi_clock_time_get(w2c_wasi *w, w2c_memory *mem, uint32_t id,
+                                             uint64_t precision, uint32_t time_ptr) {
+  clockid_t c;
+  struct timespec ts;
+  (void)w;
+  (void)precision;
+  if (!w2c_wasi_clock_(id, &c)) return W2C_WASI_EINVAL;
+  W2C_WASI_CHECK(mem, time_ptr, 8);
+  if (clock_gettime(c, &ts) != 0) return W2C_WASI_ERR();
+  w2c_wasi_st64_(mem, time_ptr, w2c_wasi_ns_(&ts));
+  return 0;
+}
+
+/* ---- random: getrandom (Linux), arc4random_buf (macOS, BSD), /dev/urandom ---- */
+static inline int w2c_wasi_urandom_(uint8_t *p, size_t n) {
+  int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  while (n) {
+    ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      close(fd);
+      return -1;
+    }
+    p += r;
+    n -= (size_t)r;
+  }
+  close(fd);
+  return 0;
+}
+
+W2C_WASI_FN uint32_t w2c_wasi_random_get(w2c_wasi *w, w2c_memory *mem, uint32_t buf,
+                                         uint32_t buf_len) {
+  uint8_t *p;
+  size_t n = buf_len;
+  (void)w;
+  W2C_WASI_CHECK(mem, buf, buf_len);
+  if (!n) return 0;
+  p = mem->data + buf;
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__OpenBSD__) || defined(__NetBSD__)
+  arc4random_buf(p, n);
+  return 0;
+#else
+#if defined(__linux__) && defined(SYS_getrandom)
+  while (n) {
+    long r = syscall(SYS_getrandom, p, n > 0x1000000 ? (size_t)0x1000000 : n, 0);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break; /* ENOSYS (old kernel, seccomp): /dev/urandom */
+    p += r;
+    n -= (size_t)r;
+  }
+  if (!n) return 0;
+#endif
+  return w2c_wasi_urandom_(p, n) == 0 ? 0 : W2C_WASI_EIO;
+#endif
+}
+
+/* ---- process --------------------------------------------------------------------- */
+W2C_WASI_FN W2C_NORETURN void w2c_wasi_proc_exit(w2c_wasi *w, w2c_memory *mem, uint32_t code) {
+  (void)mem;
+  if (w->exit_hook) w->exit_hook(code);
+  exit((int)(code & 0x7FFFFFFFu));
+}
+
+/* WASI signal numbers (none, hup, int, quit, ill, trap, abrt, bus, fpe, kill,
+ * usr1, segv, usr2, pipe, alrm, term, chld, cont, stop, tstp, ttin, ttou,
+ * urg, xcpu, xfsz, vtalrm, prof, winch, poll, pwr, sys) raised on the host;
+ * none is a no-op, a signal the host lacks is ENOTSUP. */
+W2C_WASI_FN uint32_t w2c_wasi_proc_raise(w2c_wasi *w, w2c_memory *mem, uint32_t sig) {
+#ifdef SIGPOLL
+#define W2C_WASI_SIGPOLL_ SIGPOLL
+#else
+#define W2C_WASI_SIGPOLL_ SIGIO
+#endif
+#ifdef SIGPWR
+#define W2C_WASI_SIGPWR_ SIGPWR
+#else
+#define W2C_WASI_SIGPWR_ 0
+#endif
+  static const int map[31] = {
+      0,       SIGHUP,  SIGINT,  SIGQUIT, SIGILL,    SIGTRAP, SIGABRT, SIGBUS,
+      SIGFPE,  SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2,   SIGPIPE, SIGALRM, SIGTERM,
+      SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN,   SIGTTOU, SIGURG,  SIGXCPU,
+      SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, W2C_WASI_SIGPOLL_, W2C_WASI_SIGPWR_, SIGSYS};
+#undef W2C_WASI_SIGPOLL_
+#undef W2C_WASI_SIGPWR_
+  (void)w;
+  (void)mem;
+  if (sig > 30) return W2C_WASI_EINVAL;
+  if (sig == 0) return 0;
+  if (map[sig] == 0) return W2C_WASI_ENOTSUP;
+  return raise(map[sig]) != 0 ? W2C_WASI_ERR() : 0;
+}
+
+W2C_WASI_FN uint32_t w2c_wasi_sched_yield(w2c_wasi *w, w2c_memory *mem) {
+  (void)w;
+  (void)mem;
+  return sched_yield() != 0 ? W2C_WASI_ERR() : 0;
+}
+
+#endif /* W2C_WASI_MISC_H */
