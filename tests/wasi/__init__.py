@@ -1,0 +1,1 @@
+"""Tests of the WASI preview1 C implementation (runtime_c/wasi/)."""
