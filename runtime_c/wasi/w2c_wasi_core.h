@@ -111,7 +111,8 @@ enum { W2C_WASI_RIFLAG_RECV_PEEK = 1, W2C_WASI_RIFLAG_RECV_WAITALL = 2,
    W2C_WASI_RIGHT_FD_FILESTAT_GET | W2C_WASI_RIGHT_POLL_FD_READWRITE |                        \
    W2C_WASI_RIGHT_SOCK_SHUTDOWN | W2C_WASI_RIGHT_SOCK_ACCEPT)
 /* rights that name paths: asking a non-directory for them is ENOTDIR */
-#define W2C_WASI_RIGHTS_PATHS (W2C_WASI_RIGHTS_DIR & ~(W2C_WASI_RIGHTS_FILE | W2C_WASI_RIGHT_FD_READDIR))
+#define W2C_WASI_RIGHTS_PATHS \
+  (W2C_WASI_RIGHTS_DIR & ~(W2C_WASI_RIGHTS_FILE | W2C_WASI_RIGHT_FD_READDIR))
 
 /* ---- host errno -> WASI errno --------------------------------------------- */
 W2C_WASI_FN uint32_t w2c_wasi_errno(int e) {

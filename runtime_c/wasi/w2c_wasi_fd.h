@@ -25,7 +25,8 @@ typedef struct w2c_wasi_iov {
 /* Check the n iovecs at guest `iovs` (8 bytes each: buf u32, len u32) and
  * every buffer, then build the host array: at most W2C_WASI_IOV_MAX entries
  * and W2C_WASI_IO_MAX bytes (a shorter transfer, as POSIX allows). */
-static inline uint32_t w2c_wasi_iovs_(w2c_memory *mem, uint32_t iovs, uint32_t n, w2c_wasi_iov *io) {
+static inline uint32_t w2c_wasi_iovs_(w2c_memory *mem, uint32_t iovs, uint32_t n,
+                                      w2c_wasi_iov *io) {
   uint32_t i, total = 0;
   io->v = io->local;
   io->n = 0;

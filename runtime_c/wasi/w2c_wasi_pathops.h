@@ -61,7 +61,8 @@ W2C_WASI_FN uint32_t w2c_wasi_path_open(w2c_wasi *w, w2c_memory *mem, uint32_t f
                            (uint16_t)fdflags, &nfd)))
     return err;
   e = &w->fds[nfd];
-  if (e->type == W2C_WASI_FILETYPE_DIRECTORY) e->inheriting &= W2C_WASI_RIGHTS_DIR | W2C_WASI_RIGHTS_FILE;
+  if (e->type == W2C_WASI_FILETYPE_DIRECTORY)
+    e->inheriting &= W2C_WASI_RIGHTS_DIR | W2C_WASI_RIGHTS_FILE;
   else e->inheriting = 0;
   w2c_wasi_st32_(mem, fd_ptr, nfd);
   return 0;

@@ -74,7 +74,8 @@ W2C_WASI_FN uint32_t w2c_wasi_poll_oneoff(w2c_wasi *w, w2c_memory *mem, uint32_t
         err = W2C_WASI_EINVAL;
         break;
       }
-      if (!(fl & W2C_WASI_SUBCLOCK_ABSTIME)) s->deadline = t > UINT64_MAX - now ? UINT64_MAX : now + t;
+      if (!(fl & W2C_WASI_SUBCLOCK_ABSTIME))
+        s->deadline = t > UINT64_MAX - now ? UINT64_MAX : now + t;
       else if (id == W2C_WASI_CLOCK_MONOTONIC) s->deadline = t;
       else { /* realtime: the same distance from now on the monotonic clock */
         uint64_t real = w2c_wasi_now_(CLOCK_REALTIME), d = t > real ? t - real : 0;
@@ -132,7 +133,8 @@ W2C_WASI_FN uint32_t w2c_wasi_poll_oneoff(w2c_wasi *w, w2c_memory *mem, uint32_t
         if (re & POLLNVAL) s->error = W2C_WASI_EBADF;
         else {
           if (re & (POLLHUP | POLLERR)) s->flags = W2C_WASI_EVENT_FD_READWRITE_HANGUP;
-          if (s->type == W2C_WASI_EVENTTYPE_FD_READ) s->nbytes = w2c_wasi_readable_(pfds[s->pfd].fd);
+          if (s->type == W2C_WASI_EVENTTYPE_FD_READ)
+            s->nbytes = w2c_wasi_readable_(pfds[s->pfd].fd);
         }
       } else if (s->type == W2C_WASI_EVENTTYPE_CLOCK && s->deadline <= now) {
         s->ready = 1;

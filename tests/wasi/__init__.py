@@ -1,1 +1,1 @@
-"""Tests of the WASI preview1 C implementation (runtime_c/wasi/)."""
+"""Tests of WASI preview1 support (runtime_c/wasi/)."""
