@@ -153,6 +153,12 @@ def test_observer_hashes_every_local_set():
     assert one != two and one != "i64:0000000000000000"
     # NaNs of either sign hash alike (their signs are nondeterministic).
     assert hash_after(0x7FC00000) == hash_after(0xFFC00000)
+    # Only some sites (scripts/difftest --bisect-hash): here none.
+    assert len(D.observer_sites(D.wasm_to_wat(wasm))) == 2
+    none = D.add_observer(wasm, only=range(0))
+    calls = [D.Call(0, D.module_exports(none, D.wasmtime_engine())[0], (0x3F800000, 0))]
+    assert dict(D.run_wasmtime(none, D.module_exports(none, D.wasmtime_engine()), calls))[
+        "global 1"] == "i64:0000000000000000"
 
 
 def test_wasmtime_reference_lines():
@@ -207,6 +213,9 @@ def _failure_report(result: D.BatchResult) -> str:
         out.append(f"    C: {m.wasm_path.with_suffix('.c')}   .wat: {m.wasm_path.with_suffix('.wat')}"
                    f"   w2c output: {m.wasm_path.with_suffix('.out')}")
         out.append(f"    again: ./scripts/difftest --seeds {m.seed}:{m.seed + 1} --keep /tmp/difftest")
+        if any(p.startswith("after ") for p in m.problems):
+            out.append(f"    if {D.OBSERVER_EXPORT!r} differs, the first local.set that does: "
+                       f"./scripts/difftest --bisect-hash {m.seed}")
     return "\n".join(out)
 
 
@@ -216,7 +225,8 @@ def _failure_report(result: D.BatchResult) -> str:
 def test_differential(seeds, tmp_path):
     result = D.run_batch(seeds, tmp_path / "build")
     assert len(result.modules) == len(seeds)
-    assert not result.failures, _failure_report(result)
+    if result.failures:
+        pytest.fail(_failure_report(result), pytrace=False)
 
 
 @needs_tools
