@@ -324,6 +324,13 @@ static inline float w2c_f32_convert_i64_u(uint64_t u) {
   if (!(u >> 63)) return (float)(int64_t)u;
   return (float)(int64_t)((u >> 1) | (u & 1)) * 2.0f;
 }
+/* Also through signed conversions: clang 14 folds the plain (double)u when a
+ * float-to-unsigned conversion follows (LLVM issue 55150), returning u's
+ * integer unchanged instead of the rounded value. */
+static inline double w2c_f64_convert_i64_u(uint64_t u) {
+  if (!(u >> 63)) return (double)(int64_t)u;
+  return (double)(int64_t)((u >> 1) | (u & 1)) * 2.0;
+}
 
 /* ---- float -> integer, trapping: NaN is an invalid conversion, a value
  * whose truncation does not fit is an overflow.  Bounds are exact. ------- */

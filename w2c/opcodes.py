@@ -416,7 +416,7 @@ _C.update({
     "f32.convert_i32_s": "(float)(int32_t){0}", "f32.convert_i32_u": "(float){0}",
     "f32.convert_i64_s": "(float)(int64_t){0}", "f32.convert_i64_u": "w2c_f32_convert_i64_u({0})",
     "f64.convert_i32_s": "(double)(int32_t){0}", "f64.convert_i32_u": "(double){0}",
-    "f64.convert_i64_s": "(double)(int64_t){0}", "f64.convert_i64_u": "(double){0}",
+    "f64.convert_i64_s": "(double)(int64_t){0}", "f64.convert_i64_u": "w2c_f64_convert_i64_u({0})",
     "f32.demote_f64": "w2c_f32_demote_f64({0})", "f64.promote_f32": "w2c_f64_promote_f32({0})",
     "i32.reinterpret_f32": "w2c_i32_reinterpret_f32({0})",
     "i64.reinterpret_f64": "w2c_i64_reinterpret_f64({0})",
