@@ -85,3 +85,23 @@ def test_example_builds_and_runs(tmp_path, hello_wasm, cc, opt):
         "calls = 1",
         "apply(7, 1) -> trap: undefined element",
     ]
+
+
+@pytest.mark.parametrize("cc", COMPILERS)
+def test_u64_to_f64_not_folded_after_truncation(tmp_path, wat2wasm, cc):
+    """clang 14 -O2 folded (u64)(double)(u64)x back to x (LLVM issue 55150);
+    found by the differential test (smith seed 336)."""
+    data = wat2wasm("""(module (func (export "f") (param f32) (result i64)
+        local.get 0 i64.trunc_f32_s f64.convert_i64_u i64.trunc_sat_f64_u))""")
+    compile_module(data, tmp_path / "cl.c", "cl")
+    (tmp_path / "main.c").write_text(
+        '#include <stdio.h>\n#include <inttypes.h>\n#include "cl.h"\n'
+        'int main(void) { static cl_instance i; cl_instantiate(&i, NULL);\n'
+        '  printf("%016" PRIx64 "\\n", cl_x_f(&i, -26139.654f)); return 0; }\n')
+    exe = tmp_path / "t"
+    b = subprocess.run([cc, *CFLAGS, "-O2", f"-I{tmp_path}", str(tmp_path / "cl.c"),
+                        str(tmp_path / "main.c"), "-o", str(exe), "-lm"],
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
+    out = subprocess.run([str(exe)], capture_output=True, text=True).stdout
+    assert out.strip() == "ffffffffffff9800"
