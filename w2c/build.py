@@ -64,7 +64,7 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
     """Translate `data` and compile it into the executable `out` (atomically)."""
     from w2c.emit import compile_module
     from w2c.emit.module import env
-    from w2c.emit.wasi import wasi_context
+    from w2c.emit.wasi import wasi_context, write_wasi_glue
     from w2c.parse import decode_module
 
     profile = load_target(target or HOST_TARGET)
@@ -79,12 +79,14 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
         c_file = work / "program.c"
         compile_module(data, c_file, "program", features, source_name=source_name)
         module = decode_module(data, features or Features())
+        write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp_out = out.with_name(f".{out.name}.tmp{os.getpid()}")
         cmd = [compiler, "-std=c99", *profile.cflags, f"-I{work}", str(c_file),
-               str(work / "program_main.c"), "-o", str(tmp_out), *profile.ldflags, *cflags]
+               str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(tmp_out),
+               *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             if tmp_out.exists():

@@ -187,8 +187,11 @@ def info(file: str, as_json: bool, features: Features) -> None:
               help="C prefix of every exported name (default: the module's name "
                    "from its name section, else the file name).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display.")
+@click.option("--wasi", is_flag=True,
+              help="Also write OUT_wasi.h/.c: the module's WASI imports bound to w2c's "
+                   "WASI implementation, and functions to instantiate it from C.")
 @feature_options
-def compile(file: str, output: str, module_name: str | None, quiet: bool,
+def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: bool,
             features: Features) -> None:
     """Translate the WebAssembly module FILE into portable C.
 
@@ -201,8 +204,19 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool,
 
     def run() -> None:
         data = read_input(file)
-        compile_module(data, output, module_name, features,
-                       source_name=None if file == "-" else file)
+        written = compile_module(data, output, module_name, features,
+                                 source_name=None if file == "-" else file)
+        if wasi:
+            from w2c.emit.names import module_prefix
+            from w2c.emit.wasi import write_wasi_glue
+            module = parse.decode_module(data, features)
+            prefix = module_prefix(module, None if file == "-" else file, module_name)
+            try:
+                write_wasi_glue(module, prefix, output)
+            except W2CError:
+                for path in written[:2]:   # no half-written output
+                    path.unlink()
+                raise
 
     sys.exit(run_guarded(file, run)[1])
 

@@ -83,9 +83,26 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
     start = exports.get("_start")
     init = exports.get("_initialize")
     return {
-        "p": prefix, "header": header, "funcs": funcs, "mem_expr": mem_expr,
+        "p": prefix, "P": prefix.upper(), "header": header, "funcs": funcs,
+        "mem_expr": mem_expr,
         "ctx_field": f"ctx_{mangle(WASI_MODULE)}" if funcs else None,
         "start": f"{prefix}_x_{mangle('_start')}" if start and start.kind == EXT_FUNC else None,
         "initialize": f"{prefix}_x_{mangle('_initialize')}"
         if init and init.kind == EXT_FUNC else None,
     }
+
+
+def write_wasi_glue(module: Module, prefix: str, out_c) -> list:
+    """Write <prefix>_wasi.h and <prefix>_wasi.c beside the module's C file
+    `out_c`; returns their paths.  Raises W2CError for non-WASI imports."""
+    from pathlib import Path
+
+    from w2c.emit.module import env
+    out_c = Path(out_c)
+    ctx = wasi_context(module, prefix, out_c.with_suffix(".h").name)
+    paths = []
+    for template, suffix in (("wasi_glue.h.j2", "_wasi.h"), ("wasi_glue.c.j2", "_wasi.c")):
+        path = out_c.with_name(out_c.stem + suffix)
+        path.write_text(env().get_template(template).render(ctx))
+        paths.append(path)
+    return paths
