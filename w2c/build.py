@@ -175,10 +175,19 @@ def run_environment(dirs: tuple[str, ...], env: tuple[str, ...]) -> dict[str, st
 def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict[str, str],
                  target: str | None) -> None:
     """Replace this process by the program (under the target's emulator if any)."""
-    prefix = load_target(target or HOST_TARGET).run
+    profile = load_target(target or HOST_TARGET)
+    prefix = profile.run
     if prefix:
-        argv = [*prefix, "-0", argv0, str(exe), *args]
-        os.execvpe(argv[0], argv, environment)
+        # Found on w2c's own PATH: the environment given is the guest's (--env PATH=...).
+        emulator = shutil.which(prefix[0])
+        if emulator is None:
+            hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
+                if profile.debian_packages else ""
+            raise BuildError(f"emulator '{prefix[0]}' not found{hint}")
+        argv = [emulator, *prefix[1:], "-0", argv0, str(exe), *args]
+        # qemu-user hands its environment to the guest in reverse order (linux-user
+        # prepends each variable to its list): reversed here, the guest sees --env's order.
+        os.execve(emulator, argv, dict(reversed(list(environment.items()))))
     os.execve(str(exe), [argv0, *args], environment)
 
 

@@ -304,7 +304,9 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     exe, environment = result
     sys.stdout.flush()
     sys.stderr.flush()
-    exec_program(exe, os.path.basename(file), args, environment, target)
+    _, status = _build_guarded(file, lambda: exec_program(exe, os.path.basename(file), args,
+                                                          environment, target))
+    sys.exit(status)
 
 
 @w2c.command()
