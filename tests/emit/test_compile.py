@@ -105,3 +105,33 @@ def test_u64_to_f64_not_folded_after_truncation(tmp_path, wat2wasm, cc):
     assert b.returncode == 0, b.stderr
     out = subprocess.run([str(exe)], capture_output=True, text=True).stdout
     assert out.strip() == "ffffffffffff9800"
+
+
+def test_two_instances_of_one_module_are_independent(tmp_path, wat2wasm):
+    data = wat2wasm("""(module
+      (memory (export "mem") 1)
+      (global $n (export "n") (mut i32) (i32.const 0))
+      (func (export "bump") (result i32)
+        (global.set $n (i32.add (global.get $n) (i32.const 1)))
+        (i32.store (i32.const 0) (global.get $n))
+        (global.get $n)))""")
+    compile_module(data, tmp_path / "c.c", "c")
+    (tmp_path / "main.c").write_text(r'''
+#include <stdio.h>
+#include "c.h"
+int main(void) {
+  static c_instance a, b;
+  if (c_instantiate(&a, NULL) || c_instantiate(&b, NULL)) return 1;
+  c_x_bump(&a); c_x_bump(&a); c_x_bump(&b);
+  printf("%u %u %u %u\n", (unsigned)*c_x_n(&a), (unsigned)*c_x_n(&b),
+         (unsigned)c_x_mem(&a)->data[0], (unsigned)c_x_mem(&b)->data[0]);
+  c_free(&a); c_free(&b);
+  return 0;
+}
+''')
+    exe = tmp_path / "t"
+    b = subprocess.run(["gcc", *CFLAGS, "-O2", f"-I{tmp_path}", str(tmp_path / "c.c"),
+                        str(tmp_path / "main.c"), "-o", str(exe), "-lm"],
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
+    assert subprocess.run([str(exe)], capture_output=True, text=True).stdout == "2 1 2 1\n"
