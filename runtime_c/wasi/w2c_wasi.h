@@ -128,6 +128,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -207,6 +208,8 @@ typedef struct w2c_wasi_fd {
   char *pend;           /* an entry read from `dir` that did not fit, or NULL */
   uint64_t pend_ino;
   uint8_t pend_type;
+  uint8_t vpos_on;      /* the guest's position is vpos, past what the host can seek to */
+  uint64_t vpos;        /* (fd_seek beyond the host's largest file, as wasmtime allows) */
 } w2c_wasi_fd;
 
 typedef struct w2c_wasi {

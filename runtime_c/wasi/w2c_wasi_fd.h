@@ -105,6 +105,15 @@ static inline uint32_t w2c_wasi_times_(uint64_t atim, uint64_t mtim, uint32_t fs
   return 0;
 }
 
+/* fd is an open regular file (or similar) without host write access: the
+ * rights needing it were never possible (get_ said EBADF, not ENOTCAPABLE) */
+static inline int w2c_wasi_readonly_file_(w2c_wasi *w, uint32_t fd) {
+  w2c_wasi_fd *e;
+  if (fd >= w->nfds || w->fds[fd].host < 0) return 0;
+  e = &w->fds[fd];
+  return e->type == W2C_WASI_FILETYPE_REGULAR_FILE && !(e->max & W2C_WASI_RIGHT_FD_WRITE);
+}
+
 /* ---- read and write -------------------------------------------------------------- */
 /* pread/pwrite over an iovec array (preadv/pwritev on Linux) */
 static inline ssize_t w2c_wasi_pio_(int fd, const w2c_wasi_iov *io, off_t off, int write) {
@@ -138,7 +147,10 @@ static inline uint32_t w2c_wasi_rw_(w2c_wasi *w, w2c_memory *mem, uint32_t fd, u
   if (has_off && off > (uint64_t)INT64_MAX) return W2C_WASI_EINVAL;
   if ((err = w2c_wasi_iovs_(mem, iovs, n, &io))) return err;
   if (has_off) r = w2c_wasi_pio_(e->host, &io, (off_t)off, write);
-  else if (io.n == 0) r = 0;
+  else if (e->vpos_on) { /* a position lseek cannot reach: positioned I/O there */
+    r = io.n ? w2c_wasi_pio_(e->host, &io, (off_t)e->vpos, write) : 0;
+    if (r > 0) e->vpos += (uint64_t)r;
+  } else if (io.n == 0) r = 0;
   else r = write ? writev(e->host, io.v, io.n) : readv(e->host, io.v, io.n);
   if (r < 0) err = W2C_WASI_ERR();
   w2c_wasi_iov_done_(&io);
@@ -179,8 +191,26 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_seek(w2c_wasi *w, w2c_memory *mem, uint32_t fd,
   if (err) return err;
   W2C_WASI_CHECK(mem, newoffset_ptr, 8);
   if (whence > W2C_WASI_WHENCE_END) return W2C_WASI_EINVAL;
+  if (e->vpos_on && how == SEEK_CUR) {
+    /* from a virtual position: the target as an absolute offset */
+    int64_t d = w2c_wasi_s64_(offset);
+    if (d < 0 && (uint64_t)-(d + 1) >= e->vpos) return W2C_WASI_EINVAL;
+    if (d > 0 && (uint64_t)d > (uint64_t)INT64_MAX - e->vpos) return W2C_WASI_EINVAL;
+    offset = e->vpos + (uint64_t)d;
+    how = SEEK_SET;
+  }
   r = lseek(e->host, (off_t)w2c_wasi_s64_(offset), how);
+  if (r < 0 && errno == EINVAL && how == SEEK_SET && offset <= (uint64_t)INT64_MAX &&
+      e->type == W2C_WASI_FILETYPE_REGULAR_FILE) {
+    /* beyond the host file system's largest file (ext4: 16 TiB): wasmtime keeps
+     * such a position (reads there see EOF, writes fail), so does this */
+    e->vpos_on = 1;
+    e->vpos = offset;
+    w2c_wasi_st64_(mem, newoffset_ptr, offset);
+    return 0;
+  }
   if (r < 0) return W2C_WASI_ERR();
+  e->vpos_on = 0;
   w2c_wasi_st64_(mem, newoffset_ptr, (uint64_t)r);
   return 0;
 }
@@ -192,7 +222,8 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_tell(w2c_wasi *w, w2c_memory *mem, uint32_t fd,
   uint32_t err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_TELL, &e);
   if (err) return err;
   W2C_WASI_CHECK(mem, offset_ptr, 8);
-  if ((r = lseek(e->host, 0, SEEK_CUR)) < 0) return W2C_WASI_ERR();
+  if (e->vpos_on) r = (off_t)e->vpos;
+  else if ((r = lseek(e->host, 0, SEEK_CUR)) < 0) return W2C_WASI_ERR();
   w2c_wasi_st64_(mem, offset_ptr, (uint64_t)r);
   return 0;
 }
@@ -270,6 +301,8 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_filestat_set_size(w2c_wasi *w, w2c_memory *mem,
   w2c_wasi_fd *e;
   uint32_t err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_FILESTAT_SET_SIZE, &e);
   (void)mem;
+  /* a file opened read-only: EINVAL (Linux's ftruncate, wasmtime) */
+  if (err == W2C_WASI_EBADF && w2c_wasi_readonly_file_(w, fd)) return W2C_WASI_EINVAL;
   if (err) return err;
   if (size > (uint64_t)INT64_MAX) return W2C_WASI_EINVAL;
   if (ftruncate(e->host, (off_t)size) != 0) return W2C_WASI_ERR();
@@ -316,6 +349,8 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_allocate(w2c_wasi *w, w2c_memory *mem, uint32_t
   w2c_wasi_fd *e;
   uint32_t err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_ALLOCATE, &e);
   (void)mem;
+  /* a file opened read-only: ENOTSUP (what wasmtime says to every fd_allocate) */
+  if (err == W2C_WASI_EBADF && w2c_wasi_readonly_file_(w, fd)) return W2C_WASI_ENOTSUP;
   if (err) return err;
   if (len == 0 || offset > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX) return W2C_WASI_EINVAL;
   if (offset + len > (uint64_t)INT64_MAX) return W2C_WASI_EFBIG;
@@ -344,6 +379,9 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_datasync(w2c_wasi *w, w2c_memory *mem, uint32_t
   w2c_wasi_fd *e;
   uint32_t err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_DATASYNC, &e);
   (void)mem;
+  /* a file opened read-only: synced like fd_sync (POSIX allows it; wasmtime: 0) */
+  if (err == W2C_WASI_EBADF && w2c_wasi_readonly_file_(w, fd))
+    err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_SYNC, &e);
   if (err) return err;
 #ifdef __APPLE__
   return fsync(e->host) != 0 ? W2C_WASI_ERR() : 0;

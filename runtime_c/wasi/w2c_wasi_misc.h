@@ -138,13 +138,21 @@ W2C_WASI_FN uint32_t w2c_wasi_random_get(w2c_wasi *w, w2c_memory *mem, uint32_t 
 W2C_WASI_FN W2C_NORETURN void w2c_wasi_proc_exit(w2c_wasi *w, w2c_memory *mem, uint32_t code) {
   (void)mem;
   if (w->exit_hook) w->exit_hook(code);
-  exit((int)(code & 0x7FFFFFFFu));
+  /* a process exit status holds 0..255, and 126 and up mean "not run" to
+   * shells; wasmtime refuses codes of 126 and more (an error, status 1): so
+   * does this, rather than let 256 look like success */
+  if (code >= 126) {
+    fflush(stdout);
+    fputs("error: exit with invalid exit status outside of [0..126)\n", stderr);
+    exit(1);
+  }
+  exit((int)code);
 }
 
 /* WASI signal numbers (none, hup, int, quit, ill, trap, abrt, bus, fpe, kill,
  * usr1, segv, usr2, pipe, alrm, term, chld, cont, stop, tstp, ttin, ttou,
  * urg, xcpu, xfsz, vtalrm, prof, winch, poll, pwr, sys) raised on the host;
- * none is a no-op, a signal the host lacks is ENOTSUP. */
+ * none, and a signal the host lacks, are ENOTSUP (wasmtime: ENOTSUP for all). */
 W2C_WASI_FN uint32_t w2c_wasi_proc_raise(w2c_wasi *w, w2c_memory *mem, uint32_t sig) {
 #ifdef SIGPOLL
 #define W2C_WASI_SIGPOLL_ SIGPOLL
@@ -166,7 +174,7 @@ W2C_WASI_FN uint32_t w2c_wasi_proc_raise(w2c_wasi *w, w2c_memory *mem, uint32_t 
   (void)w;
   (void)mem;
   if (sig > 30) return W2C_WASI_EINVAL;
-  if (sig == 0) return 0;
+  if (sig == 0) return W2C_WASI_ENOTSUP; /* no signal to raise (as wasmtime) */
   if (map[sig] == 0) return W2C_WASI_ENOTSUP;
   return raise(map[sig]) != 0 ? W2C_WASI_ERR() : 0;
 }

@@ -73,9 +73,11 @@ W2C_WASI_FN uint32_t w2c_wasi_path_filestat_get(w2c_wasi *w, w2c_memory *mem, ui
                                                 uint32_t buf) {
   w2c_wasi_at at;
   struct stat st;
-  uint32_t err = w2c_wasi_lookup_(w, mem, fd, W2C_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len,
-                                  W2C_WASI_FOLLOW(flags), 1, &at);
-  if (err) return err;
+  uint32_t err;
+  if (flags & ~1u) return W2C_WASI_EINVAL; /* lookupflags: symlink_follow only */
+  if ((err = w2c_wasi_lookup_(w, mem, fd, W2C_WASI_RIGHT_PATH_FILESTAT_GET, path, path_len,
+                              W2C_WASI_FOLLOW(flags), 1, &at)))
+    return err;
   if (!w2c_wasi_in_(mem, buf, 64)) err = W2C_WASI_EFAULT;
   else if (fstatat(at.dirfd, at.name, &st, AT_SYMLINK_NOFOLLOW) != 0) err = W2C_WASI_ERR();
   else if (at.slash && !S_ISDIR(st.st_mode)) err = W2C_WASI_ENOTDIR;
@@ -94,6 +96,7 @@ W2C_WASI_FN uint32_t w2c_wasi_path_filestat_set_times(w2c_wasi *w, w2c_memory *m
   struct stat st;
   uint32_t err = w2c_wasi_times_(atim, mtim, fst_flags, ts);
   if (err) return err;
+  if (flags & ~1u) return W2C_WASI_EINVAL; /* lookupflags: symlink_follow only */
   if ((err = w2c_wasi_lookup_(w, mem, fd, W2C_WASI_RIGHT_PATH_FILESTAT_SET_TIMES, path, path_len,
                               W2C_WASI_FOLLOW(flags), 1, &at)))
     return err;
@@ -116,7 +119,8 @@ W2C_WASI_FN uint32_t w2c_wasi_path_create_directory(w2c_wasi *w, w2c_memory *mem
   return err;
 }
 
-/* "d/" is fine, "symlink/" is ENOTDIR (as Linux; wasmtime says EINVAL to both). */
+/* A trailing slash ("d/", "symlink/"): EINVAL, as wasmtime (it removes "d/."),
+ * unless the name is missing (ENOENT) or a file (ENOTDIR). */
 W2C_WASI_FN uint32_t w2c_wasi_path_remove_directory(w2c_wasi *w, w2c_memory *mem, uint32_t fd,
                                                     uint32_t path, uint32_t path_len) {
   w2c_wasi_at at;
@@ -125,6 +129,7 @@ W2C_WASI_FN uint32_t w2c_wasi_path_remove_directory(w2c_wasi *w, w2c_memory *mem
                                   path_len, 0, 0, &at);
   if (err) return err;
   if (fstatat(at.dirfd, at.name, &st, AT_SYMLINK_NOFOLLOW) != 0) err = W2C_WASI_ERR();
+  else if (at.slash && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))) err = W2C_WASI_EINVAL;
   else if (!S_ISDIR(st.st_mode)) err = W2C_WASI_ENOTDIR;
   else if (unlinkat(at.dirfd, at.name, AT_REMOVEDIR) != 0)
     err = errno == EEXIST ? W2C_WASI_ENOTEMPTY : W2C_WASI_ERR();
@@ -161,8 +166,11 @@ W2C_WASI_FN uint32_t w2c_wasi_path_rename(w2c_wasi *w, w2c_memory *mem, uint32_t
     w2c_wasi_at_done(&from);
     return err;
   }
+  /* "." or ".." as either last component: EBUSY (Linux, wasmtime) */
+  if ((from.name[0] == '.' && from.name[1] == 0) || (to.name[0] == '.' && to.name[1] == 0))
+    err = W2C_WASI_EBUSY;
   /* with a trailing slash on either side the source must be a directory */
-  if ((from.slash || to.slash) && fstatat(from.dirfd, from.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+  else if ((from.slash || to.slash) && fstatat(from.dirfd, from.name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
       !S_ISDIR(st.st_mode))
     err = W2C_WASI_ENOTDIR;
   else if (renameat(from.dirfd, from.name, to.dirfd, to.name) != 0)
@@ -172,21 +180,22 @@ W2C_WASI_FN uint32_t w2c_wasi_path_rename(w2c_wasi *w, w2c_memory *mem, uint32_t
   return err;
 }
 
-/* old_flags symlink_follow links the symlink's target (wasmtime: EINVAL). */
+/* old_flags: any bit, symlink_follow too, is EINVAL (as wasmtime: a hard link to
+ * a symlink's target is not offered; linkat's AT_SYMLINK_FOLLOW varies by host). */
 W2C_WASI_FN uint32_t w2c_wasi_path_link(w2c_wasi *w, w2c_memory *mem, uint32_t old_fd,
                                         uint32_t old_flags, uint32_t old_path, uint32_t old_len,
                                         uint32_t new_fd, uint32_t new_path, uint32_t new_len) {
   w2c_wasi_at from, to;
   struct stat st;
   uint32_t err = w2c_wasi_lookup_(w, mem, old_fd, W2C_WASI_RIGHT_PATH_LINK_SOURCE, old_path,
-                                  old_len, W2C_WASI_FOLLOW(old_flags), 0, &from);
+                                  old_len, 0, 0, &from);
   if (err) return err;
   if ((err = w2c_wasi_lookup_(w, mem, new_fd, W2C_WASI_RIGHT_PATH_LINK_TARGET, new_path, new_len,
                               0, 0, &to))) {
     w2c_wasi_at_done(&from);
     return err;
   }
-  if (old_flags & ~1u) err = W2C_WASI_EINVAL;
+  if (old_flags) err = W2C_WASI_EINVAL;
   else if (fstatat(from.dirfd, from.name, &st, AT_SYMLINK_NOFOLLOW) != 0) err = W2C_WASI_ERR();
   else if (S_ISDIR(st.st_mode)) err = W2C_WASI_EPERM; /* never a directory */
   else if (from.slash) err = W2C_WASI_ENOTDIR;

@@ -135,6 +135,8 @@ W2C_WASI_FN uint32_t w2c_wasi_poll_oneoff(w2c_wasi *w, w2c_memory *mem, uint32_t
           if (re & (POLLHUP | POLLERR)) s->flags = W2C_WASI_EVENT_FD_READWRITE_HANGUP;
           if (s->type == W2C_WASI_EVENTTYPE_FD_READ)
             s->nbytes = w2c_wasi_readable_(pfds[s->pfd].fd);
+          else /* writable: at least one byte goes without blocking (wasmtime: > 0 too) */
+            s->nbytes = 1;
         }
       } else if (s->type == W2C_WASI_EVENTTYPE_CLOCK && s->deadline <= now) {
         s->ready = 1;

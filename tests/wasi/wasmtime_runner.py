@@ -15,7 +15,9 @@ process's.  Exit status: the guest's exit code (proc_exit or returning from
 main: 0); a trap prints `error: trap: <reason>` (the spec's wording, as w2c)
 on stderr and exits with 134; an error of a host function (wasmtime ends the
 guest, e.g. for proc_exit with a status of 126 or more, or an invalid enum
-value) prints `error: wasmtime: <cause>` and exits with 1, as wasmtime's CLI;
+value) prints `error: wasmtime: <cause>` and exits with 1, as wasmtime's CLI
+(for proc_exit: `error: exit with invalid exit status outside of [0..126)`,
+w2c's line for it);
 a module that does not instantiate exits with 1.
 
 From Python: run_module(...) returns the exit status the command would have.
@@ -93,7 +95,13 @@ def run_module(module: str | Path, args: list[str] = (), *, argv0: str | None = 
     except wasmtime.WasmtimeError as err:
         # a host function failed (wasmtime's CLI: the error, status 1), e.g. proc_exit
         # with a status >= 126 or an invalid enum value: print the cause
-        print(f"error: wasmtime: {error_cause(err)}", file=sys.stderr)
+        cause = error_cause(err)
+        if cause.startswith("exit with invalid exit status"):
+            # proc_exit(126 or more): w2c's programs print the same cause (without
+            # wasmtime's name) and exit with 1 too
+            print(f"error: {cause}", file=sys.stderr)
+        else:
+            print(f"error: wasmtime: {cause}", file=sys.stderr)
         return 1
     return 0
 
