@@ -147,8 +147,8 @@ static inline uint32_t w2c_wasi_rw_(w2c_wasi *w, w2c_memory *mem, uint32_t fd, u
   if (has_off && off > (uint64_t)INT64_MAX) return W2C_WASI_EINVAL;
   if ((err = w2c_wasi_iovs_(mem, iovs, n, &io))) return err;
   if (has_off) r = w2c_wasi_pio_(e->host, &io, (off_t)off, write);
-  else if (e->vpos_on) { /* a position lseek cannot reach: positioned I/O there */
-    r = io.n ? w2c_wasi_pio_(e->host, &io, (off_t)e->vpos, write) : 0;
+  else if (e->vpos_on) { /* past the largest file: reads see EOF, writes the host's error */
+    r = io.n && write ? w2c_wasi_pio_(e->host, &io, (off_t)e->vpos, write) : 0;
     if (r > 0) e->vpos += (uint64_t)r;
   } else if (io.n == 0) r = 0;
   else r = write ? writev(e->host, io.v, io.n) : readv(e->host, io.v, io.n);
@@ -379,8 +379,9 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_datasync(w2c_wasi *w, w2c_memory *mem, uint32_t
   w2c_wasi_fd *e;
   uint32_t err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_DATASYNC, &e);
   (void)mem;
-  /* a file opened read-only: synced like fd_sync (POSIX allows it; wasmtime: 0) */
-  if (err == W2C_WASI_EBADF && w2c_wasi_readonly_file_(w, fd))
+  /* a file opened read-only (wasi-libc does not ask for fd_datasync then): synced
+   * with the fd_sync right, as fsync (POSIX allows it; wasmtime: 0) */
+  if (err && w2c_wasi_readonly_file_(w, fd))
     err = w2c_wasi_get_(w, fd, W2C_WASI_RIGHT_FD_SYNC, &e);
   if (err) return err;
 #ifdef __APPLE__

@@ -202,6 +202,27 @@ static void test_files(void) {
   EQ(w2c_wasi_fd_advise(&W, &MEM, fd, 0, 100, 6), W2C_WASI_EINVAL);
   OK(w2c_wasi_fd_datasync(&W, &MEM, fd));
   OK(w2c_wasi_fd_sync(&W, &MEM, fd));
+  { /* read-only: datasync as fsync, set_size EINVAL, allocate ENOTSUP (as wasmtime);
+     * a position past the host's largest file is kept (reads there: EOF) */
+    uint32_t ro;
+    OK(open_(3, "new.txt", 0, 0, RIGHTS_RO, 0, 0, &ro));
+    OK(w2c_wasi_fd_datasync(&W, &MEM, ro));
+    EQ(w2c_wasi_fd_filestat_set_size(&W, &MEM, ro, 0), W2C_WASI_EINVAL);
+    EQ(w2c_wasi_fd_allocate(&W, &MEM, ro, 0, 10), W2C_WASI_ENOTSUP);
+    OK(w2c_wasi_fd_seek(&W, &MEM, ro, (uint64_t)INT64_MAX, W2C_WASI_WHENCE_SET, OUT_AT));
+    EQ(LD64(OUT_AT), (uint64_t)INT64_MAX);
+    OK(w2c_wasi_fd_tell(&W, &MEM, ro, OUT_AT));
+    EQ(LD64(OUT_AT), (uint64_t)INT64_MAX);
+    iov(0, DATA_AT, 4);
+    OK(w2c_wasi_fd_read(&W, &MEM, ro, IOV_AT, 1, OUT_AT));
+    EQ(LD32(OUT_AT), 0);
+    EQ(w2c_wasi_fd_seek(&W, &MEM, ro, 1, W2C_WASI_WHENCE_CUR, OUT_AT), W2C_WASI_EINVAL);
+    OK(w2c_wasi_fd_seek(&W, &MEM, ro, (uint64_t)-(INT64_MAX - 2), W2C_WASI_WHENCE_CUR, OUT_AT));
+    EQ(LD64(OUT_AT), 2);
+    OK(w2c_wasi_fd_tell(&W, &MEM, ro, OUT_AT));
+    EQ(LD64(OUT_AT), 2);
+    OK(w2c_wasi_fd_close(&W, &MEM, ro));
+  }
   OK(w2c_wasi_fd_filestat_set_times(&W, &MEM, fd, UINT64_C(1000000000123), UINT64_C(2000000000456),
                                     W2C_WASI_FST_ATIM | W2C_WASI_FST_MTIM));
   OK(w2c_wasi_fd_filestat_get(&W, &MEM, fd, OUT_AT));

@@ -97,6 +97,9 @@ static void test_dirs(void) {
   EQ(w2c_wasi_fd_readdir(&W, &MEM, 0, BIG_AT, 100, 0, OUT_AT), W2C_WASI_EBADF); /* not a dir */
   /* removing */
   EQ(w2c_wasi_path_remove_directory(&W, &MEM, 3, P("sub")), W2C_WASI_ENOTEMPTY);
+  /* "." or ".." last: EBUSY (Linux, wasmtime) */
+  EQ(w2c_wasi_path_rename(&W, &MEM, 3, P("f"), 3, P2("sub/..")), W2C_WASI_EBUSY);
+  EQ(w2c_wasi_path_rename(&W, &MEM, 3, P("sub/."), 3, P2("zz")), W2C_WASI_EBUSY);
   EQ(w2c_wasi_path_remove_directory(&W, &MEM, 3, P("f")), W2C_WASI_ENOTDIR);
   EQ(w2c_wasi_path_remove_directory(&W, &MEM, 3, P("ld")), W2C_WASI_ENOTDIR); /* a symlink */
   /* a trailing slash: EINVAL (as wasmtime), "f/" ENOTDIR, "missing/" ENOENT */
