@@ -89,6 +89,16 @@ def test_exit_code_propagates(mode: str, code: int, toolbox: Toolbox) -> None:
     assert text(proc.stdout).startswith(f"mode {mode} {code}\n")
 
 
+@pytest.mark.parametrize("code", [126, 255, 256, -1])
+def test_exit_code_126_and_more_is_an_error(code: int, toolbox: Toolbox) -> None:
+    """proc_exit(126 or more): an error line and status 1, as wasmtime (256 & 255
+    would be 0: a failing program would look successful)."""
+    proc = w2c_run(toolbox, str(toolbox.module("exit_codes")), "exit", str(code))
+    assert proc.returncode == 1, text(proc.stderr)
+    assert text(proc.stderr).endswith(
+        "error: exit with invalid exit status outside of [0..126)\n"), text(proc.stderr)
+
+
 @pytest.mark.parametrize("mode,reason", [("abort", "unreachable"),
                                          ("div0", "integer divide by zero"),
                                          ("oob", "out of bounds memory access")])
