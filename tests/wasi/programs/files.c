@@ -11,28 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-static const char *base = "/sandbox";
-static char pbuf[512];
-
-static const char *P(const char *name) {
-  snprintf(pbuf, sizeof pbuf, "%s/%s", base, name);
-  return pbuf;
-}
-
-/* one line: label, result, errno when it failed */
-static long show(const char *label, long r) {
-  if (r < 0) printf("%s: -1 errno=%d (%s)\n", label, errno, strerror(errno));
-  else printf("%s: %ld\n", label, r);
-  return r;
-}
-#define SHOW(label, expr) (errno = 0, show(label, (long)(expr)))
-/* descriptors: "fd" or the errno (engines may number descriptors differently) */
-static int showfd(const char *label, int fd) {
-  if (fd < 0) printf("%s: -1 errno=%d (%s)\n", label, errno, strerror(errno));
-  else printf("%s: fd\n", label);
-  return fd;
-}
-#define FD(label, expr) (errno = 0, showfd(label, (expr)))
+#include "check.h"
 
 static void dump(const char *label, const char *buf, long n) {
   long i;

@@ -9,22 +9,7 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-static const char *base = "/sandbox";
-
-static const char *P(const char *name) {
-  static char bufs[2][512];
-  static int k;
-  k ^= 1;
-  snprintf(bufs[k], sizeof bufs[k], "%s/%s", base, name);
-  return bufs[k];
-}
-
-static long show(const char *label, long r) {
-  if (r < 0) printf("%s: -1 errno=%d (%s)\n", label, errno, strerror(errno));
-  else printf("%s: %ld\n", label, r);
-  return r;
-}
-#define SHOW(label, expr) (errno = 0, show(label, (long)(expr)))
+#include "check.h"
 
 static void put(const char *name, const char *text) {
   int fd = open(P(name), O_WRONLY | O_CREAT | O_TRUNC, 0644);

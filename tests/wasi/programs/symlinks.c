@@ -9,29 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *base = "/sandbox";
-
-static const char *P(const char *name) {
-  static char bufs[2][512];
-  static int k;
-  k ^= 1;
-  snprintf(bufs[k], sizeof bufs[k], "%s/%s", base, name);
-  return bufs[k];
-}
-
-static long show(const char *label, long r) {
-  if (r < 0) printf("%s: -1 errno=%d (%s)\n", label, errno, strerror(errno));
-  else printf("%s: %ld\n", label, r);
-  return r;
-}
-#define SHOW(label, expr) (errno = 0, show(label, (long)(expr)))
-
-static int showfd(const char *label, int fd) {
-  if (fd < 0) printf("%s: -1 errno=%d (%s)\n", label, errno, strerror(errno));
-  else printf("%s: fd\n", label);
-  return fd;
-}
-#define FD(label, expr) (errno = 0, showfd(label, (expr)))
+#include "check.h"
 
 static void rl(const char *name, size_t size) {
   char buf[256];
