@@ -134,6 +134,23 @@
 #error "w2c: W2C_CALL_DEPTH_LIMIT must be a positive number of calls."
 #endif
 
+/* W2C_STACK_LIMIT_SYMBOL: the name of a symbol (e.g. the linker script's
+ * __stack_limit) at the lowest address the C stack may reach.  When
+ * defined, every wasm call also traps with W2C_TRAP_EXHAUSTION once the
+ * stack is within W2C_STACK_MARGIN bytes of it, so deep recursion on a
+ * small device is a trap, not a fault, whatever the depth limit.  For
+ * descending stacks (every target here).  Default: undefined (no check).
+ * W2C_STACK_MARGIN: bytes kept free below the deepest wasm frame for the
+ * runtime, host functions and the trap handler.  Default 1024. */
+#ifdef W2C_STACK_LIMIT_SYMBOL
+#ifndef W2C_STACK_MARGIN
+#define W2C_STACK_MARGIN 1024
+#endif
+#if W2C_CALL_DEPTH_LIMIT == 0
+#error "w2c: W2C_STACK_LIMIT_SYMBOL goes with the call checks that W2C_NONCONFORMING_NO_STACK_CHECK turns off: drop one of them."
+#endif
+#endif
+
 /* W2C_TABLE_MAX_ELEMS: the implementation limit on a table's size; grow
  * beyond it fails (-1) as the spec allows.  Default 16777216 (0x1000000). */
 #ifndef W2C_TABLE_MAX_ELEMS

@@ -271,8 +271,12 @@ W2C_GLOBAL(uint64_t, w2c_static_hi); /* bytes used at the top (tables) */
 static inline uint64_t w2c_align8_(uint64_t x) { return (x + 7) & ~(uint64_t)7; }
 /* Saturating, so the compiler can see that free space is at most the arena. */
 static inline uint64_t w2c_arena_free_(void) {
+#if W2C_STATIC_MEMORY_BYTES > 0
   uint64_t used = w2c_static_lo + w2c_static_hi;
   return used < W2C_ARENA_BYTES ? W2C_ARENA_BYTES - used : 0;
+#else
+  return 0;
+#endif
 }
 
 static inline int w2c_arena_obtain_memory_(w2c_memory *m, uint64_t bytes) {

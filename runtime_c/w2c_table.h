@@ -31,6 +31,7 @@ typedef struct w2c_table {
   /* private */
   uint8_t has_max;        /* a maximum was declared (import matching) */
   uint32_t capacity;      /* elements allocated */
+  uint8_t static_buf;     /* storage given by w2c_table_use_static */
 } w2c_table;
 
 static inline uint64_t w2c_table_elem_size_(const w2c_table *t) {
@@ -68,6 +69,7 @@ static inline int w2c_table_alloc(w2c_table *t, int is_externref, uint32_t initi
   uint64_t cap = initial;
   uint32_t i;
   t->size = t->capacity = 0;
+  t->static_buf = 0;
   t->max = max;
   t->has_max = max != UINT32_MAX;
   t->is_externref = is_externref != 0;
@@ -91,9 +93,43 @@ static inline int w2c_table_alloc(w2c_table *t, int is_externref, uint32_t initi
   return 0;
 }
 
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+/* Use the caller's array of `capacity` elements (w2c_funcref, or
+ * w2c_externref if is_externref) as the table's storage: no arena, no
+ * allocator; table.grow fails past the capacity.  0, or W2C_ERR_ALLOC if
+ * the initial size does not fit.  w2c_table_free gives nothing back. */
+static inline int w2c_table_use_static(w2c_table *t, int is_externref, void *buf,
+                                       uint32_t capacity, uint32_t initial, uint32_t max) {
+  uint32_t i;
+  t->size = t->capacity = 0;
+  t->max = max;
+  t->has_max = max != UINT32_MAX;
+  t->is_externref = is_externref != 0;
+  t->funcs = NULL;
+  t->externs = NULL;
+  if (initial > max || initial > capacity) return W2C_ERR_ALLOC;
+  if (t->is_externref)
+    t->externs = (w2c_externref *)buf;
+  else
+    t->funcs = (w2c_funcref *)buf;
+  t->capacity = capacity;
+  for (i = 0; i < initial; i++) {
+    if (t->is_externref)
+      t->externs[i] = NULL;
+    else
+      t->funcs[i] = w2c_funcref_null();
+  }
+  t->size = initial;
+  t->static_buf = 1;
+  return 0;
+}
+#endif
+
 static inline void w2c_table_free(w2c_table *t) {
 #if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
-  w2c_arena_release_table_(w2c_table_elems_(t), (uint64_t)t->capacity * w2c_table_elem_size_(t));
+  if (!t->static_buf)
+    w2c_arena_release_table_(w2c_table_elems_(t), (uint64_t)t->capacity * w2c_table_elem_size_(t));
+  t->static_buf = 0;
 #else
   free(w2c_table_elems_(t));
 #endif

@@ -154,6 +154,15 @@ W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
 #endif
 }
 
+/* W2C_TRY_STMT(code, stmt...): with a trap handler a trap never comes
+ * back here, so a statement that completes raised none: code is
+ * W2C_TRAP_NONE.  (Lets generated code and glue build in both modes.) */
+#define W2C_TRY_STMT(code, ...) \
+  do {                          \
+    __VA_ARGS__;                \
+    (code) = W2C_TRAP_NONE;     \
+  } while (0)
+
 #endif /* W2C_TRAP_SETJMP */
 
 /* W2C_TRAP(code): raise a trap; never returns. */
@@ -163,10 +172,22 @@ W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
  * A generated function does W2C_CALL_ENTER() on entry and W2C_CALL_LEAVE()
  * before each return.  A trap skips the LEAVEs; W2C_TRY restores the depth
  * (with W2C_TRAP_HANDLER, reset w2c_call_depth yourself). */
+#ifdef W2C_STACK_LIMIT_SYMBOL
+extern char W2C_STACK_LIMIT_SYMBOL[];
+/* 1 if this frame is within W2C_STACK_MARGIN bytes of the stack's end. */
+static inline int w2c_stack_low_(void) {
+  volatile char probe = 0;
+  return (uintptr_t)&probe < (uintptr_t)W2C_STACK_LIMIT_SYMBOL + (uintptr_t)W2C_STACK_MARGIN;
+}
+#define W2C_STACK_LOW_() w2c_stack_low_()
+#else
+#define W2C_STACK_LOW_() 0
+#endif
 #if W2C_CALL_DEPTH_LIMIT > 0
 #define W2C_CALL_ENTER()                                                 \
   do {                                                                   \
-    if (W2C_UNLIKELY(++w2c_call_depth > (uint32_t)W2C_CALL_DEPTH_LIMIT)) \
+    if (W2C_UNLIKELY(++w2c_call_depth > (uint32_t)W2C_CALL_DEPTH_LIMIT || \
+                     W2C_STACK_LOW_()))                                   \
       W2C_TRAP(W2C_TRAP_EXHAUSTION);                                     \
   } while (0)
 #define W2C_CALL_LEAVE() (void)(--w2c_call_depth)

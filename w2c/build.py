@@ -39,8 +39,26 @@ class Target:
     cflags: list[str] = field(default_factory=list)
     ldflags: list[str] = field(default_factory=list)
     run: list[str] = field(default_factory=list)
-    os: str = "linux"
+    os: str = "linux"            # "none": bare metal (firmware, w2c.firmware)
     debian_packages: list[str] = field(default_factory=list)
+    # bare metal only (see targets/README.md)
+    defines: list[str] = field(default_factory=list)      # runtime configuration macros
+    startup: list[str] = field(default_factory=list)      # C files under targets/
+    linker_script: str | None = None                      # under targets/
+    memory: dict = field(default_factory=dict)            # {"flash"|"ram": [origin, bytes]}
+    stack_bytes: int = 0
+    size_tool: str | None = None
+
+    @property
+    def bare_metal(self) -> bool:
+        return self.os == "none"
+
+    def run_command(self, exe: Path | str) -> list[str]:
+        """How to run `exe` here: the emulator's command ({elf} in it is the
+        file), the emulator prefix followed by the file, or the file itself."""
+        if any("{elf}" in a for a in self.run):
+            return [a.replace("{elf}", str(exe)) for a in self.run]
+        return [*self.run, str(exe)]
 
 
 HOST_TARGET = "linux-x86_64"
@@ -60,8 +78,12 @@ def load_target(name: str) -> Target:
 
 def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str | None = None,
                   cflags: tuple[str, ...] = (), features: Features | None = None,
-                  source_name: str | None = None, keep_dir: Path | None = None) -> Path:
-    """Translate `data` and compile it into the executable `out` (atomically)."""
+                  source_name: str | None = None, keep_dir: Path | None = None,
+                  max_memory: int | None = None, guest_args: tuple[str, ...] = (),
+                  guest_env: tuple[str, ...] = (), size_report: bool = False):
+    """Translate `data` and compile it into the executable (or, for a bare-metal
+    profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
+    size_report (bare metal) the w2c.firmware.SizeReport."""
     from w2c.emit import compile_module
     from w2c.emit.module import env
     from w2c.emit.wasi import wasi_context, write_wasi_glue
@@ -73,17 +95,34 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
         hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
             if profile.debian_packages else ""
         raise BuildError(f"C compiler '{compiler}' not found{hint}")
+    if not profile.bare_metal and (guest_args or guest_env or size_report):
+        raise BuildError(f"--arg, --env and --size-report are for bare-metal targets; "
+                         f"a {profile.name} program takes its arguments and environment "
+                         f"when it runs")
     out = Path(out)
+    module = decode_module(data, features or Features())
+    if profile.bare_metal:
+        from w2c.firmware import FitError, check_fit
+        try:
+            check_fit(module, profile, max_memory)
+        except FitError as err:
+            raise W2CError(str(err)) from None
     with tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
         work = Path(keep_dir) if keep_dir else Path(tmp)
         c_file = work / "program.c"
-        compile_module(data, c_file, "program", features, source_name=source_name)
-        module = decode_module(data, features or Features())
+        compile_module(data, c_file, "program", features, source_name=source_name,
+                       max_memory=max_memory)
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
-        (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp_out = out.with_name(f".{out.name}.tmp{os.getpid()}")
+        if profile.bare_metal:
+            ctx = dict(ctx, args=[c_string(a) for a in (os.path.basename(source_name or "program"), *guest_args)],
+                       envs=[c_string(e) for e in _check_env(guest_env)])
+            (work / "program_main.c").write_text(
+                env().get_template("wasi_main_bare.c.j2").render(ctx))
+            return _link_firmware(work, profile, compiler, cflags, out, tmp_out, size_report)
+        (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         cmd = [compiler, "-std=c99", *profile.cflags, f"-I{work}", str(c_file),
                str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(tmp_out),
                *profile.ldflags, *cflags]
@@ -95,6 +134,41 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
                              f"{proc.returncode}):\n{proc.stderr.strip()}")
         os.replace(tmp_out, out)
     return out
+
+
+def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str, ...],
+                   out: Path, tmp_out: Path, want_report: bool):
+    from w2c.firmware import FitError, build_firmware, size_report
+    try:
+        map_file = build_firmware(work, "program", profile, compiler, tmp_out, cflags)
+        report = size_report(map_file, tmp_out, "program", profile) if want_report else None
+    except (FitError, RuntimeError) as err:
+        tmp_out.unlink(missing_ok=True)
+        if isinstance(err, FitError):
+            raise W2CError(str(err)) from None
+        raise BuildError(str(err)) from None
+    os.replace(tmp_out, out)
+    return report if want_report else out
+
+
+def _check_env(env: tuple[str, ...]) -> tuple[str, ...]:
+    for kv in env:
+        if "=" not in kv:
+            raise BuildError(f"--env {kv}: expected NAME=VALUE")
+    return env
+
+
+def c_string(text: str) -> str:
+    """A C string literal of `text`'s UTF-8 bytes (octal escapes, so no digit
+    after an escape can extend it)."""
+    out = []
+    for b in text.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\?' or b < 0x20 or b >= 0x7F:
+            out.append(f"\\{b:03o}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 # -- w2c run ---------------------------------------------------------------------------------

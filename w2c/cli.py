@@ -179,6 +179,32 @@ def info(file: str, as_json: bool, features: Features) -> None:
     sys.exit(run_guarded(file, run)[1])
 
 
+class ByteSize(click.ParamType):
+    """A size in bytes: 4096, 64K / 64KiB (x1024), 1M / 1MiB (x1024^2)."""
+    name = "bytes"
+    _UNITS = {"": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20,
+              "MB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30, "GB": 1 << 30}
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        digits = text.rstrip("KkMmGgIiBb")
+        unit = text[len(digits):].upper()
+        if not digits.isdigit() or unit not in self._UNITS:
+            self.fail(f"{value!r} is not a size in bytes (e.g. 4096, 64K, 1M)", param, ctx)
+        n = int(digits) * self._UNITS[unit]
+        if n > 1 << 32:
+            self.fail(f"{value!r} is more than 4 GiB, the most a 32-bit memory can have",
+                      param, ctx)
+        return n
+
+
+_MAX_MEMORY_HELP = ("Cap every memory the module defines at BYTES (e.g. 64K): memory.grow "
+                    "fails past it; in static-memory builds (bare metal) its array has this "
+                    "size.  Default: the declared maximum, else (static builds) the initial size.")
+
+
 @w2c.command(epilog=EXIT_HELP)
 @click.argument("file", metavar="FILE")
 @click.option("-o", "--output", "output", required=True, metavar="OUT.c",
@@ -190,9 +216,11 @@ def info(file: str, as_json: bool, features: Features) -> None:
 @click.option("--wasi", is_flag=True,
               help="Also write OUT_wasi.h/.c: the module's WASI imports bound to w2c's "
                    "WASI implementation, and functions to instantiate it from C.")
+@click.option("--max-memory", type=ByteSize(), default=None, metavar="BYTES",
+              help=_MAX_MEMORY_HELP)
 @feature_options
 def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: bool,
-            features: Features) -> None:
+            max_memory: int | None, features: Features) -> None:
     """Translate the WebAssembly module FILE into portable C.
 
     Writes OUT.c, OUT.h (the embedding API, documented inside) and the
@@ -205,7 +233,8 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
     def run() -> None:
         data = read_input(file)
         written = compile_module(data, output, module_name, features,
-                                 source_name=None if file == "-" else file)
+                                 source_name=None if file == "-" else file,
+                                 max_memory=max_memory)
         if wasi:
             from w2c.emit.names import module_prefix
             from w2c.emit.wasi import write_wasi_glue
@@ -246,10 +275,20 @@ _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
 @click.option("-o", "--output", required=True, metavar="EXE", help="The executable to write.")
 @click.option("--target", default=None, metavar="NAME", help=_TARGET_HELP)
 @click.option("--cc", default=None, metavar="CC", help="C compiler (default: the target's).")
+@click.option("--max-memory", type=ByteSize(), default=None, metavar="BYTES",
+              help=_MAX_MEMORY_HELP)
+@click.option("--arg", "guest_args", multiple=True, metavar="ARG",
+              help="Bare metal: an argument the firmware passes to the guest (repeatable).")
+@click.option("--env", "guest_env", multiple=True, metavar="NAME=VALUE",
+              help="Bare metal: an environment variable baked into the firmware (repeatable).")
+@click.option("--size-report", is_flag=True,
+              help="Bare metal: print flash and RAM by part (translated code, runtime, "
+                   "WASI shim, data, module state, linear memory, stack).")
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")
 @feature_options
-def build(file: str, output: str, target: str | None, cc: str | None, cflags: tuple[str, ...],
-          features: Features) -> None:
+def build(file: str, output: str, target: str | None, cc: str | None, max_memory: int | None,
+          guest_args: tuple[str, ...], guest_env: tuple[str, ...], size_report: bool,
+          cflags: tuple[str, ...], features: Features) -> None:
     """Translate the WebAssembly program FILE and compile a native executable.
 
     WASI programs (imports from wasi_snapshot_preview1) get their imports bound
@@ -257,13 +296,23 @@ def build(file: str, output: str, target: str | None, cc: str | None, cflags: tu
     or `_initialize` (reactors).  The executable passes its arguments and
     environment to the guest; W2C_WASI_DIR_<n>=HOST[::GUEST] preopens
     directories.  Arguments after `--` go to the C compiler.
+
+    With a bare-metal target (`w2c targets`: cortex-m*, riscv32) the output
+    is a firmware ELF: memories in static arrays (see --max-memory), output
+    and exit through the platform hooks (semihosting under QEMU), arguments
+    and environment fixed by --arg/--env.  A module that cannot fit the
+    target's RAM is refused with its figures.
     """
     from w2c.build import build_program
 
     def run() -> None:
         data = read_input(file)
-        build_program(data, Path(output), target=target, cc=cc, cflags=cflags,
-                      features=features, source_name=file)
+        result = build_program(data, Path(output), target=target, cc=cc, cflags=cflags,
+                               features=features, source_name=file,
+                               max_memory=max_memory, guest_args=guest_args,
+                               guest_env=guest_env, size_report=size_report)
+        if size_report:
+            click.echo(result.format(output))
 
     sys.exit(_build_guarded(file, run)[1])
 

@@ -20,8 +20,10 @@ from w2c.resources import runtime_dir
 
 def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | None = None,
                    features: Features | None = None, source_name: str | None = None,
-                   progress=None) -> list[Path]:
-    """Translate a module; returns the paths written (m.c, m.h, runtime headers)."""
+                   progress=None, max_memory: int | None = None) -> list[Path]:
+    """Translate a module; returns the paths written (m.c, m.h, runtime headers).
+    max_memory (bytes) caps every defined memory's growth and sizes its
+    static array in W2C_ALLOC_STATIC builds."""
     from w2c.emit.module import emit_module
     from w2c.emit.names import module_prefix
     from w2c.parse.validate import check_bodies_decode
@@ -40,7 +42,7 @@ def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | Non
         with open(tmp_c, "w", encoding="ascii", newline="\n") as fc, \
                 open(tmp_h, "w", encoding="ascii", newline="\n") as fh:
             try:
-                emit_module(module, prefix, features, out_h.name, fc, fh, progress)
+                emit_module(module, prefix, features, out_h.name, fc, fh, progress, max_memory)
             except ValidationError:
                 check_bodies_decode(module, features)  # malformed beats invalid
                 raise

@@ -18,7 +18,7 @@ from w2c.emit.body import BodyEmitter
 from w2c.emit.names import (
     C_TYPES, mangle, result_type, sig_letters, type_id,
 )
-from w2c.errors import UnsupportedFeature
+from w2c.errors import UnsupportedFeature, W2CError
 from w2c.features import Features
 from w2c.module import (
     EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, V128, FuncType, Module,
@@ -42,8 +42,10 @@ def env() -> jinja2.Environment:
 class ModuleGen:
     """Facts about the module that body emission needs, and the skeleton's context."""
 
-    def __init__(self, module: Module, prefix: str, header_name: str):
+    def __init__(self, module: Module, prefix: str, header_name: str,
+                 max_memory: int | None = None):
         self.module = module
+        self.max_memory = max_memory
         self.prefix = prefix
         self.header_name = header_name
         m = module
@@ -117,6 +119,8 @@ class ModuleGen:
             "uses_funcref": bool(self.tables) or bool(m.elems) or any(
                 g.type == FUNCREF for g in self.globals) or self._uses_ref_func(),
             "start": m.start, "ndata": len(m.datas), "nelem": len(m.elems),
+            "static_storage": len(self.mems) > self.n_imported_mems
+            or len(self.tables) > self.n_imported_tables,
         }
 
     def _uses_ref_func(self) -> bool:
@@ -126,17 +130,25 @@ class ModuleGen:
         out = []
         for i, mt in enumerate(self.mems):
             lim = mt.limits
-            out.append({"i": i, "imported": i < self.n_imported_mems, "min": lim.min,
-                        "max": lim.max, "page_log2": lim.page_size.bit_length() - 1,
+            imported = i < self.n_imported_mems
+            log2 = lim.page_size.bit_length() - 1
+            limit = memory_limit_pages(lim.min, lim.max, log2, None if imported else self.max_memory)
+            cap = (limit if limit is not None else lim.min) << log2
+            out.append({"i": i, "imported": imported, "min": lim.min,
+                        "max": lim.max if imported else limit, "page_log2": log2,
+                        "static_bytes": cap, "static_words": max(1, (cap + 7) // 8),
+                        "static_ok": cap <= MAX_STATIC_BYTES,
                         "key": self._import_key(EXT_MEMORY, i)})
         return out
 
     def table_ctx(self) -> list[dict]:
         out = []
         for i, tt in enumerate(self.tables):
-            out.append({"i": i, "imported": i < self.n_imported_tables, "min": tt.limits.min,
-                        "max": tt.limits.max, "externref": tt.elem == EXTERNREF,
-                        "key": self._import_key(EXT_TABLE, i)})
+            lim = tt.limits
+            cap = lim.max if lim.max is not None and lim.max <= MAX_STATIC_TABLE else lim.min
+            out.append({"i": i, "imported": i < self.n_imported_tables, "min": lim.min,
+                        "max": lim.max, "externref": tt.elem == EXTERNREF,
+                        "static_cap": cap, "key": self._import_key(EXT_TABLE, i)})
         return out
 
     def global_ctx(self) -> list[dict]:
@@ -200,6 +212,29 @@ class ModuleGen:
         return out
 
 
+# Static storage (W2C_ALLOC_STATIC builds): a memory's array is sized from
+# --max-memory, else its declared maximum, else its initial size; past
+# MAX_STATIC_BYTES the static build stops with an #error asking for
+# --max-memory.  A table's array holds its declared maximum when that is at
+# most MAX_STATIC_TABLE elements, else its initial size.
+MAX_STATIC_BYTES = 1 << 31
+MAX_STATIC_TABLE = 1 << 16
+
+
+def memory_limit_pages(initial: int, declared_max: int | None, page_log2: int,
+                       max_memory: int | None) -> int | None:
+    """The pages a defined memory may grow to: its declared maximum, lowered
+    to fit --max-memory BYTES; None if neither says.  A memory whose
+    initial size exceeds --max-memory is an error."""
+    if max_memory is None:
+        return declared_max
+    pages = max_memory >> page_log2
+    if initial > pages:
+        raise W2CError(f"the module's memory needs {initial << page_log2} bytes at start, "
+                       f"more than --max-memory {max_memory}")
+    return pages if declared_max is None else min(declared_max, pages)
+
+
 def unique_import_keys(m: Module) -> list[str]:
     """`<module>__<name>` (mangled) for each import; an import of a name already
     imported with another type gets `__<import index>` added, so C names and
@@ -216,14 +251,15 @@ def unique_import_keys(m: Module) -> list[str]:
 
 
 def emit_module(module: Module, prefix: str, features: Features, header_name: str,
-                out_c: TextIO, out_h: TextIO, progress=None) -> None:
+                out_c: TextIO, out_h: TextIO, progress=None,
+                max_memory: int | None = None) -> None:
     """Validate the module's fields, then write the header and the C file,
     translating one function body at a time."""
     ctx = validate_module_fields(module, features)
     if any(V128 in t.params or V128 in t.results for t in module.types) or \
             any(g.type == V128 for g in module.all_globals()):
         raise UnsupportedFeature("simd (code generation of v128 values)")
-    gen = ModuleGen(module, prefix, header_name)
+    gen = ModuleGen(module, prefix, header_name, max_memory)
     context = gen.context()
     out_h.write(env().get_template("module.h.j2").render(context))
     out_c.write(env().get_template("module_head.c.j2").render(context))
