@@ -200,11 +200,9 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
         m = _OUT_RE.match(line)
         if m:
             out_sec = m.group(1)
-            if out_sec == ".stack":
-                rep.ram["stack"] += int(m.group(3), 16)
             pending = None
             continue
-        if out_sec is None or out_sec == ".stack":
+        if out_sec is None:
             continue
         m = _IN_ONE_RE.match(line)
         if m and m.group(1).startswith((".", "COMMON")):
@@ -219,6 +217,7 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
         if m and pending:
             _add(rep, out_sec, pending, int(m.group(2), 16), m.group(3), prefix)
         pending = None
+    rep.ram["stack"] = profile.stack_bytes   # the top of RAM (firmware.ld)
     if profile.size_tool:
         p = subprocess.run([profile.size_tool, str(elf)], capture_output=True, text=True)
         if p.returncode == 0 and len(p.stdout.splitlines()) >= 2:
