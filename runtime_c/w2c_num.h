@@ -265,25 +265,124 @@ static inline double w2c_f64_trunc(double x) { return w2c_f64_round_(x, 2); }
 static inline double w2c_f64_nearest(double x) { return w2c_f64_round_(x, 3); }
 #endif
 
-/* sqrt: W2C_SQRTF(x) / W2C_SQRT(x) if you define them (correctly rounded,
- * e.g. a hardware instruction); else, freestanding on x86 SSE2 or AArch64,
- * the instruction in inline asm; else the GCC/clang builtin, the hardware
- * instruction, which may call libm's sqrtf/sqrt to set errno for a negative
- * input (link with -lm, or compile with -fno-math-errno); else math.h. */
+/* ---- sqrt ------------------------------------------------------------------
+ * Portable, correctly rounded (to nearest, ties to even) square roots on
+ * the bits, integer arithmetic only: the digit-by-digit recurrence of
+ * fdlibm's e_sqrt.c, one result bit per step, with one extra bit for
+ * rounding (a square root is never exactly halfway between two floats, so
+ * "round bit set" means "round up").  Bit-exact with IEEE hardware for every
+ * non-NaN input; a NaN comes out quiet with its payload and sign (as x86 and
+ * Arm without default-NaN mode), a negative number as the canonical NaN
+ * 0x7FC00000 / 0x7FF8000000000000, -0 as -0. */
+static inline uint32_t w2c_sqrt32_soft_(uint32_t u) {
+  uint32_t m, q = 0, s = 0, r = UINT32_C(1) << 24, t;
+  int e = (int)(u >> 23); /* biased exponent (sign is handled first) */
+  if ((u & 0x7FFFFFFFu) > 0x7F800000u) return u | 0x00400000u;  /* NaN: quiet */
+  if (u & W2C_F32_SIGN) return (u & 0x7FFFFFFFu) ? 0x7FC00000u : u; /* < 0; -0 */
+  if (u == 0 || u == 0x7F800000u) return u;                        /* +0, +inf */
+  m = u & 0x7FFFFFu;
+  if (e == 0) { /* subnormal: normalize */
+    e = 1;
+    while (!(m & 0x800000u)) { m <<= 1; e--; }
+  }
+  m |= 0x800000u;
+  e += 256 - 127;            /* unbiased + 256 > 0: shifts stay on non-negative ints */
+  if (e & 1) m <<= 1;        /* make the exponent even */
+  e = (e >> 1) - 128;        /* halved (floor), unbiased */
+  m <<= 1;
+  while (r) {                /* q: 25 bits of sqrt, m: the remainder, doubled */
+    t = s + r;
+    if (t <= m) { s = t + r; m -= t; q += r; }
+    m <<= 1;
+    r >>= 1;
+  }
+  q += q & 1;                /* round */
+  return ((uint32_t)(e + 126) << 23) + (q >> 1); /* q's leading bit adds the 1 */
+}
+static inline uint64_t w2c_sqrt64_soft_(uint64_t u) {
+  uint64_t m, q = 0, s = 0, r = UINT64_C(1) << 53, t;
+  int e = (int)(u >> 52);
+  if ((u & ~W2C_F64_SIGN) > UINT64_C(0x7FF0000000000000)) return u | UINT64_C(0x0008000000000000);
+  if (u & W2C_F64_SIGN) return (u & ~W2C_F64_SIGN) ? UINT64_C(0x7FF8000000000000) : u;
+  if (u == 0 || u == UINT64_C(0x7FF0000000000000)) return u;
+  m = u & UINT64_C(0xFFFFFFFFFFFFF);
+  if (e == 0) {
+    e = 1;
+    while (!(m & UINT64_C(0x10000000000000))) { m <<= 1; e--; }
+  }
+  m |= UINT64_C(0x10000000000000);
+  e += 2048 - 1023;
+  if (e & 1) m <<= 1;
+  e = (e >> 1) - 1024;
+  m <<= 1;
+  while (r) {                /* q: 54 bits; m stays below 2^56 */
+    t = s + r;
+    if (t <= m) { s = t + r; m -= t; q += r; }
+    m <<= 1;
+    r >>= 1;
+  }
+  q += q & 1;
+  return ((uint64_t)(e + 1022) << 52) + (q >> 1);
+}
+static inline float w2c_sqrtf_soft_(float x) {
+  return w2c_f32_bits(w2c_sqrt32_soft_(w2c_i32_reinterpret_f32(x)));
+}
+static inline double w2c_sqrt_soft_(double x) {
+  return w2c_f64_bits(w2c_sqrt64_soft_(w2c_i64_reinterpret_f64(x)));
+}
+
+/* Which sqrt w2c_f32_sqrt/w2c_f64_sqrt use, first that applies:
+ *   W2C_SQRTF(x) / W2C_SQRT(x) if you define them (both; correctly rounded,
+ *     e.g. your compiler's intrinsic for the FPU instruction);
+ *   W2C_SOFT_SQRT (define it, no value; default off): the portable
+ *     w2c_sqrtf_soft_/w2c_sqrt_soft_ above, on any build (slow; for targets
+ *     whose sqrt is not trusted, and to test them on a host);
+ *   freestanding GCC/clang: the instruction in inline asm where there is one
+ *     (x86 SSE2 sqrtss/sqrtsd, AArch64 fsqrt, 32-bit Arm with an FPU vsqrt
+ *     per precision __ARM_FP has, RISC-V F/D fsqrt.s/fsqrt.d per
+ *     __riscv_flen), else the portable one, so nothing refers to libm
+ *     (which a freestanding program does not have);
+ *   hosted GCC/clang: the builtin, the hardware instruction, which may call
+ *     libm's sqrtf/sqrt to set errno for a negative input (link with -lm, or
+ *     compile with -fno-math-errno);
+ *   other hosted compilers: math.h. */
 #if !defined(W2C_SQRTF) || !defined(W2C_SQRT)
 #if defined(W2C_SQRTF) || defined(W2C_SQRT)
 #error "w2c: define both W2C_SQRTF and W2C_SQRT, or neither."
-#elif defined(__GNUC__) && defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0 && \
-    (defined(__SSE2__) || defined(__aarch64__))
-/* freestanding: the instruction itself, so nothing refers to libm */
+#elif defined(W2C_SOFT_SQRT)
+#define W2C_SQRTF(x) w2c_sqrtf_soft_(x)
+#define W2C_SQRT(x) w2c_sqrt_soft_(x)
+#elif defined(__GNUC__) && defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0
+/* freestanding: the instruction itself, or the portable code */
 #define W2C_SQRTF(x) w2c_sqrtf_insn_(x)
 #define W2C_SQRT(x) w2c_sqrt_insn_(x)
-#ifdef __SSE2__
+#if defined(__SSE2__)
 static inline float w2c_sqrtf_insn_(float x) { __asm__("sqrtss %1, %0" : "=x"(x) : "x"(x)); return x; }
 static inline double w2c_sqrt_insn_(double x) { __asm__("sqrtsd %1, %0" : "=x"(x) : "x"(x)); return x; }
-#else
+#elif defined(__aarch64__)
 static inline float w2c_sqrtf_insn_(float x) { __asm__("fsqrt %s0, %s1" : "=w"(x) : "w"(x)); return x; }
 static inline double w2c_sqrt_insn_(double x) { __asm__("fsqrt %d0, %d1" : "=w"(x) : "w"(x)); return x; }
+#elif defined(__arm__) && defined(__ARM_FP)
+#if __ARM_FP & 4
+static inline float w2c_sqrtf_insn_(float x) { __asm__("vsqrt.f32 %0, %1" : "=t"(x) : "t"(x)); return x; }
+#else
+static inline float w2c_sqrtf_insn_(float x) { return w2c_sqrtf_soft_(x); }
+#endif
+#if __ARM_FP & 8
+static inline double w2c_sqrt_insn_(double x) { __asm__("vsqrt.f64 %P0, %P1" : "=w"(x) : "w"(x)); return x; }
+#else
+static inline double w2c_sqrt_insn_(double x) { return w2c_sqrt_soft_(x); }
+#endif
+#elif defined(__riscv) && defined(__riscv_flen)
+static inline float w2c_sqrtf_insn_(float x) { __asm__("fsqrt.s %0, %1" : "=f"(x) : "f"(x)); return x; }
+#if __riscv_flen >= 64
+static inline double w2c_sqrt_insn_(double x) { __asm__("fsqrt.d %0, %1" : "=f"(x) : "f"(x)); return x; }
+#else
+static inline double w2c_sqrt_insn_(double x) { return w2c_sqrt_soft_(x); }
+#endif
+#else
+static inline float w2c_sqrtf_insn_(float x) { return w2c_sqrtf_soft_(x); }
+static inline double w2c_sqrt_insn_(double x) { return w2c_sqrt_soft_(x); }
 #endif
 #elif defined(__GNUC__)
 #define W2C_SQRTF(x) __builtin_sqrtf(x)
@@ -293,7 +392,7 @@ static inline double w2c_sqrt_insn_(double x) { __asm__("fsqrt %d0, %d1" : "=w"(
 #define W2C_SQRTF(x) sqrtf(x)
 #define W2C_SQRT(x) sqrt(x)
 #else
-#error "w2c: no sqrt in a freestanding build with this compiler: define W2C_SQRTF(x) and W2C_SQRT(x)."
+#error "w2c: no sqrt in a freestanding build with this compiler: define W2C_SQRTF(x) and W2C_SQRT(x) (your FPU's instruction), or W2C_SOFT_SQRT for the portable integer one."
 #endif
 #endif
 static inline float w2c_f32_sqrt(float x) { return W2C_SQRTF(x); }
