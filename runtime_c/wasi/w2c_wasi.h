@@ -82,7 +82,14 @@
  *                          is at its default action, so a write to a closed
  *                          pipe or socket gives the guest EPIPE (as under
  *                          wasmtime) instead of killing the process.  0: leave
- *                          signals alone. */
+ *                          signals alone.
+ *   W2C_WASI_BARE          defined (no value; default: not): bare metal, no OS
+ *                          and no libc; this header includes
+ *                          w2c_wasi_bare.h, the same API over platform hooks,
+ *                          and none of the POSIX parts below. */
+#ifdef W2C_WASI_BARE
+#include "w2c_wasi_bare.h"
+#else
 #ifndef W2C_WASI_H
 #define W2C_WASI_H
 
@@ -231,3 +238,4 @@ typedef struct w2c_wasi {
 #include "w2c_wasi_misc.h"
 
 #endif /* W2C_WASI_H */
+#endif /* W2C_WASI_BARE */
