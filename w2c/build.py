@@ -189,10 +189,15 @@ def cache_key(data: bytes, options: dict) -> str:
 
 
 def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: tuple[str, ...],
-                   features: Features, source_name: str, verbose: bool = False) -> Path:
-    """The executable for `data` from the cache, built first if it is not there."""
+                   features: Features, source_name: str, verbose: bool = False,
+                   guest_args: tuple[str, ...] = (), guest_env: tuple[str, ...] = ()) -> Path:
+    """The executable for `data` from the cache, built first if it is not there.
+    Bare-metal firmware has its arguments and environment built in, so they
+    are part of the key."""
     options = {"target": target or HOST_TARGET, "cc": cc, "cflags": list(cflags),
                "features": sorted(features.enabled)}
+    if guest_args or guest_env:
+        options.update(args=list(guest_args), env=list(guest_env))
     exe = cache_dir() / "run" / cache_key(data, options) / "program"
     if exe.is_file():
         if verbose:
@@ -202,7 +207,7 @@ def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: t
         print(f"w2c: building {exe}", file=sys.stderr)
     with _progress(f"w2c: compiling {source_name} (first run; later runs use the cache)"):
         build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
-                      source_name=source_name)
+                      source_name=source_name, guest_args=guest_args, guest_env=guest_env)
     return exe
 
 
@@ -251,6 +256,14 @@ def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict
     """Replace this process by the program (under the target's emulator if any)."""
     profile = load_target(target or HOST_TARGET)
     prefix = profile.run
+    if profile.bare_metal:
+        # The firmware's arguments and environment are built in (cached_program).
+        cmd = profile.run_command(exe)
+        emulator = shutil.which(cmd[0])
+        if emulator is None:
+            raise BuildError(f"emulator '{cmd[0]}' not found (Debian: apt-get install "
+                             f"{' '.join(profile.debian_packages)})")
+        os.execv(emulator, cmd)
     if prefix:
         # Found on w2c's own PATH: the environment given is the guest's (--env PATH=...).
         emulator = shutil.which(prefix[0])

@@ -129,11 +129,26 @@ def feature_options(command: Callable) -> Callable:
 
 # -- commands -----------------------------------------------------------------------
 
+def _print_build_file(ctx: click.Context, value: bool, which: str) -> None:
+    """--cmake-dir / --make-include: print the shipped path (w2c.buildinfo) and exit 0."""
+    if value and not ctx.resilient_parsing:
+        from w2c import buildinfo
+        click.echo(str(getattr(buildinfo, which)()))
+        ctx.exit(EXIT_OK)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"],
                                "max_content_width": 100},
              epilog=EXIT_HELP)
 @click.version_option(__version__, "--version", prog_name="w2c",
                       message="%(prog)s %(version)s")
+@click.option("--cmake-dir", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _, v: _print_build_file(ctx, v, "cmake_dir"),
+              help="Print the folder of w2c's CMake package (-Dw2c_DIR=...) and exit.")
+@click.option("--make-include", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _, v: _print_build_file(ctx, v, "make_include"),
+              help="Print the path of w2c's Make fragment (include $(shell w2c "
+                   "--make-include)) and exit.")
 def w2c() -> None:
     """w2c: an ahead-of-time WebAssembly-to-C compiler.
 
@@ -283,7 +298,7 @@ _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
               help="Bare metal: an environment variable baked into the firmware (repeatable).")
 @click.option("--size-report", is_flag=True,
               help="Bare metal: print flash and RAM by part (translated code, runtime, "
-                   "WASI shim, data, module state, linear memory, stack).")
+                   "WASI shim, libgcc, data, module state, linear memory, stack).")
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")
 @feature_options
 def build(file: str, output: str, target: str | None, cc: str | None, max_memory: int | None,
@@ -336,12 +351,22 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     $XDG_CACHE_HOME/w2c, keyed by the module's hash, w2c's version and the
     options); later runs start the cached executable at once.  The guest's
     exit code becomes w2c's; a trap prints `error: trap: <reason>` and exits
-    with 134.
+    with 134.  With a bare-metal --target the firmware runs under the
+    profile's QEMU machine, its arguments and --env built into it.
     """
-    from w2c.build import cached_program, exec_program, run_environment
+    from w2c.build import (HOST_TARGET, BuildError, cached_program, exec_program, load_target,
+                           run_environment)
 
     def prepare():
         data = read_input(file)
+        if load_target(target or HOST_TARGET).bare_metal:
+            # firmware: arguments and environment are built in; no directories
+            if dirs:
+                raise BuildError("--dir: a bare-metal target has no file system")
+            exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
+                                 source_name=file, verbose=verbose, guest_args=args,
+                                 guest_env=envs)
+            return exe, {}
         environment = run_environment(dirs, envs)
         exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
                              source_name=file, verbose=verbose)
@@ -364,6 +389,31 @@ def targets() -> None:
     from w2c.build import list_targets
     for t in list_targets():
         click.echo(f"{t.name:16} {t.description}")
+
+
+@w2c.command("target-info", epilog=EXIT_HELP)
+@click.argument("name", metavar="NAME")
+@click.option("--format", "fmt", type=click.Choice(["json", "make", "cmake"]), default="json",
+              show_default=True, help="json: every field; make: Makefile assignments "
+              "(W2C_TARGET_CFLAGS ...); cmake: set() commands (W2C_TARGET_CFLAGS ...).")
+def target_info(name: str, fmt: str) -> None:
+    """Print how to build for the target profile NAME (see `w2c targets`):
+    its C compiler, compile flags (with the runtime configuration macros),
+    link flags and, for bare metal, startup sources, linker script and memory
+    map: what `w2c build --target NAME` uses, for Make and CMake builds (see
+    docs/build-systems.md).
+    """
+    from w2c.build import BuildError, load_target
+    from w2c.buildinfo import FormatError, render, target_info as info_of
+    try:
+        text = render(info_of(load_target(name)), fmt)
+    except BuildError as err:
+        report(str(err))
+        sys.exit(EXIT_USAGE)
+    except FormatError as err:
+        report(f"target {name}: {err}")
+        sys.exit(EXIT_INVALID)
+    click.echo(text, nl=False)
 
 
 def main() -> None:

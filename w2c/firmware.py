@@ -10,7 +10,7 @@ build time; the profile's startup code and linker script
 (targets/baremetal/) make it a firmware image.  Every source is compiled to
 its own object so that the linker map tells whose bytes are whose:
 size_report() splits flash and RAM into translated code, runtime, WASI
-shim, data, module state, linear memory and stack.
+shim, libgcc, data, module state, linear memory and stack.
 
 A module that cannot fit the profile's RAM is refused before compiling,
 with its figures and what to do about them; the linker's own region check
@@ -133,13 +133,14 @@ def build_firmware(work: Path, prefix: str, profile, compiler: str, out_tmp: Pat
 
 # -- the footprint report ------------------------------------------------------------------------
 
-CATEGORIES = ("translated code", "runtime", "WASI shim", "data", "module state",
+CATEGORIES = ("translated code", "runtime", "WASI shim", "libgcc", "data", "module state",
               "linear memory", "stack")
 FLASH_SECTIONS = (".text", ".ARM.exidx", ".rodata")
 _OUT_RE = re.compile(r"^(\.[\w.$]+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)")
 _IN_ONE_RE = re.compile(r"^ (\S+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
 _IN_NAME_RE = re.compile(r"^ (\.\S+|COMMON)$")
 _IN_REST_RE = re.compile(r"^\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
+_FILL_RE = re.compile(r"^ \*fill\*\s+0x[0-9a-fA-F]+\s+0x([0-9a-fA-F]+)")
 
 
 @dataclass
@@ -183,7 +184,14 @@ def _category(section: str, obj: str, prefix: str) -> str:
         return "module state"
     if base == f"{prefix}_wasi.o":
         return "WASI shim"
-    return "runtime"   # main, startup, mini libc, libgcc
+    if base == f"{prefix}_main.o":   # main's static instance and WASI state
+        if re.match(r"\.bss\.inst\b", sec):
+            return "module state"
+        if re.match(r"\.bss\.w\b", sec):
+            return "WASI shim"
+    if base.startswith("libgcc"):
+        return "libgcc"    # soft float and 64-bit division, called by the translated code
+    return "runtime"       # main, startup, mini libc
 
 
 def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
@@ -193,6 +201,7 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
     out_sec = None
     pending = None
     started = False
+    last = ("runtime", None)   # (category, output section) padding is added to
     for line in map_file.read_text(errors="replace").splitlines():
         if not started:
             started = line.startswith("Linker script and memory map")
@@ -204,9 +213,13 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
             continue
         if out_sec is None:
             continue
+        m = _FILL_RE.match(line)
+        if m:   # alignment padding: counted with the part before it
+            _put(rep, out_sec, last[0], int(m.group(1), 16))
+            continue
         m = _IN_ONE_RE.match(line)
         if m and m.group(1).startswith((".", "COMMON")):
-            _add(rep, out_sec, m.group(1), int(m.group(3), 16), m.group(4), prefix)
+            last = _add(rep, out_sec, m.group(1), int(m.group(3), 16), m.group(4), prefix)
             pending = None
             continue
         m = _IN_NAME_RE.match(line)
@@ -215,7 +228,7 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
             continue
         m = _IN_REST_RE.match(line)
         if m and pending:
-            _add(rep, out_sec, pending, int(m.group(2), 16), m.group(3), prefix)
+            last = _add(rep, out_sec, pending, int(m.group(2), 16), m.group(3), prefix)
         pending = None
     rep.ram["stack"] = profile.stack_bytes   # the top of RAM (firmware.ld)
     if profile.size_tool:
@@ -225,10 +238,14 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
     return rep
 
 
-def _add(rep: SizeReport, out_sec: str, section: str, size: int, obj: str, prefix: str) -> None:
-    if size == 0:
-        return
+def _add(rep: SizeReport, out_sec: str, section: str, size: int, obj: str,
+         prefix: str) -> tuple[str, str]:
     cat = _category(section, obj, prefix)
+    _put(rep, out_sec, cat, size)
+    return cat, out_sec
+
+
+def _put(rep: SizeReport, out_sec: str, cat: str, size: int) -> None:
     if out_sec.startswith(FLASH_SECTIONS):
         rep.flash[cat] += size
     elif out_sec.startswith(".data"):

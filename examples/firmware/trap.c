@@ -5,8 +5,9 @@
 
 volatile int zero = 0;
 
-int main(void) {
+int main(int argc, char **argv) {
+  (void)argv;
   printf("about to divide by zero\n");
   fflush(stdout);
-  return 1 / zero;
+  return argc / zero; /* an unknown dividend: the compiler must divide */
 }

@@ -1,5 +1,5 @@
-/* mini_libc.c: the four functions GCC may call even in a freestanding
- * program (memcpy, memmove, memset, memcmp), for the bare-metal profiles,
+/* mini_libc.c: the functions GCC may call even in a freestanding program
+ * (memcpy, memmove, memset, memcmp, and strlen for a loop it recognises), for the bare-metal profiles,
  * which link no C library.  Weak, so a firmware with its own wins. */
 #include <stddef.h>
 #include <stdint.h>
@@ -45,4 +45,10 @@ WEAK NO_LOOP_CALLS int memcmp(const void *a, const void *b, size_t n) {
   for (; n; n--, ap++, bp++)
     if (*ap != *bp) return *ap < *bp ? -1 : 1;
   return 0;
+}
+
+WEAK NO_LOOP_CALLS size_t strlen(const char *s) {
+  size_t n = 0;
+  while (s[n]) n++;
+  return n;
 }
