@@ -62,7 +62,7 @@
  *   random_get   the hook (not called for 0 bytes)
  *   proc_exit    w->exit_hook(code) if set, then w2c_bare_exit(code): any
  *                code, passed through
- *   proc_raise   EINVAL above 30, else ENOTSUP (no signals);
+ *   proc_raise   EINVAL above 30, else ENOTSUP (no signals)
  *   sched_yield  0
  *   sock_*       ENOTSOCK (57) on 0-2, else EBADF
  * Rights: stdin fd_read, stdout/stderr fd_write; all three fd_datasync,
@@ -409,8 +409,8 @@ W2C_WASI_FN uint32_t w2c_wasi_random_get(w2c_wasi *w, w2c_memory *mem, uint32_t 
 /* fd_read (fd 0: end of file) and fd_write (fds 1, 2: the hook) */
 static inline uint32_t w2c_wasi_bare_rw_(w2c_wasi *w, w2c_memory *mem, uint32_t fd, uint32_t iovs,
                                          uint32_t n, uint32_t count_ptr, int write) {
-  uint32_t i, total = 0,
-              st = w2c_wasi_bare_fd_(w, fd, write ? W2C_WASI_RIGHT_FD_WRITE : W2C_WASI_RIGHT_FD_READ);
+  uint32_t i, total = 0;
+  uint32_t st = w2c_wasi_bare_fd_(w, fd, write ? W2C_WASI_RIGHT_FD_WRITE : W2C_WASI_RIGHT_FD_READ);
   if (st > 2) return st - 3;
   W2C_WASI_CHECK(mem, count_ptr, 4);
   W2C_WASI_CHECK(mem, iovs, (uint64_t)n * 8);

@@ -256,7 +256,8 @@ def test_direct_include_and_twice(cc, tmp_path):
     src.write_text('#include "wasi/w2c_wasi_bare.h"\n#include "wasi/w2c_wasi.h"\n'
                    '#ifndef W2C_WASI_BARE\n#error no W2C_WASI_BARE\n#endif\n'
                    'int f(w2c_wasi *w, w2c_memory *m);\n'
-                   'int f(w2c_wasi *w, w2c_memory *m) { return (int)w2c_wasi_sched_yield(w, m); }\n')
+                   'int f(w2c_wasi *w, w2c_memory *m) {\n'
+                   '  return (int)w2c_wasi_sched_yield(w, m);\n}\n')
     build([cc, *STRICT, f"-I{RT}", "-c", src, "-o", tmp_path / "d.o"])
 
 
