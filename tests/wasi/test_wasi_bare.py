@@ -1,5 +1,8 @@
 """WASI preview1 on bare metal (runtime_c/wasi/w2c_wasi_bare.h, -DW2C_WASI_BARE).
 
+    test_every_function_is_called  the header defines all 46 with the POSIX
+                               signatures; bare_host.c calls each, bare_link.c
+                               takes each one's address
     test_host_program          tests/wasi/c/bare_host.c under gcc and clang,
                                -O0/-O2, -std=c99 -Wall -Wextra -Werror
                                -pedantic: the file is the platform (hooks that
@@ -26,6 +29,7 @@
     test_header_quiet          the header under the runtime's extra
                                warnings (-Wconversion, ...), hosted and
                                freestanding
+    test_direct_include_and_twice  w2c_wasi_bare.h alone, then w2c_wasi.h: fine
     test_posix_first_is_an_error  POSIX header, then the bare one: #error
     test_docs_bare_section     docs/wasi.md's "Bare metal" section names
                                every hook and every function
