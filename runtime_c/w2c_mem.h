@@ -119,6 +119,23 @@ static inline void w2c_memory_init(uint8_t *mem, uint64_t size, const uint8_t *s
   if (n) W2C_MEMCPY(mem + d, seg + s, n);
 }
 
+/* memory.init of a segment stored in pieces of piece_size bytes (split output:
+   the pieces live in several C files; the last piece may be shorter). */
+static inline void w2c_memory_init_pieces(uint8_t *mem, uint64_t size,
+                                          const uint8_t *const *pieces, uint32_t piece_size,
+                                          uint32_t seg_len, uint32_t d, uint32_t s, uint32_t n) {
+  if (W2C_UNLIKELY((uint64_t)s + n > seg_len || (uint64_t)d + n > size))
+    W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  while (n) {
+    uint32_t at = s % piece_size, c = piece_size - at;
+    if (c > n) c = n;
+    W2C_MEMCPY(mem + d, pieces[s / piece_size] + at, c);
+    d += c;
+    s += c;
+    n -= c;
+  }
+}
+
 /* ---- limits ------------------------------------------------------------------ */
 /* Most pages a 32-bit memory may have: 2^32 bytes, and at most 2^32-1 pages. */
 static inline uint64_t w2c_page_limit_(uint32_t page_log2) {

@@ -52,6 +52,9 @@
  *   void w2c_memory_copy(mem, size, uint32_t d, uint32_t s, uint32_t n)
  *   void w2c_memory_init(mem, size, const uint8_t *seg, uint32_t seg_len,
  *                        uint32_t d, uint32_t s, uint32_t n)
+ *   void w2c_memory_init_pieces(mem, size, const uint8_t *const *pieces,
+ *                        uint32_t piece_size, uint32_t seg_len, uint32_t d, uint32_t s,
+ *                        uint32_t n)   the same, the segment cut in pieces (split output)
  *   int  w2c_memory_alloc(w2c_memory *, uint64_t initial_pages,
  *                         uint64_t max_pages (UINT64_MAX: none), uint32_t page_log2)
  *   int  w2c_memory_use_static(w2c_memory *, uint8_t *buf, uint64_t capacity_bytes,
