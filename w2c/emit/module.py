@@ -107,6 +107,7 @@ class ModuleGen:
         import_globals = [n for n, i in enumerate(m.imports) if i.kind == EXT_GLOBAL]
         return {
             "p": p, "P": p.upper(), "version": __version__, "header": self.header_name,
+            "scope": "static ",
             "ret_structs": ret_structs, "imports": imports, "func_imports": func_imports,
             "import_modules": self.import_modules,
             "mem_imports": [i for i in imports if i["kind"] == EXT_MEMORY],
