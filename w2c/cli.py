@@ -11,10 +11,12 @@ going after a failure and exits with the worst status.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -22,6 +24,7 @@ import click
 from click.core import ParameterSource
 
 from w2c import __version__, parse
+from w2c.emit.split import MAX_OUTPUTS
 from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
 from w2c.info import describe, format_text
@@ -233,23 +236,42 @@ _MAX_MEMORY_HELP = ("Cap every memory the module defines at BYTES (e.g. 64K): me
                    "WASI implementation, and functions to instantiate it from C.")
 @click.option("--max-memory", type=ByteSize(), default=None, metavar="BYTES",
               help=_MAX_MEMORY_HELP)
+@click.option("--num-outputs", type=click.IntRange(1, MAX_OUTPUTS), default=1, metavar="N",
+              help="Split the C into N files compiled separately (in parallel): OUT_0.c .. "
+                   "OUT_{N-1}.c (the functions), OUT_data.c (the rest), OUT_internal.h "
+                   "(what they share) and OUT.h.  Default 1: OUT.c and OUT.h.")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=1, metavar="N",
+              help="Translate in N worker processes (0: one per CPU); the output is the "
+                   "same for every N.  Default 1.")
+@click.option("--list-outputs", is_flag=True,
+              help="Only print the files these options write (one per line, relative to "
+                   "OUT.c's folder, runtime headers not included); FILE is not read.")
 @feature_options
 def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: bool,
-            max_memory: int | None, features: Features) -> None:
+            max_memory: int | None, num_outputs: int, jobs: int, list_outputs: bool,
+            features: Features) -> None:
     """Translate the WebAssembly module FILE into portable C.
 
     Writes OUT.c, OUT.h (the embedding API, documented inside) and the
     header-only runtime (w2c_rt.h and friends) into OUT.c's folder, so the
     folder builds with nothing but a C compiler: `cc -c OUT.c`.  Nothing is
-    written when the module is bad.
+    written when the module is bad.  On a terminal, a progress bar shows
+    the functions translated (not with --quiet).
     """
-    from w2c.emit import compile_module
+    from w2c.emit import compile_module, output_names
+
+    if list_outputs:
+        for name in output_names(output, num_outputs, wasi):
+            click.echo(name)
+        sys.exit(EXIT_OK)
 
     def run() -> None:
         data = read_input(file)
-        written = compile_module(data, output, module_name, features,
-                                 source_name=None if file == "-" else file,
-                                 max_memory=max_memory)
+        with ProgressBar.for_stderr(quiet) as bar:
+            written = compile_module(data, output, module_name, features,
+                                     source_name=None if file == "-" else file,
+                                     max_memory=max_memory, num_outputs=num_outputs,
+                                     jobs=jobs or os.cpu_count() or 1, progress=bar)
         if wasi:
             from w2c.emit.names import module_prefix
             from w2c.emit.wasi import write_wasi_glue
@@ -258,11 +280,53 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
             try:
                 write_wasi_glue(module, prefix, output)
             except W2CError:
-                for path in written[:2]:   # no half-written output
-                    path.unlink()
+                for path in written[:len(output_names(output, num_outputs))]:
+                    path.unlink()   # no half-written output
                 raise
 
     sys.exit(run_guarded(file, run)[1])
+
+
+class ProgressBar:
+    """`w2c: translating [####......] 1234/5678 functions` on stderr, redrawn at
+    most 10 times a second and erased when done.  `for_stderr(quiet)` gives
+    a bar only when stderr is a terminal and not quiet, else a null context
+    (whose value, None, means no progress callback)."""
+
+    WIDTH = 30
+    INTERVAL = 0.1
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = None
+        self.shown = False
+
+    @classmethod
+    def for_stderr(cls, quiet: bool) -> "ProgressBar | contextlib.nullcontext":
+        stream = sys.stderr
+        if quiet or not stream.isatty():
+            return contextlib.nullcontext()
+        return cls(stream)
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and self.last is not None and now - self.last < self.INTERVAL:
+            return
+        self.last = now
+        fill = self.WIDTH * done // total if total else self.WIDTH
+        self.stream.write(f"\rw2c: translating [{'#' * fill}{'.' * (self.WIDTH - fill)}] "
+                          f"{done}/{total} functions")
+        self.stream.flush()
+        self.shown = True
+
+    def __enter__(self) -> "ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        if self.shown:   # erase it, so an error line starts clean
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+        return False
 
 
 def _build_guarded(file: str, fn: Callable[[], T]) -> T:

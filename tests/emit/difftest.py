@@ -958,6 +958,7 @@ class ModuleResult:
     lines: int = 0
     expected: list = field(default_factory=list, repr=False)   # wasmtime's lines
     actual: list = field(default_factory=list, repr=False)     # w2c's lines
+    objects: list = field(default_factory=list, repr=False)    # its compiled C
 
     def report(self, limit: int = 6) -> str:
         head = f"seed {self.seed} ({self.status}): {self.wasm_path}"
@@ -994,9 +995,12 @@ def _tail(text: str, n: int = 40) -> str:
 
 def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
               smith_flags: list[str] | None = None, wasm_tools: str | None = None,
-              cc: str | None = None, observe: bool | None = None) -> BatchResult:
+              cc: str | None = None, observe: bool | None = None,
+              num_outputs: int = 1) -> BatchResult:
     """Generate, run on wasmtime, compile with w2c and gcc, run and compare the
-    modules of `seeds` in `build_dir` (kept: module, C and harness)."""
+    modules of `seeds` in `build_dir` (kept: module, C and harness).
+    num_outputs >= 2 translates each module into that many C parts (w2c
+    compile --num-outputs), each compiled on its own."""
     from w2c.emit import compile_module
 
     cflags = list(CFLAGS if cflags is None else cflags)
@@ -1030,21 +1034,28 @@ def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
         t2 = time.perf_counter()
         times["wasmtime"] += t2 - t1
         try:
-            compile_module(wasm, build_dir / f"{prefix}.c", prefix)
+            written = compile_module(wasm, build_dir / f"{prefix}.c", prefix,
+                                     num_outputs=num_outputs)
         except Exception as err:
             res.status, res.problems = "w2c", [f"w2c compile: {type(err).__name__}: {err}"]
             continue
         finally:
             times["w2c"] += time.perf_counter() - t2
         t3 = time.perf_counter()
-        proc = subprocess.run([cc, *cflags, "-c", f"{prefix}.c", "-o", f"{prefix}.o"],
-                              cwd=build_dir, capture_output=True, text=True, timeout=CC_TIMEOUT)
+        sources = [p.name for p in written if p.suffix == ".c"]
+        for source in sources:
+            proc = subprocess.run([cc, *cflags, "-c", source, "-o", source[:-2] + ".o"],
+                                  cwd=build_dir, capture_output=True, text=True,
+                                  timeout=CC_TIMEOUT)
+            if proc.returncode != 0:
+                break
         times["cc"] += time.perf_counter() - t3
         if proc.returncode != 0:
             res.status = "cc"
-            res.problems = [f"{cc} {' '.join(cflags)} -c {build_dir / prefix}.c failed:",
+            res.problems = [f"{cc} {' '.join(cflags)} -c {build_dir / source} failed:",
                             cc_errors(proc.stderr)]
             continue
+        res.objects = [source[:-2] + ".o" for source in sources]
         ready.append((res, exports, calls, expected))
     if not ready:
         return BatchResult(results, build_dir, times)
@@ -1053,7 +1064,7 @@ def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
     # build, one program per module (`prog_<prefix> 0`), to blame the right ones.
     t0 = time.perf_counter()
     (build_dir / "main.c").write_text(harness_c([(r.prefix, ex, cl) for r, ex, cl, _ in ready]))
-    objs = [f"{r.prefix}.o" for r, _, _, _ in ready]
+    objs = [o for r, _, _, _ in ready for o in r.objects]
     proc = subprocess.run([cc, *cflags, "main.c", *objs, "-o", "prog", *LDLIBS], cwd=build_dir,
                           capture_output=True, text=True, timeout=CC_TIMEOUT)
     runs = [([str(build_dir / "prog"), str(k)], item) for k, item in enumerate(ready)]
@@ -1063,7 +1074,7 @@ def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
             r, ex, cl, _ = item
             main = f"main_{r.prefix}.c"
             (build_dir / main).write_text(harness_c([(r.prefix, ex, cl)]))
-            proc = subprocess.run([cc, *cflags, main, f"{r.prefix}.o", "-o", f"prog_{r.prefix}",
+            proc = subprocess.run([cc, *cflags, main, *r.objects, "-o", f"prog_{r.prefix}",
                                    *LDLIBS], cwd=build_dir, capture_output=True, text=True,
                                   timeout=CC_TIMEOUT)
             if proc.returncode != 0:

@@ -1,10 +1,11 @@
-"""Module emitter (last stage of the pipeline): writes m.h and m.c.
+"""Module emitter (last stage of the pipeline): writes m.h and m.c, or the
+split files of w2c.emit.split (--num-outputs).
 
 The skeleton (instance struct, imports struct, instantiate/free, export
 wrappers, segments) comes from the jinja2 templates in w2c/templates; the
-function bodies are emitted one at a time by w2c.emit.body, each decoded,
-validated and translated in one pass and written out before the next is
-read.  See docs/codegen.md for the names.
+function bodies are translated one at a time by w2c.emit.translate (each
+decoded, validated and translated in one pass, in this process or in
+workers) and written out in order.  See docs/codegen.md for the names.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from typing import TextIO
 import jinja2
 
 from w2c import __version__
-from w2c.emit import consts
-from w2c.emit.body import BodyEmitter
+from w2c.emit import consts, split
+from w2c.emit.split import Layout
+from w2c.emit.translate import Translator, translate
 from w2c.emit.names import (
     C_TYPES, mangle, result_type, sig_letters, type_id,
 )
@@ -23,7 +25,7 @@ from w2c.features import Features
 from w2c.module import (
     EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, V128, FuncType, Module,
 )
-from w2c.parse.validate import located, validate_module_fields
+from w2c.parse.validate import validate_module_fields
 from w2c.resources import templates_dir
 
 _ENV = None
@@ -88,7 +90,9 @@ class ModuleGen:
         params = "".join(f", {C_TYPES[t]} l{i}" for i, t in enumerate(ft.params))
         return f"{result_type(ft)} {name}({first}{params})"
 
-    def context(self) -> dict:
+    def context(self, with_bytes: bool = True) -> dict:
+        """The templates' context; with_bytes=False leaves out the data segments'
+        bytes (split output writes them piece by piece)."""
         m = self.module
         p = self.prefix
         ret_sigs = sorted({sig_letters(t.results) for t in m.types if len(t.results) > 1})
@@ -116,7 +120,7 @@ class ModuleGen:
                                for i in imports if i["kind"] == EXT_GLOBAL],
             "mems": self.mem_ctx(), "tables": self.table_ctx(), "globals": self.global_ctx(),
             "exports": self.export_ctx(), "nfuncs": len(self.ftypes), "nimported": self.nimported,
-            "funcs": self.funcs_ctx(), "datas": self.data_ctx(), "elems": self.elem_ctx(),
+            "funcs": self.funcs_ctx(), "datas": self.data_ctx(with_bytes), "elems": self.elem_ctx(),
             "uses_funcref": bool(self.tables) or bool(m.elems) or any(
                 g.type == FUNCREF for g in self.globals) or self._uses_ref_func(),
             "start": m.start, "ndata": len(m.datas), "nelem": len(m.elems),
@@ -194,10 +198,11 @@ class ModuleGen:
                         "name": self.module.names.funcs.get(i)})
         return out
 
-    def data_ctx(self) -> list[dict]:
+    def data_ctx(self, with_bytes: bool = True) -> list[dict]:
         out = []
         for k, d in enumerate(self.module.datas):
-            out.append({"k": k, "bytes": consts.byte_lines(d.init), "len": len(d.init),
+            out.append({"k": k, "bytes": consts.byte_lines(d.init) if with_bytes else None,
+                        "len": len(d.init),
                         "active": d.mode == "active", "memory": d.memory,
                         "offset": consts.const_expr(self, d.offset_expr) if d.offset_expr else None})
         return out
@@ -251,33 +256,25 @@ def unique_import_keys(m: Module) -> list[str]:
     return keys
 
 
-def emit_module(module: Module, prefix: str, features: Features, header_name: str,
-                out_c: TextIO, out_h: TextIO, progress=None,
-                max_memory: int | None = None) -> None:
-    """Validate the module's fields, then write the header and the C file,
-    translating one function body at a time."""
+def emit_module(module: Module, prefix: str, features: Features, layout: Layout,
+                files: dict[str, TextIO], progress=None, max_memory: int | None = None,
+                jobs: int = 1, data: bytes | None = None) -> None:
+    """Validate the module's fields, then write the files of `layout` (name ->
+    open text file), translating one function body at a time; with jobs > 1
+    (and the module's bytes as `data`) in that many worker processes."""
     ctx = validate_module_fields(module, features)
     if any(V128 in t.params or V128 in t.results for t in module.types) or \
             any(g.type == V128 for g in module.all_globals()):
         raise UnsupportedFeature("simd (code generation of v128 values)")
-    gen = ModuleGen(module, prefix, header_name, max_memory)
+    gen = ModuleGen(module, prefix, layout.header, max_memory)
+    bodies = translate(Translator(gen, ctx, features, layout), jobs, data, progress)
+    if layout.split:
+        split.write_heads(gen, layout, files)
+        split.write_functions(layout, files, bodies)
+        return
     context = gen.context()
-    out_h.write(env().get_template("module.h.j2").render(context))
+    out_c = files[layout.parts[0]]
+    files[layout.header].write(env().get_template("module.h.j2").render(context))
     out_c.write(env().get_template("module_head.c.j2").render(context))
-    for i in range(len(module.funcs)):
-        index = gen.nimported + i
-        with located(module, i) as loc:
-            v, instrs = loc.open(ctx, features)
-            body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
-            emit = body.instr
-            for _, op, imm in instrs:
-                emit(v, op, imm)
-        name = module.names.funcs.get(index)
-        if name:
-            out_c.write(f"/* {consts.comment(name)} */\n")
-        out_c.write(body.render("static " + gen.signature(gen.func_type(index), gen.callee(index))))
-        out_c.write("\n")
-        if progress:
-            progress(i + 1, len(module.funcs))
+    split.write_functions(layout, files, bodies)
     out_c.write(env().get_template("module_tail.c.j2").render(context))
-

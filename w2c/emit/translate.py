@@ -1,0 +1,144 @@
+"""Translation of the function bodies (emitter stage, per function), in this
+process or in worker processes (`w2c compile -j N`).
+
+Each body is decoded, validated and translated in one pass by
+w2c.emit.body.BodyEmitter.  `translate` yields `(part, C text)` for every
+defined function in index order, whatever the number of workers, so the
+output is byte-identical for every -j.  With jobs > 1 the functions are cut
+into chunks of about CHUNK_BYTES of code; workers (spawned, so safe on every
+platform and with threads in the parent) each decode the module themselves
+from its bytes and translate one chunk at a time; the parent keeps at most
+a few chunks per worker in flight and writes them out in order, so the
+translated C is never all in memory.  A bad body raises the same W2CError
+as with one process: chunks are taken in order, so the first error in index
+order wins.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterator
+
+from w2c.emit import consts
+from w2c.emit.body import BodyEmitter
+from w2c.parse.validate import located
+
+CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
+IN_FLIGHT = 3               # chunks per worker submitted ahead of the one being written
+
+
+class Translator:
+    """Translates defined functions to C, each for the part the layout assigns it."""
+
+    def __init__(self, gen, ctx, features, layout):
+        self.gen = gen
+        self.ctx = ctx
+        self.features = features
+        self.layout = layout
+        self.linkage = "" if layout.split else "static "
+        self.part_of = layout.part_of
+        self.nparts = len(layout.parts)
+
+    def function(self, i: int) -> str:
+        """The C of defined function i: a comment with its name, if any, and its definition."""
+        gen = self.gen
+        module = gen.module
+        index = gen.nimported + i
+        with located(module, i) as loc:
+            v, instrs = loc.open(self.ctx, self.features)
+            body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
+            emit = body.instr
+            for _, op, imm in instrs:
+                emit(v, op, imm)
+        name = module.names.funcs.get(index)
+        head = f"/* {consts.comment(name)} */\n" if name else ""
+        sig = gen.signature(gen.func_type(index), gen.callee(index))
+        return head + body.render(self.linkage + sig) + "\n"
+
+    def chunk(self, start: int, stop: int) -> list[str]:
+        """Functions start..stop-1, joined per part (index order within a part)."""
+        texts: list[list[str]] = [[] for _ in range(self.nparts)]
+        for i in range(start, stop):
+            texts[self.part_of(i)].append(self.function(i))
+        return ["".join(t) for t in texts]
+
+
+def chunks(module, limit: int | None = None) -> list[tuple[int, int]]:
+    """Consecutive ranges of defined functions of about `limit` (default
+    CHUNK_BYTES) code bytes each."""
+    limit = limit or CHUNK_BYTES
+    spans, start, size = [], 0, 0
+    for i, code in enumerate(module.codes):
+        size += code.size
+        if size >= limit:
+            spans.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(module.codes):
+        spans.append((start, len(module.codes)))
+    return spans
+
+
+def translate(tr: Translator, jobs: int = 1, data: bytes | None = None,
+              progress=None) -> Iterator[tuple[int, str]]:
+    """`(part, text)` of every defined function, in index order; `progress(done,
+    total)` after each function (one process) or chunk (workers)."""
+    total = len(tr.gen.module.funcs)
+    spans = chunks(tr.gen.module)
+    if jobs <= 1 or len(spans) < 2 or data is None:
+        for i in range(total):
+            yield tr.part_of(i), tr.function(i)
+            if progress:
+                progress(i + 1, total)
+        return
+    yield from _parallel(tr, spans, min(jobs, len(spans)), data, progress)
+
+
+def _parallel(tr: Translator, spans, jobs: int, data: bytes, progress):
+    gen = tr.gen
+    init = (data, tr.features, gen.prefix, gen.max_memory, tr.layout)
+    total = len(gen.module.funcs)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=init)
+    todo = iter(spans)
+    pending: deque = deque()
+    try:
+        for span in todo:
+            pending.append((span, pool.submit(_run_chunk, *span)))
+            if len(pending) >= IN_FLIGHT * jobs:
+                break
+        while pending:
+            (_, stop), future = pending.popleft()
+            texts = future.result()
+            span = next(todo, None)
+            if span is not None:
+                pending.append((span, pool.submit(_run_chunk, *span)))
+            for part, text in enumerate(texts):
+                if text:
+                    yield part, text
+            if progress:
+                progress(stop, total)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- in the worker processes ---------------------------------------------------------------
+
+_WORKER: Translator | None = None
+
+
+def _init_worker(data: bytes, features, prefix: str, max_memory, layout) -> None:
+    """Decode the module and check its fields, as the parent did (bodies are
+    decoded one by one as chunks come)."""
+    global _WORKER
+    from w2c.emit.module import ModuleGen
+    from w2c.parse import decode_module
+    from w2c.parse.validate import validate_module_fields
+    module = decode_module(data, features)
+    gen = ModuleGen(module, prefix, layout.header, max_memory)
+    _WORKER = Translator(gen, validate_module_fields(module, features), features, layout)
+
+
+def _run_chunk(start: int, stop: int) -> list[str]:
+    assert _WORKER is not None
+    return _WORKER.chunk(start, stop)
