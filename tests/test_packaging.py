@@ -131,6 +131,17 @@ def test_wheel_contents(wheel, source_copy):
         for f in (source_copy / top).rglob("*"):
             if f.is_file():
                 assert f"w2c/{f.relative_to(source_copy).as_posix()}" in names
+    # The build-system files (w2c --cmake-dir, w2c --make-include), in place.
+    for top in ("w2c/cmake", "w2c/make"):
+        for f in (source_copy / top).rglob("*"):
+            if f.is_file():
+                assert f.relative_to(source_copy).as_posix() in names, f
+    for f in ("w2c/cmake/w2cConfig.cmake", "w2c/cmake/w2cConfigVersion.cmake",
+              "w2c/cmake/W2C.cmake", "w2c/cmake/toolchain.cmake",
+              "w2c/cmake/toolchains/rpi-aarch64.cmake", "w2c/cmake/toolchains/cortex-m3.cmake",
+              "w2c/make/w2c.mk", "w2c/templates/target_info.cmake.j2",
+              "w2c/templates/target_info.mk.j2"):
+        assert f in names, f
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     assert not [n for n in names if n.startswith(("tests/", "examples/", "runtime_c/",
                                                   "targets/", "scripts/"))]
@@ -164,6 +175,14 @@ def test_installed_wheel(wheel, repo_root, tmp_path):
         run([cc, "-std=c99", "-c", "out/hello.c", "-o", "out/hello.o"], cwd=elsewhere)
 
     site = purelib(python)
+    # The build-system files come from site-packages too.
+    assert run([exe, "--cmake-dir"], cwd=elsewhere).stdout == f"{site / 'w2c' / 'cmake'}\n"
+    assert run([exe, "--make-include"], cwd=elsewhere).stdout == \
+        f"{site / 'w2c' / 'make' / 'w2c.mk'}\n"
+    info = json.loads(run([exe, "target-info", "cortex-m3"], cwd=elsewhere).stdout)
+    assert Path(info["linker_script"]).resolve().is_relative_to(site / "w2c" / "targets")
+    _installed_build_files(exe, site, repo_root, tmp_path)
+
     found = probe(python, elsewhere)
     assert found["w2c"] == site / "w2c" / "__init__.py"
     assert found["runtime"] == site / "w2c" / "runtime_c"
@@ -172,6 +191,41 @@ def test_installed_wheel(wheel, repo_root, tmp_path):
     assert (found["targets"] / "README.md").is_file()
     assert found["templates"] == site / "w2c" / "templates"
     assert (found["templates"] / "__init__.py").is_file()
+
+
+def _installed_build_files(exe: Path, site: Path, repo_root: Path, tmp_path: Path) -> None:
+    """The installed Make fragment and CMake package build examples/hello with
+    the installed runtime.  The venv's bin/ is not on PATH: w2c.mk is given W2C,
+    the CMake package finds the w2c installed beside it on its own."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    hello = repo_root / "examples" / "hello"
+    if shutil.which("make") and cc:
+        proj = tmp_path / "make-project"
+        proj.mkdir()
+        shutil.copy(hello / "hello.wasm", proj)
+        shutil.copy(hello / "main.c", proj)
+        (proj / "Makefile").write_text(
+            f"include {site / 'w2c' / 'make' / 'w2c.mk'}\n"
+            "$(info RUNTIME=$(W2C_RUNTIME_DIR))\n"
+            "app: main.o hello.o\n\t$(CC) $^ -o $@ -lm\nmain.o: hello.h\n")
+        out = run(["make", f"W2C={exe}"], cwd=proj).stdout
+        assert f"RUNTIME={site / 'w2c' / 'runtime_c'}\n" in out
+        assert run([proj / "app"], cwd=proj).stdout.startswith("Hello from w2c!\n")
+    if shutil.which("cmake") and shutil.which("make") and cc:
+        proj = tmp_path / "cmake-project"
+        proj.mkdir()
+        shutil.copy(hello / "hello.wasm", proj)
+        shutil.copy(hello / "main.c", proj)
+        (proj / "CMakeLists.txt").write_text(
+            "cmake_minimum_required(VERSION 3.16)\nproject(p C)\n"
+            "find_package(w2c 0.1 REQUIRED)\nadd_executable(app main.c)\n"
+            "w2c_add_module(app hello.wasm)\ntarget_link_libraries(app PRIVATE m)\n")
+        run(["cmake", "-S", proj, "-B", proj / "build", f"-Dw2c_DIR={site / 'w2c' / 'cmake'}"],
+            cwd=proj)
+        cache = (proj / "build" / "CMakeCache.txt").read_text()
+        assert f"W2C_EXECUTABLE:FILEPATH={exe}\n" in cache
+        run(["cmake", "--build", proj / "build"], cwd=proj)
+        assert run([proj / "build" / "app"], cwd=proj).stdout.startswith("Hello from w2c!\n")
 
 
 def test_editable_install(source_copy, tmp_path):
