@@ -14,6 +14,11 @@
    timeout) the first check it did not report is the culprit: it fails
    with the reason and the driver is run again, skipping it.
 
+Config(target=NAME) builds with a target profile's cross compiler and flags
+(targets/NAME.json, TargetSpec) and runs the driver under its emulator
+(qemu-user).  Files of proposal suites (wast.SUITES, e.g. custom-page-sizes)
+are compiled with their features enabled (`w2c compile --enable-...`).
+
 The result has one CheckOutcome per check (pass / fail / skip, with a
 reason), file-level errors (pycparser, sanitizer reports after the last
 check, a driver that does not build) and timings.  The ratchet
@@ -21,6 +26,7 @@ check, a driver that does not build) and timings.  The ratchet
 
 Command line (one file, for debugging):
     python tests/spec/run_exec.py i32.wast [--cc clang] [-O0] [--sanitize] [--keep DIR] [-v]
+    python tests/spec/run_exec.py i32.wast --target linux-s390x   # cross, under qemu-user
 """
 from __future__ import annotations
 
@@ -55,9 +61,65 @@ COMPILE_TIMEOUT = float(os.environ.get("W2C_SPEC_COMPILE_TIMEOUT", "1800"))
 # Configuration.
 # --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class TargetSpec:
+    """Where the checks are built and run: what the harness needs of a target
+    profile (targets/*.json, w2c.build.Target).  The modules and the driver
+    are built by `cc` with `cflags`, the driver linked with `ldflags` and run
+    as `[*run, driver, *skipped ids]` (`run` is the emulator prefix, e.g.
+    ("qemu-aarch64",); empty for this machine).  Everything that depends on
+    how a target builds or starts a program goes through this class
+    (`driver_link_inputs`, `run_command`), so a target that needs a linker
+    script and startup file, or another way to hand over the ids to skip
+    (firmware under qemu-system), changes these methods, not run_driver."""
+    name: str
+    cc: str
+    cflags: tuple[str, ...] = ()
+    ldflags: tuple[str, ...] = ()
+    run: tuple[str, ...] = ()
+    description: str = ""
+    debian_packages: tuple[str, ...] = ()
+    os: str = "linux"               # "none": bare metal (not supported here yet)
+
+    @classmethod
+    def load(cls, name: str) -> "TargetSpec":
+        """The profile targets/NAME.json (w2c.build.load_target; BuildError if unknown)."""
+        from w2c.build import load_target
+        t = load_target(name)
+        return cls(t.name, t.cc, tuple(t.cflags), tuple(t.ldflags), tuple(t.run),
+                   t.description, tuple(t.debian_packages), t.os)
+
+    @property
+    def emulated(self) -> bool:
+        return bool(self.run)
+
+    def missing_tools(self, cc: str | None = None) -> str | None:
+        """None if the compiler and the emulator are on PATH, else why not."""
+        hint = (f" (Debian: apt-get install {' '.join(self.debian_packages)})"
+                if self.debian_packages else "")
+        for what, tool in (("C compiler", cc or self.cc),
+                           ("emulator", self.run[0] if self.run else None)):
+            if tool and shutil.which(tool) is None:
+                return f"target {self.name}: {what} {tool} not found{hint}"
+        return None
+
+    def driver_link_inputs(self) -> list[str]:
+        """Files added to the driver's link (a startup file, ...)."""
+        return []
+
+    def run_command(self, exe: Path, skip: list[int]) -> list[str]:
+        """The command running the driver, skipping the checks `skip`."""
+        run = list(self.run)
+        if run:
+            run[0] = shutil.which(run[0]) or run[0]
+        if any("{elf}" in a for a in run):     # a whole command (qemu-system ... -kernel {elf})
+            return [a.replace("{elf}", str(exe)) for a in run] + list(map(str, skip))
+        return [*run, str(exe), *map(str, skip)]
+
+
 @dataclass
 class Config:
-    cc: str = "gcc"
+    cc: str | None = None           # None: gcc, or the target's compiler
     opt: str = "-O2"
     sanitize: bool = False          # -fsanitize=address,undefined
     werror: bool = False            # compile the modules with -Werror
@@ -65,14 +127,33 @@ class Config:
     jobs: int = 1                   # parallel cc of modules
     timeout: float = DEFAULT_TIMEOUT
     pycparser_every: int = 0        # parse m1, m(1+n), m(1+2n)... with pycparser; 0: none
+    target: str | None = None       # a profile of targets/ (None: this machine, natively)
+
+    def __post_init__(self):
+        self.spec: TargetSpec | None = TargetSpec.load(self.target) if self.target else None
+        if self.cc is None:
+            self.cc = self.spec.cc if self.spec else "gcc"
+        if self.sanitize and self.spec is not None and self.spec.emulated:
+            raise ValueError(f"target {self.target}: no sanitizers under an emulator")
+        if self.spec is not None and self.spec.os != "linux":
+            raise ValueError(f"target {self.target}: the spec harness runs Linux targets only "
+                             f"(os {self.spec.os!r}: firmware needs its own driver build)")
 
     @property
     def name(self) -> str:
-        return f"{self.cc} {self.opt}" + (" asan+ubsan" if self.sanitize else "") + \
+        base = f"{self.cc} {self.opt}" + (" asan+ubsan" if self.sanitize else "") + \
             ("".join(" " + f for f in self.cflags))
+        return f"{self.target}: {base}" if self.target else base
+
+    def missing_tools(self) -> str | None:
+        """None if the compiler (and the target's emulator) exist, else why not."""
+        if self.spec is not None:
+            return self.spec.missing_tools(self.cc)
+        return None if shutil.which(self.cc) else f"C compiler {self.cc} not found"
 
     def common_flags(self) -> list[str]:
-        flags = ["-std=c99", self.opt, "-g0"]
+        # The target's flags first, so that the configuration's -O level wins.
+        flags = ["-std=c99", *(self.spec.cflags if self.spec else ()), self.opt, "-g0"]
         if self.sanitize:
             flags += ["-fsanitize=address,undefined", "-fno-sanitize-recover=all",
                       "-fno-omit-frame-pointer"]
@@ -84,8 +165,23 @@ class Config:
     def driver_flags(self) -> list[str]:
         return self.common_flags() + ["-Wall", "-Wno-unused-function"]
 
+    def link_flags(self) -> list[str]:
+        if self.spec is None:
+            return ["-lm"]
+        return [*self.spec.driver_link_inputs(), *self.spec.ldflags]
+
+    def run_command(self, exe: Path, skip: list[int]) -> list[str]:
+        if self.spec is None:
+            return [str(exe), *map(str, skip)]
+        return self.spec.run_command(exe, skip)
+
+    def emulator(self) -> str | None:
+        """The emulator's name (for messages), None when run natively."""
+        return Path(self.spec.run[0]).name if self.spec and self.spec.run else None
+
     def run_timeout(self) -> float:
-        return self.timeout * (4 if self.sanitize else 1)
+        # Emulated: qemu-user runs the checks 3-10x slower than natively.
+        return self.timeout * (4 if self.sanitize or (self.spec and self.spec.emulated) else 1)
 
 
 # --------------------------------------------------------------------------
@@ -139,11 +235,11 @@ _COMPILE_SNIPPET = r"""
 import contextlib, io, json, sys
 from w2c.cli import w2c
 for line in sys.stdin:
-    wasm, out, name = json.loads(line)
+    wasm, out, name, flags = json.loads(line)
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(err):
-            w2c.main(["compile", wasm, "-o", out, "-n", name], prog_name="w2c",
+            w2c.main(["compile", *flags, wasm, "-o", out, "-n", name], prog_name="w2c",
                      standalone_mode=False)
         code = 0
     except SystemExit as e:
@@ -166,12 +262,19 @@ def w2c_compile_available() -> str | None:
     return None
 
 
-def compile_wasm(units: list[driver.Unit], build: Path) -> dict[int, str]:
-    """w2c compile each unit into build/m<N>.c; returns {unit: error} of failures."""
+def feature_flags(suite: wast.Suite) -> list[str]:
+    """`w2c compile` options enabling the suite's features."""
+    return [f"--enable-{name}" for name in suite.features]
+
+
+def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
+                 ) -> dict[int, str]:
+    """w2c compile each unit into build/m<N>.c (with the options `flags`,
+    e.g. --enable-custom-page-sizes); returns {unit: error} of failures."""
     if not units:
         return {}
-    jobs = "".join(json.dumps([str(u.wasm), str(build / f"{u.prefix}.c"), u.prefix]) + "\n"
-                   for u in units)
+    jobs = "".join(json.dumps([str(u.wasm), str(build / f"{u.prefix}.c"), u.prefix,
+                               list(flags)]) + "\n" for u in units)
     import w2c
     env = dict(os.environ)   # the same w2c as this process, installed or not
     top = str(Path(w2c.__file__).resolve().parent.parent)
@@ -449,11 +552,28 @@ def _signal_name(rc: int) -> str:
         return f"signal {-rc}"
 
 
-def _death_reason(rc: int | None, stderr: str, timed_out: float | None) -> str:
+# qemu-user reports a guest killed by a signal on stderr, then kills itself
+# with the host's number of that signal (so the status looks like a host
+# signal) and claims a core dump that RLIMIT_CORE = 0 prevents.
+_QEMU_SIGNAL_RE = re.compile(r"^qemu: uncaught target signal (\d+) \(([^)]*)\)[^\n]*$", re.M)
+
+
+def _death_reason(rc: int | None, stderr: str, timed_out: float | None,
+                  emulator: str | None = None) -> str:
     if timed_out is not None:
         return f"driver timed out after {timed_out:g}s"
-    san = _SAN_RE.search(stderr or "")
-    what = f"killed by {_signal_name(rc)}" if rc is not None and rc < 0 else f"exit {rc}"
+    stderr = stderr or ""
+    san = _SAN_RE.search(stderr)
+    guest = _QEMU_SIGNAL_RE.search(stderr) if emulator else None
+    if guest:
+        what = f"killed by guest signal {guest.group(1)} ({guest.group(2)}) under {emulator}"
+        stderr = _QEMU_SIGNAL_RE.sub("", stderr)
+    elif rc is not None and rc < 0:
+        # Under an emulator with no report of a guest signal: the emulator died.
+        what = f"{emulator} killed by {_signal_name(rc)}" if emulator else \
+            f"killed by {_signal_name(rc)}"
+    else:
+        what = f"exit {rc}" + (f" under {emulator}" if emulator else "")
     if san:
         return f"driver died ({what}): {san.group(1).strip()[:300]}"
     return f"driver died ({what})" + (f": {_tail(stderr, 2)}" if stderr.strip() else "")
@@ -467,11 +587,12 @@ def run_driver(exe: Path, order: list[int], config: Config, env: dict
     skip: list[int] = []
     errors: list[str] = []
     runs = 0
+    emulator = config.emulator()
     while True:
         runs += 1
         timed_out = None
         try:
-            p = subprocess.run([str(exe), *map(str, skip)], capture_output=True,
+            p = subprocess.run(config.run_command(exe, skip), capture_output=True,
                                timeout=config.run_timeout(), preexec_fn=_preexec, env=env,
                                cwd=str(exe.parent))
             out, err, rc = p.stdout, p.stderr, p.returncode
@@ -493,15 +614,16 @@ def run_driver(exe: Path, order: list[int], config: Config, env: dict
             reported.add(cid)
             results.setdefault(cid, ("pass" if m.group(1) == "PASS" else "fail",
                                      m.group(3) or ""))
+        why = _death_reason(rc, err, timed_out, emulator)
         if done:
             if rc != 0:
-                errors.append(f"after its last check, {_death_reason(rc, err, timed_out)}")
+                errors.append(f"after its last check, {why}")
             break
         culprit = next((i for i in order if i not in reported and i not in skip), None)
         if culprit is None:
-            errors.append(f"driver did not finish: {_death_reason(rc, err, timed_out)}")
+            errors.append(f"driver did not finish: {why}")
             break
-        results[culprit] = ("fail", _death_reason(rc, err, timed_out))
+        results[culprit] = ("fail", why)
         skip.append(culprit)
         if runs > MAX_RERUNS:
             for i in order:
@@ -587,7 +709,8 @@ def build_driver(plan: driver.Plan, compiled: set[int], build: Path, config: Con
             return 0, "", []
         objs = [f"m{i}.o" for i in sorted(available)]
         p = subprocess.run([config.cc, *config.driver_flags(), "driver.c", *objs, "-o",
-                            "driver", "-lm"], cwd=str(build), capture_output=True, text=True)
+                            "driver", *config.link_flags()], cwd=str(build),
+                           capture_output=True, text=True)
         rc, stderr = p.returncode, p.stderr
         if rc == 0:
             return 0, stderr, runnable
@@ -630,7 +753,7 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
     t = time.monotonic()
     for u in units:
         (build / f"{u.prefix}.c").unlink(missing_ok=True)
-    failed = compile_wasm(units, build)
+    failed = compile_wasm(units, build, feature_flags(suite))
     for i, e in failed.items():
         plan.units[i].error = e
     timings["w2c"] = time.monotonic() - t
@@ -770,9 +893,23 @@ def write_expectations(data: dict, path: Path = EXEC_EXPECTATIONS) -> None:
 
 
 def exec_wast_files(root: Path | None = None) -> list[Path]:
-    """The files the execution harness runs: top-level, not simd_*."""
+    """The core files the execution harness runs: top-level, not simd_*."""
     return [p for p in wast.wast_files(wast.SUITES["core"], root)
             if not p.name.startswith("simd_")]
+
+
+# Proposal suites (wast.SUITES) whose files the execution harness runs too.
+EXEC_PROPOSALS = ("custom-page-sizes",)
+
+
+def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS
+               ) -> list[tuple[wast.Suite, Path]]:
+    """(suite, file) of everything the execution harness runs: the core files
+    of exec_wast_files, then the proposals' files (keys proposals/<name>/...)."""
+    out = [(wast.SUITES["core"], p) for p in exec_wast_files(root)]
+    for name in proposals:
+        out += [(wast.SUITES[name], p) for p in wast.wast_files(wast.SUITES[name], root)]
+    return out
 
 
 def totals(results) -> dict[str, int]:
@@ -792,7 +929,10 @@ def main(argv=None) -> int:
     import argparse
     ap = argparse.ArgumentParser(description="Build and run one spec .wast file.")
     ap.add_argument("wast")
-    ap.add_argument("--cc", default="gcc")
+    ap.add_argument("--target", metavar="NAME",
+                    help="a profile of targets/ (e.g. rpi-aarch64, linux-s390x): its compiler "
+                         "and flags, the driver run under its emulator")
+    ap.add_argument("--cc", default=None, help="C compiler (default: gcc, or the target's)")
     ap.add_argument("-O", dest="opt", default="2", help="optimisation level (0, 1, 2, s...)")
     ap.add_argument("--sanitize", action="store_true")
     ap.add_argument("--werror", action="store_true")
@@ -805,9 +945,16 @@ def main(argv=None) -> int:
     if not path.is_file():
         root = wast.testsuite_dir()
         cand = [root / args.wast, root / f"{args.wast}.wast"] if root else []
+        cand += [root / s.subdir / f"{args.wast.removesuffix('.wast')}.wast"
+                 for s in wast.SUITES.values() if root and s.subdir]
         path = next((c for c in cand if c.is_file()), path)
     config = Config(args.cc, f"-O{args.opt}", args.sanitize, args.werror, (), args.jobs,
-                    pycparser_every=args.pycparser)
+                    pycparser_every=args.pycparser, target=args.target)
+    missing = config.missing_tools()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
+    suite = wast.suite_of(path)
     tmp = None
     if args.keep:
         build = Path(args.keep)
@@ -815,7 +962,7 @@ def main(argv=None) -> int:
         tmp = tempfile.TemporaryDirectory(prefix="w2c-exec-")
         build = Path(tmp.name)
     try:
-        r = run_file(path, build, config, log=lambda m: print(m, file=sys.stderr))
+        r = run_file(path, build, config, suite, log=lambda m: print(m, file=sys.stderr))
     finally:
         if tmp:
             tmp.cleanup()

