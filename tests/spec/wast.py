@@ -79,7 +79,24 @@ class Suite:
 #   Suite("tail-call", "proposals/tail-call", ("--enable-tail-call",), ("tail-call",))
 SUITES: dict[str, Suite] = {
     "core": Suite("core"),
+    # The proposal's tests also use several memories (custom-page-sizes.wast)
+    # and 64-bit memories (memory_max_i64.wast): enabled as WABT's wasm2c
+    # tests do.  wast2json 1.0.42 has memory64 and multi-memory on by default.
+    "custom-page-sizes": Suite("custom-page-sizes", "proposals/custom-page-sizes",
+                               ("--enable-custom-page-sizes",),
+                               ("custom-page-sizes", "multi-memory", "memory64")),
 }
+
+
+def suite_of(wast: Path, root: Path | None = None) -> Suite:
+    """The suite whose folder holds `wast` (core if none does)."""
+    root = root or testsuite_dir()
+    if root is not None:
+        folder = Path(wast).resolve().parent
+        for suite in SUITES.values():
+            if suite.subdir and folder == (root / suite.subdir).resolve():
+                return suite
+    return SUITES["core"]
 
 
 def testsuite_dir() -> Path | None:
