@@ -21,6 +21,12 @@ static inline w2c_funcref w2c_funcref_null(void) {
   return f;
 }
 static inline int w2c_funcref_is_null(w2c_funcref f) { return f.func == 0; }
+/* A funcref read from a constant table (whose entries carry no instance:
+ * they are all the reading module's own functions) with its instance. */
+static inline w2c_funcref w2c_funcref_with_instance(w2c_funcref f, void *instance) {
+  if (f.func != 0) f.instance = instance;
+  return f;
+}
 
 typedef struct w2c_table {
   uint32_t size;          /* elements */
@@ -125,14 +131,27 @@ static inline int w2c_table_use_static(w2c_table *t, int is_externref, void *buf
 }
 #endif
 
+/* A table whose `size` elements are the constant array `elems` (emitted by
+ * w2c for a table nothing can change): no storage to allocate, none to
+ * free; the generated code never writes it. */
+static inline void w2c_table_use_const(w2c_table *t, const w2c_funcref *elems, uint32_t size) {
+  t->size = t->capacity = t->max = size;
+  t->has_max = 1;
+  t->is_externref = 0;
+  t->funcs = (w2c_funcref *)(uintptr_t)elems; /* read only: see above */
+  t->externs = NULL;
+  t->static_buf = 1;
+}
+
 static inline void w2c_table_free(w2c_table *t) {
+  if (!t->static_buf) {
 #if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
-  if (!t->static_buf)
     w2c_arena_release_table_(w2c_table_elems_(t), (uint64_t)t->capacity * w2c_table_elem_size_(t));
-  t->static_buf = 0;
 #else
-  free(w2c_table_elems_(t));
+    free(w2c_table_elems_(t));
 #endif
+  }
+  t->static_buf = 0;
   t->funcs = NULL;
   t->externs = NULL;
   t->size = t->capacity = 0;

@@ -62,6 +62,8 @@ class Op:
     feature: str | None = None       # None: part of the MVP
     align: int | None = None         # memory ops: natural alignment, log2 bytes
     lanes: int | None = None         # lane ops: number of lanes
+    writes_table: bool = False       # changes a table's elements or size (the table
+                                     # immediate; table.init: the second, table.copy: the first)
     c: str | None = None             # C template, filled by the emitter's stage
 
     @property
@@ -86,11 +88,11 @@ OPS: list[Op] = []
 
 
 def _op(name, code, imm=NONE, params="", results="", prefix=None, feature=None,
-        align=None, lanes=None, special=False):
+        align=None, lanes=None, special=False, writes_table=False):
     OPS.append(Op(name, prefix, code, imm,
                   None if special else _types(params),
                   None if special else _types(results),
-                  feature, align, lanes))
+                  feature, align, lanes, writes_table))
 
 
 def _special(name, code, imm=NONE, prefix=None, feature=None, **kw):
@@ -132,7 +134,7 @@ _special("local.tee", 0x22, LOCAL)
 _special("global.get", 0x23, GLOBAL)
 _special("global.set", 0x24, GLOBAL)
 _special("table.get", 0x25, TABLE, feature="reference-types")
-_special("table.set", 0x26, TABLE, feature="reference-types")
+_special("table.set", 0x26, TABLE, feature="reference-types", writes_table=True)
 
 # -- memory ---------------------------------------------------------------------------
 for _name, _code, _align, _p, _r in [
@@ -228,12 +230,16 @@ _op("memory.init", 8, MEMORY_INIT, "i32 i32 i32", "", prefix=PREFIX_FC, feature=
 _op("data.drop", 9, DATA, "", "", prefix=PREFIX_FC, feature="bulk-memory")
 _op("memory.copy", 10, MEMORY_COPY, "i32 i32 i32", "", prefix=PREFIX_FC, feature="bulk-memory")
 _op("memory.fill", 11, MEMIDX, "i32 i32 i32", "", prefix=PREFIX_FC, feature="bulk-memory")
-_special("table.init", 12, TABLE_INIT, prefix=PREFIX_FC, feature="bulk-memory")
+_special("table.init", 12, TABLE_INIT, prefix=PREFIX_FC, feature="bulk-memory",
+         writes_table=True)
 _op("elem.drop", 13, ELEM, "", "", prefix=PREFIX_FC, feature="bulk-memory")
-_special("table.copy", 14, TABLE_COPY, prefix=PREFIX_FC, feature="bulk-memory")
-_special("table.grow", 15, TABLE, prefix=PREFIX_FC, feature="reference-types")
+_special("table.copy", 14, TABLE_COPY, prefix=PREFIX_FC, feature="bulk-memory",
+         writes_table=True)
+_special("table.grow", 15, TABLE, prefix=PREFIX_FC, feature="reference-types",
+         writes_table=True)
 _special("table.size", 16, TABLE, prefix=PREFIX_FC, feature="reference-types")
-_special("table.fill", 17, TABLE, prefix=PREFIX_FC, feature="reference-types")
+_special("table.fill", 17, TABLE, prefix=PREFIX_FC, feature="reference-types",
+         writes_table=True)
 
 # -- 0xFD prefix: SIMD ----------------------------------------------------------------------
 

@@ -182,7 +182,10 @@ class BodyEmitter:
     def _table_get(self, v, op, imm, top):
         t, k = self._table_kind(imm)
         i = self.slot(top - 1, I32)
-        self.out(f"{self.slot(top - 1, t)} = w2c_table_get_{k}(inst->t{imm}, {i});")
+        get = f"w2c_table_get_{k}(inst->t{imm}, {i})"
+        if imm in self.g.const_tables:   # its entries leave the instance to the caller
+            get = f"w2c_funcref_with_instance({get}, inst)"
+        self.out(f"{self.slot(top - 1, t)} = {get};")
 
     def _table_set(self, v, op, imm, top):
         t, k = self._table_kind(imm)
@@ -227,7 +230,9 @@ class BodyEmitter:
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
         self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target(inst->t{x}, "
                  f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
-        self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)(fr_.instance{args})")
+        # A constant table holds only this module's functions: they get this instance.
+        instance = "inst" if x in self.g.const_tables else "fr_.instance"
+        self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")
         self.out("}")
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:

@@ -16,6 +16,7 @@ import jinja2
 from w2c import __version__
 from w2c.emit import consts, split
 from w2c.emit.split import Layout
+from w2c.emit.tables import const_tables
 from w2c.emit.translate import Translator, translate
 from w2c.emit.names import (
     C_TYPES, mangle, result_type, sig_letters, type_id,
@@ -45,9 +46,10 @@ class ModuleGen:
     """Facts about the module that body emission needs, and the skeleton's context."""
 
     def __init__(self, module: Module, prefix: str, header_name: str,
-                 max_memory: int | None = None):
+                 max_memory: int | None = None, const_tables: dict[int, list[int]] | None = None):
         self.module = module
         self.max_memory = max_memory
+        self.const_tables = const_tables or {}   # w2c.emit.tables
         self.prefix = prefix
         self.header_name = header_name
         m = module
@@ -153,8 +155,23 @@ class ModuleGen:
             cap = lim.max if lim.max is not None and lim.max <= MAX_STATIC_TABLE else lim.min
             out.append({"i": i, "imported": i < self.n_imported_tables, "min": lim.min,
                         "max": lim.max, "externref": tt.elem == EXTERNREF,
-                        "static_cap": cap, "key": self._import_key(EXT_TABLE, i)})
+                        "static_cap": cap, "key": self._import_key(EXT_TABLE, i),
+                        "const": self.const_items(i)})
         return out
+
+    def const_items(self, t: int) -> list[str] | None:
+        """The initializers of constant table t's elements, or None if it lives in RAM."""
+        codes = self.const_tables.get(t)
+        if codes is None:
+            return None
+        items = []
+        for c in codes:
+            if c == consts.NULL_CODE:
+                items.append("W2C_FUNCREF_NULL")
+            else:
+                ft = self.func_type(c)
+                items.append(f"{{UINT64_C({type_id(ft)}), (void (*)(void)){self.callee(c)}, 0}}")
+        return items
 
     def global_ctx(self) -> list[dict]:
         out = []
@@ -266,7 +283,7 @@ def emit_module(module: Module, prefix: str, features: Features, layout: Layout,
     if any(V128 in t.params or V128 in t.results for t in module.types) or \
             any(g.type == V128 for g in module.all_globals()):
         raise UnsupportedFeature("simd (code generation of v128 values)")
-    gen = ModuleGen(module, prefix, layout.header, max_memory)
+    gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables(module, features))
     bodies = translate(Translator(gen, ctx, features, layout), jobs, data, progress)
     if layout.split:
         split.write_heads(gen, layout, files)

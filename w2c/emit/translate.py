@@ -96,7 +96,7 @@ def translate(tr: Translator, jobs: int = 1, data: bytes | None = None,
 
 def _parallel(tr: Translator, spans, jobs: int, data: bytes, progress):
     gen = tr.gen
-    init = (data, tr.features, gen.prefix, gen.max_memory, tr.layout)
+    init = (data, tr.features, gen.prefix, gen.max_memory, tr.layout, gen.const_tables)
     total = len(gen.module.funcs)
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=init)
@@ -127,7 +127,7 @@ def _parallel(tr: Translator, spans, jobs: int, data: bytes, progress):
 _WORKER: Translator | None = None
 
 
-def _init_worker(data: bytes, features, prefix: str, max_memory, layout) -> None:
+def _init_worker(data: bytes, features, prefix: str, max_memory, layout, const_tables) -> None:
     """Decode the module and check its fields, as the parent did (bodies are
     decoded one by one as chunks come)."""
     global _WORKER
@@ -135,7 +135,7 @@ def _init_worker(data: bytes, features, prefix: str, max_memory, layout) -> None
     from w2c.parse import decode_module
     from w2c.parse.validate import validate_module_fields
     module = decode_module(data, features)
-    gen = ModuleGen(module, prefix, layout.header, max_memory)
+    gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables)
     _WORKER = Translator(gen, validate_module_fields(module, features), features, layout)
 
 
