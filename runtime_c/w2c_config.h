@@ -213,7 +213,7 @@
 #include <float.h>
 
 #if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0 && !defined(W2C_NONCONFORMING_FLOAT)
-#error "w2c: this build evaluates floats in excess precision (x87, FLT_EVAL_METHOD != 0), which WebAssembly forbids: compile with -msse2 -mfpmath=sse."
+#error "w2c: this build evaluates floats in excess precision (FLT_EVAL_METHOD != 0), which WebAssembly forbids: on x86 compile with -msse2 -mfpmath=sse; with GCC on s390x (and other targets that promote float to double under -std=c99) add -fexcess-precision=fast."
 #endif
 
 /* ---- never fuse a*b+c into an FMA: WebAssembly rounds each operation ---- */

@@ -111,6 +111,13 @@ static inline void w2c_memory_copy(uint8_t *mem, uint64_t size, uint32_t d, uint
     W2C_TRAP(W2C_TRAP_OOB_MEMORY);
   if (n) W2C_MEMMOVE(mem + d, mem + s, n);
 }
+/* memory.copy from one memory to another (multi-memory). */
+static inline void w2c_memory_copy_between(uint8_t *dmem, uint64_t dsize, const uint8_t *smem,
+                                           uint64_t ssize, uint32_t d, uint32_t s, uint32_t n) {
+  if (W2C_UNLIKELY((uint64_t)d + n > dsize || (uint64_t)s + n > ssize))
+    W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  if (n) W2C_MEMMOVE(dmem + d, smem + s, n);
+}
 /* memory.init from a data segment of seg_len bytes (0 once dropped). */
 static inline void w2c_memory_init(uint8_t *mem, uint64_t size, const uint8_t *seg,
                                    uint32_t seg_len, uint32_t d, uint32_t s, uint32_t n) {

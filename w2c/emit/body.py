@@ -102,18 +102,33 @@ class BodyEmitter:
     def template(self, v, op, imm, base: int, types) -> None:
         args = [self.slot(base + i, t) for i, t in enumerate(types)]
         kw = {}
+        c = op.c
         if op in _MEMORY_TEMPLATES:
-            self.uses_mem = True
-            kw["mem"] = "m0, m0_size"
             if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
                 kw["offset"] = f"{imm[1]}u"
-        expr = op.c.format(*args, **kw)
+                kw["mem"] = self.mem_args(imm[2])
+            elif op.imm is O.MEMORY_COPY:   # (destination, source)
+                kw["mem"] = self.mem_args(imm[0])
+                if imm[0] != imm[1]:
+                    c = "w2c_memory_copy_between({mem}, {src}, {0}, {1}, {2})"
+                    kw["src"] = self.mem_args(imm[1])
+            else:
+                kw["mem"] = self.mem_args(imm)
+        expr = c.format(*args, **kw)
         if not expr:
             return
         if op.results:
             self.out(f"{self.slot(base, op.results[0])} = {expr};")
         else:
             self.out(f"{expr};")
+
+    def mem_args(self, k: int) -> str:
+        """`data, size` of memory k: memory 0's are kept in locals (m0, m0_size),
+        reloaded after anything that may grow it; others are read at each use."""
+        if k == 0:
+            self.uses_mem = True
+            return "m0, m0_size"
+        return f"inst->mem{k}->data, inst->mem{k}->size"
 
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v, op, imm, top):
@@ -148,16 +163,17 @@ class BodyEmitter:
 
     # -- memory ---------------------------------------------------------------------------------------
     def _memory_size(self, v, op, imm, top):
-        self.out(f"{self.slot(top, I32)} = w2c_memory_pages(inst->mem0);")
+        self.out(f"{self.slot(top, I32)} = w2c_memory_pages(inst->mem{imm});")
 
     def _memory_grow(self, v, op, imm, top):
         s = self.slot(top - 1, I32)
-        self.out(f"{s} = w2c_memory_grow(inst->mem0, {s});")
-        self.out(RELOAD)
+        self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
+        if imm == 0:
+            self.out(RELOAD)
 
     def _memory_init(self, v, op, imm, top):
         d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        self.out(f"{self.g.prefix}_memory_init(inst, inst->mem0, {imm[0]}u, {d}, {s}, {n});")
+        self.out(f"{self.g.prefix}_memory_init(inst, inst->mem{imm[1]}, {imm[0]}u, {d}, {s}, {n});")
 
     def _data_drop(self, v, op, imm, top):
         self.out(f"inst->data_dropped[{imm}] = 1;")

@@ -127,7 +127,8 @@ def decode_limits(r: Reader, features: Features, memory: bool) -> Limits:
                 allowed |= bit
     if flags & ~allowed:
         hint = "".join(f" ({what} needs --enable-{feature})"
-                       for bit, feature, what in _LIMIT_FLAG_HINTS if flags & bit)
+                       for bit, feature, what in _LIMIT_FLAG_HINTS
+                       if flags & bit and (feature not in features or not memory))
         raise r.error(f"integer too large: limits flags 0x{flags:02x}{hint}", pos)
     is64 = bool(flags & 0x04)
     read = r.u64 if is64 else r.u32

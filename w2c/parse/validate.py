@@ -169,6 +169,7 @@ def validate_mem_limits(lim: Limits) -> None:
         bound, msg = (1 << 32) // lim.page_size, "memory size must be at most 4GiB"
     if lim.is64:
         bound = (1 << 64) // lim.page_size
+        msg = "memory size must be at most 2^64 bytes"
     _validate_limits(lim, bound, msg)
 
 
