@@ -135,3 +135,21 @@ int main(void) {
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stderr
     assert subprocess.run([str(exe)], capture_output=True, text=True).stdout == "2 1 2 1\n"
+
+
+def test_output_files_get_the_umask_mode(tmp_path):
+    """Written atomically through temporary files, yet with the mode a plain
+    open() gives (mkstemp's 0600 would break builds by other users, make install)."""
+    import os
+    import stat
+    wasm = Path(__file__).resolve().parents[2] / "examples" / "hello" / "hello.wasm"
+    out = tmp_path / "out" / "m.c"
+    for mask, mode in ((0o022, 0o644), (0o077, 0o600)):
+        p = subprocess.run([sys.executable, "-m", "w2c", "compile", str(wasm), "-o", str(out)],
+                           capture_output=True, text=True, preexec_fn=lambda m=mask: os.umask(m))
+        assert p.returncode == 0, p.stderr
+        for f in (out, out.with_suffix(".h"), out.parent / "w2c_rt.h"):
+            assert stat.S_IMODE(f.stat().st_mode) == mode, (f, oct(mask))
+        for f in out.parent.iterdir():   # rewrite the runtime headers next time
+            if f.name.startswith("w2c_"):
+                f.unlink()

@@ -90,9 +90,20 @@ def _ensure_open_files(n: int) -> None:
 
 
 def _temp(folder: Path, name: str) -> str:
+    """A new empty file beside `name`, to be renamed over it; with the mode a
+    plain open() would give (mkstemp makes it 0600)."""
     fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+    finally:
+        os.close(fd)
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _install_runtime(out_dir: Path) -> list[Path]:
