@@ -98,8 +98,11 @@ N_DATA_PASSIVE = 2
 
 
 class Gen:
-    def __init__(self, size: int, seed: int, simd: bool = True):
+    def __init__(self, size: int, seed: int, simd: bool = True,
+                 budgets: tuple[int, ...] = (3, 6, 10, 20, 40, 80), min_funcs: int = 0):
         self.allow_simd = simd
+        self.budgets = budgets          # statements per function, picked at random
+        self.min_funcs = min_funcs
         self.rng = random.Random(f"w2c-bench-module-v{VERSION}:{seed}")
         self.target = size
         rng = self.rng
@@ -149,7 +152,7 @@ class Gen:
         self.simd = self.allow_simd and rng.random() < 0.15
         out = bytearray()
         out += vec([uleb(n) + bytes([t]) for n, t in decls])
-        budget = rng.choice((3, 6, 10, 20, 40, 80))
+        budget = rng.choice(self.budgets)
         self.stmts(out, budget, 0)
         for t in results:
             self.expr(out, t, 0)
@@ -426,7 +429,7 @@ class Gen:
     def build(self) -> bytes:
         rng = self.rng
         code_size = 0
-        while code_size < self.target:
+        while code_size < self.target or len(self.bodies) < self.min_funcs:
             self.function()
             code_size += len(self.bodies[-1])
         n_defined = len(self.bodies)
@@ -479,10 +482,16 @@ class Gen:
         ])
 
 
-def generate(size: int = 10 << 20, seed: int = 1, simd: bool = True) -> bytes:
+def generate(size: int = 10 << 20, seed: int = 1, simd: bool = True,
+             budgets: tuple[int, ...] | None = None, min_funcs: int = 0) -> bytes:
     """A valid module of at least `size` bytes (nearly all of it code);
-    simd=False leaves out SIMD (for translation before SIMD code generation)."""
-    return Gen(size, seed, simd).build()
+    simd=False leaves out SIMD (for translation before SIMD code generation).
+    budgets (statements per function, one picked at random for each) and
+    min_funcs shape modules of many small functions (bench/split_bench.py);
+    the defaults give the same bytes as before they existed."""
+    if budgets is None:
+        return Gen(size, seed, simd, min_funcs=min_funcs).build()
+    return Gen(size, seed, simd, budgets, min_funcs).build()
 
 
 def wasm_tools() -> str | None:
