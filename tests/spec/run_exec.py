@@ -16,8 +16,12 @@
 
 Config(target=NAME) builds with a target profile's cross compiler and flags
 (targets/NAME.json, TargetSpec) and runs the driver under its emulator
-(qemu-user).  Files of proposal suites (wast.SUITES, e.g. custom-page-sizes)
-are compiled with their features enabled (`w2c compile --enable-...`).
+(qemu-user; for a bare-metal Cortex-M profile the driver is firmware, built
+hosted against newlib with the profile's startup code, linker script and
+firmware_main.c, run under qemu-system; TARGET_LIMITS lists the checks a
+target cannot pass for want of RAM).  Files of proposal suites
+(wast.SUITES, e.g. custom-page-sizes) are compiled with their features
+enabled (`w2c compile --enable-...`).
 
 The result has one CheckOutcome per check (pass / fail / skip, with a
 reason), file-level errors (pycparser, sanitizer reports after the last
@@ -27,6 +31,7 @@ check, a driver that does not build) and timings.  The ratchet
 Command line (one file, for debugging):
     python tests/spec/run_exec.py i32.wast [--cc clang] [-O0] [--sanitize] [--keep DIR] [-v]
     python tests/spec/run_exec.py i32.wast --target linux-s390x   # cross, under qemu-user
+    python tests/spec/run_exec.py i32.wast --target cortex-m3     # firmware, qemu-system-arm
 """
 from __future__ import annotations
 
@@ -61,6 +66,16 @@ COMPILE_TIMEOUT = float(os.environ.get("W2C_SPEC_COMPILE_TIMEOUT", "1800"))
 # Configuration.
 # --------------------------------------------------------------------------
 
+# Bare metal: the runtime macros of a profile's `defines` that the hosted
+# firmware driver keeps (the others configure WASI firmware: trap handler,
+# static memories, the bare WASI shim).
+FIRMWARE_KEPT_DEFINES = ("W2C_STACK_LIMIT_SYMBOL",)
+# The driver's main() under bare metal is firmware_main.c's; the driver's
+# own main is renamed.
+FIRMWARE_MAIN = Path(__file__).resolve().parent / "firmware_main.c"
+FIRMWARE_DRIVER_MAIN = "w2c_spec_main"
+
+
 @dataclass(frozen=True)
 class TargetSpec:
     """Where the checks are built and run: what the harness needs of a target
@@ -69,9 +84,19 @@ class TargetSpec:
     as `[*run, driver, *skipped ids]` (`run` is the emulator prefix, e.g.
     ("qemu-aarch64",); empty for this machine).  Everything that depends on
     how a target builds or starts a program goes through this class
-    (`driver_link_inputs`, `run_command`), so a target that needs a linker
-    script and startup file, or another way to hand over the ids to skip
-    (firmware under qemu-system), changes these methods, not run_driver."""
+    (`driver_link_inputs`, `run_command`, `driver_defines`, `console`).
+
+    Bare metal (os "none", Arm Cortex-M profiles with arm-none-eabi-gcc):
+    the driver is firmware.  Modules and driver are built *hosted* against
+    newlib (printf, setjmp/longjmp for W2C_TRAP_SETJMP, malloc for the
+    memories) with the profile's CPU flags but not its -ffreestanding nor
+    its WASI-firmware `defines` (only FIRMWARE_KEPT_DEFINES); the driver's
+    main is renamed (-Dmain=w2c_spec_main) and linked with the profile's
+    startup code and linker script (memory map as `w2c build` gives it),
+    tests/spec/firmware_main.c (the main the startup calls: heap limit,
+    semihosting stdio, argv from SYS_GET_CMDLINE) and newlib's semihosting
+    syscalls (--specs=rdimon.specs -nostartfiles).  It runs under the
+    profile's qemu-system command with `-append "ids to skip"`."""
     name: str
     cc: str
     cflags: tuple[str, ...] = ()
@@ -79,33 +104,69 @@ class TargetSpec:
     run: tuple[str, ...] = ()
     description: str = ""
     debian_packages: tuple[str, ...] = ()
-    os: str = "linux"               # "none": bare metal (not supported here yet)
+    os: str = "linux"               # "none": bare metal, the driver is firmware
+    startup: tuple[str, ...] = ()   # bare metal: the profile's startup C files (absolute)
+    firmware_ldflags: tuple[str, ...] = ()   # bare metal: -T script, --defsym memory map
 
     @classmethod
     def load(cls, name: str) -> "TargetSpec":
-        """The profile targets/NAME.json (w2c.build.load_target; BuildError if unknown)."""
+        """The profile targets/NAME.json (w2c.build.load_target; BuildError if
+        unknown, ValueError for a bare-metal profile the harness cannot run)."""
         from w2c.build import load_target
         t = load_target(name)
-        return cls(t.name, t.cc, tuple(t.cflags), tuple(t.ldflags), tuple(t.run),
-                   t.description, tuple(t.debian_packages), t.os)
+        if t.os == "linux":
+            return cls(t.name, t.cc, tuple(t.cflags), tuple(t.ldflags), tuple(t.run),
+                       t.description, tuple(t.debian_packages), t.os)
+        if not Path(t.cc).name.endswith("arm-none-eabi-gcc"):
+            raise ValueError(f"target {name}: the spec harness runs bare-metal drivers on Arm "
+                             f"Cortex-M with newlib's semihosting only (cc {t.cc})")
+        from w2c.buildinfo import target_info
+        info = target_info(t)
+        cflags = [f for f in t.cflags if f != "-ffreestanding"]
+        cflags += [f"-D{d}" for d in t.defines if d.split("=")[0] in FIRMWARE_KEPT_DEFINES]
+        ldflags = ["--specs=rdimon.specs", "-nostartfiles",
+                   *(f for f in t.ldflags if f != "-nostdlib"), "-lm"]
+        packages = [*t.debian_packages, "libnewlib-arm-none-eabi"]
+        return cls(t.name, t.cc, tuple(cflags), tuple(ldflags), tuple(t.run), t.description,
+                   tuple(packages), t.os, tuple(info.startup), tuple(info.firmware_ldflags))
 
     @property
     def emulated(self) -> bool:
         return bool(self.run)
 
+    @property
+    def bare_metal(self) -> bool:
+        return self.os == "none"
+
     def missing_tools(self, cc: str | None = None) -> str | None:
-        """None if the compiler and the emulator are on PATH, else why not."""
+        """None if the compiler and the emulator are on PATH (and, for
+        firmware, newlib's semihosting library), else why not."""
         hint = (f" (Debian: apt-get install {' '.join(self.debian_packages)})"
                 if self.debian_packages else "")
         for what, tool in (("C compiler", cc or self.cc),
                            ("emulator", self.run[0] if self.run else None)):
             if tool and shutil.which(tool) is None:
                 return f"target {self.name}: {what} {tool} not found{hint}"
+        if self.bare_metal:
+            p = subprocess.run([cc or self.cc, *self.cflags, "-print-file-name=librdimon.a"],
+                               capture_output=True, text=True)
+            if p.returncode != 0 or not os.path.isabs(p.stdout.strip()):
+                return (f"target {self.name}: newlib (librdimon.a) not found for "
+                        f"{cc or self.cc}{hint}")
         return None
 
-    def driver_link_inputs(self) -> list[str]:
-        """Files added to the driver's link (a startup file, ...)."""
-        return []
+    def driver_defines(self) -> list[str]:
+        """Flags for compiling driver.c only."""
+        return [f"-Dmain={FIRMWARE_DRIVER_MAIN}"] if self.bare_metal else []
+
+    def driver_link_inputs(self, cc: str | None = None, flags: list[str] = ()) -> list[str]:
+        """Files and options added to the driver's link before `ldflags`: for
+        firmware, the linker script and memory map, and the startup code and
+        firmware_main.c compiled by `cc` with `flags` (cached objects)."""
+        if not self.bare_metal:
+            return []
+        objs = firmware_objects(cc or self.cc, list(flags), [*self.startup, str(FIRMWARE_MAIN)])
+        return [*self.firmware_ldflags, *map(str, objs)]
 
     def run_command(self, exe: Path, skip: list[int]) -> list[str]:
         """The command running the driver, skipping the checks `skip`."""
@@ -113,8 +174,53 @@ class TargetSpec:
         if run:
             run[0] = shutil.which(run[0]) or run[0]
         if any("{elf}" in a for a in run):     # a whole command (qemu-system ... -kernel {elf})
-            return [a.replace("{elf}", str(exe)) for a in run] + list(map(str, skip))
+            cmd = [a.replace("{elf}", str(exe)) for a in run]
+            if self.bare_metal:     # firmware_main.c reads them with SYS_GET_CMDLINE
+                return cmd + (["-append", " ".join(map(str, skip))] if skip else [])
+            return cmd + list(map(str, skip))
         return [*run, str(exe), *map(str, skip)]
+
+    def console(self, stdout: str, stderr: str) -> str:
+        """What the driver said besides its PASS/FAIL/DONE lines, for the
+        reason of a death: its stderr; under semihosting the guest's stdout
+        and stderr both arrive on QEMU's stdout (e.g. the startup code's
+        `error: fault: hard fault`), so the other lines of stdout too."""
+        if not self.bare_metal:
+            return stderr
+        stray = [ln for ln in stdout.splitlines()
+                 if ln.strip() and ln != "DONE" and not _LINE_RE.match(ln)]
+        return "\n".join([*stray, *stderr.splitlines()])
+
+
+def firmware_objects(cc: str, flags: list[str], sources: list[str]) -> list[Path]:
+    """`sources` compiled by `cc flags -c`, cached under the spec cache
+    (wast.cache_root()/firmware/<hash of compiler, flags and sources>): the
+    startup code is the same for every file of a run.  RuntimeError with
+    the compiler's message if one does not compile."""
+    import hashlib
+    h = hashlib.sha256(b"w2c-spec-firmware 1\0" + cc.encode() + b"\0"
+                       + "\0".join(flags).encode() + b"\0\0")
+    for s in sources:
+        h.update(Path(s).name.encode() + b"\0" + Path(s).read_bytes() + b"\0")
+    folder = wast.cache_root() / "firmware" / h.hexdigest()[:20]
+    objs = [folder / (Path(s).stem + ".o") for s in sources]
+    if all(o.is_file() for o in objs):
+        return objs
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=str(folder.parent)))
+    try:
+        for s in sources:
+            p = subprocess.run([cc, *flags, "-c", s, "-o", str(tmp / (Path(s).stem + ".o"))],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                raise RuntimeError(f"{Path(s).name}: {_first_diagnostic(p.stderr)}")
+        try:
+            tmp.rename(folder)
+        except OSError:     # another process was first: use its objects
+            pass
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return objs
 
 
 @dataclass
@@ -135,9 +241,6 @@ class Config:
             self.cc = self.spec.cc if self.spec else "gcc"
         if self.sanitize and self.spec is not None and self.spec.emulated:
             raise ValueError(f"target {self.target}: no sanitizers under an emulator")
-        if self.spec is not None and self.spec.os != "linux":
-            raise ValueError(f"target {self.target}: the spec harness runs Linux targets only "
-                             f"(os {self.spec.os!r}: firmware needs its own driver build)")
 
     @property
     def name(self) -> str:
@@ -163,12 +266,16 @@ class Config:
         return self.common_flags() + ["-Wall", "-Wextra"] + (["-Werror"] if self.werror else [])
 
     def driver_flags(self) -> list[str]:
-        return self.common_flags() + ["-Wall", "-Wno-unused-function"]
+        return self.common_flags() + ["-Wall", "-Wno-unused-function"] + \
+            (self.spec.driver_defines() if self.spec else [])
 
     def link_flags(self) -> list[str]:
+        """Options after the driver's objects (RuntimeError if the
+        firmware's startup objects do not compile)."""
         if self.spec is None:
             return ["-lm"]
-        return [*self.spec.driver_link_inputs(), *self.spec.ldflags]
+        return [*self.spec.driver_link_inputs(self.cc, self.common_flags() + ["-Wall"]),
+                *self.spec.ldflags]
 
     def run_command(self, exe: Path, skip: list[int]) -> list[str]:
         if self.spec is None:
@@ -178,6 +285,10 @@ class Config:
     def emulator(self) -> str | None:
         """The emulator's name (for messages), None when run natively."""
         return Path(self.spec.run[0]).name if self.spec and self.spec.run else None
+
+    def console(self, stdout: str, stderr: str) -> str:
+        """The driver's output other than its check lines (for death reasons)."""
+        return self.spec.console(stdout, stderr) if self.spec else stderr
 
     def run_timeout(self) -> float:
         # Emulated: qemu-user runs the checks 3-10x slower than natively.
@@ -593,8 +704,8 @@ def run_driver(exe: Path, order: list[int], config: Config, env: dict
         timed_out = None
         try:
             p = subprocess.run(config.run_command(exe, skip), capture_output=True,
-                               timeout=config.run_timeout(), preexec_fn=_preexec, env=env,
-                               cwd=str(exe.parent))
+                               stdin=subprocess.DEVNULL, timeout=config.run_timeout(),
+                               preexec_fn=_preexec, env=env, cwd=str(exe.parent))
             out, err, rc = p.stdout, p.stderr, p.returncode
         except subprocess.TimeoutExpired as e:
             out, err, rc = e.stdout or b"", e.stderr or b"", None
@@ -614,7 +725,7 @@ def run_driver(exe: Path, order: list[int], config: Config, env: dict
             reported.add(cid)
             results.setdefault(cid, ("pass" if m.group(1) == "PASS" else "fail",
                                      m.group(3) or ""))
-        why = _death_reason(rc, err, timed_out, emulator)
+        why = _death_reason(rc, config.console(out, err), timed_out, emulator)
         if done:
             if rc != 0:
                 errors.append(f"after its last check, {why}")
@@ -708,8 +819,12 @@ def build_driver(plan: driver.Plan, compiled: set[int], build: Path, config: Con
         if not runnable:
             return 0, "", []
         objs = [f"m{i}.o" for i in sorted(available)]
+        try:
+            link_flags = config.link_flags()
+        except RuntimeError as e:     # the firmware's startup code does not compile
+            return 1, f"error: startup code: {e}", runnable
         p = subprocess.run([config.cc, *config.driver_flags(), "driver.c", *objs, "-o",
-                            "driver", *config.link_flags()], cwd=str(build),
+                            "driver", *link_flags], cwd=str(build),
                            capture_output=True, text=True)
         rc, stderr = p.returncode, p.stderr
         if rc == 0:
@@ -816,10 +931,73 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
 # The ratchet (tests/spec/expectations/exec.json).
 # --------------------------------------------------------------------------
 
-def compare(result: ExecResult, entry: dict | None) -> wast.Comparison:
+# Checks that a target cannot pass for want of resources, by target, file
+# and check: {ident: (what the check gets there, why)}.  Every target is held
+# to exec.json (x86-64, gcc -O2); on top of it, these fail there, as stated:
+# target_entry() adds them to the file's entry and compare() checks that
+# each fails with the stated result (else a regression) or passes (an
+# improvement).  Only what the target cannot do belongs here, with the
+# arithmetic; a wrong result is a bug, never an entry.
+_GROW_BEYOND_RAM = ("memory.grow by {by} pages, to {to} pages: {mib} MiB of linear memory, more "
+                    "than the 4 MiB of RAM of the profile; the realloc fails and memory.grow "
+                    "returns -1, as the spec allows")
+TARGET_LIMITS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
+    "cortex-m3": {
+        "call.wast": {"359": ("got (0xffffffff)", _GROW_BEYOND_RAM.format(
+            by="0x132", to=307, mib="19.2"))},
+        "call_indirect.wast": {"603": ("got (0xffffffff)", _GROW_BEYOND_RAM.format(
+            by="0x132", to=307, mib="19.2"))},
+        "memory_grow.wast": {
+            "45": ("got (0xffffffff)", _GROW_BEYOND_RAM.format(by=800, to=803, mib="50.2")),
+            "48": ("got (0x3)", "follows from line 45: memory.grow 1 returns the old size, "
+                                "3 pages, not 803"),
+        },
+    },
+}
+# The same board with an FPU (mps2-an386, the same 4 MiB of RAM).
+TARGET_LIMITS["cortex-m4f"] = TARGET_LIMITS["cortex-m3"]
+
+
+def target_entry(key: str, entry: dict | None, target: str | None) -> dict | None:
+    """The expectation of `key` on `target`: exec.json's entry plus the
+    target's TARGET_LIMITS (as failures, counts adjusted)."""
+    limits = TARGET_LIMITS.get(target or "", {}).get(key)
+    if not limits or entry is None:
+        return entry
+    entry = json.loads(json.dumps(entry))
+    have = {e.get("ident") or str(e["line"]) for e in entry.get("failures", [])}
+    counts = entry.setdefault("counts", {})
+    for ident, (got, why) in limits.items():
+        if ident in have:
+            continue
+        entry.setdefault("failures", []).append(
+            {"line": int(ident.split("#")[0]), "command": "assert_return", "status": "fail",
+             "got": got, "reason": f"{target}: {why}"}
+            | ({"ident": ident} if "#" in ident else {}))
+        if "passed" in counts:
+            counts["passed"] -= 1
+        counts["failed"] = counts.get("failed", 0) + 1
+    return entry
+
+
+def compare(result: ExecResult, entry: dict | None, target: str | None = None
+            ) -> wast.Comparison:
     """Regressions: total changed, passed went down, c_warnings or
     file_errors went up, or a check is worse than recorded (checks not
-    listed must pass).  Messages name wast lines and reasons."""
+    listed must pass).  Messages name wast lines and reasons.  With a
+    `target`, its TARGET_LIMITS are expected too (target_entry), and each
+    must fail as stated there."""
+    limits = TARGET_LIMITS.get(target or "", {}).get(result.key, {})
+    entry = target_entry(result.key, entry, target)
+    cmp = _compare(result, entry)
+    for o in result.outcomes:
+        if o.ident in limits and o.status == "fail" and not o.reason.startswith(limits[o.ident][0]):
+            cmp.regressions.append(f"{result.key}:{o.line}: {o.describe()} (expected on {target}: "
+                                   f"{limits[o.ident][0]}, {limits[o.ident][1]})")
+    return cmp
+
+
+def _compare(result: ExecResult, entry: dict | None) -> wast.Comparison:
     cmp = wast.Comparison()
     counts = result.counts
     if entry is None:
@@ -930,8 +1108,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Build and run one spec .wast file.")
     ap.add_argument("wast")
     ap.add_argument("--target", metavar="NAME",
-                    help="a profile of targets/ (e.g. rpi-aarch64, linux-s390x): its compiler "
-                         "and flags, the driver run under its emulator")
+                    help="a profile of targets/ (e.g. rpi-aarch64, linux-s390x, cortex-m3): its "
+                         "compiler and flags, the driver run under its emulator")
     ap.add_argument("--cc", default=None, help="C compiler (default: gcc, or the target's)")
     ap.add_argument("-O", dest="opt", default="2", help="optimisation level (0, 1, 2, s...)")
     ap.add_argument("--sanitize", action="store_true")

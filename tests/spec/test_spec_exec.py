@@ -13,7 +13,11 @@ something is better it passes with a warning asking to run
 test_spec_exec_target runs the same files for the cross targets of
 CROSS_TARGETS (targets/*.json: their cross gcc, static, the driver under
 qemu-user) against the same expectations: a target must pass what x86-64
-passes.  See docs/spec-conformance.md.
+passes.  test_spec_exec_firmware runs FIRMWARE_SUBSET for the bare-metal
+profiles of FIRMWARE_TARGETS (the driver as firmware under qemu-system,
+against newlib with semihosting), against the same expectations plus the
+few checks the target cannot pass for want of RAM (run_exec.TARGET_LIMITS).
+See docs/spec-conformance.md.
 """
 from __future__ import annotations
 
@@ -33,6 +37,28 @@ CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10)
 # The cross targets checked in CI, every file (about 1.5 min each on 2 cores;
 # docs/spec-conformance.md): 64-bit and 32-bit Arm, and a big-endian one.
 CROSS_TARGETS = ("rpi-aarch64", "rpi-armhf", "linux-s390x")
+# Bare metal: the driver as firmware (Cortex-M3, soft float, 4 MB RAM) under
+# qemu-system-arm, over a fixed subset of the files (about 1.5 min of wall
+# time on 2 cores; scripts/spec-exec --target cortex-m3 runs them all).
+FIRMWARE_TARGETS = ("cortex-m3",)
+FIRMWARE_SUBSET = (
+    # numbers, conversions and the expressions built on them (soft float)
+    "i32", "i64", "f32", "f64", "f32_cmp", "f64_cmp", "f32_bitwise", "f64_bitwise",
+    "float_misc", "float_literals", "float_memory", "float_exprs", "int_exprs",
+    "int_literals", "conversions",
+    # memory (32-bit pointers, malloc'd from the heap between .bss and the stack)
+    "memory", "memory_trap", "memory_size", "memory_grow", "address", "endianness",
+    "load", "store", "align", "bulk", "memory_copy", "memory_fill", "memory_init",
+    # control flow, calls, traps (setjmp/longjmp), stack exhaustion (64 KB stack)
+    "br", "br_if", "br_table", "block", "loop", "if", "switch", "nop", "return",
+    "select", "unreachable", "unwind", "labels", "stack", "left-to-right", "traps",
+    "call", "call_indirect", "fac", "forward", "func_ptrs",
+    "local_get", "local_set", "local_tee", "global",
+    # tables and references
+    "table", "table_copy", "table_fill", "table_get", "table_grow",
+    "table_init", "table_set", "table_size", "elem", "ref_func", "ref_is_null",
+    "ref_null",
+)
 UPDATE_HINT = ("if this is intended, run scripts/spec-exec --update --allow-regressions, "
                "give each new failure its reason and commit tests/spec/expectations/exec.json")
 MAX_SHOWN = 60
@@ -48,14 +74,17 @@ def _file_id(suite: wast.Suite, path) -> str:
     return path.stem if not suite.subdir else f"{suite.name}/{path.stem}"
 
 
-def _params(targets=(None,)):
+def _params(targets=(None,), only: tuple[str, ...] | None = None):
     root = wast.testsuite_dir()
     if root is None:
         return [pytest.param(None, None, None, id="testsuite-missing",
                              marks=pytest.mark.skip(reason=wast.missing_testsuite_reason()))]
+    files = run_exec.exec_files(root)
+    if only is not None:
+        files = [(s, p) for s, p in files if _file_id(s, p) in only]
     return [pytest.param(t, suite, p, id=(f"{t}/" if t else "") + _file_id(suite, p),
                          marks=pytest.mark.slow)
-            for t in targets for suite, p in run_exec.exec_files(root)]
+            for t in targets for suite, p in files]
 
 
 def _require_tools(config: run_exec.Config = CI_CONFIG):
@@ -98,9 +127,29 @@ def test_spec_exec_target(target, suite, path, tmp_path):
     _check(path, suite, tmp_path, config)
 
 
+@pytest.mark.parametrize("target, suite, path", _params(FIRMWARE_TARGETS, FIRMWARE_SUBSET))
+def test_spec_exec_firmware(target, suite, path, tmp_path):
+    """The subset's files built as firmware for a bare-metal profile (hosted
+    against newlib, the profile's startup code and linker script) and run
+    under qemu-system: exec.json's expectations, plus the checks the board
+    cannot pass (run_exec.TARGET_LIMITS)."""
+    config = _target_config(target)
+    _require_tools(config)
+    _check(path, suite, tmp_path, config)
+
+
+def test_firmware_subset_names():
+    """Every name of FIRMWARE_SUBSET is a file the harness runs."""
+    if wast.testsuite_dir() is None:
+        pytest.skip(wast.missing_testsuite_reason())
+    ids = {_file_id(s, p) for s, p in run_exec.exec_files()}
+    assert set(FIRMWARE_SUBSET) <= ids, sorted(set(FIRMWARE_SUBSET) - ids)
+    assert len(set(FIRMWARE_SUBSET)) == len(FIRMWARE_SUBSET)
+
+
 def _check(path, suite, tmp_path, config: run_exec.Config) -> None:
     result = run_exec.run_file(path, tmp_path, config, suite)
-    cmp = run_exec.compare(result, _expectations().get(result.key))
+    cmp = run_exec.compare(result, _expectations().get(result.key), config.target)
     if cmp.improvements:
         warnings.warn(SpecImprovement("better than recorded:\n  " + "\n  ".join(cmp.improvements)
                                       + "\n" + TIGHTEN_HINT))
@@ -125,6 +174,9 @@ def test_spec_exec_expectation_file():
     keys = {suite.key(p, wast.testsuite_dir()) for suite, p in run_exec.exec_files()}
     problems = [f"{k}: no such .wast file (or not run by the exec harness)"
                 for k in sorted(set(data) - keys)]
+    for target, files in sorted(run_exec.TARGET_LIMITS.items()):
+        problems += [f"TARGET_LIMITS[{target!r}]: {k}: no such .wast file"
+                     for k in sorted(set(files) - keys)]
     for key, entry in sorted(data.items()):
         for e in entry.get("failures", []):
             if not isinstance(e.get("reason"), str) or not e["reason"].strip():
@@ -399,8 +451,73 @@ def test_target_config():
     assert host.link_flags() == ["-lm"]
     with pytest.raises(ValueError):
         run_exec.Config(target="rpi-aarch64", sanitize=True)
-    with pytest.raises(ValueError, match="Linux targets only"):
-        run_exec.Config(target="cortex-m3")   # firmware: not yet
+    with pytest.raises(ValueError, match="Cortex-M with newlib"):
+        run_exec.Config(target="riscv32")     # firmware, but no newlib/rdimon recipe here
+
+
+def test_firmware_config():
+    """A bare-metal profile: built hosted (no -ffreestanding, none of the
+    WASI-firmware defines but the stack limit), the driver's main renamed,
+    linked with the startup code, firmware.ld and its memory map, newlib's
+    semihosting; run under the profile's qemu-system command, the ids to
+    skip in -append."""
+    c = run_exec.Config(target="cortex-m3")
+    assert c.cc == "arm-none-eabi-gcc" and c.name == "cortex-m3: arm-none-eabi-gcc -O2"
+    flags = c.module_flags()
+    assert "-ffreestanding" not in flags and "-mcpu=cortex-m3" in flags and "-mthumb" in flags
+    assert flags.index("-Os") < flags.index("-O2")
+    assert "-DW2C_STACK_LIMIT_SYMBOL=__stack_limit" in flags
+    assert not any("W2C_TRAP_HANDLER" in f or "W2C_ALLOC_STATIC" in f or "W2C_WASI_BARE" in f
+                   for f in flags)
+    assert "-Dmain=w2c_spec_main" in c.driver_flags() and "-Dmain=w2c_spec_main" not in flags
+    spec = c.spec
+    assert spec.bare_metal and [run_exec.Path(s).name for s in spec.startup] == [
+        "cortex-m.c", "semihost.c", "mini_libc.c"]
+    assert spec.firmware_ldflags[0] == "-T" and spec.firmware_ldflags[1].endswith("firmware.ld")
+    assert "-Wl,--defsym=__ram=0x20000000" in spec.firmware_ldflags
+    assert "-Wl,--defsym=__stack_size=0x10000" in spec.firmware_ldflags
+    assert spec.ldflags[:2] == ("--specs=rdimon.specs", "-nostartfiles")
+    assert "-nostdlib" not in spec.ldflags and spec.ldflags[-1] == "-lm"
+    assert "libnewlib-arm-none-eabi" in spec.debian_packages
+    cmd = c.run_command(run_exec.Path("/b/driver"), [3, 7])
+    assert run_exec.Path(cmd[0]).name == "qemu-system-arm"
+    assert cmd[cmd.index("-kernel") + 1] == "/b/driver" and cmd[-2:] == ["-append", "3 7"]
+    assert "-append" not in c.run_command(run_exec.Path("/b/driver"), [])
+    assert c.emulator() == "qemu-system-arm" and c.run_timeout() == 4 * c.timeout
+    out = "PASS 0\nerror: fault: hard fault\nFAIL 1 got (0x1)\nDONE\n"
+    assert c.console(out, "") == "error: fault: hard fault"
+    assert run_exec.Config(target="rpi-armhf").console(out, "x") == "x"
+
+
+def test_target_limits():
+    """TARGET_LIMITS: the target's own failures are added to exec.json's
+    entry; each must fail as stated, or pass (an improvement)."""
+    key, target = "memory_grow.wast", "cortex-m3"
+    limits = run_exec.TARGET_LIMITS[target][key]
+    base = {"counts": {"total": 4, "passed": 3, "failed": 1, "skipped": 0},
+            "failures": [{"line": 7, "command": "assert_return", "status": "fail",
+                          "got": "x", "reason": "known"}]}
+    e = run_exec.target_entry(key, base, target)
+    assert e["counts"]["passed"] == 3 - len(limits) and e["counts"]["failed"] == 1 + len(limits)
+    assert {f.get("ident") or str(f["line"]) for f in e["failures"]} == {"7", *limits}
+    assert base["counts"]["passed"] == 3      # not changed in place
+    assert run_exec.target_entry(key, base, None) is base
+    assert run_exec.target_entry(key, base, "rpi-armhf") is base
+
+    def result(got45: str, status45: str = "fail"):
+        r = run_exec.ExecResult(key, "cortex-m3: arm-none-eabi-gcc -O2")
+        for i, (line, st, why) in enumerate([(7, "fail", "x"), (9, "pass", ""),
+                                             (45, status45, got45),
+                                             (48, "fail", "got (0x3), expected (i32:0x323)")]):
+            r.outcomes.append(run_exec.CheckOutcome(i, line, str(line), "assert_return", st, why))
+        return r
+    ok = result("got (0xffffffff), expected (i32:0x3)")
+    assert run_exec.compare(ok, base, target).ok
+    assert not run_exec.compare(ok, base).ok          # on x86-64's own terms: worse
+    other = run_exec.compare(result("trapped 3 (out of bounds memory access)"), base, target)
+    assert not other.ok and "expected on cortex-m3: got (0xffffffff)" in other.regressions[0]
+    better = run_exec.compare(result("", "pass"), base, target)
+    assert better.ok and better.improvements
     gone = run_exec.TargetSpec("t", "gcc", run=("qemu-nonexistent-w2c",),
                                debian_packages=("qemu-user",))
     assert gone.missing_tools() == ("target t: emulator qemu-nonexistent-w2c not found "
@@ -464,4 +581,51 @@ def test_run_driver_reruns_under_an_emulator(target, tmp_path):
                                   f"under {emu})")
     assert results[3] == ("fail", f"driver died (killed by guest signal 6 (Aborted) under {emu})")
     assert results[0] == results[2] == results[4] == ("pass", "")
+    assert results[5] == ("fail", "got (0x1)")
+
+
+FIRMWARE_CRASHER_C = r"""
+#include <stdio.h>
+#include <stdlib.h>
+int main(int argc, char **argv) {
+  static unsigned char skip[8];
+  int i;
+  for (i = 1; i < argc; i++) skip[atoi(argv[i]) & 7] = 1;
+  for (i = 0; i < 7; i++) {
+    if (skip[i]) continue;
+    if (i == 1) printf("%d\n", *(volatile int *)0x70000000u);   /* no memory there: bus fault */
+    if (i == 3) abort();
+    if (i == 4) for (;;) {}
+    printf(i == 5 ? "FAIL %d got (0x1)\n" : "PASS %d\n", i);
+    fflush(stdout);
+  }
+  printf("DONE\n");
+  return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("target", FIRMWARE_TARGETS)
+def test_run_driver_reruns_firmware(target, tmp_path):
+    """The driver as firmware (firmware_main.c, the profile's startup code,
+    newlib): a CPU fault (the startup code's `error: fault: ...`, exit 135),
+    an abort and a hang each fail their check, and the firmware is run
+    again with the ids to skip on its semihosting command line."""
+    config = run_exec.Config(target=target, timeout=2)
+    missing = config.missing_tools()
+    if missing:
+        pytest.skip(missing)
+    import subprocess
+    (tmp_path / "crasher.c").write_text(FIRMWARE_CRASHER_C)
+    p = subprocess.run([config.cc, *config.driver_flags(), "crasher.c", "-o", "crasher",
+                        *config.link_flags()], cwd=tmp_path, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    results, errors, runs = run_exec.run_driver(tmp_path / "crasher", list(range(7)), config,
+                                                dict(os.environ))
+    assert runs == 4 and errors == []
+    emu = config.emulator()
+    assert results[1] == ("fail", f"driver died (exit 135 under {emu}): error: fault: hard fault")
+    assert results[3] == ("fail", f"driver died (exit 1 under {emu})")   # newlib's abort
+    assert results[4] == ("fail", f"driver timed out after {config.run_timeout():g}s")
+    assert results[0] == results[2] == results[6] == ("pass", "")
     assert results[5] == ("fail", "got (0x1)")
