@@ -53,8 +53,18 @@ static inline uint64_t W2C_LE64(uint64_t x) {
  * unused must still happen, so the loaded bits are "used" by an empty asm. */
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(__GNUC__)
 #define W2C_FORCE_READ(v) __asm__("" : : "r"(v))
+/* A float load's value stays in a float register (else gcc moves it through
+ * an integer one and cannot fold the load into the arithmetic). */
+#if defined(__x86_64__)
+#define W2C_FORCE_READ_FLOAT(r, v) __asm__("" : : "x"(r))
+#elif defined(__aarch64__)
+#define W2C_FORCE_READ_FLOAT(r, v) __asm__("" : : "w"(r))
+#else
+#define W2C_FORCE_READ_FLOAT(r, v) W2C_FORCE_READ(v)
+#endif
 #else
 #define W2C_FORCE_READ(v) ((void)0)
+#define W2C_FORCE_READ_FLOAT(r, v) ((void)0)
 #endif
 
 #define W2C_LOAD(name, R, U, N, conv)                                                       \
@@ -65,27 +75,51 @@ static inline uint64_t W2C_LE64(uint64_t x) {
     W2C_FORCE_READ(v);                                                                      \
     return conv;                                                                            \
   }
+#define W2C_LOAD_FLOAT(name, R, U, N, conv)                                                 \
+  static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
+    U v;                                                                                    \
+    R r;                                                                                    \
+    W2C_MEM_CHECK(size, addr, offset, N);                                                   \
+    W2C_MEMCPY(&v, mem + (uint64_t)addr + offset, N);                                       \
+    r = conv;                                                                               \
+    W2C_FORCE_READ_FLOAT(r, v);                                                             \
+    return r;                                                                               \
+  }
 #define W2C_STORE(name, V, U, N, conv)                                                          \
   static inline void name(uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset, V val) { \
     U v = conv;                                                                                 \
     W2C_MEM_CHECK(size, addr, offset, N);                                                       \
     W2C_MEMCPY(mem + (uint64_t)addr + offset, &v, N);                                           \
   }
-/* sign extension in unsigned arithmetic: (v ^ signbit) - signbit */
+/* Sign extension: GCC and clang define narrowing to a signed type as modulo
+ * 2^N, and the casts compile to one sign-extending load (movsx, ldrsb);
+ * elsewhere in unsigned arithmetic: (v ^ signbit) - signbit. */
+#ifdef W2C_GNU_BUILTINS
+#define W2C_SEXT8_32(v) ((uint32_t)(int32_t)(int8_t)(v))
+#define W2C_SEXT16_32(v) ((uint32_t)(int32_t)(int16_t)(v))
+#define W2C_SEXT8_64(v) ((uint64_t)(int64_t)(int8_t)(v))
+#define W2C_SEXT16_64(v) ((uint64_t)(int64_t)(int16_t)(v))
+#define W2C_SEXT32_64(v) ((uint64_t)(int64_t)(int32_t)(v))
+#else
+#define W2C_SEXT8_32(v) (((uint32_t)(v) ^ 0x80u) - 0x80u)
+#define W2C_SEXT16_32(v) (((uint32_t)(v) ^ 0x8000u) - 0x8000u)
+#define W2C_SEXT8_64(v) (((uint64_t)(v) ^ 0x80u) - 0x80u)
+#define W2C_SEXT16_64(v) (((uint64_t)(v) ^ 0x8000u) - 0x8000u)
+#define W2C_SEXT32_64(v) (((uint64_t)(v) ^ 0x80000000u) - 0x80000000u)
+#endif
 W2C_LOAD(w2c_i32_load, uint32_t, uint32_t, 4, W2C_LE32(v))
 W2C_LOAD(w2c_i64_load, uint64_t, uint64_t, 8, W2C_LE64(v))
-W2C_LOAD(w2c_f32_load, float, uint32_t, 4, w2c_f32_bits(W2C_LE32(v)))
-W2C_LOAD(w2c_f64_load, double, uint64_t, 8, w2c_f64_bits(W2C_LE64(v)))
-W2C_LOAD(w2c_i32_load8_s, uint32_t, uint8_t, 1, ((uint32_t)v ^ 0x80u) - 0x80u)
+W2C_LOAD_FLOAT(w2c_f32_load, float, uint32_t, 4, w2c_f32_bits(W2C_LE32(v)))
+W2C_LOAD_FLOAT(w2c_f64_load, double, uint64_t, 8, w2c_f64_bits(W2C_LE64(v)))
+W2C_LOAD(w2c_i32_load8_s, uint32_t, uint8_t, 1, W2C_SEXT8_32(v))
 W2C_LOAD(w2c_i32_load8_u, uint32_t, uint8_t, 1, (uint32_t)v)
-W2C_LOAD(w2c_i32_load16_s, uint32_t, uint16_t, 2, ((uint32_t)W2C_LE16(v) ^ 0x8000u) - 0x8000u)
+W2C_LOAD(w2c_i32_load16_s, uint32_t, uint16_t, 2, W2C_SEXT16_32(W2C_LE16(v)))
 W2C_LOAD(w2c_i32_load16_u, uint32_t, uint16_t, 2, (uint32_t)W2C_LE16(v))
-W2C_LOAD(w2c_i64_load8_s, uint64_t, uint8_t, 1, ((uint64_t)v ^ 0x80u) - 0x80u)
+W2C_LOAD(w2c_i64_load8_s, uint64_t, uint8_t, 1, W2C_SEXT8_64(v))
 W2C_LOAD(w2c_i64_load8_u, uint64_t, uint8_t, 1, (uint64_t)v)
-W2C_LOAD(w2c_i64_load16_s, uint64_t, uint16_t, 2, ((uint64_t)W2C_LE16(v) ^ 0x8000u) - 0x8000u)
+W2C_LOAD(w2c_i64_load16_s, uint64_t, uint16_t, 2, W2C_SEXT16_64(W2C_LE16(v)))
 W2C_LOAD(w2c_i64_load16_u, uint64_t, uint16_t, 2, (uint64_t)W2C_LE16(v))
-W2C_LOAD(w2c_i64_load32_s, uint64_t, uint32_t, 4,
-         ((uint64_t)W2C_LE32(v) ^ 0x80000000u) - 0x80000000u)
+W2C_LOAD(w2c_i64_load32_s, uint64_t, uint32_t, 4, W2C_SEXT32_64(W2C_LE32(v)))
 W2C_LOAD(w2c_i64_load32_u, uint64_t, uint32_t, 4, (uint64_t)W2C_LE32(v))
 W2C_STORE(w2c_i32_store, uint32_t, uint32_t, 4, W2C_LE32(val))
 W2C_STORE(w2c_i64_store, uint64_t, uint64_t, 8, W2C_LE64(val))
@@ -97,6 +131,7 @@ W2C_STORE(w2c_i64_store8, uint64_t, uint8_t, 1, (uint8_t)(val & 0xFFu))
 W2C_STORE(w2c_i64_store16, uint64_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFFFFu)))
 W2C_STORE(w2c_i64_store32, uint64_t, uint32_t, 4, W2C_LE32((uint32_t)(val & 0xFFFFFFFFu)))
 #undef W2C_LOAD
+#undef W2C_LOAD_FLOAT
 #undef W2C_STORE
 
 /* ---- bulk memory: always checked, before anything is written ------------- */
