@@ -322,3 +322,18 @@ def test_progress_bar_only_on_a_terminal(tmp_path, wat2wasm):
     assert run_on_pty(["compile", str(src), "-o", "b/m.c", "--quiet"], tmp_path) == b""
     r = w2c("compile", str(src), "-o", "c/m.c", cwd=tmp_path)
     assert r.returncode == 0 and r.stderr == ""
+
+
+def test_fewer_outputs_remove_the_stale_parts(tmp_path, wat2wasm):
+    """Translating again with fewer outputs deletes the parts w2c wrote before
+    (so `cc DIR/*.c` builds), never a file it did not write."""
+    wasm = tmp_path / "m.wasm"
+    wasm.write_bytes(wat2wasm(many_funcs_wat(40)))
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "m_7.c").write_text("/* mine */\n")
+    for n in (5, 2, 1):
+        p = w2c("compile", str(wasm), "-o", str(out / "m.c"), "--num-outputs", str(n))
+        assert p.returncode == 0, p.stderr
+        c_and_h = sorted(f.name for f in out.iterdir() if f.name.startswith("m"))
+        assert c_and_h == sorted(output_names(out / "m.c", n) + ["m_7.c"]), n
