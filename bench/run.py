@@ -808,6 +808,20 @@ def write_report(data: dict, summary: dict, md: Path, png: Path | None) -> None:
     md.write_text("\n".join(L))
 
 
+def _bars(ax, names, series, colors, ylabel, title, line=1.0):
+    width = 0.8 / max(1, len(series))
+    for k, (label, ys) in enumerate(series):
+        xs = [i + (k - (len(series) - 1) / 2) * width for i in range(len(names))]
+        ax.bar(xs, [y or 0 for y in ys], width, label=label, color=colors.get(label))
+    ax.axhline(line, color="black", linewidth=0.8, linestyle="-" if line == 1.0 else "--")
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=30, ha="right")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(ncol=len(series), fontsize="small")
+    ax.grid(axis="y", alpha=0.3)
+
+
 def write_chart(data: dict, summary: dict, png: Path) -> bool:
     try:
         import matplotlib
@@ -816,43 +830,42 @@ def write_chart(data: dict, summary: dict, png: Path) -> bool:
     except ImportError:
         log("matplotlib is not installed (python -m bench --setup): no chart")
         return False
-    variants = [v for v in data["variants"] if v != "native"]
-    names = list(summary["rows"]) + ["geomean"]
-    has_w3 = bool(summary["wasm3"])
-    fig, axes = plt.subplots(2 if has_w3 else 1, 1, figsize=(13, 8.5 if has_w3 else 5),
-                             gridspec_kw={"height_ratios": [3, 2]} if has_w3 else None,
-                             squeeze=False)
-    ax = axes[0][0]
-    width = 0.8 / len(variants)
     colors = {"w2c": "#1f77b4", "w2c-bounds": "#9ecae1", "wasm2c": "#ff7f0e",
-              "wasm2c-bounds": "#fdd0a2", "wasmtime": "#2ca02c"}
-    for k, v in enumerate(variants):
-        ys = [summary["rows"][n]["vs_native"].get(v) or 0 for n in names[:-1]]
-        ys.append(summary["geomean"]["vs_native"].get(v) or 0)
-        xs = [i + (k - (len(variants) - 1) / 2) * width for i in range(len(names))]
-        ax.bar(xs, ys, width, label=v, color=colors.get(v))
-    ax.axhline(1.0, color="black", linewidth=0.8)
-    ax.set_xticks(range(len(names)))
-    ax.set_xticklabels(names, rotation=30, ha="right")
-    ax.set_ylabel("kernel time / native (lower is faster)")
-    ax.set_title(f"w2c vs wasm2c vs wasmtime, ratio to native gcc -O2 "
-                 f"(median of {data['runs']}; {data['machine']['date']})")
-    ax.legend(ncol=len(variants))
-    ax.grid(axis="y", alpha=0.3)
-    if has_w3:
-        ax2 = axes[1][0]
-        w3n = list(summary["wasm3"])
-        ys = [summary["wasm3"][n]["wasm3_over_w2c"] or 0 for n in w3n]
-        ax2.bar(range(len(w3n)), ys, 0.6, color="#d62728")
-        ax2.axhline(10, color="black", linewidth=0.8, linestyle="--")
-        ax2.set_yscale("log")
-        ax2.set_xticks(range(len(w3n)))
-        ax2.set_xticklabels(w3n, rotation=30, ha="right")
-        ax2.set_ylabel("wasm3 time / w2c time")
-        ax2.set_title("how much faster w2c's output is than wasm3 (reduced input; goal >= 10x)")
-        ax2.grid(axis="y", alpha=0.3)
+              "wasm2c-bounds": "#fdd0a2", "wasmtime": "#2ca02c", "wasm3 / w2c": "#d62728",
+              "wasm3 / native": "#7f7f7f"}
+    panels = ["timed"] + (["callgrind"] if summary["callgrind"] else []) + \
+        (["wasm3"] if summary["wasm3"] else [])
+    fig, axes = plt.subplots(len(panels), 1, figsize=(13, 4.3 * len(panels)), squeeze=False)
+    for ax, panel in zip((a[0] for a in axes), panels):
+        if panel == "timed":
+            variants = [v for v in data["variants"] if v != "native"]
+            names = list(summary["rows"]) + ["geomean"]
+            series = [(v, [summary["rows"][n]["vs_native"].get(v) for n in names[:-1]] +
+                       [summary["geomean"]["vs_native"].get(v)]) for v in variants]
+            note = " - machine loaded, noisy" if _loaded(data) else ""
+            _bars(ax, names, series, colors, "kernel time / native",
+                  f"run time relative to native gcc -O2 (median of {data['runs']}; "
+                  f"{data['machine']['date']}{note}; lower is faster)")
+        elif panel == "callgrind":
+            cg = summary["callgrind"]
+            names = list(cg) + ["geomean"]
+            variants = [v for v in CALLGRIND_VARIANTS if v != "native"]
+            series = [(v, [cg[n]["vs_native"].get(v) for n in names[:-1]] +
+                       [summary["callgrind_geomean"]["vs_native"].get(v)]) for v in variants]
+            _bars(ax, names, series, colors, "instructions / native",
+                  "instructions executed relative to native (callgrind, reduced input; "
+                  "independent of load)")
+        else:
+            w3 = summary["wasm3"]
+            names = list(w3)
+            series = [("wasm3 / w2c", [w3[n]["wasm3_over_w2c"] for n in names]),
+                      ("wasm3 / native", [w3[n]["wasm3_over_native"] for n in names])]
+            _bars(ax, names, series, colors, "wasm3 time / other's time",
+                  "how much faster than wasm3 (reduced input; goal for w2c >= 10x, dashed)",
+                  line=10.0)
+            ax.set_yscale("log")
     fig.tight_layout()
-    fig.savefig(png, dpi=90)
+    fig.savefig(png, dpi=80)
     plt.close(fig)
     return True
 
@@ -944,22 +957,27 @@ def main(argv: list[str] | None = None) -> int:
             data["compile_side"] = compile_side(largest, args.gen_size, out)
     data["seconds"] = time.perf_counter() - start
     data["load"] = {"start": load_start, "end": loadavg()}
+    raw = (Path(tempfile.gettempdir()) / "w2c-bench-results.json") if args.no_report \
+        else args.report.with_name("results.json")
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    raw.write_text(json.dumps({"data": data}, indent=1, default=str) + "\n")  # first, in case
     summary = summarize(data)
+    raw.write_text(json.dumps({"data": data, "summary": summary}, indent=1, default=str) + "\n")
 
     geo = summary["geomean"]
     log("geomean vs native: " + ", ".join(f"{v} {_f(x)}" for v, x in geo["vs_native"].items()))
-    log("geomean vs wasm2c: " + ", ".join(f"{v} {_f(x)}" for v, x in geo["vs_wasm2c"].items()))
+    log("geomean: " + ", ".join(f"{k} {_f(x)}" for k, x in geo["pairs"].items()))
+    if summary["callgrind_geomean"]:
+        log("instructions: " + ", ".join(f"{k} {_f(x, '{:.3f}')}" for k, x in
+                                           summary["callgrind_geomean"]["pairs"].items()))
     if args.no_report:
         print(json.dumps(summary, indent=1, default=str))
     else:
         report = args.report
-        report.parent.mkdir(parents=True, exist_ok=True)
         png = report.with_name("results.png")
         chart = write_chart(data, summary, png)
-        report.with_name("results.json").write_text(
-            json.dumps({"data": data, "summary": summary}, indent=1, default=str) + "\n")
         write_report(data, summary, report, png if chart else None)
-        log(f"wrote {report}" + (f", {png.name}" if chart else "") + ", results.json "
+        log(f"wrote {report}" + (f", {png.name}" if chart else "") + f", {raw.name} "
             f"({data['seconds'] / 60:.1f} min)")
     failed = bool(build_errors) or any(r["errors"] for r in summary["rows"].values())
     return 1 if failed else 0
