@@ -36,6 +36,16 @@ class EditFailed(Exception):
     pass
 
 
+ALREADY: set[str] = set()  # edits found already done by w2c itself
+
+
+def _already(d: Path, header: str, marker: str, edit: str) -> bool:
+    if marker in (d / header).read_text():
+        ALREADY.add(edit)
+        return True
+    return False
+
+
 def _sub(path: Path, old: str, new: str, count: int = 0, regex: bool = False,
          flags: int = 0) -> None:
     text = path.read_text()
@@ -54,6 +64,8 @@ def _sub(path: Path, old: str, new: str, count: int = 0, regex: bool = False,
 def sext_casts(d: Path) -> list[str]:
     """Sign-extending loads as C casts ((int8_t)v) instead of (v ^ 0x80) - 0x80,
     which gcc does not turn into movsx."""
+    if _already(d, "w2c_mem.h", "(int8_t)", "sext"):
+        return []
     h = d / "w2c_mem.h"
     _sub(h, "((uint32_t)v ^ 0x80u) - 0x80u)", "(uint32_t)(int32_t)(int8_t)v)")
     _sub(h, "((uint32_t)W2C_LE16(v) ^ 0x8000u) - 0x8000u)",
@@ -123,6 +135,8 @@ def force_read_typed(d: Path) -> list[str]:
     goes through an integer register and cannot be folded into arithmetic.
     Here float loads pass the float itself in an SSE register ("x"), as
     wasm2c does (x86-64 only; "w" on AArch64)."""
+    if _already(d, "w2c_mem.h", "W2C_FORCE_READ_FLOAT", "force-read-typed"):
+        return []
     h = d / "w2c_mem.h"
     _sub(h, "    W2C_FORCE_READ(v);                                                                      \\\n"
             "    return conv;                                                                            \\\n",
@@ -287,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {p.name} | " + " | ".join(cells) + " |")
     lines.append("| **geomean vs wasm2c** | " + " | ".join(
         f"**{R.geomean(rel[c]):.3f}**" if rel[c] else "-" for c in cols) + " |")
+    if ALREADY:
+        lines.append("")
+        lines.append("Already done by w2c itself (those edits changed nothing): "
+                     + ", ".join(sorted(ALREADY)))
     table = "\n".join(lines)
     print("Millions of instructions (callgrind, reduced input); in parentheses: / wasm2c\n")
     print(table)
