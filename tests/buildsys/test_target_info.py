@@ -197,15 +197,18 @@ def test_config_version(tmp_path):
 
 # -- the same flags as `w2c build` ---------------------------------------------------------
 
+# One log file per compiler process: w2c build runs compiles in parallel,
+# and lines appended to one shared file by two processes interleave.
 WRAPPER = """#!/bin/sh
-{{ for a in "$@"; do printf '%s\\n' "$a"; done; echo '@@end'; }} >> {log}
+{{ for a in "$@"; do printf '%s\\n' "$a"; done; echo '@@end'; }} > {log}/cc.$$.log
 exec {cc} "$@"
 """
 
 
 def logged_build(tmp_path: Path, target: str, cc: str) -> list[list[str]]:
     """The compiler command lines of `w2c build --target` (through a wrapper)."""
-    log = tmp_path / "cc.log"
+    log = tmp_path / "cc-logs"
+    log.mkdir()
     wrapper = tmp_path / "logging-cc"
     wrapper.write_text(WRAPPER.format(log=shlex.quote(str(log)), cc=shlex.quote(cc)))
     wrapper.chmod(0o755)
@@ -213,7 +216,8 @@ def logged_build(tmp_path: Path, target: str, cc: str) -> list[list[str]]:
     run([w2c_command(), "build", "--target", target, "--cc", wrapper, wasm,
          "-o", tmp_path / "out"], tmp_path)
     cmds, cur = [], []
-    for line in log.read_text().splitlines():
+    lines = [ln for f in sorted(log.iterdir()) for ln in f.read_text().splitlines()]
+    for line in lines:
         if line == "@@end":
             cmds.append(cur)
             cur = []
