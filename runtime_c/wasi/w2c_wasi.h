@@ -13,7 +13,8 @@
  *
  * The files:
  *   w2c_wasi.h          this: feature macros, configuration, API, state
- *   w2c_wasi_core.h     constants of the spec, errno mapping, guest memory
+ *   w2c_wasi_abi.h      constants of the spec (shared with w2c_wasi_bare.h)
+ *   w2c_wasi_core.h     errno mapping, guest memory
  *                       access, the descriptor table, init/free
  *   w2c_wasi_path.h     the sandbox: guest path -> (host dir fd, name)
  *   w2c_wasi_fd.h       fd_* functions
