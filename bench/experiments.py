@@ -28,8 +28,9 @@ from pathlib import Path
 
 from bench import run as R
 
-GUARD = R.W2C_GUARD
-BOUNDS_MMAP = ["-DW2C_MEMORY_ALLOC=W2C_ALLOC_MMAP"]
+GUARD: list[str] = []  # w2c's default on x86-64: guard pages (and W2C_STACK_GUARD)
+BOUNDS = ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"]
+BOUNDS_MMAP = ["-DW2C_MEMORY_ALLOC=W2C_ALLOC_MMAP", *BOUNDS]
 
 
 class EditFailed(Exception):
@@ -81,7 +82,7 @@ def sext_casts(d: Path) -> list[str]:
 def depth_none(d: Path) -> list[str]:
     """No call-depth counter at all: the cost of W2C_CALL_ENTER/LEAVE (what a
     guard page below the native stack, as wasm2c does, would leave)."""
-    return ["-DW2C_CALL_DEPTH_LIMIT=0", "-DW2C_NONCONFORMING_NO_STACK_CHECK"]
+    return ["-DW2C_NONCONFORMING_NO_STACK_CHECK"]
 
 
 def depth_sp(d: Path) -> list[str]:
@@ -89,6 +90,8 @@ def depth_sp(d: Path) -> list[str]:
     here) with a limit in a global: a load, a compare and a branch on entry,
     no store and nothing on return, instead of counting calls.
     (__builtin_frame_address(0) instead forces a frame pointer: worse.)"""
+    if _already(d, "w2c_trap.h", "W2C_STACK_POINTER", "depth-sp"):
+        return ["-DW2C_STACK_CHECK=W2C_STACK_POINTER"]
     h = d / "w2c_trap.h"
     text = h.read_text()
     start = text.find("#if W2C_CALL_DEPTH_LIMIT > 0\n#define W2C_CALL_ENTER()")
@@ -110,6 +113,8 @@ def base_const(d: Path) -> list[str]:
     """The memory base is loaded once per function and never reloaded (it
     cannot move when memory is an mmap reservation); the size is still
     reloaded after calls (dead, and removed by gcc, with guard pages)."""
+    if _already(d, "program.c", "W2C_MEM_BASE", "base-const"):
+        return []
     c = d / "program.c"
     _sub(c, "m0 = inst->mem0->data; m0_size = inst->mem0->size;", "m0_size = inst->mem0->size;")
     _sub(c, "  uint8_t *m0 = inst->mem0->data;", "  uint8_t *const m0 = inst->mem0->data;")
@@ -119,6 +124,8 @@ def base_const(d: Path) -> list[str]:
 def mem_embedded(d: Path) -> list[str]:
     """Defined memories and tables addressed in the instance (inst->mem0_storage),
     not through the pointer inst->mem0: one load instead of two for the base."""
+    if _already(d, "program.c", "inst->mem0_storage.data", "mem-embedded"):
+        return []
     c = d / "program.c"
     _sub(c, r"inst->mem0->(data|size)", r"inst->mem0_storage.\1", regex=True)
     try:
@@ -186,7 +193,7 @@ EXPERIMENTS = {
     "snan-gcc": (GUARD, ["snan-gcc"]),
     "all-sp": (GUARD, ALL_SP),
     "all": (GUARD, ALL),
-    "bounds": ([], []),
+    "bounds": (BOUNDS, []),
     "bounds-all-sp": (BOUNDS_MMAP, ALL_SP),
 }
 

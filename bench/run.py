@@ -10,9 +10,11 @@ Every program is built natively (gcc -O2) and to wasm32-wasi (clang -O2),
 then as:
 
     native       gcc -O2 of the C source
-    w2c          `w2c build` of the wasm, guard pages (W2C_ALLOC_MMAP +
-                 W2C_BOUNDS_GUARD), gcc -O2: the headline configuration
-    w2c-bounds   `w2c build`, w2c's default configuration (explicit bounds checks)
+    w2c          `w2c build` of the wasm, w2c's default configuration on x86-64
+                 (guard pages: W2C_ALLOC_MMAP + W2C_BOUNDS_GUARD +
+                 W2C_STACK_GUARD), gcc -O2: the headline configuration
+    w2c-bounds   `w2c build` with W2C_BOUNDS_EXPLICIT (explicit bounds checks,
+                 stack-pointer check for stack exhaustion)
     wasm2c       WABT's wasm2c, its runtime (default config: guard pages on
                  x86-64 Linux) and bench/wasm2c_shim, gcc -O2
     wasm2c-bounds  the same with explicit bounds checks (like for like with
@@ -58,13 +60,17 @@ CFLAGS = ["-O2"]
 WASI_CC = "clang"
 WASI_CFLAGS = ["--target=wasm32-wasi", "-O2", "-Wl,--strip-all"]
 PURE_LDFLAGS = ["-DBENCH_PURE", "-nostartfiles", "-Wl,--no-entry", "-Wl,--export=bench_run"]
-W2C_GUARD = ["-DW2C_MEMORY_ALLOC=W2C_ALLOC_MMAP", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_GUARD"]
+# w2c's default on x86-64 Linux is guard pages (runtime_c/w2c_config.h); this selects
+# explicit bounds checks (and a stack-pointer check for stack exhaustion).
+W2C_BOUNDS = ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"]
 WASM2C_BOUNDS = ["-DWASM_RT_MEMCHECK_BOUNDS_CHECK=1"]
 
 VARIANTS = {
     "native": "gcc -O2 of the C source",
-    "w2c": "w2c build, guard pages (W2C_ALLOC_MMAP + W2C_BOUNDS_GUARD), gcc -O2",
-    "w2c-bounds": "w2c build, default configuration (explicit bounds checks), gcc -O2",
+    "w2c": "w2c build, its default configuration on x86-64 (guard pages: W2C_ALLOC_MMAP + "
+           "W2C_BOUNDS_GUARD, stack exhaustion by the stack's guard page), gcc -O2",
+    "w2c-bounds": "w2c build with -DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT (explicit bounds "
+                  "checks, stack-pointer compare per call), gcc -O2",
     "wasm2c": "wasm2c (WABT) + its runtime (default configuration on x86-64 Linux: guard "
               "pages, stack exhaustion caught by a guard page) + bench/wasm2c_shim, gcc -O2",
     "wasm2c-bounds": "the same with -DWASM_RT_MEMCHECK_BOUNDS_CHECK=1 (explicit bounds checks, "
@@ -274,13 +280,14 @@ def build_wasm(prog: Program, out: Path, pure: bool = False) -> Path:
 
 def build_w2c(prog: Program, wasm: Path, out: Path, guard: bool) -> Path:
     """`w2c build` (the CLI, from this repository) with gcc and -O2 (the
-    target's flags), plus the guard-page configuration if asked."""
+    target's flags): its default configuration (guard pages on x86-64), or
+    explicit bounds checks if not `guard`."""
     kind = "w2c" if guard else "w2c-bounds"
     exe = out / kind / prog.name
     exe.parent.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "w2c", "build", str(wasm), "-o", str(exe), "--cc", CC]
-    if guard:
-        cmd += ["--", *W2C_GUARD]
+    if not guard:
+        cmd += ["--", *W2C_BOUNDS]
     check_call(cmd, f"{prog.name}: w2c build", cwd=REPO)
     return exe
 

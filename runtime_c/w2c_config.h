@@ -43,11 +43,43 @@
 #error "w2c: a freestanding build has no setjmp.h: define W2C_TRAP_HANDLER=your_noreturn_function."
 #endif
 
+/* ---- the default on 64-bit POSIX hosts: guard pages ---------------------
+ * Hosted x86-64 and AArch64 builds on Linux and macOS with W2C_TRAP_SETJMP
+ * default to W2C_ALLOC_MMAP + W2C_BOUNDS_GUARD + W2C_STACK_GUARD: no bounds
+ * compare on loads and stores, no code per call for stack exhaustion (the
+ * fastest configuration; see bench/RESULTS.md).  Not taken when you choose
+ * W2C_BOUNDS_CHECK yourself, choose a W2C_MEMORY_ALLOC other than
+ * W2C_ALLOC_MMAP, ask for W2C_NO_BUILTINS (a load or store must be one
+ * access, not a byte loop that faults half-way), or when the module defines
+ * W2C_MODULE_SMALL_PAGES (w2c emits it for memories with pages smaller than
+ * 4 KiB, which guard pages cannot bound), or when a C library header came
+ * first in a strict mode (-std=c99) and hid mmap and sigaction (include
+ * w2c_rt.h first, or add -D_DEFAULT_SOURCE); those builds default to
+ * W2C_BOUNDS_EXPLICIT.  Files built either way may be linked together (one
+ * trap frame layout; each memory is allocated by its module's file).
+ * W2C_NO_GUARD_DEFAULT: keep the portable defaults (malloc, explicit checks)
+ * on these hosts too.  Default: off. */
+#if !defined(W2C_BOUNDS_CHECK) && !defined(W2C_NO_GUARD_DEFAULT) &&                  \
+    !defined(W2C_MODULE_SMALL_PAGES) && !defined(W2C_TRAP_HANDLER) &&                 \
+    !defined(W2C_NO_BUILTINS) && defined(__GNUC__) &&                                  \
+    !(defined(_FEATURES_H) && !defined(__USE_MISC)) &&                                 \
+    (defined(__x86_64__) || defined(__aarch64__)) && (defined(__linux__) || defined(__APPLE__)) && \
+    !(defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0)
+#if !defined(W2C_MEMORY_ALLOC)
+#define W2C_MEMORY_ALLOC W2C_ALLOC_MMAP
+#define W2C_BOUNDS_CHECK W2C_BOUNDS_GUARD
+#elif W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
+#define W2C_BOUNDS_CHECK W2C_BOUNDS_GUARD
+#endif
+#endif
+
 /* ---- linear memory allocation -----------------------------------------
  * W2C_MEMORY_ALLOC selects how memories and tables get storage:
- *   W2C_ALLOC_MALLOC (default when hosted): calloc/realloc/free.
- *   W2C_ALLOC_MMAP: POSIX mmap reservation, grown with mprotect (tables
- *     still use malloc).  Required by W2C_BOUNDS_GUARD.
+ *   W2C_ALLOC_MALLOC (default when hosted, except as above): calloc,
+ *     realloc, free.
+ *   W2C_ALLOC_MMAP (default on 64-bit POSIX hosts, above): POSIX mmap
+ *     reservation, grown with mprotect (tables still use malloc).  Required
+ *     by W2C_BOUNDS_GUARD.
  *   W2C_ALLOC_STATIC (default when freestanding): no allocator; memories
  *     and tables are carved from a static arena of W2C_STATIC_MEMORY_BYTES,
  *     or given a buffer by w2c_memory_use_static(). */
@@ -83,7 +115,8 @@
 
 /* ---- bounds checks of loads and stores ---------------------------------
  * W2C_BOUNDS_CHECK:
- *   W2C_BOUNDS_EXPLICIT (default): every access compares against the size.
+ *   W2C_BOUNDS_EXPLICIT (default, except on 64-bit POSIX hosts: above):
+ *     every access compares against the size.
  *   W2C_BOUNDS_GUARD: no compare; each memory reserves 8 GiB + a guard of
  *     address space, inaccessible beyond its size, and a SIGSEGV/SIGBUS
  *     handler turns faults inside a memory into W2C_TRAP_OOB_MEMORY.
@@ -109,45 +142,120 @@
 #error "w2c: W2C_BOUNDS_GUARD needs a 64-bit address space: use W2C_BOUNDS_EXPLICIT on this target."
 #endif
 #endif
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(W2C_NO_BUILTINS)
+#error "w2c: W2C_BOUNDS_GUARD needs each load and store to be one access (a byte loop would store half a value before the fault): drop W2C_NO_BUILTINS or use W2C_BOUNDS_EXPLICIT."
+#endif
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(W2C_MODULE_SMALL_PAGES)
+#error "w2c: this module's memory has pages smaller than 4 KiB, which guard pages cannot bound: use -DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT for it."
+#endif
 
-/* ---- call depth ---------------------------------------------------------
- * W2C_CALL_DEPTH_LIMIT: how many nested wasm calls before the trap
- *   W2C_TRAP_EXHAUSTION ("call stack exhausted").  Default 2000.  0 turns
- *   the check off and requires W2C_NONCONFORMING_NO_STACK_CHECK.
- * W2C_NONCONFORMING_NO_STACK_CHECK: no call-depth check (deep recursion
- *   overflows the C stack).  Implies W2C_CALL_DEPTH_LIMIT 0. */
+/* ---- stack exhaustion ------------------------------------------------------
+ * Wasm code may recurse without end; the spec wants a trap
+ * (W2C_TRAP_EXHAUSTION, "call stack exhausted"), not a crash.
+ * W2C_STACK_CHECK says how every wasm function call (W2C_CALL_ENTER) finds it:
+ *   W2C_STACK_GUARD: no code per call.  The guard page below the thread's
+ *     stack faults, and the SIGSEGV handler, running on an alternate signal
+ *     stack, turns a fault just below the stack of the thread's outermost
+ *     W2C_TRY into the trap.  Wasm may then use the whole thread stack.
+ *     Default with W2C_BOUNDS_GUARD (same handler); needs W2C_TRAP_SETJMP
+ *     and POSIX signals.  Host functions called from wasm run on the same
+ *     stack: an overflow inside one (e.g. in libc) also becomes the trap.
+ *   W2C_STACK_POINTER: each call compares the stack pointer with a limit:
+ *     W2C_STACK_BUDGET bytes below the stack pointer of the first wasm call
+ *     on the thread, or W2C_STACK_LIMIT_SYMBOL + W2C_STACK_MARGIN.  One
+ *     compare per call, nothing on return.  Default where the stack pointer
+ *     can be read (GCC/clang on x86, Arm, AArch64, RISC-V, s390x).
+ *   W2C_STACK_COUNT: count nested calls (W2C_CALL_ENTER increments,
+ *     W2C_CALL_LEAVE decrements) up to W2C_CALL_DEPTH_LIMIT.  Default
+ *     elsewhere, and whenever W2C_CALL_DEPTH_LIMIT is given.
+ * W2C_NONCONFORMING_NO_STACK_CHECK: no check at all (deep recursion
+ *   overflows the C stack).
+ * W2C_CALL_DEPTH_LIMIT: with W2C_STACK_COUNT, how many nested wasm calls
+ *   before the trap.  Default 2000.  0 turns the check off and requires
+ *   W2C_NONCONFORMING_NO_STACK_CHECK.
+ * W2C_STACK_BUDGET: with W2C_STACK_POINTER and no W2C_STACK_LIMIT_SYMBOL,
+ *   the bytes of C stack wasm may use below its first call on a thread.
+ *   Default 1 MiB: less than the 8 MiB main and thread stacks of Linux and
+ *   the 8 MiB main stack of macOS; lower it for threads with smaller stacks
+ *   (macOS secondary threads 512 KiB, musl threads 128 KiB). */
+#if defined(W2C_STACK_COUNT) || defined(W2C_STACK_POINTER) || defined(W2C_STACK_GUARD)
+#error "w2c: W2C_STACK_COUNT / W2C_STACK_POINTER / W2C_STACK_GUARD are values: write -DW2C_STACK_CHECK=W2C_STACK_POINTER instead of defining them."
+#endif
+#define W2C_STACK_COUNT 1
+#define W2C_STACK_POINTER 2
+#define W2C_STACK_GUARD 3
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || \
+                          defined(__arm__) || defined(__riscv) || defined(__s390x__))
+#define W2C_HAVE_STACK_POINTER_ 1
+#endif
 #ifdef W2C_NONCONFORMING_NO_STACK_CHECK
+#ifdef W2C_STACK_CHECK
+#error "w2c: W2C_NONCONFORMING_NO_STACK_CHECK contradicts W2C_STACK_CHECK: drop one of them."
+#endif
 #ifndef W2C_CALL_DEPTH_LIMIT
 #define W2C_CALL_DEPTH_LIMIT 0
 #endif
 #if W2C_CALL_DEPTH_LIMIT != 0
 #error "w2c: W2C_NONCONFORMING_NO_STACK_CHECK contradicts a nonzero W2C_CALL_DEPTH_LIMIT: drop one of them."
 #endif
+#define W2C_STACK_CHECK 0
 #endif
+#ifndef W2C_STACK_CHECK
+#if defined(W2C_CALL_DEPTH_LIMIT)
+#define W2C_STACK_CHECK W2C_STACK_COUNT
+#elif W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+#define W2C_STACK_CHECK W2C_STACK_GUARD
+#elif defined(W2C_HAVE_STACK_POINTER_)
+#define W2C_STACK_CHECK W2C_STACK_POINTER
+#else
+#define W2C_STACK_CHECK W2C_STACK_COUNT
+#endif
+#endif
+#if W2C_STACK_CHECK != 0 && W2C_STACK_CHECK != W2C_STACK_COUNT && \
+    W2C_STACK_CHECK != W2C_STACK_POINTER && W2C_STACK_CHECK != W2C_STACK_GUARD
+#error "w2c: W2C_STACK_CHECK must be W2C_STACK_COUNT, W2C_STACK_POINTER or W2C_STACK_GUARD."
+#endif
+#if W2C_STACK_CHECK == W2C_STACK_COUNT
 #ifndef W2C_CALL_DEPTH_LIMIT
 #define W2C_CALL_DEPTH_LIMIT 2000
 #endif
-#if W2C_CALL_DEPTH_LIMIT == 0 && !defined(W2C_NONCONFORMING_NO_STACK_CHECK)
+#if W2C_CALL_DEPTH_LIMIT == 0
 #error "w2c: W2C_CALL_DEPTH_LIMIT 0 disables the spec's stack exhaustion trap: also define W2C_NONCONFORMING_NO_STACK_CHECK, or give a positive limit."
 #endif
 #if W2C_CALL_DEPTH_LIMIT < 0
 #error "w2c: W2C_CALL_DEPTH_LIMIT must be a positive number of calls."
 #endif
+#elif defined(W2C_CALL_DEPTH_LIMIT) && W2C_CALL_DEPTH_LIMIT != 0
+#error "w2c: W2C_CALL_DEPTH_LIMIT only applies to -DW2C_STACK_CHECK=W2C_STACK_COUNT: drop one of them."
+#endif
+#if W2C_STACK_CHECK == W2C_STACK_POINTER && !defined(W2C_HAVE_STACK_POINTER_)
+#error "w2c: W2C_STACK_POINTER cannot read the stack pointer with this compiler or CPU: use W2C_STACK_COUNT."
+#endif
+#if W2C_STACK_CHECK == W2C_STACK_GUARD
+#ifndef W2C_TRAP_SETJMP
+#error "w2c: W2C_STACK_GUARD delivers the trap from a signal handler with siglongjmp: use W2C_TRAP_SETJMP, not W2C_TRAP_HANDLER."
+#endif
+#if !(defined(__unix__) || defined(__APPLE__)) || (defined(__STDC_HOSTED__) && __STDC_HOSTED__ == 0)
+#error "w2c: W2C_STACK_GUARD needs POSIX signals (a hosted Unix build): use W2C_STACK_POINTER or W2C_STACK_COUNT."
+#endif
+#endif
+#ifndef W2C_STACK_BUDGET
+#define W2C_STACK_BUDGET (1024u * 1024u)
+#endif
 
 /* W2C_STACK_LIMIT_SYMBOL: the name of a symbol (e.g. the linker script's
- * __stack_limit) at the lowest address the C stack may reach.  When
- * defined, every wasm call also traps with W2C_TRAP_EXHAUSTION once the
- * stack is within W2C_STACK_MARGIN bytes of it, so deep recursion on a
- * small device is a trap, not a fault, whatever the depth limit.  For
- * descending stacks (every target here).  Default: undefined (no check).
+ * __stack_limit) at the lowest address the C stack may reach; with
+ * W2C_STACK_POINTER the limit is that address + W2C_STACK_MARGIN, so deep
+ * recursion on a small device is a trap, not a fault.  For descending stacks
+ * (every target here).  Default: undefined (the budget applies).
  * W2C_STACK_MARGIN: bytes kept free below the deepest wasm frame for the
  * runtime, host functions and the trap handler.  Default 1024. */
 #ifdef W2C_STACK_LIMIT_SYMBOL
 #ifndef W2C_STACK_MARGIN
 #define W2C_STACK_MARGIN 1024
 #endif
-#if W2C_CALL_DEPTH_LIMIT == 0
-#error "w2c: W2C_STACK_LIMIT_SYMBOL goes with the call checks that W2C_NONCONFORMING_NO_STACK_CHECK turns off: drop one of them."
+#if W2C_STACK_CHECK != W2C_STACK_POINTER
+#error "w2c: W2C_STACK_LIMIT_SYMBOL needs -DW2C_STACK_CHECK=W2C_STACK_POINTER (the default with GCC/clang on Arm and RISC-V)."
 #endif
 #endif
 
@@ -203,8 +311,13 @@
 #error "w2c: -ffast-math breaks WebAssembly float semantics (NaN, signed zero, rounding): remove it (or define W2C_NONCONFORMING_FLOAT)."
 #endif
 
-/* ---- the POSIX interfaces W2C_ALLOC_MMAP needs (before any #include) ---- */
-#if W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP && !defined(_DEFAULT_SOURCE) && !defined(_GNU_SOURCE)
+/* ---- the POSIX interfaces W2C_ALLOC_MMAP and the signal handler of
+ * W2C_BOUNDS_GUARD / W2C_STACK_GUARD need (before any #include) ---------- */
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD || W2C_STACK_CHECK == W2C_STACK_GUARD
+#define W2C_SIGNALS_ 1
+#endif
+#if (W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP || defined(W2C_SIGNALS_)) && !defined(_DEFAULT_SOURCE) && \
+    !defined(_GNU_SOURCE)
 #define _DEFAULT_SOURCE 1
 #endif
 
@@ -225,7 +338,7 @@
 
 /* ---- wasm may recurse without end: W2C_CALL_ENTER turns that into a trap,
  * so GCC's and clang's "infinite recursion" warnings do not apply. ------- */
-#if W2C_CALL_DEPTH_LIMIT > 0
+#if W2C_STACK_CHECK != 0
 #if defined(__clang__)
 #pragma clang diagnostic ignored "-Winfinite-recursion"
 #elif defined(__GNUC__) && __GNUC__ >= 12
@@ -240,12 +353,15 @@
 #define W2C_NORETURN __attribute__((noreturn))
 /* Out-of-line, cold, never returns; `unused` because static and per file. */
 #define W2C_COLD_FN static __attribute__((noinline, cold, noreturn, unused))
+/* Out-of-line and cold, returns. */
+#define W2C_COLD_CALL static __attribute__((noinline, cold, unused))
 #define W2C_WEAK __attribute__((weak))
 #else
 #define W2C_LIKELY(x) (x)
 #define W2C_UNLIKELY(x) (x)
 #define W2C_NORETURN
 #define W2C_COLD_FN static inline
+#define W2C_COLD_CALL static inline
 #define W2C_WEAK
 #endif
 

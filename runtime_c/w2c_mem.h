@@ -21,6 +21,18 @@ typedef struct w2c_memory {
 enum { W2C_MEMKIND_NONE, W2C_MEMKIND_MALLOC, W2C_MEMKIND_MMAP, W2C_MEMKIND_ARENA,
        W2C_MEMKIND_USER };
 
+/* W2C_MEM_BASE: the type of a function's local copy of a memory's base.
+ * Memories never move under W2C_ALLOC_MMAP (grown in place in their
+ * reservation) and W2C_ALLOC_STATIC, so the copy is `const` and never
+ * reloaded (W2C_MEM_RELOAD_BASE does nothing); realloc may move them. */
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC
+#define W2C_MEM_BASE uint8_t *
+#define W2C_MEM_RELOAD_BASE(base, data) ((base) = (data))
+#else
+#define W2C_MEM_BASE uint8_t *const
+#define W2C_MEM_RELOAD_BASE(base, data) ((void)0)
+#endif
+
 /* ---- little-endian memory on any host ------------------------------------ */
 #if W2C_BIG_ENDIAN
 #ifdef W2C_GNU_BUILTINS
@@ -214,36 +226,12 @@ static inline uint64_t w2c_round_up_(uint64_t x, uint64_t a) { return (x + a - 1
  * 2^32-1 (addr) + 2^32-1 (offset) + 8 (width), plus a guard. */
 #define W2C_GUARD_RESERVE ((UINT64_C(1) << 33) + 65536u)
 W2C_GLOBAL(w2c_memory *, w2c_guard_list);
-W2C_GLOBAL(int, w2c_guard_installed);
-W2C_GLOBAL(struct sigaction, w2c_guard_old_segv);
-W2C_GLOBAL(struct sigaction, w2c_guard_old_bus);
-
-/* SIGSEGV/SIGBUS: a fault inside a guarded memory's reservation is an out of
- * bounds access (trap); any other fault goes to the previous handler. */
-static inline void w2c_guard_handler_(int sig, siginfo_t *si, void *ctx) {
-  uintptr_t a = (uintptr_t)si->si_addr;
+/* 1 if addr is inside a guarded memory's reservation (the fault handler in
+ * w2c_trap.h asks). */
+static inline int w2c_guard_in_memory_(uintptr_t a) {
   w2c_memory *m;
-  (void)ctx;
   for (m = w2c_guard_list; m != NULL; m = m->guard_next)
-    if (a - (uintptr_t)m->data < m->capacity) w2c_trap_raise(W2C_TRAP_OOB_MEMORY);
-  /* Not ours: restore the previous action and let the access fault again. */
-  sigaction(sig, sig == SIGSEGV ? &w2c_guard_old_segv : &w2c_guard_old_bus, NULL);
-}
-
-/* Install the handler (once; w2c_memory_alloc calls it).  0, or -1. */
-static inline int w2c_guard_init(void) {
-  struct sigaction sa;
-  if (w2c_guard_installed) return 0;
-  W2C_MEMSET(&sa, 0, sizeof sa);
-  sa.sa_sigaction = w2c_guard_handler_;
-  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-  sigemptyset(&sa.sa_mask);
-  if (sigaction(SIGSEGV, &sa, &w2c_guard_old_segv) != 0) return -1;
-  if (sigaction(SIGBUS, &sa, &w2c_guard_old_bus) != 0) {
-    sigaction(SIGSEGV, &w2c_guard_old_segv, NULL);
-    return -1;
-  }
-  w2c_guard_installed = 1;
+    if (a - (uintptr_t)m->data < m->capacity) return 1;
   return 0;
 }
 #endif /* W2C_BOUNDS_GUARD */

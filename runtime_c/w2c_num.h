@@ -18,6 +18,12 @@ static inline uint64_t w2c_i64_reinterpret_f64(double d) { uint64_t u; W2C_MEMCP
  * they assume no signalling NaNs; Wasm requires a signalling NaN operand to
  * come out quiet.  The emitter writes the constants +-0 and +-1 with these
  * (every other constant stays foldable). */
+#ifdef __SUPPORT_SNAN__
+/* gcc -fsignaling-nans: gcc itself keeps those operations (w2c build adds
+ * the option for gcc), so the constants can stay visible and foldable. */
+static inline float w2c_f32_opaque(uint32_t u) { return w2c_f32_bits(u); }
+static inline double w2c_f64_opaque(uint64_t u) { return w2c_f64_bits(u); }
+#else
 static inline float w2c_f32_opaque(uint32_t u) {
 #if defined(__GNUC__) || defined(__clang__)
   __asm__("" : "+r"(u));
@@ -36,6 +42,7 @@ static inline double w2c_f64_opaque(uint64_t u) {
 #endif
   return w2c_f64_bits(u);
 }
+#endif
 static inline float w2c_f32_reinterpret_i32(uint32_t u) { return w2c_f32_bits(u); }
 static inline double w2c_f64_reinterpret_i64(uint64_t u) { return w2c_f64_bits(u); }
 

@@ -1,5 +1,6 @@
-/* w2c_trap.h: trap codes, trap delivery (W2C_TRAP, W2C_TRY) and the
- * call-depth check (W2C_CALL_ENTER / W2C_CALL_LEAVE).  See docs/codegen.md. */
+/* w2c_trap.h: trap codes, trap delivery (W2C_TRAP, W2C_TRY), the fault
+ * handler of guard pages, and the stack exhaustion check (W2C_CALL_ENTER /
+ * W2C_CALL_LEAVE, per W2C_STACK_CHECK).  See docs/codegen.md. */
 #ifndef W2C_TRAP_H
 #define W2C_TRAP_H
 
@@ -43,26 +44,24 @@ static inline const char *w2c_trap_message(w2c_trap code) {
   }
 }
 
-/* Number of wasm calls in progress (W2C_CALL_ENTER increments it). */
+/* Number of wasm calls in progress (W2C_STACK_COUNT: W2C_CALL_ENTER
+ * increments it; 0 in the other modes). */
 W2C_GLOBAL(uint32_t, w2c_call_depth);
 
 /* ---- trap delivery ------------------------------------------------------- */
 #ifdef W2C_TRAP_SETJMP
-#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-/* Traps may be raised in the SIGSEGV handler: restore the signal mask. */
-#include <setjmp.h>
-#include <signal.h>
-#ifndef SA_SIGINFO
-#error "w2c: W2C_BOUNDS_GUARD needs POSIX signals: include w2c_rt.h before any system header, or compile with -D_DEFAULT_SOURCE."
-#endif
-#define W2C_JMP_BUF sigjmp_buf
-#define W2C_SETJMP(b) sigsetjmp(b, 1)
-#define W2C_LONGJMP(b, v) siglongjmp(b, v)
-#else
+/* Plain setjmp/longjmp in every configuration, so that files built with and
+ * without guard pages share one frame layout; a trap raised in the fault
+ * handler unblocks SIGSEGV/SIGBUS itself before the jump. */
 #include <setjmp.h>
 #define W2C_JMP_BUF jmp_buf
 #define W2C_SETJMP(b) setjmp(b)
 #define W2C_LONGJMP(b, v) longjmp(b, v)
+#ifdef W2C_SIGNALS_
+#include <signal.h>
+#ifndef SA_SIGINFO
+#error "w2c: W2C_BOUNDS_GUARD and W2C_STACK_GUARD need POSIX signals: include w2c_rt.h before any system header, or compile with -D_DEFAULT_SOURCE."
+#endif
 #endif
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +89,125 @@ W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
   W2C_LONGJMP(f->buf, 1);
 }
 
+#ifdef W2C_SIGNALS_
+/* ---- the SIGSEGV/SIGBUS handler of guard pages ----------------------------
+ * A fault inside a guarded memory's reservation is an out-of-bounds access
+ * (W2C_BOUNDS_GUARD); a fault in the w2c_stack_span bytes below an address
+ * of the thread's stack is stack exhaustion (W2C_STACK_GUARD); any other
+ * fault goes to the previous handler. */
+W2C_GLOBAL(int, w2c_guard_installed);
+W2C_GLOBAL(struct sigaction, w2c_guard_old_segv);
+W2C_GLOBAL(struct sigaction, w2c_guard_old_bus);
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+static inline int w2c_guard_in_memory_(uintptr_t addr); /* w2c_mem.h */
+#endif
+#if W2C_STACK_CHECK == W2C_STACK_GUARD
+#include <sys/resource.h>
+/* How far below w2c_stack_top a fault still counts as the stack's: the
+ * stack size limit (RLIMIT_STACK, at most 1 GiB) plus 2 MiB for the
+ * kernel's guard gap.  Computed once. */
+W2C_GLOBAL(uintptr_t, w2c_stack_span);
+W2C_GLOBAL(uintptr_t, w2c_stack_top);    /* an address in this thread's stack */
+W2C_GLOBAL(int, w2c_altstack_ready);     /* W2C_THREAD_ENTER done on this thread */
+/* W2C_ALTSTACK_BYTES: size of the alternate signal stack the handler runs
+ * on when the thread's stack is exhausted (allocated once per thread that
+ * runs wasm, unless the thread already has one).  Default 64 KiB. */
+#ifndef W2C_ALTSTACK_BYTES
+#define W2C_ALTSTACK_BYTES 65536u
+#endif
+#endif
+
+/* Leave the handler by a trap: SIGSEGV and SIGBUS are blocked while it
+ * runs, and longjmp does not restore the mask. */
+W2C_COLD_FN void w2c_guard_trap_(w2c_trap code) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGSEGV);
+  sigaddset(&set, SIGBUS);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+  w2c_trap_raise(code);
+}
+
+static inline void w2c_guard_handler_(int sig, siginfo_t *si, void *ctx) {
+  uintptr_t a = (uintptr_t)si->si_addr;
+  (void)ctx;
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+  if (w2c_guard_in_memory_(a)) w2c_guard_trap_(W2C_TRAP_OOB_MEMORY);
+#endif
+#if W2C_STACK_CHECK == W2C_STACK_GUARD
+  if (a < w2c_stack_top && w2c_stack_top - a <= w2c_stack_span)
+    w2c_guard_trap_(W2C_TRAP_EXHAUSTION);
+#endif
+  /* Not ours: restore the previous action and let the access fault again. */
+  sigaction(sig, sig == SIGSEGV ? &w2c_guard_old_segv : &w2c_guard_old_bus, NULL);
+}
+
+/* Install the handler (once; w2c_memory_alloc and W2C_TRY call it).  0, or -1. */
+static inline int w2c_guard_init(void) {
+  struct sigaction sa;
+  if (w2c_guard_installed) return 0;
+#if W2C_STACK_CHECK == W2C_STACK_GUARD
+  {
+    struct rlimit rl;
+    uintptr_t span = (uintptr_t)1 << 30;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (uint64_t)rl.rlim_cur < (uint64_t)span)
+      span = (uintptr_t)rl.rlim_cur;
+    w2c_stack_span = span + ((uintptr_t)2 << 20);
+  }
+#endif
+  W2C_MEMSET(&sa, 0, sizeof sa);
+  sa.sa_sigaction = w2c_guard_handler_;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGSEGV, &sa, &w2c_guard_old_segv) != 0) return -1;
+  if (sigaction(SIGBUS, &sa, &w2c_guard_old_bus) != 0) {
+    sigaction(SIGSEGV, &w2c_guard_old_segv, NULL);
+    return -1;
+  }
+  w2c_guard_installed = 1;
+  return 0;
+}
+
+#if W2C_STACK_CHECK == W2C_STACK_GUARD
+/* Once per thread that runs wasm (W2C_TRY and instantiation call it): note
+ * an address in the thread's stack, give the thread an alternate signal
+ * stack (the handler cannot run on the exhausted one) unless it has one,
+ * and install the handler. */
+W2C_COLD_CALL void w2c_stack_guard_setup_(void) {
+  stack_t old, ss;
+  volatile char here = 0;
+  w2c_stack_top = (uintptr_t)&here;
+  if (sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE)) {
+    ss.ss_sp = malloc(W2C_ALTSTACK_BYTES);
+    ss.ss_size = W2C_ALTSTACK_BYTES;
+    ss.ss_flags = 0;
+    if (ss.ss_sp == NULL || sigaltstack(&ss, NULL) != 0) {
+      fprintf(stderr, "w2c: cannot set up an alternate signal stack for W2C_STACK_GUARD\n");
+      abort();
+    }
+  }
+  if (w2c_guard_init() != 0) {
+    fprintf(stderr, "w2c: cannot install the SIGSEGV handler for W2C_STACK_GUARD\n");
+    abort();
+  }
+  w2c_altstack_ready = 1;
+}
+#define W2C_THREAD_ENTER()                                    \
+  do {                                                        \
+    if (W2C_UNLIKELY(!w2c_altstack_ready)) w2c_stack_guard_setup_(); \
+  } while (0)
+#endif
+#endif /* W2C_SIGNALS_ */
+
+/* W2C_THREAD_ENTER(): what a thread does before it runs wasm (nothing but
+ * with W2C_STACK_GUARD, above); W2C_TRY and instantiation do it. */
+#ifndef W2C_THREAD_ENTER
+#define W2C_THREAD_ENTER() ((void)0)
+#endif
+
 static inline void w2c_try_push_(w2c_trap_frame *f) {
+  W2C_THREAD_ENTER();
   f->prev = w2c_trap_top;
   f->call_depth = w2c_call_depth;
   f->code = W2C_TRAP_NONE;
@@ -168,32 +285,83 @@ W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
 /* W2C_TRAP(code): raise a trap; never returns. */
 #define W2C_TRAP(code) w2c_trap_raise(code)
 
-/* ---- call depth ---------------------------------------------------------
+/* ---- stack exhaustion (W2C_STACK_CHECK, w2c_config.h) ----------------------
  * A generated function does W2C_CALL_ENTER() on entry and W2C_CALL_LEAVE()
- * before each return.  A trap skips the LEAVEs; W2C_TRY restores the depth
- * (with W2C_TRAP_HANDLER, reset w2c_call_depth yourself). */
-#ifdef W2C_STACK_LIMIT_SYMBOL
-extern char W2C_STACK_LIMIT_SYMBOL[];
-/* 1 if this frame is within W2C_STACK_MARGIN bytes of the stack's end. */
-static inline int w2c_stack_low_(void) {
-  volatile char probe = 0;
-  return (uintptr_t)&probe < (uintptr_t)W2C_STACK_LIMIT_SYMBOL + (uintptr_t)W2C_STACK_MARGIN;
-}
-#define W2C_STACK_LOW_() w2c_stack_low_()
+ * before each return.  Only W2C_STACK_COUNT needs the LEAVE; a trap skips
+ * the LEAVEs and W2C_TRY restores the count (with W2C_TRAP_HANDLER, reset
+ * w2c_call_depth yourself). */
+/* W2C_NO_TAIL_CALL_(): an empty volatile asm before the return, which the
+ * compiler must keep after any call: so a call in tail position stays a
+ * call, and recursion without end uses stack and traps instead of becoming
+ * a loop without end (`f() { f(); }` compiles to a jump otherwise; the
+ * counter's decrement did this for W2C_STACK_COUNT).  No instruction. */
+#ifdef __GNUC__
+#define W2C_NO_TAIL_CALL_() __asm__ __volatile__("")
 #else
-#define W2C_STACK_LOW_() 0
+#define W2C_NO_TAIL_CALL_() ((void)0)
 #endif
-#if W2C_CALL_DEPTH_LIMIT > 0
-#define W2C_CALL_ENTER()                                                 \
-  do {                                                                   \
-    if (W2C_UNLIKELY(++w2c_call_depth > (uint32_t)W2C_CALL_DEPTH_LIMIT || \
-                     W2C_STACK_LOW_()))                                   \
-      W2C_TRAP(W2C_TRAP_EXHAUSTION);                                     \
+#if W2C_STACK_CHECK == W2C_STACK_COUNT
+#define W2C_CALL_ENTER()                                                  \
+  do {                                                                    \
+    if (W2C_UNLIKELY(++w2c_call_depth > (uint32_t)W2C_CALL_DEPTH_LIMIT)) \
+      W2C_TRAP(W2C_TRAP_EXHAUSTION);                                      \
   } while (0)
 #define W2C_CALL_LEAVE() (void)(--w2c_call_depth)
+#elif W2C_STACK_CHECK == W2C_STACK_POINTER
+/* W2C_READ_SP_(sp): the stack pointer, by one instruction (not
+ * __builtin_frame_address, which forces a frame pointer). */
+#if defined(__x86_64__)
+#define W2C_READ_SP_(sp) __asm__("movq %%rsp, %0" : "=r"(sp))
+#elif defined(__i386__)
+#define W2C_READ_SP_(sp) __asm__("movl %%esp, %0" : "=r"(sp))
+#elif defined(__aarch64__) || defined(__arm__)
+#define W2C_READ_SP_(sp) __asm__("mov %0, sp" : "=r"(sp))
+#elif defined(__riscv)
+#define W2C_READ_SP_(sp) __asm__("mv %0, sp" : "=r"(sp))
+#elif defined(__s390x__)
+#define W2C_READ_SP_(sp) __asm__("lgr %0, %%r15" : "=r"(sp))
+#endif
+#ifdef W2C_STACK_LIMIT_SYMBOL
+extern char W2C_STACK_LIMIT_SYMBOL[];
+#define W2C_CALL_ENTER()                                                                  \
+  do {                                                                                    \
+    uintptr_t w2c_sp_;                                                                    \
+    W2C_READ_SP_(w2c_sp_);                                                                \
+    if (W2C_UNLIKELY(w2c_sp_ < (uintptr_t)W2C_STACK_LIMIT_SYMBOL + (uintptr_t)W2C_STACK_MARGIN)) \
+      W2C_TRAP(W2C_TRAP_EXHAUSTION);                                                      \
+  } while (0)
+#else
+/* The bitwise complement of the thread's limit, 0 until its first wasm
+ * call (so that zero-initialised storage means "not yet set"). */
+W2C_GLOBAL(uintptr_t, w2c_stack_limit_inv);
+/* Below the limit, or no limit yet: set it, or trap. */
+W2C_COLD_CALL void w2c_stack_low_(uintptr_t sp) {
+  if (w2c_stack_limit_inv == 0) {
+    uintptr_t budget = (uintptr_t)(W2C_STACK_BUDGET), lim = 4096;
+    if (sp > budget + lim) lim = sp - budget;
+    w2c_stack_limit_inv = ~lim;
+    return;
+  }
+  W2C_TRAP(W2C_TRAP_EXHAUSTION);
+}
+#define W2C_CALL_ENTER()                                             \
+  do {                                                               \
+    uintptr_t w2c_sp_;                                               \
+    W2C_READ_SP_(w2c_sp_);                                           \
+    if (W2C_UNLIKELY(~w2c_sp_ > w2c_stack_limit_inv)) w2c_stack_low_(w2c_sp_); \
+  } while (0)
+#endif
+#define W2C_CALL_LEAVE() W2C_NO_TAIL_CALL_()
+#elif W2C_STACK_CHECK == W2C_STACK_GUARD /* the guard page does it */
+#define W2C_CALL_ENTER() ((void)0)
+#define W2C_CALL_LEAVE() W2C_NO_TAIL_CALL_()
 #else
 #define W2C_CALL_ENTER() ((void)0)
 #define W2C_CALL_LEAVE() ((void)0)
+#endif
+
+#ifndef W2C_THREAD_ENTER /* W2C_TRAP_HANDLER */
+#define W2C_THREAD_ENTER() ((void)0)
 #endif
 
 #endif /* W2C_TRAP_H */

@@ -10,6 +10,7 @@ becomes the process's.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -76,6 +77,24 @@ def load_target(name: str) -> Target:
     return Target(**json.loads(path.read_text()))
 
 
+@functools.lru_cache(maxsize=None)
+def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
+    """Flags w2c adds for this C compiler: GCC gets -fsignaling-nans, which
+    keeps x*1.0, x-0.0 ... as real operations (a signalling NaN operand must
+    come out quiet), so the runtime can write the float constants +-0 and
+    +-1 as plain constants instead of hiding them from the optimiser
+    (runtime_c/w2c_num.h, __SUPPORT_SNAN__).  Other compilers: nothing."""
+    try:
+        proc = subprocess.run([compiler, "-dM", "-E", "-x", "c", os.devnull],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    macros = proc.stdout
+    if "#define __GNUC__ " in macros and "#define __clang__ " not in macros:
+        return ("-fsignaling-nans",)
+    return ()
+
+
 def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str | None = None,
                   cflags: tuple[str, ...] = (), features: Features | None = None,
                   source_name: str | None = None, keep_dir: Path | None = None,
@@ -123,7 +142,8 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
                 env().get_template("wasi_main_bare.c.j2").render(ctx))
             return _link_firmware(work, profile, compiler, cflags, out, tmp_out, size_report)
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
-        cmd = [compiler, "-std=c99", *profile.cflags, f"-I{work}", str(c_file),
+        cmd = [compiler, "-std=c99", *profile.cflags, *compiler_extra_flags(compiler),
+               f"-I{work}", str(c_file),
                str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(tmp_out),
                *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)

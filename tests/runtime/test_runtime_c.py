@@ -32,28 +32,39 @@ TIMEOUT = 120
 HANDLER = ["-DW2C_TRAP_HANDLER=check_trap_handler"]
 STATIC = ["-DW2C_MEMORY_ALLOC=W2C_ALLOC_STATIC", "-DW2C_STATIC_MEMORY_BYTES=266240"]
 MMAP = ["-DW2C_MEMORY_ALLOC=W2C_ALLOC_MMAP"]
+EXPLICIT = ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"]
 CONFIGS = {
-    "default": [],
-    "mmap": MMAP,
+    "default": [],     # on x86-64/AArch64 Linux: mmap, guard pages, stack guard
+    "explicit": EXPLICIT,
+    "mmap": MMAP + EXPLICIT,
     "guard": MMAP + ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_GUARD"],
     "static": STATIC,
     "handler": HANDLER,
+    "handler-count": HANDLER + ["-DW2C_STACK_CHECK=W2C_STACK_COUNT"],
     # the embedded configuration, run on the host: freestanding, handler, arena
     "embedded": ["-ffreestanding"] + HANDLER + STATIC,
     "portable": ["-DW2C_NO_BUILTINS"],
     # memory byte-swapped as on a big-endian host (exercises the swap path)
-    "swapped": ["-DW2C_BIG_ENDIAN=1"],
+    "swapped": ["-DW2C_BIG_ENDIAN=1"] + EXPLICIT,
     "depth50": ["-DW2C_CALL_DEPTH_LIMIT=50", "-DLIMIT=50"],
+    "count": ["-DW2C_STACK_CHECK=W2C_STACK_COUNT", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"],
+    # 1 MiB of budget: several thousand small frames, even under ASan
+    "sp": ["-DW2C_STACK_CHECK=W2C_STACK_POINTER", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
+           "-DMIN_DEPTH=2000"],
+    # the whole 8 MiB stack (CI's and Linux's default limit)
+    "stackguard": ["-DW2C_STACK_CHECK=W2C_STACK_GUARD", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
+                   "-DMIN_DEPTH=20000"],
     "nostack": ["-DW2C_NONCONFORMING_NO_STACK_CHECK", "-DLIMIT=0"],
 }
 # program -> (configurations, fewest checks it must report)
 PROGRAMS = {
     "test_num": (["default", "handler", "embedded", "portable"], 280),
-    "test_mem": (["default", "mmap", "guard", "static", "handler", "embedded", "portable",
-                  "swapped"], 180),
+    "test_mem": (["default", "explicit", "mmap", "guard", "static", "handler", "embedded",
+                  "portable", "swapped"], 160),
     "test_table": (["default", "static", "handler", "portable"], 85),
-    "test_trap": (["default", "guard", "depth50", "nostack"], 35),
-    "test_handler": (["handler", "embedded"], 12),
+    "test_trap": (["default", "guard", "depth50", "count", "sp", "stackguard", "nostack"],
+                  35),
+    "test_handler": (["handler", "embedded", "handler-count"], 12),
 }
 CASES = [(p, c) for p, (cfgs, _) in PROGRAMS.items() for c in cfgs]
 
@@ -210,7 +221,8 @@ def test_two_files_share_state(cc, external, tmp_path):
     """Generated files for several modules share one trap stack and depth."""
     objs = []
     for src, extra in (("link_a.c", ["-DW2C_DEFINE_STORAGE"]), ("link_b.c", [])):
-        flags = ["-O2", "-c"] + (["-DW2C_STORAGE_EXTERNAL", *extra] if external else [])
+        flags = ["-O2", "-c", "-DW2C_STACK_CHECK=W2C_STACK_COUNT"] + \
+            (["-DW2C_STORAGE_EXTERNAL", *extra] if external else [])
         objs.append(build(cc, tmp_path / (src + ".o"), [src], flags, link=False))
     exe = tmp_path / "linked"
     proc = run([cc, *objs, "-o", exe])
@@ -244,14 +256,37 @@ ERRORS = {
     "guard-32-bit": (CONFIGS["guard"] + ["-U__LP64__", "-U_LP64", "-U__x86_64__", "-U__aarch64__"],
                      "W2C_BOUNDS_GUARD needs a 64-bit address space"),
     "guard-no-posix-signals": (CONFIGS["guard"] + ["-include", "stdio.h"],
-                               "W2C_BOUNDS_GUARD needs POSIX signals"),
-    "mmap-no-map-anonymous": (MMAP + ["-include", "stdio.h"],
+                               "W2C_BOUNDS_GUARD and W2C_STACK_GUARD need POSIX signals"),
+    "mmap-no-map-anonymous": (MMAP + ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
+                               "-include", "stdio.h"],
                               "W2C_ALLOC_MMAP needs MAP_ANONYMOUS"),
     "no-stack-check-with-limit": (["-DW2C_NONCONFORMING_NO_STACK_CHECK",
                                    "-DW2C_CALL_DEPTH_LIMIT=5"],
                                   "contradicts a nonzero W2C_CALL_DEPTH_LIMIT"),
     "limit-zero": (["-DW2C_CALL_DEPTH_LIMIT=0"], "also define W2C_NONCONFORMING_NO_STACK_CHECK"),
     "limit-negative": (["-DW2C_CALL_DEPTH_LIMIT=-3"], "must be a positive number of calls"),
+    "stack-value-as-switch": (["-DW2C_STACK_GUARD"], "are values: write -DW2C_STACK_CHECK="),
+    "bad-stack-check": (["-DW2C_STACK_CHECK=9"], "W2C_STACK_CHECK must be"),
+    "stack-check-and-none": (["-DW2C_STACK_CHECK=W2C_STACK_COUNT",
+                              "-DW2C_NONCONFORMING_NO_STACK_CHECK"],
+                             "contradicts W2C_STACK_CHECK"),
+    "limit-without-count": (["-DW2C_STACK_CHECK=W2C_STACK_POINTER", "-DW2C_CALL_DEPTH_LIMIT=9"],
+                            "W2C_CALL_DEPTH_LIMIT only applies to"),
+    "stack-guard-with-handler": (["-DW2C_STACK_CHECK=W2C_STACK_GUARD", "-DW2C_TRAP_HANDLER=h"],
+                                 "W2C_STACK_GUARD delivers the trap from a signal handler"),
+    "stack-guard-not-posix": (["-DW2C_STACK_CHECK=W2C_STACK_GUARD", "-U__unix__", "-U__linux__",
+                               "-U__APPLE__", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"],
+                              "W2C_STACK_GUARD needs POSIX signals"),
+    "stack-pointer-unknown-cpu": (["-DW2C_STACK_CHECK=W2C_STACK_POINTER", "-U__x86_64__",
+                                   "-U__i386__", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"],
+                                  "W2C_STACK_POINTER cannot read the stack pointer"),
+    "limit-symbol-without-pointer": (["-DW2C_STACK_LIMIT_SYMBOL=lim",
+                                      "-DW2C_STACK_CHECK=W2C_STACK_COUNT"],
+                                     "W2C_STACK_LIMIT_SYMBOL needs -DW2C_STACK_CHECK=W2C_STACK_POINTER"),
+    "guard-no-builtins": (CONFIGS["guard"] + ["-DW2C_NO_BUILTINS"],
+                          "W2C_BOUNDS_GUARD needs each load and store to be one access"),
+    "guard-small-pages": (CONFIGS["guard"] + ["-DW2C_MODULE_SMALL_PAGES"],
+                          "pages smaller than 4 KiB"),
     "no-weak-symbols": (["-U__GNUC__"], "this compiler has no weak symbols"),
     "define-storage-alone": (["-DW2C_DEFINE_STORAGE"],
                              "W2C_DEFINE_STORAGE goes with W2C_STORAGE_EXTERNAL"),

@@ -482,6 +482,25 @@ typedef int wchar_t;
 typedef long off_t;
 typedef long ssize_t;
 typedef int max_align_t;
+typedef unsigned long sigset_t;
+typedef struct { int si_signo; void *si_addr; } siginfo_t;
+struct sigaction { void (*sa_sigaction)(int, siginfo_t *, void *); sigset_t sa_mask; int sa_flags; };
+typedef struct { void *ss_sp; int ss_flags; size_t ss_size; } stack_t;
+typedef unsigned long rlim_t;
+struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };
+int sigaction(int, const struct sigaction *, struct sigaction *);
+int sigemptyset(sigset_t *);
+int sigaltstack(const stack_t *, stack_t *);
+int getrlimit(int, struct rlimit *);
+int sigsetjmp(sigjmp_buf, int);
+void siglongjmp(sigjmp_buf, int);
+#define SA_SIGINFO 4
+#define SA_ONSTACK 0x08000000
+#define SIGSEGV 11
+#define SIGBUS 7
+#define SS_DISABLE 2
+#define RLIMIT_STACK 3
+#define RLIM_INFINITY (~0ul)
 #define NULL ((void *)0)
 #define bool _Bool
 #define true 1

@@ -33,7 +33,15 @@ import pytest
 
 from . import driver, run_exec, spectest, wast
 
-CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10)
+# What `w2c build` does with gcc on x86-64: the runtime's default (guard
+# pages, the stack's guard page) and -fsignaling-nans (float constants as
+# plain constants, w2c.build.compiler_extra_flags).  The portable
+# configuration (explicit bounds checks, the stack-pointer compare, opaque
+# float constants) runs every file on x86-64 too.
+CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10,
+                            cflags=("-fsignaling-nans",))
+EXPLICIT_CONFIG = run_exec.Config("gcc", "-O2", jobs=1,
+                                  cflags=("-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",))
 # The cross targets checked in CI, every file (about 1.5 min each on 2 cores;
 # docs/spec-conformance.md): 64-bit and 32-bit Arm, and a big-endian one.
 CROSS_TARGETS = ("rpi-aarch64", "rpi-armhf", "linux-s390x")
@@ -116,6 +124,13 @@ def _expectations() -> dict:
 def test_spec_exec(target, suite, path, tmp_path):
     _require_tools()
     _check(path, suite, tmp_path, CI_CONFIG)
+
+
+@pytest.mark.parametrize("target, suite, path", _params(("explicit",)))
+def test_spec_exec_explicit(target, suite, path, tmp_path):
+    """The same files and expectations with explicit bounds checks."""
+    _require_tools(EXPLICIT_CONFIG)
+    _check(path, suite, tmp_path, EXPLICIT_CONFIG)
 
 
 @pytest.mark.parametrize("target, suite, path", _params(CROSS_TARGETS))

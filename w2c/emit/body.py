@@ -128,7 +128,8 @@ class BodyEmitter:
         if k == 0:
             self.uses_mem = True
             return "m0, m0_size"
-        return f"inst->mem{k}->data, inst->mem{k}->size"
+        ref = self.g.memory_ref(k)
+        return f"{ref}data, {ref}size"
 
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v, op, imm, top):
@@ -244,7 +245,7 @@ class BodyEmitter:
         ft = self.g.module.types[typeidx]
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target(inst->t{x}, "
+        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
                  f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
         # A constant table holds only this module's functions: they get this instance.
         instance = "inst" if x in self.g.const_tables else "fr_.instance"
@@ -371,10 +372,12 @@ class BodyEmitter:
             zero = C_ZERO[t]
             out.append(f"  {C_TYPES[t]} " + ", ".join(f"s{k}{letter} = {zero}" for k in ks) + ";")
             out.append("  " + " ".join(f"(void)s{k}{letter};" for k in ks))
-        reload = "m0 = inst->mem0->data; m0_size = inst->mem0->size;"
         if self.uses_mem:
-            out.append("  uint8_t *m0 = inst->mem0->data;")
-            out.append("  uint64_t m0_size = inst->mem0->size;")
+            # W2C_MEM_BASE is `uint8_t *const` unless memories can move (w2c_mem.h)
+            ref = self.g.memory_ref(0)
+            reload = f"W2C_MEM_RELOAD_BASE(m0, {ref}data); m0_size = {ref}size;"
+            out.append(f"  W2C_MEM_BASE m0 = {ref}data;")
+            out.append(f"  uint64_t m0_size = {ref}size;")
         out.append("  (void)inst;")
         out.append("  W2C_CALL_ENTER();")
         for line in self.lines:

@@ -81,6 +81,15 @@ class ModuleGen:
     def global_type(self, idx: int) -> int:
         return self.globals[idx].type
 
+    def memory_ref(self, k: int) -> str:
+        """The w2c_memory of memory k as an lvalue: a memory the module defines
+        lives in the instance (one load less than through the pointer)."""
+        return f"inst->mem{k}->" if k < self.n_imported_mems else f"inst->mem{k}_storage."
+
+    def table_ptr(self, x: int) -> str:
+        """A pointer to table x: a table the module defines lives in the instance."""
+        return f"inst->t{x}" if x < self.n_imported_tables else f"&inst->t{x}_storage"
+
     def global_ref(self, idx: int) -> str:
         return f"(*inst->g{idx})" if idx < self.n_imported_globals else f"inst->g{idx}"
 
@@ -128,6 +137,7 @@ class ModuleGen:
             "start": m.start, "ndata": len(m.datas), "nelem": len(m.elems),
             "static_storage": len(self.mems) > self.n_imported_mems
             or len(self.tables) > self.n_imported_tables,
+            "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
         }
 
     def _uses_ref_func(self) -> bool:
@@ -242,6 +252,8 @@ class ModuleGen:
 # most MAX_STATIC_TABLE elements, else its initial size.
 MAX_STATIC_BYTES = 1 << 31
 MAX_STATIC_TABLE = 1 << 16
+# Memories with smaller pages cannot be bounded by guard pages (W2C_MODULE_SMALL_PAGES).
+SMALLEST_GUARDED_PAGE = 4096
 
 
 def memory_limit_pages(initial: int, declared_max: int | None, page_log2: int,

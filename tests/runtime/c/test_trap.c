@@ -1,12 +1,17 @@
 /* test_trap.c: trap messages, W2C_TRY / W2C_TRY_STMT (nesting, results,
- * call depth restored) and the call-depth limit (W2C_CALL_ENTER/LEAVE).
- * Built with the default W2C_CALL_DEPTH_LIMIT (2000) unless -DLIMIT=... says
- * which limit the build uses; -DUNCAUGHT instead raises a trap outside any
- * W2C_TRY (the process must abort with the message). */
+ * call depth restored) and stack exhaustion (W2C_CALL_ENTER/LEAVE) in the
+ * mode W2C_STACK_CHECK selects.  With W2C_STACK_COUNT, -DLIMIT=... says
+ * which W2C_CALL_DEPTH_LIMIT the build uses (default 2000); -DMIN_DEPTH=N:
+ * in the other modes, how many frames of `forever` must fit before the trap.
+ * -DUNCAUGHT instead raises a trap outside any W2C_TRY (the process must
+ * abort with the message). */
 #include "check.h"
 
 #ifndef LIMIT
 #define LIMIT 2000
+#endif
+#ifndef MIN_DEPTH
+#define MIN_DEPTH 1000
 #endif
 
 static void check_message(w2c_trap code, const char *want, int line) {
@@ -48,10 +53,13 @@ static uint32_t recurse(uint32_t n) {
   return r;
 }
 
+static volatile uint32_t deepest; /* the largest n forever() reached */
+
 /* Recursion that ends only through the depth limit (n never wraps). */
 static uint32_t forever(uint32_t n) {
   uint32_t r;
   W2C_CALL_ENTER();
+  if (n > deepest) deepest = n;
   r = n == 0xFFFFFFFFu ? 0 : forever(n + 1) + 1;
   W2C_CALL_LEAVE();
   return r;
@@ -118,7 +126,7 @@ static void test_call_depth(void) {
   volatile uint32_t got = 0;
   w2c_trap code;
   CHECK_EQ(w2c_call_depth, 0);
-#if LIMIT > 0
+#if W2C_STACK_CHECK == W2C_STACK_COUNT
   code = W2C_TRY(got = recurse(LIMIT - 1)); /* LIMIT frames: the most allowed */
   CHECK_EQ(code, W2C_TRAP_NONE);
   CHECK_EQ(got, LIMIT);
@@ -145,6 +153,30 @@ static void test_call_depth(void) {
   code = W2C_TRY(got = recurse(10));
   CHECK_EQ(code, W2C_TRAP_NONE);
   CHECK_EQ(got, 11);
+#elif W2C_STACK_CHECK != 0
+  /* W2C_STACK_POINTER / W2C_STACK_GUARD: the stack itself is the limit; no count */
+  code = W2C_TRY(got = recurse(1000));
+  CHECK_EQ(code, W2C_TRAP_NONE);
+  CHECK_EQ(got, 0);
+  {
+    static int round; /* not a local: it would be live across setjmp */
+    for (round = 0; round < 3; round++) { /* and again: the state is restored */
+      deepest = 0;
+      code = W2C_TRY(got = forever(0));
+      CHECK_EQ(code, W2C_TRAP_EXHAUSTION);
+      CHECK(deepest >= MIN_DEPTH);
+      CHECK(w2c_trap_top == NULL);
+    }
+  }
+  /* caught by the innermost W2C_TRY */
+  code = W2C_TRY({
+    volatile w2c_trap inner = W2C_TRY(got = forever(0));
+    CHECK_EQ(inner, W2C_TRAP_EXHAUSTION);
+  });
+  CHECK_EQ(code, W2C_TRAP_NONE);
+  CHECK_EQ(w2c_call_depth, 0);
+  code = W2C_TRY(got = recurse(10));
+  CHECK_EQ(code, W2C_TRAP_NONE);
 #else
   /* W2C_NONCONFORMING_NO_STACK_CHECK: the macros do nothing */
   code = W2C_TRY(got = recurse(100000));
