@@ -688,10 +688,10 @@ def write_report(data: dict, summary: dict, md: Path, png: Path | None) -> None:
     cgp = cgg.get("pairs", {})
     cgn = cgg.get("vs_native", {})
     g = geo["pairs"].get("w2c / wasm2c")
-    L.append(f"| geomean w2c (guard pages) / wasm2c <= 1.00 | {_f(g)} | "
+    L.append(f"| geomean w2c (default: guard pages) / wasm2c <= 1.00 | {_f(g)} | "
              f"{_f(cgp.get('w2c / wasm2c'), '{:.3f}')} | {verdict(g, 1.0)} |")
     g = geo["vs_native"].get("w2c")
-    L.append(f"| geomean w2c (guard pages) / native <= 1.15 | {_f(g)} | "
+    L.append(f"| geomean w2c (default: guard pages) / native <= 1.15 | {_f(g)} | "
              f"{_f(cgn.get('w2c'), '{:.3f}')} | {verdict(g, 1.15)} |")
     L.append(f"| explicit bounds checks: geomean w2c-bounds / native (reported) | "
              f"{_f(geo['vs_native'].get('w2c-bounds'))} | "
@@ -707,6 +707,16 @@ def write_report(data: dict, summary: dict, md: Path, png: Path | None) -> None:
         L.append(f"| w2c >= 10x faster than wasm3 on every program it runs | {n_ok} of "
                  f"{len(speedups)} (lowest: {worst} {speedups[worst]:.1f}x) | | "
                  f"{'met' if n_ok == len(speedups) else '**not met**'} |")
+        # Where even native code is not 10x faster than wasm3 (bulk copies run as
+        # memmove in every engine, cache misses), no translator can reach 10x.
+        reach = [k for k in speedups if (w3[k]["wasm3_over_native"] or 0) >= 10]
+        if reach:
+            r_ok = sum(1 for k in reach if speedups[k] >= 10)
+            r_worst = min(reach, key=speedups.get)
+            L.append(f"| the same on the programs where native code is >= 10x faster than wasm3 "
+                     f"({len(reach)} of {len(speedups)}) | {r_ok} of {len(reach)} (lowest: "
+                     f"{r_worst} {speedups[r_worst]:.1f}x) | | "
+                     f"{'met' if r_ok == len(reach) else '**not met**'} |")
     cs = data.get("compile_side") or []
     if cs:
         big = max(cs, key=lambda r: r["bytes"])
