@@ -92,6 +92,11 @@ def test_compare_fuel_and_stack_exhaustion():
         cmp = D.compare_lines([("call 0", a), ("call 1", "ok")], [("call 0", b), ("call 1", "")])
         assert cmp.problems == [] and "smith's fuel" in cmp.stop
     assert D.compare([("call 0", D.SMITH_FUEL_OUT)], [("call 0", "trap unreachable")])
+    # A start function: w2c says when smith's fuel ran out (wasmtime cannot tell).
+    cmp = D.compare_lines([("instantiate", D.EXHAUSTED)], [("instantiate", D.SMITH_FUEL_OUT)])
+    assert cmp.problems == [] and "smith's fuel" in cmp.stop
+    assert D.compare([("instantiate", "trap unreachable")], [("instantiate", D.SMITH_FUEL_OUT)]) == []
+    assert D.compare([("instantiate", "trap unreachable")], [("instantiate", D.EXHAUSTED)])
 
 
 @needs_tools
