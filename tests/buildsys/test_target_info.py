@@ -251,7 +251,12 @@ def test_same_flags_as_w2c_build_firmware(tmp_path):
 def test_same_flags_as_w2c_build_linux(tmp_path):
     need("aarch64-linux-gnu-gcc")
     d = info("rpi-aarch64")
-    (cmd,) = logged_build(tmp_path, "rpi-aarch64", d["cc"])
+    # w2c build first asks the compiler what it is (-dM -E: gcc gets -fsignaling-nans)
+    cmds = logged_build(tmp_path, "rpi-aarch64", d["cc"])
+    probes = [c for c in cmds if "-dM" in c and "-E" in c]
+    assert len(probes) == 1 and len(cmds) == 2
+    (cmd,) = [c for c in cmds if c not in probes]
+    assert "-fsignaling-nans" in cmd
     flags = [f for f in cmd if f.startswith("-") and not f.startswith(("-I", "-o"))]
     n = len(d["compile_flags"])
     assert flags[:n] == d["compile_flags"]
