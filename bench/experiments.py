@@ -231,7 +231,9 @@ def experiment(prog: R.Program, kept: Path, name: str, out: Path) -> tuple[str, 
     except EditFailed as err:
         return prog.name, name, f"edit failed: {err}"
     exe = d / "exe"
-    cmd = [R.CC, "-std=c99", *R.CFLAGS, f"-I{d}", str(d / "program.c"), str(d / "program_wasi.c"),
+    from w2c.build import compiler_extra_flags  # what `w2c build` adds (gcc: -fsignaling-nans)
+    cmd = [R.CC, "-std=c99", *R.CFLAGS, *compiler_extra_flags(R.CC), f"-I{d}",
+           str(d / "program.c"), str(d / "program_wasi.c"),
            str(d / "program_main.c"), "-o", str(exe), "-lm", *flags, *extra]
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:

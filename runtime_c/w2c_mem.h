@@ -62,7 +62,9 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #define W2C_MEM_CHECK(size, addr, offset, n) (void)(size)
 #endif
 /* With guard pages the access itself is the check: a load whose value is
- * unused must still happen, so the loaded bits are "used" by an empty asm. */
+ * unused must still happen, so its value is "used" by an empty asm.  The
+ * converted value (sign- or zero-extended), so that the extension stays
+ * part of the load instruction (movsbl mem, not movzbl then movsbl). */
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(__GNUC__)
 #define W2C_FORCE_READ(v) __asm__("" : : "r"(v))
 /* A float load's value stays in a float register (else gcc moves it through
@@ -82,10 +84,12 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #define W2C_LOAD(name, R, U, N, conv)                                                       \
   static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
     U v;                                                                                    \
+    R r;                                                                                    \
     W2C_MEM_CHECK(size, addr, offset, N);                                                   \
     W2C_MEMCPY(&v, mem + (uint64_t)addr + offset, N);                                       \
-    W2C_FORCE_READ(v);                                                                      \
-    return conv;                                                                            \
+    r = conv;                                                                               \
+    W2C_FORCE_READ(r);                                                                      \
+    return r;                                                                               \
   }
 #define W2C_LOAD_FLOAT(name, R, U, N, conv)                                                 \
   static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
