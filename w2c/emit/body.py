@@ -10,11 +10,14 @@ take the generic path; the rest have an `_op_*` method here.
 """
 from __future__ import annotations
 
+import string
+
 from w2c import opcodes as O
 from w2c.emit import consts
 from w2c.errors import UnsupportedFeature
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
 from w2c.module import FUNCREF, I32, V128, FuncType
+from w2c.parse.validate_func import STEPS
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
 
@@ -41,7 +44,7 @@ class BodyEmitter:
             raise UnsupportedFeature("simd (code generation of v128 values)")
         self.nparams = len(ftype.params)
         self.lines: list = []
-        self.depth = dict.fromkeys(LETTERS.values(), -1)  # deepest slot used, per type letter
+        self.deep = [-1] * 128           # deepest slot used, by type code (see `depth`)
         self.labels = 0
         self.ctl: list[Frame] = [Frame("func", self.new_label(), False)]
         self.uses_mem = False
@@ -52,12 +55,18 @@ class BodyEmitter:
         self.labels += 1
         return self.labels
 
+    @property
+    def depth(self) -> dict[str, int]:
+        """The deepest slot used per type letter (LETTERS order; -1: none)."""
+        deep = self.deep
+        return {letter: deep[t] for t, letter in LETTERS.items()}
+
     def slot(self, k: int, t: int) -> str:
-        letter = LETTERS[t]
-        if k > self.depth[letter]:
-            self.depth[letter] = k
+        deep = self.deep
+        if k > deep[t]:
+            deep[t] = k
             _grow_names(k)
-        return _SLOT_NAMES[letter][k]
+        return _NAMES[t][k]
 
     def out(self, line: str) -> None:
         self.lines.append(line)
@@ -76,27 +85,79 @@ class BodyEmitter:
         f.used = True
         self.out(f"goto L{f.label};")
 
-    # -- one instruction ---------------------------------------------------------------------
+    # -- the instructions --------------------------------------------------------------------
+    def run(self, v, instrs) -> None:
+        """Validate (with `v`) and emit every instruction of `instrs`, an
+        iterator of (offset, op, immediate): `instr` for each, with the common
+        cases inline."""
+        ctl = self.ctl
+        ctrls = v.ctrls
+        vals = v.vals
+        dispatch = _DISPATCH
+        deep = self.deep
+        names = _NAMES
+        out = self.lines.append
+        for _, op, imm in instrs:
+            kind, step, fn, tpl = dispatch[op]
+            if kind == _K_STRUCT:
+                pre = ctrls[-1]
+                fn(self, v, op, imm, pre, len(vals), not (ctl[-1].dead or pre.unreachable))
+            elif ctl[-1].dead or ctrls[-1].unreachable:
+                step(v, imm)
+            elif kind == _K_METHOD:
+                top = len(vals)
+                step(v, imm)
+                fn(self, v, op, imm, top)
+            elif kind == _K_TEMPLATE:
+                top = len(vals)
+                step(v, imm)
+                shape, fmt, params, rt = tpl
+                base = top - len(params)
+                # the operands' slots (and the result's, the first operand's or the next)
+                for i, t in enumerate(params):
+                    if base + i > deep[t]:
+                        deep[t] = base + i
+                        _grow_names(base + i)
+                if rt and base > deep[rt]:
+                    deep[rt] = base
+                    _grow_names(base)
+                if shape == _T_BINARY:
+                    out(fmt % (names[rt][base], names[params[0]][base],
+                               names[params[1]][base + 1]))
+                elif shape == _T_UNARY:
+                    out(fmt % (names[rt][base], names[params[0]][base]))
+                elif shape == _T_LOAD:
+                    out(fmt % (names[rt][base], self.mem_args(imm[2]),
+                               names[params[0]][base], imm[1]))
+                elif shape == _T_STORE:
+                    out(fmt % (self.mem_args(imm[2]), names[params[0]][base], imm[1],
+                               names[params[1]][base + 1]))
+                elif shape == _T_OTHER:
+                    self.template(v, op, imm, base, params)
+            else:
+                self.instr(v, op, imm)   # unsupported, or reads the operand (ref.is_null)
+
     def instr(self, v, op: O.Op, imm) -> None:
+        """Validate and emit one instruction."""
         pre = v.ctrls[-1]
         top = len(v.vals)
         live = not (self.ctl[-1].dead or pre.unreachable)
-        kind, fn, pops = _DISPATCH[op]
+        kind, step, fn, tpl = _DISPATCH[op]
         if kind == _K_STRUCT:
             fn(self, v, op, imm, pre, top, live)
             return
         if not live:
-            v.step(op, imm)
+            step(v, imm)
             return
         if kind == _K_TEMPLATE:
-            operand_types = v.vals[top - pops:] if pops else ()
-            v.step(op, imm)
-            self.template(v, op, imm, top - pops, operand_types)
+            operand_types = v.vals[top - len(tpl[2]):] if tpl[2] else ()
+            step(v, imm)
+            self.template(v, op, imm, top - len(tpl[2]), operand_types)
             return
         if kind == _K_UNSUPPORTED:
             raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
         self.operand = v.vals[top - 1] if top else 0
-        v.step(op, imm)
+        step(v, imm)
         fn(self, v, op, imm, top)
 
     def template(self, v, op, imm, base: int, types) -> None:
@@ -135,20 +196,34 @@ class BodyEmitter:
         t = op.results[0]
         self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
 
+    def _i32_const(self, v, op, imm, top):
+        deep = self.deep
+        if top > deep[I32]:
+            deep[I32] = top
+            _grow_names(top)
+        self.lines.append(f"{_NAMES[I32][top]} = {imm & 0xFFFFFFFF}u;")
+
     def _local_get(self, v, op, imm, top):
-        self.out(f"{self.slot(top, self.locals[imm])} = l{imm};")
+        t = self.locals[imm]
+        deep = self.deep
+        if top > deep[t]:
+            deep[t] = top
+            _grow_names(top)
+        self.lines.append(f"{_NAMES[t][top]} = l{imm};")
 
     def _local_set(self, v, op, imm, top):
-        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+        self.lines.append(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
 
     def _local_tee(self, v, op, imm, top):
-        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+        self.lines.append(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
 
     def _global_get(self, v, op, imm, top):
-        self.out(f"{self.slot(top, self.g.global_type(imm))} = {self.g.global_ref(imm)};")
+        g = self.g
+        self.lines.append(f"{self.slot(top, g.global_type(imm))} = {g.global_ref(imm)};")
 
     def _global_set(self, v, op, imm, top):
-        self.out(f"{self.g.global_ref(imm)} = {self.slot(top - 1, self.g.global_type(imm))};")
+        g = self.g
+        self.lines.append(f"{g.global_ref(imm)} = {self.slot(top - 1, g.global_type(imm))};")
 
     def _drop(self, v, op, imm, top):
         pass
@@ -389,11 +464,15 @@ class BodyEmitter:
 
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
 _MEMORY_TEMPLATES = {o for o in O.OPS if o.c and "{mem}" in o.c}
-_SLOT_NAMES: dict[str, list[str]] = {letter: [] for letter in LETTERS.values()}
+# Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
+_NAMES: list[list[str] | None] = [None] * 128
+for _t in LETTERS:
+    _NAMES[_t] = []
 
 
 def _grow_names(k: int) -> None:
-    for letter, names in _SLOT_NAMES.items():
+    for t, letter in LETTERS.items():
+        names = _NAMES[t]
         while len(names) <= k:
             names.append(f"s{len(names)}{letter}")
 
@@ -405,7 +484,8 @@ _STRUCTURE = {
 }
 
 _METHOD = {
-    "i32.const": "_const", "i64.const": "_const", "f32.const": "_const", "f64.const": "_const",
+    "i64.const": "_const", "f32.const": "_const", "f64.const": "_const",
+    "i32.const": "_i32_const",
     "local.get": "_local_get", "local.set": "_local_set", "local.tee": "_local_tee",
     "global.get": "_global_get", "global.set": "_global_set", "drop": "_drop",
     "select": "_select", "select_t": "_select", "unreachable": "_unreachable",
@@ -418,18 +498,44 @@ _METHOD = {
     "call": "_call", "call_indirect": "_call_indirect",
 }
 
-_K_STRUCT, _K_TEMPLATE, _K_METHOD, _K_UNSUPPORTED = range(4)
+_K_STRUCT, _K_TEMPLATE, _K_METHOD, _K_UNSUPPORTED, _K_OPERAND = range(5)
+# Shapes of templates, by the order of their fields (see _template).
+_T_NOTHING, _T_UNARY, _T_BINARY, _T_LOAD, _T_STORE, _T_OTHER = range(6)
+_SHAPES = {(): _T_NOTHING, ("0",): _T_UNARY, ("0", "1"): _T_BINARY,
+           ("mem", "0", "offset"): _T_LOAD, ("mem", "0", "offset", "1"): _T_STORE}
+
+
+def _template(o: O.Op) -> tuple:
+    """(shape, %-format of the whole line, operand types, result type or 0):
+    the line is `fmt % (result slot, fields in order)`, where the offset
+    field is the number (the template's `{offset}` is `<offset>u`)."""
+    fields = []
+    fmt = "%s = " if o.results else ""
+    for text, field, _, _ in string.Formatter().parse(o.c):
+        fmt += text.replace("%", "%%")
+        if field is not None:
+            fields.append(field)
+            fmt += "%su" if field == "offset" else "%s"
+    shape = _SHAPES.get(tuple(fields), _T_OTHER)
+    if shape in (_T_UNARY, _T_BINARY, _T_LOAD) and len(o.results) != 1 or \
+            shape == _T_STORE and o.results:
+        shape = _T_OTHER
+    if shape == _T_NOTHING and o.c:
+        shape = _T_OTHER
+    return (shape, fmt + ";", o.params, o.results[0] if o.results else 0)
 
 
 def _dispatch(o: O.Op):
+    step = STEPS[o]
     if o.name in _STRUCTURE:
-        return (_K_STRUCT, _STRUCTURE[o.name], 0)
+        return (_K_STRUCT, step, _STRUCTURE[o.name], None)
     if o.c is not None:
-        return (_K_TEMPLATE, None, len(o.params))
+        return (_K_TEMPLATE, step, None, _template(o))
     if o.name in _METHOD:
-        return (_K_METHOD, getattr(BodyEmitter, _METHOD[o.name]), 0)
-    return (_K_UNSUPPORTED, None, 0)
+        kind = _K_OPERAND if o.name == "ref.is_null" else _K_METHOD
+        return (kind, step, getattr(BodyEmitter, _METHOD[o.name]), None)
+    return (_K_UNSUPPORTED, step, None, None)
 
 
-# op -> (kind, function, operand count): one look-up per instruction.
+# op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS}
