@@ -11,6 +11,7 @@ take the generic path; the rest have an `_op_*` method here.
 from __future__ import annotations
 
 import string
+import weakref
 
 from w2c import opcodes as O
 from w2c.emit import consts
@@ -80,62 +81,108 @@ class BodyEmitter:
         """Move the label's values (ending at stack height `top`) and jump."""
         vf = v.ctrls[-1 - depth]
         types = vf.label_types
-        self.moves(vf.height, top - len(types), types)
+        if types:
+            self.moves(vf.height, top - len(types), types)
         f = self.ctl[-1 - depth]
         f.used = True
-        self.out(f"goto L{f.label};")
+        self.lines.append(f"goto L{f.label};")
 
     # -- the instructions --------------------------------------------------------------------
     def run(self, v, instrs) -> None:
         """Validate (with `v`) and emit every instruction of `instrs`, an
-        iterator of (offset, op, immediate): `instr` for each, with the common
-        cases inline."""
+        iterator of (offset, op, immediate), as `instr` would one by one; the
+        common instructions inline.  `live` is recomputed after anything
+        that may change reachability (structure, methods): the inline kinds
+        (fixed stack effects, local.get) never do."""
         ctl = self.ctl
         ctrls = v.ctrls
         vals = v.vals
         dispatch = _DISPATCH
         deep = self.deep
         names = _NAMES
+        locals_ = self.locals
+        globs = _globals_of(self.g)
         out = self.lines.append
+        live = not (ctl[-1].dead or ctrls[-1].unreachable)
         for _, op, imm in instrs:
             kind, step, fn, tpl = dispatch[op]
-            if kind == _K_STRUCT:
-                pre = ctrls[-1]
-                fn(self, v, op, imm, pre, len(vals), not (ctl[-1].dead or pre.unreachable))
-            elif ctl[-1].dead or ctrls[-1].unreachable:
+            if kind >= _K_STRUCT:
+                if kind == _K_STRUCT:
+                    fn(self, v, op, imm, ctrls[-1], len(vals), live)
+                    if ctl:     # (empty after the function's `end`)
+                        live = not (ctl[-1].dead or ctrls[-1].unreachable)
+                elif not live:
+                    step(v, imm)
+                elif kind == _K_METHOD:
+                    top = len(vals)
+                    step(v, imm)
+                    fn(self, v, op, imm, top)
+                    live = not ctrls[-1].unreachable
+                else:
+                    self.instr(v, op, imm)   # unsupported, or reads the operand (ref.is_null)
+                    live = not (ctl[-1].dead or ctrls[-1].unreachable)
+                continue
+            if not live:
                 step(v, imm)
-            elif kind == _K_METHOD:
-                top = len(vals)
-                step(v, imm)
-                fn(self, v, op, imm, top)
-            elif kind == _K_TEMPLATE:
-                top = len(vals)
-                step(v, imm)
-                shape, fmt, params, rt = tpl
-                base = top - len(params)
-                # the operands' slots (and the result's, the first operand's or the next)
-                for i, t in enumerate(params):
-                    if base + i > deep[t]:
-                        deep[t] = base + i
-                        _grow_names(base + i)
-                if rt and base > deep[rt]:
-                    deep[rt] = base
-                    _grow_names(base)
-                if shape == _T_BINARY:
-                    out(fmt % (names[rt][base], names[params[0]][base],
-                               names[params[1]][base + 1]))
-                elif shape == _T_UNARY:
-                    out(fmt % (names[rt][base], names[params[0]][base]))
-                elif shape == _T_LOAD:
-                    out(fmt % (names[rt][base], self.mem_args(imm[2]),
-                               names[params[0]][base], imm[1]))
-                elif shape == _T_STORE:
-                    out(fmt % (self.mem_args(imm[2]), names[params[0]][base], imm[1],
-                               names[params[1]][base + 1]))
-                elif shape == _T_OTHER:
-                    self.template(v, op, imm, base, params)
-            else:
-                self.instr(v, op, imm)   # unsupported, or reads the operand (ref.is_null)
+                continue
+            top = len(vals)
+            step(v, imm)
+            if kind == _K_LOCAL_GET:
+                t = locals_[imm]
+                if top > deep[t]:
+                    deep[t] = top
+                    _grow_names(top)
+                out(f"{names[t][top]} = l{imm};")
+            elif kind == _K_I32_CONST:
+                if top > deep[I32]:
+                    deep[I32] = top
+                    _grow_names(top)
+                out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
+            elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
+                fmt, p0, p1, rt = tpl
+                base = top - 2
+                if base + 1 > deep[p1] or base > deep[p0] or base > deep[rt]:
+                    self.slot(base, p0)
+                    self.slot(base + 1, p1)
+                    self.slot(base, rt)
+                out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
+            elif kind == _K_LOCAL_SET:  # local.set, local.tee
+                t = locals_[imm]
+                top -= 1
+                if top > deep[t]:
+                    deep[t] = top
+                    _grow_names(top)
+                out(f"l{imm} = {names[t][top]};")
+            elif kind == _K_GLOBAL_GET:
+                t, ref = globs[imm]
+                if top > deep[t]:
+                    deep[t] = top
+                    _grow_names(top)
+                out(f"{names[t][top]} = {ref};")
+            elif kind == _K_UNARY:
+                fmt, p0, _, rt = tpl
+                base = top - 1
+                if base > deep[p0] or base > deep[rt]:
+                    self.slot(base, p0)
+                    self.slot(base, rt)
+                out(fmt % (names[rt][base], names[p0][base]))
+            elif kind == _K_STORE:
+                fmt, p0, p1, _ = tpl
+                base = top - 2
+                if base + 1 > deep[p1] or base > deep[p0]:
+                    self.slot(base, p0)
+                    self.slot(base + 1, p1)
+                out(fmt % (self.mem_args(imm[2]), names[p0][base], imm[1],
+                           names[p1][base + 1]))
+            elif kind == _K_LOAD:
+                fmt, p0, _, rt = tpl
+                base = top - 1
+                if base > deep[p0] or base > deep[rt]:
+                    self.slot(base, p0)
+                    self.slot(base, rt)
+                out(fmt % (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1]))
+            else:                       # _K_TEMPLATE: any other template
+                self.template(v, op, imm, top - len(op.params), op.params)
 
     def instr(self, v, op: O.Op, imm) -> None:
         """Validate and emit one instruction."""
@@ -149,13 +196,13 @@ class BodyEmitter:
         if not live:
             step(v, imm)
             return
-        if kind == _K_TEMPLATE:
-            operand_types = v.vals[top - len(tpl[2]):] if tpl[2] else ()
-            step(v, imm)
-            self.template(v, op, imm, top - len(tpl[2]), operand_types)
-            return
         if kind == _K_UNSUPPORTED:
             raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
+        if fn is None:      # a template
+            operand_types = v.vals[top - len(op.params):] if op.params else ()
+            step(v, imm)
+            self.template(v, op, imm, top - len(op.params), operand_types)
+            return
         self.operand = v.vals[top - 1] if top else 0
         step(v, imm)
         fn(self, v, op, imm, top)
@@ -211,19 +258,28 @@ class BodyEmitter:
             _grow_names(top)
         self.lines.append(f"{_NAMES[t][top]} = l{imm};")
 
-    def _local_set(self, v, op, imm, top):
-        self.lines.append(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+    def _local_set(self, v, op, imm, top):   # (local.tee too: the value stays in its slot)
+        t = self.locals[imm]
+        k = top - 1
+        deep = self.deep
+        if k > deep[t]:
+            deep[t] = k
+            _grow_names(k)
+        self.lines.append(f"l{imm} = {_NAMES[t][k]};")
 
-    def _local_tee(self, v, op, imm, top):
-        self.lines.append(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+    _local_tee = _local_set
 
     def _global_get(self, v, op, imm, top):
-        g = self.g
-        self.lines.append(f"{self.slot(top, g.global_type(imm))} = {g.global_ref(imm)};")
+        t, ref = _globals_of(self.g)[imm]
+        deep = self.deep
+        if top > deep[t]:
+            deep[t] = top
+            _grow_names(top)
+        self.lines.append(f"{_NAMES[t][top]} = {ref};")
 
     def _global_set(self, v, op, imm, top):
-        g = self.g
-        self.lines.append(f"{g.global_ref(imm)} = {self.slot(top - 1, g.global_type(imm))};")
+        t, ref = _globals_of(self.g)[imm]
+        self.lines.append(f"{ref} = {self.slot(top - 1, t)};")
 
     def _drop(self, v, op, imm, top):
         pass
@@ -340,55 +396,59 @@ class BodyEmitter:
 
     # -- control ---------------------------------------------------------------------------------------------
     def _block(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+        STEPS[op](v, imm)
         kind = op.name
-        f = Frame(kind, self.new_label(), not live)
+        self.labels = label = self.labels + 1
+        f = Frame(kind, label, not live)
         if live:
             if kind == "loop":
-                f.placeholder = len(self.lines)
-                self.out(None)  # the loop label, if some branch targets it
+                lines = self.lines
+                f.placeholder = len(lines)
+                lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
-                f.placeholder = self.new_label()  # the else label
-                self.out(f"if (!{self.slot(top - 1, I32)}) goto L{f.placeholder};")
+                self.labels = f.placeholder = label + 1  # the else label
+                self.lines.append(f"if (!{self.slot(top - 1, I32)}) goto L{label + 1};")
         self.ctl.append(f)
 
     def _else(self, v, op, imm, pre, top, live):
         f = self.ctl[-1]
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if f.dead:
             return
         if not pre.unreachable:
             f.used = True
-            self.out(f"goto L{f.label};")
-        self.out(f"L{f.placeholder}:;")
+            self.lines.append(f"goto L{f.label};")
+        self.lines.append(f"L{f.placeholder}:;")
         f.kind = "else"
 
     def _end(self, v, op, imm, pre, top, live):
         f = self.ctl.pop()
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if f.dead:
             return
-        if f.kind == "if":
-            self.out(f"L{f.placeholder}:;")
-        if f.kind == "loop":
+        kind = f.kind
+        if kind == "if":
+            self.lines.append(f"L{f.placeholder}:;")
+        if kind == "loop":
             if f.used:
                 self.lines[f.placeholder] = f"L{f.label}:;"
         elif f.used:
-            self.out(f"L{f.label}:;")
-        if f.kind == "func":
+            self.lines.append(f"L{f.label}:;")
+        if kind == "func":
             self.epilogue()
 
     def _br(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if live:
             self.branch(v, imm, top)
 
     def _br_if(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if live:
-            self.out(f"if ({self.slot(top - 1, I32)}) {{")
+            lines = self.lines
+            lines.append(f"if ({self.slot(top - 1, I32)}) {{")
             self.branch(v, imm, top - 1)
-            self.out("}")
+            lines.append("}")
 
     def _br_table(self, v, op, imm, pre, top, live):
         if not live:
@@ -470,6 +530,17 @@ for _t in LETTERS:
     _NAMES[_t] = []
 
 
+_GLOBALS: list = [None, []]   # [weak reference to a ModuleGen, its globals' (type, C lvalue)]
+
+
+def _globals_of(gen) -> list[tuple[int, str]]:
+    """(type, C expression) of every global of `gen`'s module, made once per module."""
+    if _GLOBALS[0] is None or _GLOBALS[0]() is not gen:
+        _GLOBALS[:] = [weakref.ref(gen), [(gen.global_type(i), gen.global_ref(i))
+                                          for i in range(len(gen.globals))]]
+    return _GLOBALS[1]
+
+
 def _grow_names(k: int) -> None:
     for t, letter in LETTERS.items():
         names = _NAMES[t]
@@ -498,15 +569,20 @@ _METHOD = {
     "call": "_call", "call_indirect": "_call_indirect",
 }
 
-_K_STRUCT, _K_TEMPLATE, _K_METHOD, _K_UNSUPPORTED, _K_OPERAND = range(5)
-# Shapes of templates, by the order of their fields (see _template).
-_T_NOTHING, _T_UNARY, _T_BINARY, _T_LOAD, _T_STORE, _T_OTHER = range(6)
-_SHAPES = {(): _T_NOTHING, ("0",): _T_UNARY, ("0", "1"): _T_BINARY,
-           ("mem", "0", "offset"): _T_LOAD, ("mem", "0", "offset", "1"): _T_STORE}
+# Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline,
+# never change reachability.  From _K_STRUCT on: a method call each.
+(_K_LOCAL_GET, _K_I32_CONST, _K_BINARY, _K_LOCAL_SET, _K_GLOBAL_GET, _K_UNARY, _K_STORE,
+ _K_LOAD, _K_TEMPLATE, _K_STRUCT, _K_METHOD, _K_OPERAND, _K_UNSUPPORTED) = range(13)
+_INLINE_METHODS = {"local.get": _K_LOCAL_GET, "i32.const": _K_I32_CONST,
+                   "local.set": _K_LOCAL_SET, "local.tee": _K_LOCAL_SET,
+                   "global.get": _K_GLOBAL_GET}
+# Templates by the order of their fields (see _template).
+_SHAPES = {("0",): _K_UNARY, ("0", "1"): _K_BINARY,
+           ("mem", "0", "offset"): _K_LOAD, ("mem", "0", "offset", "1"): _K_STORE}
 
 
 def _template(o: O.Op) -> tuple:
-    """(shape, %-format of the whole line, operand types, result type or 0):
+    """(kind, (%-format of the whole line, operand types p0, p1, result type)):
     the line is `fmt % (result slot, fields in order)`, where the offset
     field is the number (the template's `{offset}` is `<offset>u`)."""
     fields = []
@@ -516,13 +592,11 @@ def _template(o: O.Op) -> tuple:
         if field is not None:
             fields.append(field)
             fmt += "%su" if field == "offset" else "%s"
-    shape = _SHAPES.get(tuple(fields), _T_OTHER)
-    if shape in (_T_UNARY, _T_BINARY, _T_LOAD) and len(o.results) != 1 or \
-            shape == _T_STORE and o.results:
-        shape = _T_OTHER
-    if shape == _T_NOTHING and o.c:
-        shape = _T_OTHER
-    return (shape, fmt + ";", o.params, o.results[0] if o.results else 0)
+    kind = _SHAPES.get(tuple(fields), _K_TEMPLATE)
+    if len(o.results) != (0 if kind == _K_STORE else 1):
+        kind = _K_TEMPLATE
+    params = tuple(o.params) + (0, 0)
+    return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
 
 
 def _dispatch(o: O.Op):
@@ -530,9 +604,10 @@ def _dispatch(o: O.Op):
     if o.name in _STRUCTURE:
         return (_K_STRUCT, step, _STRUCTURE[o.name], None)
     if o.c is not None:
-        return (_K_TEMPLATE, step, None, _template(o))
+        kind, tpl = _template(o)
+        return (kind, step, None, tpl)
     if o.name in _METHOD:
-        kind = _K_OPERAND if o.name == "ref.is_null" else _K_METHOD
+        kind = _INLINE_METHODS.get(o.name, _K_OPERAND if o.name == "ref.is_null" else _K_METHOD)
         return (kind, step, getattr(BodyEmitter, _METHOD[o.name]), None)
     return (_K_UNSUPPORTED, step, None, None)
 

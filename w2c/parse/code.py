@@ -133,6 +133,9 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                 if b < 0x80:
                     pos += 1
                     imm = b
+                elif buf[pos + 1] < 0x80:    # two bytes: no range check needed
+                    imm = (b & 0x7F) | buf[pos + 1] << 7
+                    pos += 2
                 else:
                     r.pos = pos
                     imm = r.u32()
@@ -144,6 +147,11 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                 if b < 0x80:
                     pos += 1
                     imm = b - 0x80 if b & 0x40 else b
+                elif buf[pos + 1] < 0x80:
+                    imm = (b & 0x7F) | buf[pos + 1] << 7
+                    if imm & 0x2000:
+                        imm -= 0x4000
+                    pos += 2
                 else:
                     r.pos = pos
                     imm = r.s32()

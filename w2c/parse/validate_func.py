@@ -551,6 +551,16 @@ def _fixed(op: O.Op):
         step = _generic(params, results)
     if check is None:
         return step
+    if check is _check_memarg:    # (the check inline: loads and stores are common)
+        align = op.align
+
+        def memarg(v: FuncValidator, imm) -> None:
+            if imm[2] >= len(v.ctx.mems):
+                v.memory(imm[2])
+            if imm[0] > align:
+                raise ValidationError("alignment must not be larger than natural")
+            step(v, imm)
+        return memarg
 
     def checked(v: FuncValidator, imm) -> None:
         check(v, op, imm)
