@@ -80,7 +80,7 @@ class BodyEmitter:
     def branch(self, v, depth: int, top: int) -> None:
         """Move the label's values (ending at stack height `top`) and jump."""
         vf = v.ctrls[-1 - depth]
-        types = vf.label_types
+        types = vf.params if vf.kind == "loop" else vf.results   # (its label_types)
         if types:
             self.moves(vf.height, top - len(types), types)
         f = self.ctl[-1 - depth]

@@ -86,9 +86,10 @@ class FuncValidator:
         vals = self.vals
         n = len(types)
         f = self.ctrls[-1]
-        if n and len(vals) - n >= f.height and vals[-n:] == list(types):
+        if n and len(vals) - n >= f.height and (
+                vals[-1] == types[0] if n == 1 else vals[-n:] == list(types)):
             del vals[-n:]
-            return list(types)
+            return types
         got = vals[max(f.height, len(vals) - n):]
         out = []
         for t in reversed(types):
@@ -278,15 +279,22 @@ def _end(v: FuncValidator, imm) -> None:
 
 
 def _br(v: FuncValidator, depth) -> None:
-    v.pop_vals(v.label(depth).label_types)
+    types = v.label(depth).label_types
+    if types:
+        v.pop_vals(types)
     v.set_unreachable()
 
 
 def _br_if(v: FuncValidator, depth) -> None:
-    v.pop_expect(I32)
+    vals = v.vals
+    if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+        vals.pop()
+    else:
+        v.pop_expect(I32)
     types = v.label(depth).label_types
-    v.pop_vals(types)
-    v.vals.extend(types)
+    if types:
+        v.pop_vals(types)
+        vals.extend(types)
 
 
 def _br_table(v: FuncValidator, imm) -> None:
@@ -309,7 +317,8 @@ def _return(v: FuncValidator, imm) -> None:
 
 def _call(v: FuncValidator, idx) -> None:
     ft = v.func_type(idx)
-    v.pop_vals(ft.params)
+    if ft.params:
+        v.pop_vals(ft.params)
     v.vals.extend(ft.results)
 
 
