@@ -10,11 +10,15 @@ take the generic path; the rest have an `_op_*` method here.
 """
 from __future__ import annotations
 
+import string
+import weakref
+
 from w2c import opcodes as O
 from w2c.emit import consts
 from w2c.errors import UnsupportedFeature
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
 from w2c.module import FUNCREF, I32, V128, FuncType
+from w2c.parse.validate_func import STEPS
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
 
@@ -41,7 +45,7 @@ class BodyEmitter:
             raise UnsupportedFeature("simd (code generation of v128 values)")
         self.nparams = len(ftype.params)
         self.lines: list = []
-        self.depth = dict.fromkeys(LETTERS.values(), -1)  # deepest slot used, per type letter
+        self.deep = [-1] * 128           # deepest slot used, by type code (see `depth`)
         self.labels = 0
         self.ctl: list[Frame] = [Frame("func", self.new_label(), False)]
         self.uses_mem = False
@@ -52,12 +56,18 @@ class BodyEmitter:
         self.labels += 1
         return self.labels
 
+    @property
+    def depth(self) -> dict[str, int]:
+        """The deepest slot used per type letter (LETTERS order; -1: none)."""
+        deep = self.deep
+        return {letter: deep[t] for t, letter in LETTERS.items()}
+
     def slot(self, k: int, t: int) -> str:
-        letter = LETTERS[t]
-        if k > self.depth[letter]:
-            self.depth[letter] = k
+        deep = self.deep
+        if k > deep[t]:
+            deep[t] = k
             _grow_names(k)
-        return _SLOT_NAMES[letter][k]
+        return _NAMES[t][k]
 
     def out(self, line: str) -> None:
         self.lines.append(line)
@@ -70,33 +80,131 @@ class BodyEmitter:
     def branch(self, v, depth: int, top: int) -> None:
         """Move the label's values (ending at stack height `top`) and jump."""
         vf = v.ctrls[-1 - depth]
-        types = vf.label_types
-        self.moves(vf.height, top - len(types), types)
+        types = vf.params if vf.kind == "loop" else vf.results   # (its label_types)
+        if types:
+            self.moves(vf.height, top - len(types), types)
         f = self.ctl[-1 - depth]
         f.used = True
-        self.out(f"goto L{f.label};")
+        self.lines.append(f"goto L{f.label};")
 
-    # -- one instruction ---------------------------------------------------------------------
+    # -- the instructions --------------------------------------------------------------------
+    def run(self, v, instrs) -> None:
+        """Validate (with `v`) and emit every instruction of `instrs`, an
+        iterator of (offset, op, immediate), as `instr` would one by one; the
+        common instructions inline.  `live` is recomputed after anything
+        that may change reachability (structure, methods): the inline kinds
+        (fixed stack effects, local.get) never do."""
+        ctl = self.ctl
+        ctrls = v.ctrls
+        vals = v.vals
+        dispatch = _DISPATCH
+        deep = self.deep
+        names = _NAMES
+        locals_ = self.locals
+        globs = _globals_of(self.g)
+        out = self.lines.append
+        live = not (ctl[-1].dead or ctrls[-1].unreachable)
+        for _, op, imm in instrs:
+            kind, step, fn, tpl = dispatch[op]
+            if kind >= _K_STRUCT:
+                if kind == _K_STRUCT:
+                    fn(self, v, op, imm, ctrls[-1], len(vals), live)
+                    if ctl:     # (empty after the function's `end`)
+                        live = not (ctl[-1].dead or ctrls[-1].unreachable)
+                elif not live:
+                    step(v, imm)
+                elif kind == _K_METHOD:
+                    top = len(vals)
+                    step(v, imm)
+                    fn(self, v, op, imm, top)
+                    live = not ctrls[-1].unreachable
+                else:
+                    self.instr(v, op, imm)   # unsupported, or reads the operand (ref.is_null)
+                    live = not (ctl[-1].dead or ctrls[-1].unreachable)
+                continue
+            if not live:
+                step(v, imm)
+                continue
+            top = len(vals)
+            step(v, imm)
+            if kind == _K_LOCAL_GET:
+                t = locals_[imm]
+                if top > deep[t]:
+                    deep[t] = top
+                    _grow_names(top)
+                out(f"{names[t][top]} = l{imm};")
+            elif kind == _K_I32_CONST:
+                if top > deep[I32]:
+                    deep[I32] = top
+                    _grow_names(top)
+                out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
+            elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
+                fmt, p0, p1, rt = tpl
+                base = top - 2
+                if base + 1 > deep[p1] or base > deep[p0] or base > deep[rt]:
+                    self.slot(base, p0)
+                    self.slot(base + 1, p1)
+                    self.slot(base, rt)
+                out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
+            elif kind == _K_LOCAL_SET:  # local.set, local.tee
+                t = locals_[imm]
+                top -= 1
+                if top > deep[t]:
+                    deep[t] = top
+                    _grow_names(top)
+                out(f"l{imm} = {names[t][top]};")
+            elif kind == _K_GLOBAL_GET:
+                t, ref = globs[imm]
+                if top > deep[t]:
+                    deep[t] = top
+                    _grow_names(top)
+                out(f"{names[t][top]} = {ref};")
+            elif kind == _K_UNARY:
+                fmt, p0, _, rt = tpl
+                base = top - 1
+                if base > deep[p0] or base > deep[rt]:
+                    self.slot(base, p0)
+                    self.slot(base, rt)
+                out(fmt % (names[rt][base], names[p0][base]))
+            elif kind == _K_STORE:
+                fmt, p0, p1, _ = tpl
+                base = top - 2
+                if base + 1 > deep[p1] or base > deep[p0]:
+                    self.slot(base, p0)
+                    self.slot(base + 1, p1)
+                out(fmt % (self.mem_args(imm[2]), names[p0][base], imm[1],
+                           names[p1][base + 1]))
+            elif kind == _K_LOAD:
+                fmt, p0, _, rt = tpl
+                base = top - 1
+                if base > deep[p0] or base > deep[rt]:
+                    self.slot(base, p0)
+                    self.slot(base, rt)
+                out(fmt % (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1]))
+            else:                       # _K_TEMPLATE: any other template
+                self.template(v, op, imm, top - len(op.params), op.params)
+
     def instr(self, v, op: O.Op, imm) -> None:
+        """Validate and emit one instruction."""
         pre = v.ctrls[-1]
         top = len(v.vals)
         live = not (self.ctl[-1].dead or pre.unreachable)
-        kind, fn, pops = _DISPATCH[op]
+        kind, step, fn, tpl = _DISPATCH[op]
         if kind == _K_STRUCT:
             fn(self, v, op, imm, pre, top, live)
             return
         if not live:
-            v.step(op, imm)
-            return
-        if kind == _K_TEMPLATE:
-            operand_types = v.vals[top - pops:] if pops else ()
-            v.step(op, imm)
-            self.template(v, op, imm, top - pops, operand_types)
+            step(v, imm)
             return
         if kind == _K_UNSUPPORTED:
             raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
+        if fn is None:      # a template
+            operand_types = v.vals[top - len(op.params):] if op.params else ()
+            step(v, imm)
+            self.template(v, op, imm, top - len(op.params), operand_types)
+            return
         self.operand = v.vals[top - 1] if top else 0
-        v.step(op, imm)
+        step(v, imm)
         fn(self, v, op, imm, top)
 
     def template(self, v, op, imm, base: int, types) -> None:
@@ -136,20 +244,43 @@ class BodyEmitter:
         t = op.results[0]
         self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
 
+    def _i32_const(self, v, op, imm, top):
+        deep = self.deep
+        if top > deep[I32]:
+            deep[I32] = top
+            _grow_names(top)
+        self.lines.append(f"{_NAMES[I32][top]} = {imm & 0xFFFFFFFF}u;")
+
     def _local_get(self, v, op, imm, top):
-        self.out(f"{self.slot(top, self.locals[imm])} = l{imm};")
+        t = self.locals[imm]
+        deep = self.deep
+        if top > deep[t]:
+            deep[t] = top
+            _grow_names(top)
+        self.lines.append(f"{_NAMES[t][top]} = l{imm};")
 
-    def _local_set(self, v, op, imm, top):
-        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+    def _local_set(self, v, op, imm, top):   # (local.tee too: the value stays in its slot)
+        t = self.locals[imm]
+        k = top - 1
+        deep = self.deep
+        if k > deep[t]:
+            deep[t] = k
+            _grow_names(k)
+        self.lines.append(f"l{imm} = {_NAMES[t][k]};")
 
-    def _local_tee(self, v, op, imm, top):
-        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
+    _local_tee = _local_set
 
     def _global_get(self, v, op, imm, top):
-        self.out(f"{self.slot(top, self.g.global_type(imm))} = {self.g.global_ref(imm)};")
+        t, ref = _globals_of(self.g)[imm]
+        deep = self.deep
+        if top > deep[t]:
+            deep[t] = top
+            _grow_names(top)
+        self.lines.append(f"{_NAMES[t][top]} = {ref};")
 
     def _global_set(self, v, op, imm, top):
-        self.out(f"{self.g.global_ref(imm)} = {self.slot(top - 1, self.g.global_type(imm))};")
+        t, ref = _globals_of(self.g)[imm]
+        self.lines.append(f"{ref} = {self.slot(top - 1, t)};")
 
     def _drop(self, v, op, imm, top):
         pass
@@ -266,55 +397,59 @@ class BodyEmitter:
 
     # -- control ---------------------------------------------------------------------------------------------
     def _block(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+        STEPS[op](v, imm)
         kind = op.name
-        f = Frame(kind, self.new_label(), not live)
+        self.labels = label = self.labels + 1
+        f = Frame(kind, label, not live)
         if live:
             if kind == "loop":
-                f.placeholder = len(self.lines)
-                self.out(None)  # the loop label, if some branch targets it
+                lines = self.lines
+                f.placeholder = len(lines)
+                lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
-                f.placeholder = self.new_label()  # the else label
-                self.out(f"if (!{self.slot(top - 1, I32)}) goto L{f.placeholder};")
+                self.labels = f.placeholder = label + 1  # the else label
+                self.lines.append(f"if (!{self.slot(top - 1, I32)}) goto L{label + 1};")
         self.ctl.append(f)
 
     def _else(self, v, op, imm, pre, top, live):
         f = self.ctl[-1]
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if f.dead:
             return
         if not pre.unreachable:
             f.used = True
-            self.out(f"goto L{f.label};")
-        self.out(f"L{f.placeholder}:;")
+            self.lines.append(f"goto L{f.label};")
+        self.lines.append(f"L{f.placeholder}:;")
         f.kind = "else"
 
     def _end(self, v, op, imm, pre, top, live):
         f = self.ctl.pop()
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if f.dead:
             return
-        if f.kind == "if":
-            self.out(f"L{f.placeholder}:;")
-        if f.kind == "loop":
+        kind = f.kind
+        if kind == "if":
+            self.lines.append(f"L{f.placeholder}:;")
+        if kind == "loop":
             if f.used:
                 self.lines[f.placeholder] = f"L{f.label}:;"
         elif f.used:
-            self.out(f"L{f.label}:;")
-        if f.kind == "func":
+            self.lines.append(f"L{f.label}:;")
+        if kind == "func":
             self.epilogue()
 
     def _br(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if live:
             self.branch(v, imm, top)
 
     def _br_if(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+        STEPS[op](v, imm)
         if live:
-            self.out(f"if ({self.slot(top - 1, I32)}) {{")
+            lines = self.lines
+            lines.append(f"if ({self.slot(top - 1, I32)}) {{")
             self.branch(v, imm, top - 1)
-            self.out("}")
+            lines.append("}")
 
     def _br_table(self, v, op, imm, pre, top, live):
         if not live:
@@ -392,11 +527,26 @@ class BodyEmitter:
 
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
 _MEMORY_TEMPLATES = {o for o in O.OPS if o.c and "{mem}" in o.c}
-_SLOT_NAMES: dict[str, list[str]] = {letter: [] for letter in LETTERS.values()}
+# Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
+_NAMES: list[list[str] | None] = [None] * 128
+for _t in LETTERS:
+    _NAMES[_t] = []
+
+
+_GLOBALS: list = [None, []]   # [weak reference to a ModuleGen, its globals' (type, C lvalue)]
+
+
+def _globals_of(gen) -> list[tuple[int, str]]:
+    """(type, C expression) of every global of `gen`'s module, made once per module."""
+    if _GLOBALS[0] is None or _GLOBALS[0]() is not gen:
+        _GLOBALS[:] = [weakref.ref(gen), [(gen.global_type(i), gen.global_ref(i))
+                                          for i in range(len(gen.globals))]]
+    return _GLOBALS[1]
 
 
 def _grow_names(k: int) -> None:
-    for letter, names in _SLOT_NAMES.items():
+    for t, letter in LETTERS.items():
+        names = _NAMES[t]
         while len(names) <= k:
             names.append(f"s{len(names)}{letter}")
 
@@ -408,7 +558,8 @@ _STRUCTURE = {
 }
 
 _METHOD = {
-    "i32.const": "_const", "i64.const": "_const", "f32.const": "_const", "f64.const": "_const",
+    "i64.const": "_const", "f32.const": "_const", "f64.const": "_const",
+    "i32.const": "_i32_const",
     "local.get": "_local_get", "local.set": "_local_set", "local.tee": "_local_tee",
     "global.get": "_global_get", "global.set": "_global_set", "drop": "_drop",
     "select": "_select", "select_t": "_select", "unreachable": "_unreachable",
@@ -421,18 +572,48 @@ _METHOD = {
     "call": "_call", "call_indirect": "_call_indirect",
 }
 
-_K_STRUCT, _K_TEMPLATE, _K_METHOD, _K_UNSUPPORTED = range(4)
+# Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline,
+# never change reachability.  From _K_STRUCT on: a method call each.
+(_K_LOCAL_GET, _K_I32_CONST, _K_BINARY, _K_LOCAL_SET, _K_GLOBAL_GET, _K_UNARY, _K_STORE,
+ _K_LOAD, _K_TEMPLATE, _K_STRUCT, _K_METHOD, _K_OPERAND, _K_UNSUPPORTED) = range(13)
+_INLINE_METHODS = {"local.get": _K_LOCAL_GET, "i32.const": _K_I32_CONST,
+                   "local.set": _K_LOCAL_SET, "local.tee": _K_LOCAL_SET,
+                   "global.get": _K_GLOBAL_GET}
+# Templates by the order of their fields (see _template).
+_SHAPES = {("0",): _K_UNARY, ("0", "1"): _K_BINARY,
+           ("mem", "0", "offset"): _K_LOAD, ("mem", "0", "offset", "1"): _K_STORE}
+
+
+def _template(o: O.Op) -> tuple:
+    """(kind, (%-format of the whole line, operand types p0, p1, result type)):
+    the line is `fmt % (result slot, fields in order)`, where the offset
+    field is the number (the template's `{offset}` is `<offset>u`)."""
+    fields = []
+    fmt = "%s = " if o.results else ""
+    for text, field, _, _ in string.Formatter().parse(o.c):
+        fmt += text.replace("%", "%%")
+        if field is not None:
+            fields.append(field)
+            fmt += "%su" if field == "offset" else "%s"
+    kind = _SHAPES.get(tuple(fields), _K_TEMPLATE)
+    if len(o.results) != (0 if kind == _K_STORE else 1):
+        kind = _K_TEMPLATE
+    params = tuple(o.params) + (0, 0)
+    return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
 
 
 def _dispatch(o: O.Op):
+    step = STEPS[o]
     if o.name in _STRUCTURE:
-        return (_K_STRUCT, _STRUCTURE[o.name], 0)
+        return (_K_STRUCT, step, _STRUCTURE[o.name], None)
     if o.c is not None:
-        return (_K_TEMPLATE, None, len(o.params))
+        kind, tpl = _template(o)
+        return (kind, step, None, tpl)
     if o.name in _METHOD:
-        return (_K_METHOD, getattr(BodyEmitter, _METHOD[o.name]), 0)
-    return (_K_UNSUPPORTED, None, 0)
+        kind = _INLINE_METHODS.get(o.name, _K_OPERAND if o.name == "ref.is_null" else _K_METHOD)
+        return (kind, step, getattr(BodyEmitter, _METHOD[o.name]), None)
+    return (_K_UNSUPPORTED, step, None, None)
 
 
-# op -> (kind, function, operand count): one look-up per instruction.
+# op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS}

@@ -48,9 +48,7 @@ class Translator:
         with located(module, i) as loc:
             v, instrs = loc.open(self.ctx, self.features)
             body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
-            emit = body.instr
-            for _, op, imm in instrs:
-                emit(v, op, imm)
+            body.run(v, instrs)
         name = module.names.funcs.get(index)
         head = f"/* {consts.comment(name)} */\n" if name else ""
         sig = gen.signature(gen.func_type(index), gen.callee(index))

@@ -111,64 +111,145 @@ def skip_body(body: Body, features: Features, module: Module) -> None:
 def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                         end: int | None = None) -> Iterator[tuple]:
     """Instructions up to the `end` closing the expression; if `end` is given,
-    the expression must finish exactly there ("section size mismatch")."""
+    the expression must finish exactly there ("section size mismatch").
+
+    The position is kept in a local and handed to `r` around every call of a
+    Reader method and at the end; immediates of one-byte LEB128s (most of
+    them) are read in place."""
     buf = r.buf
+    base = r.base
     enabled = features.enabled
+    table = _opcode_table(features)
     # Structure: one entry per open block, True while it is an `if` with no `else` yet.
     open_ifs: list[bool] = []
+    pos = r.pos
     while True:
-        start = r.pos
+        start = pos
         try:
-            b = buf[start]
-        except IndexError:
-            raise r.eof() from None
-        r.pos = start + 1
-        op = _SINGLE[b]
-        if op is None:
-            op = decode_prefixed(r, b)
-        if op.feature is not None and op.feature not in enabled:
-            raise UnsupportedFeature(op.feature, r.base + start)
-        kind = op.imm
-        if kind is O.NONE:
-            imm = None
-            name = op.name
-            if name == "end":
+            op, kind = table[buf[pos]]
+            pos += 1
+            if kind == _K_U32:          # local.*, global.*, call, br, br_if
+                b = buf[pos]
+                if b < 0x80:
+                    pos += 1
+                    imm = b
+                elif buf[pos + 1] < 0x80:    # two bytes: no range check needed
+                    imm = (b & 0x7F) | buf[pos + 1] << 7
+                    pos += 2
+                else:
+                    r.pos = pos
+                    imm = r.u32()
+                    pos = r.pos
+            elif kind == _K_NONE:
+                imm = None
+            elif kind == _K_I32:
+                b = buf[pos]
+                if b < 0x80:
+                    pos += 1
+                    imm = b - 0x80 if b & 0x40 else b
+                elif buf[pos + 1] < 0x80:
+                    imm = (b & 0x7F) | buf[pos + 1] << 7
+                    if imm & 0x2000:
+                        imm -= 0x4000
+                    pos += 2
+                else:
+                    r.pos = pos
+                    imm = r.s32()
+                    pos = r.pos
+            elif kind == _K_END:
+                imm = None
                 if not open_ifs:
-                    if end is not None and r.pos != end:
+                    r.pos = pos
+                    if end is not None and pos != end:
                         raise r.error("section size mismatch")
-                    r.last = r.base + start
+                    r.last = base + start
                     yield start, op, None
                     return
                 open_ifs.pop()
-            elif name == "else":
+            elif kind == _K_BLOCK:
+                b = buf[pos]
+                if b == 0x40:
+                    pos += 1
+                    imm = _EMPTY
+                elif b in _VALTYPE_RESULT:
+                    pos += 1
+                    imm = _VALTYPE_RESULT[b]
+                else:
+                    r.pos = pos
+                    imm = decode_blocktype(r)
+                    pos = r.pos
+                open_ifs.append(op is _IF)
+            elif kind == _K_ELSE:
+                imm = None
                 if not open_ifs or not open_ifs[-1]:
+                    r.pos = pos
                     raise r.error("END opcode expected", start)
                 open_ifs[-1] = False
-        elif kind is O.LOCAL or kind is O.LABEL or kind is O.FUNC or kind is O.GLOBAL:
-            imm = r.u32()
-        elif kind is O.I32C:
-            b = buf[r.pos] if r.pos < len(buf) else 0x80
-            if b < 0x80:
-                r.pos += 1
-                imm = b - 0x80 if b & 0x40 else b
+            elif kind == _K_MEMARG:
+                flags = buf[pos]
+                offset = buf[pos + 1] if flags < 32 else 0x80
+                if offset < 0x80:
+                    pos += 2
+                    imm = (flags, offset, 0)
+                else:
+                    r.pos = pos
+                    imm = decode_memarg(r, features)
+                    pos = r.pos
             else:
-                imm = r.s32()
-        elif kind is O.MEMARG:
-            imm = decode_memarg(r, features)
-        elif kind is O.BLOCK:
-            imm = decode_blocktype(r)
-            open_ifs.append(op.name == "if")
-        elif kind is O.I64C:
-            imm = r.s64()
-        else:
-            imm = IMMEDIATE_DECODERS[kind](r, features)
-            if kind is O.MEMORY_INIT or kind is O.DATA:
-                if not has_datacount:
-                    raise r.error("data count section required", start)
-            elif kind is O.TRY_TABLE:
-                open_ifs.append(False)
-        r.last = r.base + start
+                if op is None:       # a prefix, an unknown opcode or a disabled feature
+                    r.pos = pos
+                    op = _SINGLE[buf[start]]
+                    if op is None:
+                        op = decode_prefixed(r, buf[start])
+                    if op.feature is not None and op.feature not in enabled:
+                        raise UnsupportedFeature(op.feature, base + start)
+                    pos = r.pos
+                kind = op.imm
+                r.pos = pos
+                if kind is O.BLOCK:     # (prefixed blocks: none in 2.0)
+                    imm = decode_blocktype(r)
+                    open_ifs.append(op is _IF)
+                else:
+                    imm = IMMEDIATE_DECODERS[kind](r, features)
+                    if kind is O.MEMORY_INIT or kind is O.DATA:
+                        if not has_datacount:
+                            raise r.error("data count section required", start)
+                    elif kind is O.TRY_TABLE:
+                        open_ifs.append(False)
+                pos = r.pos
+        except IndexError:     # bytes are read in order: the first one missing is the end
+            r.pos = len(buf)
+            raise r.eof() from None
+        r.last = base + start
         yield start, op, imm
+
+
+# Kinds of immediates the decoding loop reads in place (the rest: _K_OTHER).
+_K_U32, _K_NONE, _K_I32, _K_END, _K_BLOCK, _K_ELSE, _K_MEMARG, _K_OTHER = range(8)
+_IF = O.BY_NAME["if"]
+_VALTYPE_RESULT = {t: (t,) for t in VALUE_TYPES}
+_TABLES: dict[frozenset, list[tuple]] = {}
+
+
+def _loop_kind(op: O.Op) -> int:
+    kind = op.imm
+    if kind is O.LOCAL or kind is O.LABEL or kind is O.FUNC or kind is O.GLOBAL:
+        return _K_U32
+    if kind is O.NONE:
+        return {"end": _K_END, "else": _K_ELSE}.get(op.name, _K_NONE)
+    return {O.I32C: _K_I32, O.BLOCK: _K_BLOCK, O.MEMARG: _K_MEMARG}.get(kind, _K_OTHER)
+
+
+def _opcode_table(features: Features) -> list[tuple]:
+    """(op, kind) for each first byte: op None (kind _K_OTHER) for prefixes,
+    unknown opcodes and opcodes of disabled features (the slow path reports them)."""
+    key = frozenset(features.enabled)
+    table = _TABLES.get(key)
+    if table is None:
+        table = [(None, _K_OTHER) if op is None or op.feature is not None and
+                 op.feature not in key else (op, _loop_kind(op)) for op in _SINGLE]
+        _TABLES[key] = table
+    return table
 
 
 def decode_prefixed(r: Reader, prefix: int) -> O.Op:

@@ -86,9 +86,10 @@ class FuncValidator:
         vals = self.vals
         n = len(types)
         f = self.ctrls[-1]
-        if n and len(vals) - n >= f.height and vals[-n:] == list(types):
+        if n and len(vals) - n >= f.height and (
+                vals[-1] == types[0] if n == 1 else vals[-n:] == list(types)):
             del vals[-n:]
-            return list(types)
+            return types
         got = vals[max(f.height, len(vals) - n):]
         out = []
         for t in reversed(types):
@@ -126,20 +127,7 @@ class FuncValidator:
 
     # -- one instruction ----------------------------------------------------------------------
     def step(self, op: O.Op, imm) -> None:
-        handler, params, results, n, check = _DISPATCH[op]
-        if handler is not None:
-            handler(self, imm)
-            return
-        if check is not None:
-            check(self, op, imm)
-        if n:
-            vals = self.vals
-            if vals[-n:] == params and len(vals) - n >= self.ctrls[-1].height:
-                del vals[-n:]
-            else:
-                self.pop_vals(params)
-        if results:
-            self.vals.extend(results)
+        STEPS[op](self, imm)
 
     @property
     def done(self) -> bool:
@@ -246,12 +234,23 @@ def _unreachable(v: FuncValidator, imm) -> None:
 
 
 def _block(kind):
+    is_if = kind == "if"
+
     def handler(v: FuncValidator, bt) -> None:
-        params, results = v.block_type(bt)
-        if kind == "if":
-            v.pop_expect(I32)
-        v.pop_vals(params)
-        v.push_ctrl(kind, params, results)
+        if bt.__class__ is tuple:     # inline result types: the common case
+            params, results = (), bt
+        else:
+            params, results = v.block_type(bt)
+        if is_if:
+            vals = v.vals
+            if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+                vals.pop()
+            else:
+                v.pop_expect(I32)
+        if params:
+            v.pop_vals(params)
+        v.ctrls.append(Frame(kind, params, results, len(v.vals)))
+        v.vals.extend(params)
     return handler
 
 
@@ -263,6 +262,16 @@ def _else(v: FuncValidator, imm) -> None:
 
 
 def _end(v: FuncValidator, imm) -> None:
+    f = v.ctrls[-1]
+    vals = v.vals
+    results = f.results
+    # Exactly the results on the frame's part of the stack: they stay there.
+    if len(vals) == f.height + len(results) and (
+            not results or len(results) == 1 and vals[-1] == results[0]):
+        v.ctrls.pop()
+        if f.kind == "if" and list(f.params) != list(results):
+            raise mismatch(results, f.params)
+        return
     f = v.pop_ctrl()
     if f.kind == "if" and list(f.params) != list(f.results):
         raise mismatch(f.results, f.params)
@@ -270,15 +279,22 @@ def _end(v: FuncValidator, imm) -> None:
 
 
 def _br(v: FuncValidator, depth) -> None:
-    v.pop_vals(v.label(depth).label_types)
+    types = v.label(depth).label_types
+    if types:
+        v.pop_vals(types)
     v.set_unreachable()
 
 
 def _br_if(v: FuncValidator, depth) -> None:
-    v.pop_expect(I32)
+    vals = v.vals
+    if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+        vals.pop()
+    else:
+        v.pop_expect(I32)
     types = v.label(depth).label_types
-    v.pop_vals(types)
-    v.vals.extend(types)
+    if types:
+        v.pop_vals(types)
+        vals.extend(types)
 
 
 def _br_table(v: FuncValidator, imm) -> None:
@@ -301,7 +317,8 @@ def _return(v: FuncValidator, imm) -> None:
 
 def _call(v: FuncValidator, idx) -> None:
     ft = v.func_type(idx)
-    v.pop_vals(ft.params)
+    if ft.params:
+        v.pop_vals(ft.params)
     v.vals.extend(ft.results)
 
 
@@ -338,7 +355,11 @@ def _tail(v: FuncValidator, ft: FuncType) -> None:
 
 
 def _drop(v: FuncValidator, imm) -> None:
-    v.pop()
+    vals = v.vals
+    if len(vals) > v.ctrls[-1].height:
+        vals.pop()
+    else:
+        v.pop()
 
 
 def _select(v: FuncValidator, imm) -> None:
@@ -370,17 +391,25 @@ def _local_get(v: FuncValidator, idx) -> None:
 
 
 def _local_set(v: FuncValidator, idx) -> None:
+    vals = v.vals
+    if idx < len(v.locals) and len(vals) > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
+        vals.pop()
+        return
     v.pop_expect(v.local(idx))
 
 
 def _local_tee(v: FuncValidator, idx) -> None:
+    vals = v.vals
+    if idx < len(v.locals) and len(vals) > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
+        return   # popped and pushed back
     t = v.local(idx)
     v.pop_expect(t)
     v.vals.append(t)
 
 
 def _global_get(v: FuncValidator, idx) -> None:
-    v.vals.append(v.global_(idx).type)
+    globals_ = v.ctx.globals
+    v.vals.append((globals_[idx] if idx < len(globals_) else v.global_(idx)).type)
 
 
 def _global_set(v: FuncValidator, idx) -> None:
@@ -478,9 +507,91 @@ for _o in O.OPS:
         if _o.feature != "exceptions":
             raise AssertionError(f"no validator handler for {_o.name}")
         _HANDLERS[_o.name] = _exceptions
-# op -> (handler, params, results, len(params), immediate check): one look-up per instruction.
-_DISPATCH = {
-    o: (_HANDLERS[o.name], None, None, 0, None) if o.params is None
-    else (None, list(o.params), list(o.results), len(o.params), _IMM_CHECKS.get(o.imm))
-    for o in O.OPS
-}
+
+
+# -- instructions with a fixed effect (params -> results) -------------------------------------------
+
+def _fixed(op: O.Op):
+    """The step of an instruction whose effect is its `params -> results`:
+    its immediate check, then the operands popped and the results pushed.
+    The common shapes test the top of the stack in place; anything else
+    (an underflow, a mismatch, unreachable code) goes through pop_vals."""
+    params, results = list(op.params), list(op.results)
+    check = _IMM_CHECKS.get(op.imm)
+    n = len(params)
+    if len(results) == 1:
+        t = results[0]
+        if n == 0:
+            def step(v: FuncValidator, imm) -> None:
+                v.vals.append(t)
+        elif n == 1:
+            p = params[0]
+
+            def step(v: FuncValidator, imm) -> None:
+                vals = v.vals
+                if len(vals) > v.ctrls[-1].height and vals[-1] == p:
+                    vals[-1] = t
+                else:
+                    v.pop_vals(params)
+                    vals.append(t)
+        elif n == 2:
+            p0, p1 = params
+
+            def step(v: FuncValidator, imm) -> None:
+                vals = v.vals
+                if len(vals) - 2 >= v.ctrls[-1].height and vals[-1] == p1 and vals[-2] == p0:
+                    del vals[-1]
+                    vals[-1] = t
+                else:
+                    v.pop_vals(params)
+                    vals.append(t)
+        else:
+            step = _generic(params, results)
+    elif not results and n == 2:
+        p0, p1 = params
+
+        def step(v: FuncValidator, imm) -> None:
+            vals = v.vals
+            if len(vals) - 2 >= v.ctrls[-1].height and vals[-1] == p1 and vals[-2] == p0:
+                del vals[-2:]
+            else:
+                v.pop_vals(params)
+    else:
+        step = _generic(params, results)
+    if check is None:
+        return step
+    if check is _check_memarg:    # (the check inline: loads and stores are common)
+        align = op.align
+
+        def memarg(v: FuncValidator, imm) -> None:
+            if imm[2] >= len(v.ctx.mems):
+                v.memory(imm[2])
+            if imm[0] > align:
+                raise ValidationError("alignment must not be larger than natural")
+            step(v, imm)
+        return memarg
+
+    def checked(v: FuncValidator, imm) -> None:
+        check(v, op, imm)
+        step(v, imm)
+    return checked
+
+
+def _generic(params: list[int], results: list[int]):
+    n = len(params)
+
+    def step(v: FuncValidator, imm) -> None:
+        if n:
+            vals = v.vals
+            if vals[-n:] == params and len(vals) - n >= v.ctrls[-1].height:
+                del vals[-n:]
+            else:
+                v.pop_vals(params)
+        if results:
+            v.vals.extend(results)
+    return step
+
+
+# op -> its step: the handler, or the check and effect from the table.  One
+# look-up per instruction (FuncValidator.step; the emitter keeps them too).
+STEPS = {o: _HANDLERS[o.name] if o.params is None else _fixed(o) for o in O.OPS}
