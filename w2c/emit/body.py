@@ -458,10 +458,11 @@ class BodyEmitter:
         labels, default = imm
         v.step(op, imm)
         self.out(f"switch ({self.slot(top - 1, I32)}) {{")
+        # Every index gets its case, those that go where the default goes too
+        # (as wasm2c does): a dense switch, which gcc may turn into a jump table.
         groups: dict[int, list[int]] = {}
         for i, depth in enumerate(labels):
-            if depth != default:
-                groups.setdefault(depth, []).append(i)
+            groups.setdefault(depth, []).append(i)
         for depth, cases in groups.items():
             self.out(" ".join(f"case {c}:" for c in cases))
             self.branch(v, depth, top - 1)
