@@ -458,14 +458,22 @@ class BodyEmitter:
         labels, default = imm
         v.step(op, imm)
         self.out(f"switch ({self.slot(top - 1, I32)}) {{")
-        # Every index gets its case, those that go where the default goes too
-        # (as wasm2c does): a dense switch, which gcc may turn into a jump table.
+        # Every index gets its case, those that go where the default goes too,
+        # and a plain jump gets its own `case i: goto L;` (as wasm2c writes it):
+        # gcc then sees a dense switch of many targets and builds a jump table
+        # where grouped cases gave a slower tree of compares and bit tests.
         groups: dict[int, list[int]] = {}
         for i, depth in enumerate(labels):
             groups.setdefault(depth, []).append(i)
+        lines = self.lines
         for depth, cases in groups.items():
-            self.out(" ".join(f"case {c}:" for c in cases))
+            mark = len(lines)
             self.branch(v, depth, top - 1)
+            if len(lines) == mark + 1:      # no values to move: one goto per case
+                jump = lines.pop()
+                lines.extend(f"case {c}: {jump}" for c in cases)
+            else:
+                lines.insert(mark, " ".join(f"case {c}:" for c in cases))
         self.out("default:")
         self.branch(v, default, top - 1)
         self.out("}")
