@@ -201,10 +201,34 @@ def cache_dir() -> Path:
     return Path(xdg) / "w2c"
 
 
+def tree_digest(*roots: Path) -> str:
+    """SHA-256 over the relative paths and contents of every file under roots
+    (Python caches excluded), in a fixed order."""
+    h = hashlib.sha256()
+    for root in roots:
+        files = sorted(f for f in Path(root).rglob("*")
+                       if f.is_file() and "__pycache__" not in f.parts)
+        for f in files:
+            h.update(str(f.relative_to(root)).encode() + b"\0")
+            h.update(f.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=None)
+def toolchain_fingerprint() -> str:
+    """What w2c itself is made of: its Python code, templates, runtime headers
+    and target profiles.  Part of the cache key, so that a changed w2c (the
+    version number stays the same between releases) rebuilds cached programs."""
+    from w2c.resources import runtime_dir
+    return tree_digest(Path(__file__).resolve().parent, runtime_dir(), targets_dir())
+
+
 def cache_key(data: bytes, options: dict) -> str:
     h = hashlib.sha256()
     h.update(data)
-    h.update(json.dumps({"w2c": __version__, **options}, sort_keys=True).encode())
+    h.update(json.dumps({"w2c": __version__, "fingerprint": toolchain_fingerprint(),
+                         **options}, sort_keys=True).encode())
     return h.hexdigest()[:32]
 
 
