@@ -81,26 +81,20 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #define W2C_FORCE_READ_FLOAT(r, v) ((void)0)
 #endif
 
-#define W2C_LOAD(name, R, U, N, conv)                                                       \
+/* FORCE: how the loaded value is kept alive (r: the converted value, v: the bits). */
+#define W2C_LOAD_(name, R, U, N, conv, FORCE)                                               \
   static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
     U v;                                                                                    \
     R r;                                                                                    \
     W2C_MEM_CHECK(size, addr, offset, N);                                                   \
     W2C_MEMCPY(&v, mem + (uint64_t)addr + offset, N);                                       \
     r = conv;                                                                               \
-    W2C_FORCE_READ(r);                                                                      \
+    FORCE;                                                                                  \
     return r;                                                                               \
   }
-#define W2C_LOAD_FLOAT(name, R, U, N, conv)                                                 \
-  static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
-    U v;                                                                                    \
-    R r;                                                                                    \
-    W2C_MEM_CHECK(size, addr, offset, N);                                                   \
-    W2C_MEMCPY(&v, mem + (uint64_t)addr + offset, N);                                       \
-    r = conv;                                                                               \
-    W2C_FORCE_READ_FLOAT(r, v);                                                             \
-    return r;                                                                               \
-  }
+#define W2C_LOAD(name, R, U, N, conv) W2C_LOAD_(name, R, U, N, conv, W2C_FORCE_READ(r))
+#define W2C_LOAD_FLOAT(name, R, U, N, conv) \
+  W2C_LOAD_(name, R, U, N, conv, W2C_FORCE_READ_FLOAT(r, v))
 #define W2C_STORE(name, V, U, N, conv)                                                          \
   static inline void name(uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset, V val) { \
     U v = conv;                                                                                 \
@@ -146,6 +140,7 @@ W2C_STORE(w2c_i32_store16, uint32_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFF
 W2C_STORE(w2c_i64_store8, uint64_t, uint8_t, 1, (uint8_t)(val & 0xFFu))
 W2C_STORE(w2c_i64_store16, uint64_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFFFFu)))
 W2C_STORE(w2c_i64_store32, uint64_t, uint32_t, 4, W2C_LE32((uint32_t)(val & 0xFFFFFFFFu)))
+#undef W2C_LOAD_
 #undef W2C_LOAD
 #undef W2C_LOAD_FLOAT
 #undef W2C_STORE

@@ -244,39 +244,21 @@ class BodyEmitter:
         t = op.results[0]
         self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
 
+    # The four below are `instr`'s path; `run` writes the same lines inline.
     def _i32_const(self, v, op, imm, top):
-        deep = self.deep
-        if top > deep[I32]:
-            deep[I32] = top
-            _grow_names(top)
-        self.lines.append(f"{_NAMES[I32][top]} = {imm & 0xFFFFFFFF}u;")
+        self.out(f"{self.slot(top, I32)} = {imm & 0xFFFFFFFF}u;")
 
     def _local_get(self, v, op, imm, top):
-        t = self.locals[imm]
-        deep = self.deep
-        if top > deep[t]:
-            deep[t] = top
-            _grow_names(top)
-        self.lines.append(f"{_NAMES[t][top]} = l{imm};")
+        self.out(f"{self.slot(top, self.locals[imm])} = l{imm};")
 
     def _local_set(self, v, op, imm, top):   # (local.tee too: the value stays in its slot)
-        t = self.locals[imm]
-        k = top - 1
-        deep = self.deep
-        if k > deep[t]:
-            deep[t] = k
-            _grow_names(k)
-        self.lines.append(f"l{imm} = {_NAMES[t][k]};")
+        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
 
     _local_tee = _local_set
 
     def _global_get(self, v, op, imm, top):
         t, ref = _globals_of(self.g)[imm]
-        deep = self.deep
-        if top > deep[t]:
-            deep[t] = top
-            _grow_names(top)
-        self.lines.append(f"{_NAMES[t][top]} = {ref};")
+        self.out(f"{self.slot(top, t)} = {ref};")
 
     def _global_set(self, v, op, imm, top):
         t, ref = _globals_of(self.g)[imm]
