@@ -465,3 +465,24 @@ for _o in OPS:
 
 # Prefix bytes: the features they belong to when no entry is known.
 PREFIX_FEATURES = {PREFIX_FC: None, PREFIX_FD: "simd", PREFIX_FE: "threads"}
+
+# Opcodes of proposals w2c does not implement (Wasm 3.0 and later), by prefix
+# (None: one-byte opcodes): (first code, last code, feature).  Only error
+# messages use them, to name the feature instead of calling the module malformed.
+PROPOSAL_OPCODES: dict[int | None, list[tuple[int, int, str]]] = {
+    None: [(0x14, 0x15, "function-references"),   # call_ref, return_call_ref
+           (0xD3, 0xD3, "gc"),                    # ref.eq
+           (0xD4, 0xD6, "function-references"),   # ref.as_non_null, br_on_null, br_on_non_null
+           (0xE0, 0xE6, "stack-switching"),       # cont.new ... switch
+           (0xFB, 0xFB, "gc")],                   # the GC prefix: struct.*, array.*, i31.*, ...
+    PREFIX_FC: [(19, 22, "wide-arithmetic")],     # i64.add128, sub128, mul_wide_s/u
+    PREFIX_FD: [(0x100, 0x113, "relaxed-simd")],
+}
+
+
+def proposal_feature(prefix: int | None, code: int) -> str | None:
+    """The proposal an opcode unknown to OPS belongs to, if it is one of PROPOSAL_OPCODES."""
+    for lo, hi, feature in PROPOSAL_OPCODES.get(prefix, ()):
+        if lo <= code <= hi:
+            return feature
+    return None

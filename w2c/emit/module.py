@@ -116,9 +116,13 @@ class ModuleGen:
                 seen.add((imp.kind, key))
                 imports.append({"kind": imp.kind, "key": key, "module": imp.module,
                                 "name": imp.name, "ctx": mangle(imp.module), "n": n})
+        first: dict[str, int] = {}  # the same import twice: one prototype
+        for i, key in enumerate(self.func_import_keys):
+            first.setdefault(key, i)
         func_imports = [{"cname": self.callee(i), "proto": self.signature(
             self.func_type(i), self.callee(i), "void *ctx"), "ctx": mangle(imp.module),
-            "module": imp.module, "name": imp.name} for i, imp in enumerate(self.func_imports)]
+            "module": imp.module, "name": imp.name, "first": first[key] == i}
+            for i, (key, imp) in enumerate(zip(self.func_import_keys, self.func_imports))]
         import_globals = [n for n, i in enumerate(m.imports) if i.kind == EXT_GLOBAL]
         return {
             "p": p, "P": p.upper(), "version": __version__, "header": self.header_name,

@@ -54,6 +54,7 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
     neither WASI nor w2c provides."""
     from w2c.emit.module import unique_import_keys
     funcs = []
+    seen: set[str] = set()
     keys = unique_import_keys(module)
     for key, imp in zip(keys, module.imports):
         if imp.module != WASI_MODULE or imp.kind != EXT_FUNC:
@@ -67,6 +68,9 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
         if have != want:
             raise W2CError(f"incompatible import type: {WASI_MODULE}.{imp.name} is {have}, "
                            f"preview1 has {want}", imp.offset)
+        if key in seen:  # the same import twice: one C function serves both
+            continue
+        seen.add(key)
         params = [f"{C_TYPES[t]} a{i}" for i, t in enumerate(have.params)]
         funcs.append({"cname": f"{prefix}_i_{key}", "name": imp.name,
                       "params": ", ".join(["void *ctx"] + params),

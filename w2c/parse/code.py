@@ -57,7 +57,7 @@ def decode_valtype(r: Reader) -> int:
     pos = r.pos
     t = r.u8()
     if t not in VALUE_TYPES:
-        raise r.error("malformed value type", pos)
+        raise type_error(r, pos, "malformed value type")
     return t
 
 
@@ -66,8 +66,49 @@ def decode_reftype(r: Reader) -> int:
     pos = r.pos
     t = r.u8()
     if t not in REF_TYPES:
-        raise r.error("malformed reference type", pos)
+        raise type_error(r, pos, "malformed reference type")
     return t
+
+
+# Type codes of Wasm 3.0 proposals (error messages only): the abstract heap
+# types of GC (any eq i31 struct array none noextern nofunc) and of exception
+# handling (exn noexn), and (ref ht) / (ref null ht) of typed function references.
+_GC_HEAP_TYPES = frozenset({0x6E, 0x6D, 0x6C, 0x6B, 0x6A, 0x71, 0x72, 0x73})
+_EXN_HEAP_TYPES = frozenset({0x69, 0x74})
+_REF_TYPE_PREFIXES = frozenset({0x63, 0x64})
+
+
+def type_error(r: Reader, pos: int, malformed: str, heap: bool = False) -> DecodeError:
+    """The error for an unknown type code at `pos`: the proposal it belongs to
+    (UnsupportedFeature) if it is a Wasm 3.0 type, else DecodeError(malformed).
+    `heap`: a heap type (ref.null's immediate), where a type index is allowed."""
+    feature = _heap_type_feature(r, pos, index_ok=heap)
+    if feature is None and not heap and r.buf[pos] in _REF_TYPE_PREFIXES:
+        feature = _heap_type_feature(r, pos + 1, index_ok=True)
+        if feature is None and r.buf[pos + 1:pos + 2] in (b"\x70", b"\x6f"):
+            feature = "function-references"
+    if feature is not None:
+        return UnsupportedFeature(feature, r.base + pos)
+    return r.error(malformed, pos)
+
+
+def _heap_type_feature(r: Reader, pos: int, index_ok: bool) -> str | None:
+    if pos >= len(r.buf):
+        return None
+    b = r.buf[pos]
+    if b in _GC_HEAP_TYPES:
+        return "gc"
+    if b in _EXN_HEAP_TYPES:
+        return "exceptions"
+    if not index_ok:
+        return None
+    probe = Reader(r.buf, r.base)
+    probe.pos = pos
+    try:
+        index = probe.s33()
+    except DecodeError:
+        return None
+    return "function-references" if index >= 0 else None
 
 
 # locals ::= n:u32 t:valtype   (sum of n < 2^32)
@@ -256,13 +297,16 @@ def decode_prefixed(r: Reader, prefix: int) -> O.Op:
     start = r.pos - 1
     table = _PREFIXED.get(prefix)
     if table is None:
-        feature = O.PREFIX_FEATURES.get(prefix)
+        feature = O.PREFIX_FEATURES.get(prefix) or O.proposal_feature(None, prefix)
         if feature is not None:
             raise UnsupportedFeature(feature, r.base + start)
         raise r.error("illegal opcode", start)
     code = r.u32()
     op = table.get(code)
     if op is None:
+        feature = O.proposal_feature(prefix, code)
+        if feature is not None:
+            raise UnsupportedFeature(feature, r.base + start)
         raise r.error("illegal opcode", start)
     return op
 
@@ -279,7 +323,7 @@ def decode_blocktype(r: Reader):
     r.pos = pos
     x = r.s33()
     if x < 0:
-        raise r.error("malformed value type", pos)
+        raise type_error(r, pos, "malformed value type")
     return x
 
 
@@ -289,8 +333,10 @@ def decode_memarg(r: Reader, features: Features) -> tuple:
     flags = r.u32()
     mem = 0
     if flags >= 0x40:
-        if "multi-memory" not in features or flags >= 0x80:
+        if flags >= 0x80:
             raise r.error("malformed memop flags", pos)
+        if "multi-memory" not in features:
+            raise UnsupportedFeature("multi-memory", r.base + pos)
         flags -= 0x40
         mem = r.u32()
     if flags >= 32:
@@ -326,7 +372,13 @@ def _select_t(r: Reader, features: Features) -> tuple:
 
 
 def _reftype(r: Reader, features: Features) -> int:
-    return decode_reftype(r)
+    """ref.null's heap type: funcref or externref (a type index or another
+    heap type is a Wasm 3.0 proposal's)."""
+    pos = r.pos
+    t = r.u8()
+    if t not in REF_TYPES:
+        raise type_error(r, pos, "malformed reference type", heap=True)
+    return t
 
 
 def _memory_init(r: Reader, features: Features) -> tuple:
@@ -359,7 +411,7 @@ def _memarg_lane(r: Reader, features: Features) -> tuple:
 
 
 def _unsupported(r: Reader, features: Features):
-    raise DecodeError("unsupported feature: exceptions", r.offset)
+    raise UnsupportedFeature("exceptions", r.offset)
 
 
 IMMEDIATE_DECODERS = {

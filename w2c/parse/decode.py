@@ -59,7 +59,7 @@ def decode_sections(m: Module, features: Features) -> None:
         size = r.u32()
         if sec_id not in SECTION_ORDER and sec_id != SEC_CUSTOM:
             raise DecodeError("malformed section id", sec_start)
-        if sec_id == SEC_TAG and "exceptions" not in features:
+        if sec_id == SEC_TAG:   # (with --enable-exceptions too: not implemented)
             raise UnsupportedFeature("exceptions", sec_start)
         content = r.pos
         if size > r.remaining():
@@ -105,11 +105,20 @@ def decode_preamble(r: Reader) -> None:
 # functype ::= 0x60 rt1:resulttype rt2:resulttype
 def decode_functype(r: Reader) -> FuncType:
     pos = r.pos
-    if r.u8() != 0x60:
+    form = r.u8()
+    if form != 0x60:
+        if form in _PROPOSAL_TYPE_FORMS:
+            raise UnsupportedFeature(_PROPOSAL_TYPE_FORMS[form], r.base + pos)
         raise r.error("integer representation too long", pos)
     params = tuple(decode_valtype(r) for _ in range(r.vec_len()))
     results = tuple(decode_valtype(r) for _ in range(r.vec_len()))
     return FuncType(params, results)
+
+
+# Type section entries of Wasm 3.0 proposals: rec, sub, sub final, struct,
+# array (GC) and cont (stack switching).
+_PROPOSAL_TYPE_FORMS = {0x4E: "gc", 0x50: "gc", 0x4F: "gc", 0x5F: "gc", 0x5E: "gc",
+                        0x5D: "stack-switching"}
 
 
 # limits ::= 0x00 n:u32 | 0x01 n:u32 m:u32
@@ -125,11 +134,8 @@ def decode_limits(r: Reader, features: Features, memory: bool) -> Limits:
         for bit, feature in _LIMIT_FLAG_FEATURES:
             if feature in features:
                 allowed |= bit
-    if flags & ~allowed:
-        hint = "".join(f" ({what} needs --enable-{feature})"
-                       for bit, feature, what in _LIMIT_FLAG_HINTS
-                       if flags & bit and (feature not in features or not memory))
-        raise r.error(f"integer too large: limits flags 0x{flags:02x}{hint}", pos)
+    if flags & ~allowed or flags & 0x03 == 0x02:   # (a shared memory has a maximum)
+        raise _limits_error(r, pos, flags, features, memory)
     is64 = bool(flags & 0x04)
     read = r.u64 if is64 else r.u32
     lo = read()
@@ -144,8 +150,24 @@ def decode_limits(r: Reader, features: Features, memory: bool) -> Limits:
 
 
 _LIMIT_FLAG_FEATURES = [(0x02, "threads"), (0x04, "memory64"), (0x08, "custom-page-sizes")]
-_LIMIT_FLAG_HINTS = [(0x02, "threads", "a shared memory"), (0x04, "memory64", "a 64-bit memory"),
-                     (0x08, "custom-page-sizes", "a custom page size")]
+
+
+def _limits_error(r: Reader, pos: int, flags: int, features: Features, memory: bool):
+    """Flags of Wasm 3.0 or the threads proposal name the feature
+    (UnsupportedFeature): a 64-bit memory or table (memory64), a shared
+    memory with a maximum (threads).  Other flags are malformed; a custom page
+    size (not in 3.0, and its own encoding) with a hint to enable it."""
+    what = "memory" if memory else "table"
+    known = 0x07 if memory else 0x05
+    shared_ok = not flags & 0x02 or flags & 0x01    # a shared memory has a maximum
+    if not flags & ~known and shared_ok:
+        if flags & 0x04 and ("memory64" not in features or not memory):
+            return UnsupportedFeature(f"memory64 (a 64-bit {what})", r.base + pos)
+        if flags & 0x02 and "threads" not in features:
+            return UnsupportedFeature("threads (a shared memory)", r.base + pos)
+    hint = " (a custom page size needs --enable-custom-page-sizes)" \
+        if memory and flags & 0x08 and "custom-page-sizes" not in features else ""
+    return r.error(f"integer too large: limits flags 0x{flags:02x}{hint}", pos)
 
 
 # tabletype ::= et:reftype lim:limits
@@ -210,11 +232,21 @@ def decode_importsec(r: Reader, m: Module, features: Features) -> None:
             desc = decode_memtype(r, features)
         elif kind == EXT_GLOBAL:
             desc = decode_globaltype(r)
-        elif kind == EXT_TAG and "exceptions" in features:
+        elif kind == EXT_TAG and _tagtype_follows(r):
             raise UnsupportedFeature("exceptions", r.base + pos)
         else:
             raise r.error("malformed import kind", pos)
         m.imports.append(Import(module, name, kind, desc, offset))
+
+
+def _tagtype_follows(r: Reader) -> bool:
+    """tagtype ::= 0x00 x:typeidx (exceptions): complete at r's position?"""
+    probe = Reader(r.buf, r.base)
+    probe.pos = r.pos
+    try:
+        return probe.u8() == 0x00 and probe.u32() >= 0
+    except DecodeError:
+        return False
 
 
 # funcsec ::= section_3(vec(typeidx))
@@ -226,6 +258,8 @@ def decode_funcsec(r: Reader, m: Module, features: Features) -> None:
 # tablesec ::= section_4(vec(tabletype))
 def decode_tablesec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
+        if r.pos < len(r.buf) and r.buf[r.pos] == 0x40:   # 0x40 0x00 tabletype expr
+            raise UnsupportedFeature("function-references (a table initializer)", r.offset)
         m.tables.append(decode_tabletype(r, features))
 
 
@@ -251,7 +285,7 @@ def decode_exportsec(r: Reader, m: Module, features: Features) -> None:
         pos = r.pos
         kind = r.u8()
         if kind > EXT_GLOBAL:
-            if kind == EXT_TAG and "exceptions" in features:
+            if kind == EXT_TAG:
                 raise UnsupportedFeature("exceptions", r.base + pos)
             raise r.error("malformed export kind", pos)
         m.exports.append(Export(name, kind, r.u32(), offset))

@@ -102,7 +102,10 @@ def validate_module_fields(m: Module, features: Features) -> Context:
         validate_mem_limits(mt.limits)
     all_mems = m.all_mems()
     if len(all_mems) > 1 and "multi-memory" not in features:
-        raise ValidationError("multiple memories")
+        raise UnsupportedFeature("multi-memory")   # (valid in Wasm 3.0)
+    if (m.codes or m.datas) and any(mt.limits.is64 for mt in all_mems):
+        # 64-bit addresses: decoded (--enable-memory64), not validated or translated
+        raise UnsupportedFeature("memory64 (code or data using a 64-bit memory)")
 
     ctx = Context(types=m.types, funcs=m.func_types(), tables=m.all_tables(),
                   mems=all_mems, globals=m.all_globals(),
@@ -110,8 +113,9 @@ def validate_module_fields(m: Module, features: Features) -> Context:
                   refs=declared_refs(m))
     # In 2.0, constant expressions may read imported globals only.
     n_imported_globals = len(m.imported(EXT_GLOBAL))
-    for g in m.globals:
-        validate_const_expr(ctx, g.init, g.type.type, n_imported_globals, features)
+    for i, g in enumerate(m.globals):
+        validate_const_expr(ctx, g.init, g.type.type, n_imported_globals, features,
+                            n_imported_globals + i)
     for e in m.elems:
         _at(e.offset, validate_elem, ctx, e, n_imported_globals, features)
     for d in m.datas:
@@ -239,10 +243,22 @@ _EXTENDED = {"i32.add": I32, "i32.sub": I32, "i32.mul": I32,
              "i64.add": I64, "i64.sub": I64, "i64.mul": I64}
 
 
+def _const_global_error(ctx: Context, imm: int, visible_in_3: int | None) -> W2CError:
+    """global.get of a global the module defines: Wasm 3.0 allows an immutable
+    one defined earlier (from the GC proposal); 2.0 knows imported ones only."""
+    if imm < (len(ctx.globals) if visible_in_3 is None else visible_in_3) \
+            and not ctx.globals[imm].mutable:
+        return UnsupportedFeature("gc (global.get of a global the module defines, "
+                                  "in a constant expression)")
+    return ValidationError(f"unknown global {imm}")
+
+
 def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_globals: int,
-                        features: Features) -> None:
+                        features: Features, visible_in_3: int | None = None) -> None:
     """Constant instructions only; `global.get` of immutable globals below
-    `visible_globals`; the result must be exactly one value of type `expect`."""
+    `visible_globals` (Wasm 3.0 would see those below `visible_in_3`, default
+    all: named as unsupported); the result must be exactly one value of type
+    `expect`."""
     stack: list[int] = []
     try:
         for op, imm in expr.instrs:
@@ -256,8 +272,10 @@ def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_glob
                     raise ValidationError(f"unknown function {imm}")
                 stack.append(FUNCREF)
             elif name == "global.get":
-                if imm >= len(ctx.globals) or imm >= visible_globals:
+                if imm >= len(ctx.globals):
                     raise ValidationError(f"unknown global {imm}")
+                if imm >= visible_globals:
+                    raise _const_global_error(ctx, imm, visible_in_3)
                 g: GlobalType = ctx.globals[imm]
                 if g.mutable:
                     raise ValidationError("constant expression required")
@@ -268,11 +286,13 @@ def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_glob
                     if not stack or stack.pop() != t:
                         raise mismatch(t, None)
                 stack.append(t)
+            elif name in _EXTENDED:
+                raise UnsupportedFeature("extended-const")
             else:
                 raise ValidationError("constant expression required")
         if stack != [expect]:
             raise mismatch(expect, stack)
-    except ValidationError as e:
+    except W2CError as e:
         if e.offset is None:
             e.offset = expr.offset
         raise
