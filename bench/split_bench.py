@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support import wasmbin as W
+
 REPO = Path(__file__).resolve().parent.parent
 CHANGED = (0.1, 0.35, 0.5, 0.77, 0.93)     # which functions get edited, as fractions
 BUDGETS = (1, 2, 3, 4, 6)                  # statements per generated function
@@ -48,46 +50,14 @@ def generated(funcs: int, seed: int) -> Path:
 
 # -- editing one body in the binary ------------------------------------------------------------
 
-def _uleb(data: bytes, pos: int) -> tuple[int, int]:
-    n = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, pos
-
-
-def _enc(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b, n = n & 0x7F, n >> 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
 def replace_body(wasm: bytes, defined: int, body: bytes = b"\x00\x00\x0b") -> bytes:
     """The module with the body of defined function `defined` replaced (default:
     no locals, `unreachable`: valid for any type)."""
-    pos = 8
-    while pos < len(wasm):
-        sid = wasm[pos]
-        size, start = _uleb(wasm, pos + 1)
-        end = start + size
-        if sid == 10:
-            count, p = _uleb(wasm, start)
-            entries = []
-            for _ in range(count):
-                n, q = _uleb(wasm, p)
-                entries.append(wasm[q:q + n])
-                p = q + n
-            entries[defined] = body
-            content = _enc(count) + b"".join(_enc(len(e)) + e for e in entries)
-            return wasm[:pos] + b"\x0a" + _enc(len(content)) + content + wasm[end:]
-        pos = end
-    raise ValueError("no code section")
+    bodies = W.code_bodies(wasm)
+    if not bodies:
+        raise ValueError("no code section")
+    bodies[defined] = body
+    return W.replace_section(wasm, W.CODE, W.vec(W.uleb(len(b)) + b for b in bodies))
 
 
 # -- measuring ----------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 /* w2c_mem.h: linear memories (allocation per W2C_MEMORY_ALLOC, guard pages
- * per W2C_BOUNDS_CHECK), loads and stores, bulk memory operations. */
+ * per W2C_BOUNDS_CHECK: each reservation registered with the fault handler
+ * of w2c_guard.h), loads and stores, bulk memory operations. */
 #ifndef W2C_MEM_H
 #define W2C_MEM_H
 
 #include "w2c_trap.h"
+#include "w2c_guard.h"
 
 typedef struct w2c_memory {
   uint8_t *data;       /* base; NULL while size is 0 (except W2C_ALLOC_MMAP) */
@@ -15,7 +17,7 @@ typedef struct w2c_memory {
   /* private */
   uint8_t kind;        /* W2C_MEMKIND_* */
   uint64_t capacity;   /* bytes usable without moving data (reserved bytes for mmap) */
-  struct w2c_memory *guard_next; /* list of guarded memories */
+  w2c_guard_range guard; /* its reservation, registered (W2C_BOUNDS_GUARD) */
 } w2c_memory;
 
 enum { W2C_MEMKIND_NONE, W2C_MEMKIND_MALLOC, W2C_MEMKIND_MMAP, W2C_MEMKIND_ARENA,
@@ -224,16 +226,7 @@ static inline uint64_t w2c_round_up_(uint64_t x, uint64_t a) { return (x + a - 1
 /* Each guarded memory reserves every address a load or store can form:
  * 2^32-1 (addr) + 2^32-1 (offset) + 8 (width), plus a guard. */
 #define W2C_GUARD_RESERVE ((UINT64_C(1) << 33) + 65536u)
-W2C_GLOBAL(w2c_memory *, w2c_guard_list);
-/* 1 if addr is inside a guarded memory's reservation (the fault handler in
- * w2c_trap.h asks). */
-static inline int w2c_guard_in_memory_(uintptr_t a) {
-  w2c_memory *m;
-  for (m = w2c_guard_list; m != NULL; m = m->guard_next)
-    if (a - (uintptr_t)m->data < m->capacity) return 1;
-  return 0;
-}
-#endif /* W2C_BOUNDS_GUARD */
+#endif
 
 /* Reserve address space (PROT_NONE), make the first `bytes` accessible. */
 static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_bytes) {
@@ -274,8 +267,7 @@ static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_b
   m->kind = W2C_MEMKIND_MMAP;
   m->capacity = reserve;
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  m->guard_next = w2c_guard_list;
-  w2c_guard_list = m; /* so m must not move while allocated */
+  w2c_guard_add_(&m->guard, p, reserve); /* so m must not move while allocated */
 #endif
   return 0;
 }
@@ -289,13 +281,7 @@ static inline int w2c_mmap_extend_(w2c_memory *m, uint64_t new_bytes) {
 
 static inline void w2c_mmap_release_(w2c_memory *m) {
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  w2c_memory **pp;
-  for (pp = &w2c_guard_list; *pp != NULL; pp = &(*pp)->guard_next)
-    if (*pp == m) {
-      *pp = m->guard_next;
-      break;
-    }
-  m->guard_next = NULL;
+  w2c_guard_remove_(&m->guard);
 #endif
   if (m->capacity) munmap(m->data, (size_t)m->capacity);
 }
@@ -444,7 +430,7 @@ static inline uint64_t w2c_mem_reset_(w2c_memory *m, uint64_t max_pages, uint32_
   m->size = m->capacity = 0;
   m->pages = 0;
   m->kind = W2C_MEMKIND_NONE;
-  m->guard_next = NULL;
+  m->guard.next = NULL;
   m->has_max = max_pages != UINT64_MAX;
   m->max_pages = (uint32_t)max;
   m->page_log2 = page_log2;

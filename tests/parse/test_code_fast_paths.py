@@ -3,44 +3,12 @@ LEB128s, memargs, block types) and leaves the rest to the Reader: both ways
 must give the same values, and the same errors at the same offsets."""
 import pytest
 
+from tests.support.wasmbin import HEADER, section as sec, sleb, uleb
 from w2c.errors import DecodeError
 from w2c.features import Features
 from w2c.parse import check_module
 from w2c.parse.code import body_instructions, decode_body
 from w2c.parse.reader import EOF_SECTION
-
-HEADER = b"\0asm\x01\0\0\0"
-
-
-def uleb(n: int, width: int = 0) -> bytes:
-    """n as unsigned LEB128, padded to at least `width` bytes (non-canonical)."""
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        width -= 1
-        if n or width > 0:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def sleb(n: int, width: int = 0) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        width -= 1
-        done = (n == 0 and not b & 0x40) or (n == -1 and b & 0x40)
-        if done and width <= 0:
-            out.append(b)
-            return bytes(out)
-        out.append(b | 0x80)
-
-
-def sec(id_: int, payload: bytes) -> bytes:
-    return bytes([id_]) + uleb(len(payload)) + payload
 
 
 def module(body: bytes, locals_: bytes = b"\x01\x01\x7f", tail: bytes = b"") -> bytes:

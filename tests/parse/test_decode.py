@@ -1,18 +1,12 @@
 """Module-level decoding: sections, order, segments, names, feature gates."""
 import pytest
 
+from tests.support.wasmbin import HEADER, section as sec
 from w2c.errors import DecodeError, UnsupportedFeature
 from w2c.features import Features
 from w2c.module import EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, FUNCREF, I32, I64
 from w2c.parse import check_module, decode_module
 from w2c.parse.code import body_instructions, decode_body
-
-HEADER = b"\0asm\x01\0\0\0"
-
-
-def sec(id_, payload: bytes) -> bytes:
-    assert len(payload) < 128
-    return bytes([id_, len(payload)]) + payload
 
 
 def malformed(data: bytes) -> str:

@@ -48,6 +48,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import wasmbin as W
+from tests.support.wasmbin import module, section, uleb
 from w2c.errors import W2CError
 from w2c.module import Module
 from w2c.parse import check_module
@@ -260,78 +262,23 @@ def _indent(s: str) -> str:
 
 # -- binary helpers -----------------------------------------------------------------
 
-HEADER = b"\0asm\1\0\0\0"
-
-
-def uleb(n: int) -> bytes:
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def uleb_padded(n: int, width: int = 5) -> bytes:
-    """An over-long (but valid for u32 when width <= 5) encoding of n."""
-    out = bytearray()
-    for i in range(width):
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if i < width - 1 else 0))
-    return bytes(out)
+HEADER = W.HEADER
 
 
 def read_uleb(data: bytes, pos: int) -> tuple[int, int] | None:
     """(value, end) of the LEB128 at pos, or None if there is none."""
-    result = shift = 0
-    for i in range(10):
-        if pos + i >= len(data):
-            return None
-        b = data[pos + i]
-        result |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return result, pos + i + 1
-    return None
-
-
-@dataclass
-class Sec:
-    id: int
-    start: int      # id byte
-    size_at: int    # first byte of the size LEB
-    content: int    # first content byte
-    end: int
-
-
-def sections(data: bytes) -> list[Sec] | None:
-    """The sections of a well-framed module, or None."""
-    if data[:8] != HEADER:
+    try:
+        return W.read_uleb(data, pos)
+    except ValueError:
         return None
-    out, pos = [], 8
-    while pos < len(data):
-        sid = data[pos]
-        r = read_uleb(data, pos + 1)
-        if r is None:
-            return None
-        size, content = r
-        if content + size > len(data):
-            return None
-        out.append(Sec(sid, pos, pos + 1, content, content + size))
-        pos = content + size
-    return out
 
 
-def section(sid: int, content: bytes) -> bytes:
-    return bytes([sid]) + uleb(len(content)) + content
-
-
-def module(*secs: bytes) -> bytes:
-    return HEADER + b"".join(secs)
+def sections(data: bytes) -> list[W.Span] | None:
+    """The sections of a well-framed module, or None."""
+    try:
+        return W.section_spans(data)
+    except ValueError:
+        return None
 
 
 # -- mutations --------------------------------------------------------------------------
@@ -442,7 +389,7 @@ def m_section_size(rng, data, corpus):
     elif choice == 2:
         new = rng.choice(LEB_PATTERNS[:4])
     elif choice == 3:
-        new = uleb_padded(size)          # same size, over-long: still valid
+        new = uleb(size, 5)          # same size, over-long: still valid
     elif choice == 4:
         new = uleb(len(data) - s.content + rng.randrange(1, 64))
     elif choice == 5:
@@ -463,7 +410,7 @@ def m_count(rng, data, corpus):
         return m_leb(rng, data, corpus)
     count, end = old
     new = rng.choice((uleb(0xFFFFFFFF), uleb(count + 1), uleb(count * 1000 + 7),
-                      uleb(1 << 28), uleb_padded(count), uleb(max(0, count - 1))))
+                      uleb(1 << 28), uleb(count, 5), uleb(max(0, count - 1))))
     body = data[:s.content] + new + data[end:s.end]
     content_size = len(body) - s.content
     out = data[:s.size_at] + uleb(content_size) + body[s.content:] + data[s.end:]

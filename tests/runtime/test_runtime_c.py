@@ -12,22 +12,21 @@ contraction check, the multi-file link, and one test per configuration
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support.ctool import (CHECKS_RE, EXTRA_WARNINGS, STRICT, compile_quietly,
+                                 freestanding_include, run, run_checks, sanitizer_env,
+                                 sanitizer_flags, tool)
 from w2c import resources
 
 HERE = Path(__file__).resolve().parent
 CDIR = HERE / "c"
 RT = resources.runtime_dir()
-STRICT = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
-TIMEOUT = 120
 
 HANDLER = ["-DW2C_TRAP_HANDLER=check_trap_handler"]
 STATIC = ["-DW2C_MEMORY_ALLOC=W2C_ALLOC_STATIC", "-DW2C_STATIC_MEMORY_BYTES=266240"]
@@ -69,48 +68,13 @@ PROGRAMS = {
 CASES = [(p, c) for p, (cfgs, _) in PROGRAMS.items() for c in cfgs]
 
 
-def compiler(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        hint = "apt-get install -y clang" if name == "clang" else "apt-get install -y gcc"
-        pytest.skip(f"{name} not found ({hint})")
-    return path
-
-
-@pytest.fixture(params=["gcc", "clang"])
-def cc(request) -> str:
-    return compiler(request.param)
-
-
-def run(cmd, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                          timeout=TIMEOUT, **kw)
-
-
 def build(cc: str, out: Path, sources, flags, link=True) -> Path:
     cmd = [cc, *STRICT, *flags, f"-I{RT}", f"-I{CDIR}", *[CDIR / s for s in sources],
            "-o", out]
     if link:
         cmd.append("-lm")
-    proc = run(cmd)
-    assert proc.returncode == 0, f"build failed: {' '.join(map(str, cmd))}\n{proc.stderr}"
-    assert proc.stderr == "", f"compiler said something:\n{proc.stderr}"
+    compile_quietly(cmd)
     return out
-
-
-CHECKS_RE = re.compile(r"^checks: (\d+) failures: (\d+)$", re.M)
-
-
-def run_checks(exe: Path, at_least: int, env=None) -> str:
-    proc = run([exe], env=env)
-    out = proc.stdout + proc.stderr
-    m = CHECKS_RE.search(proc.stdout)
-    assert m, f"{exe.name} did not finish (rc {proc.returncode}):\n{out[-3000:]}"
-    fails = [line for line in proc.stdout.splitlines() if line.startswith("FAIL")]
-    assert int(m.group(2)) == 0 and not fails, "\n".join(fails)
-    assert proc.returncode == 0, out[-3000:]
-    assert int(m.group(1)) >= at_least, f"only {m.group(1)} checks ran"
-    return proc.stdout
 
 
 # -- the test programs ---------------------------------------------------------------
@@ -120,23 +84,15 @@ def run_checks(exe: Path, at_least: int, env=None) -> str:
 @pytest.mark.parametrize("program,config", CASES)
 def test_program(cc, opt, program, config, tmp_path):
     exe = build(cc, tmp_path / program, [f"{program}.c"], [opt, *CONFIGS[config]])
-    run_checks(exe, PROGRAMS[program][1])
+    run_checks([exe], PROGRAMS[program][1])
 
 
 @pytest.mark.parametrize("program", ["test_num", "test_mem", "test_table", "test_trap"])
 def test_sanitizers(cc, program, tmp_path):
     """ASan (with leak checks) + UBSan (float-cast-overflow included): no
     undefined behaviour, nothing leaked."""
-    flags = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
-             "-fno-sanitize-recover=all"]
-    if "clang" in Path(cc).name:
-        flags.append("-fsanitize=float-cast-overflow,implicit-integer-truncation")
-    exe = build(cc, tmp_path / program, [f"{program}.c"], flags)
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
-               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-    if "LeakSanitizer has encountered a fatal error" in run([exe], env=env).stderr:
-        env["ASAN_OPTIONS"] = "detect_leaks=0"  # LSan cannot run here (ptrace, ...)
-    run_checks(exe, PROGRAMS[program][1], env=env)
+    exe = build(cc, tmp_path / program, [f"{program}.c"], sanitizer_flags(cc))
+    run_checks([exe], PROGRAMS[program][1], env=sanitizer_env(exe))
 
 
 def test_sse41_rounding(tmp_path):
@@ -146,12 +102,12 @@ def test_sse41_rounding(tmp_path):
     for name in ("gcc", "clang"):
         if shutil.which(name):
             exe = build(name, tmp_path / f"num_{name}", ["test_num.c"], ["-O2", "-msse4.1"])
-            run_checks(exe, PROGRAMS["test_num"][1])
+            run_checks([exe], PROGRAMS["test_num"][1])
 
 
 def test_harness_reports_failures(tmp_path):
     """A wrong expectation makes the program fail, and says what differed."""
-    exe = build(compiler("gcc"), tmp_path / "t", ["test_num.c"], ["-DCHECK_SELFTEST"])
+    exe = build(tool("gcc"), tmp_path / "t", ["test_num.c"], ["-DCHECK_SELFTEST"])
     proc = run([exe])
     assert proc.returncode == 1
     assert "FAIL" in proc.stdout and "got 0x2, want 0x3" in proc.stdout
@@ -192,12 +148,6 @@ def test_no_fma_contraction(cc, tmp_path):
     assert proc.returncode == 0, proc.stderr
     if run([exe]).stdout.split() == ["0x0p+0"] * 4:
         pytest.skip(f"{cc} does not fuse here even without the pragmas")
-
-
-def freestanding_include(cc: str) -> str:
-    if "clang" in Path(cc).name:
-        return run([cc, "-print-resource-dir"]).stdout.strip() + "/include"
-    return run([cc, "-print-file-name=include"]).stdout.strip()
 
 
 @pytest.mark.parametrize("opt", ["-O0", "-O2"])
@@ -303,7 +253,7 @@ ERRORS = {
 def test_config_error(case, tmp_path):
     """The build stops, and the message says what to do."""
     flags, sentence = ERRORS[case]
-    gcc = compiler("gcc")   # -mfpmath=387 and -U__GNUC__ are GCC's ways to get there
+    gcc = tool("gcc")   # -mfpmath=387 and -U__GNUC__ are GCC's ways to get there
     src = tmp_path / "e.c"
     src.write_text('#include "w2c_rt.h"\n')
     proc = run([gcc, "-std=c99", *flags, f"-I{RT}", "-c", src, "-o", tmp_path / "e.o"])
@@ -317,9 +267,6 @@ def test_config_error(case, tmp_path):
 
 # -- the header files themselves -----------------------------------------------------
 
-EXTRA_WARNINGS = ["-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wundef", "-Wcast-align",
-                  "-Wcast-qual", "-Wstrict-prototypes", "-Wmissing-prototypes",
-                  "-Wdouble-promotion", "-Wredundant-decls"]
 HEADER_CONFIGS = {
     "default": [], "mmap": MMAP, "guard": CONFIGS["guard"], "portable": ["-DW2C_NO_BUILTINS"],
     "embedded": ["-ffreestanding", "-DW2C_TRAP_HANDLER=h", *STATIC],

@@ -22,50 +22,23 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support.ctool import STRICT, compile_quietly, run, run_checks, tool
 from w2c import resources
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "c" / "soft_sqrt.c"
 RT = resources.runtime_dir()
-STRICT = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
-TIMEOUT = 120
-CHECKS_RE = re.compile(r"^checks: (\d+) failures: (\d+)$", re.M)
 
 
-def run(cmd, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                          timeout=TIMEOUT, **kw)
-
-
-def tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} not found (apt-get install -y {package})")
-    return path
-
-
-def check_report(proc: subprocess.CompletedProcess, at_least: int) -> None:
-    m = CHECKS_RE.search(proc.stdout)
-    assert m, f"did not finish (rc {proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}"
-    assert int(m.group(2)) == 0, proc.stdout[-3000:]
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    assert int(m.group(1)) >= at_least, f"only {m.group(1)} checks ran"
-
-
-@pytest.mark.parametrize("cc", ["gcc", "clang"])
 def test_soft_sqrt_matches_hardware(cc, tmp_path):
     exe = tmp_path / "soft_sqrt"
-    cmd = [tool(cc, cc), *STRICT, "-O2", "-DW2C_SOFT_SQRT", "-DSOFT_SQRT_MAIN",
-           "-DSTRIDE32=37u", f"-I{RT}", SRC, "-o", exe, "-lm"]
-    proc = run(cmd)
-    assert proc.returncode == 0 and not proc.stderr, proc.stderr
-    check_report(run([exe]), 120_000_000)
+    compile_quietly([cc, *STRICT, "-O2", "-DW2C_SOFT_SQRT", "-DSOFT_SQRT_MAIN",
+                     "-DSTRIDE32=37u", f"-I{RT}", SRC, "-o", exe, "-lm"])
+    run_checks([exe], 120_000_000)
 
 
 # name -> (compiler, flags, instruction expected in t_sqrtf, in t_sqrt (None: soft))
@@ -103,9 +76,8 @@ def test_freestanding_sqrt_links_no_libm(target, tmp_path):
     gcc = tool(gcc_name, PACKAGES[gcc_name])
     prefix = gcc[: -len("gcc")]
     obj = tmp_path / "sqrt.o"
-    proc = run([gcc, *STRICT, "-Os", "-ffreestanding", "-nostdlib", *flags,
-                "-DW2C_TRAP_HANDLER=fs_trap", f"-I{RT}", "-c", SRC, "-o", obj])
-    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    compile_quietly([gcc, *STRICT, "-Os", "-ffreestanding", "-nostdlib", *flags,
+                     "-DW2C_TRAP_HANDLER=fs_trap", f"-I{RT}", "-c", SRC, "-o", obj])
     nm = run([prefix + "nm", obj]).stdout
     assert re.search(r" T t_sqrtf$", nm, re.M) and re.search(r" T t_sqrt$", nm, re.M), nm
     assert not re.search(r"\bsqrtf?\b", nm), nm
@@ -131,10 +103,9 @@ def test_fpu_instruction_paths(arch, tmp_path):
     gcc = tool(gcc_name, f"gcc-{gcc_name[:-4]}")
     qemu = tool(qemu_name, "qemu-user")
     exe = tmp_path / "sqrt"
-    proc = run([gcc, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-ffreestanding",
-                "-static", "-DW2C_TRAP_HANDLER=fs_trap", "-DSOFT_SQRT_MAIN",
-                "-DSTRIDE32=65521u", "-DRANDOM64=300000u", f"-I{RT}", SRC, "-o", exe, "-lm"])
-    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    compile_quietly([gcc, "-std=c99", "-Wall", "-Wextra", "-Werror", "-O2", "-ffreestanding",
+                     "-static", "-DW2C_TRAP_HANDLER=fs_trap", "-DSOFT_SQRT_MAIN",
+                     "-DSTRIDE32=65521u", "-DRANDOM64=300000u", f"-I{RT}", SRC, "-o", exe, "-lm"])
     code = functions(run([gcc[: -len("gcc")] + "objdump", "-d", exe]).stdout)
     assert insn in code["t_sqrt"], code["t_sqrt"]
-    check_report(run([qemu, exe]), 3_000_000)
+    run_checks([qemu, exe], 3_000_000)

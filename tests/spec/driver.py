@@ -42,25 +42,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w2c.emit.names import C_TYPES, mangle, result_type
+from w2c.emit.results import call_results
 from w2c.module import (
     EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXTERNREF, F32, F64,
-    FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
+    FUNCREF, I32, I64, TYPE_NAMES, Export, FuncType, Import,
     Module,
 )
 
-try:  # the emitter's naming (docs/codegen.md); a copy until it exists
-    from w2c.emit.names import mangle
-except ImportError:  # pragma: no cover - only before w2c.emit.names existed
-    def mangle(name: str) -> str:
-        out = []
-        for b in name.encode("utf-8"):
-            ok = 48 <= b <= 57 or 65 <= b <= 90 or 97 <= b <= 122
-            out.append(chr(b) if ok else f"_{b:02X}")
-        return "".join(out)
-
-C_TYPES = {I32: "uint32_t", I64: "uint64_t", F32: "float", F64: "double",
-           V128: "w2c_v128", FUNCREF: "w2c_funcref", EXTERNREF: "w2c_externref"}
-LETTERS = {I32: "i", I64: "j", F32: "f", F64: "d", V128: "v", FUNCREF: "r", EXTERNREF: "e"}
 SUPPORTED_TYPES = (I32, I64, F32, F64, FUNCREF, EXTERNREF)
 
 SPECTEST_UNIT = 0
@@ -604,14 +593,6 @@ def _res_expr(t: int, e: str) -> str:
             EXTERNREF: f"drv_extb({e})", FUNCREF: f"drv_fnb({e})"}[t]
 
 
-def _result_c_type(results) -> str:
-    if not results:
-        return "void"
-    if len(results) == 1:
-        return C_TYPES[results[0]]
-    return "w2c_ret_" + "".join(LETTERS[t] for t in results)
-
-
 def _caller_c(c: Caller) -> str:
     p = f"m{c.unit}"
     x = f"{p}_x_{mangle(c.field)}"
@@ -623,14 +604,9 @@ def _caller_c(c: Caller) -> str:
     else:
         args = "".join(", " + _arg_expr(t, i) for i, t in enumerate(c.params))
         call = f"{x}(&inst{c.unit}{args})"
-        if not c.results:
-            lines.append(f"  {call};")
-        elif len(c.results) == 1:
-            lines.append(f"  r[0] = {_res_expr(c.results[0], call)};")
-        else:
-            lines.append(f"  {_result_c_type(c.results)} v = {call};")
-            for i, t in enumerate(c.results):
-                lines.append(f"  r[{i}] = {_res_expr(t, f'v.r{i}')};")
+        ft = FuncType(tuple(c.params), tuple(c.results))
+        lines += ["  " + line for line in
+                  call_results(ft, call, lambda i, t, e: f"r[{i}] = {_res_expr(t, e)};")]
         if not c.params:
             lines.append("  (void)a;")
         if not c.results:
@@ -642,7 +618,7 @@ def _caller_c(c: Caller) -> str:
 def _glue_c(unit: Unit, link: Link) -> str:
     """The definition of imported function m<N>_i_<mod>__<name>."""
     ft = unit.module.types[link.imp.desc]
-    ret = _result_c_type(ft.results)
+    ret = result_type(ft)
     params = "".join(f", {C_TYPES[t]} a{i}" for i, t in enumerate(ft.params))
     args = "".join(f", a{i}" for i in range(len(ft.params)))
     name = f"m{unit.index}_i_{mangle(link.imp.module)}__{mangle(link.imp.name)}"

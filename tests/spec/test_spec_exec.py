@@ -328,8 +328,8 @@ def test_driver_text(link_plan):
     assert "  im.mem_M_2D1__mem = m1_x_mem(&inst1);" in text
     assert "  im.global_spectest__global_5Ff64 = m0_x_global_5Ff64(&inst0);" in text
     assert "if (!drv_ok[1] || !drv_ok[0]) return DRV_NOT_READY;" in text
-    assert "w2c_ret_ij v = m1_x_two(&inst1);" in text
-    assert "r[1] = v.r1;" in text
+    assert "  { w2c_ret_ij r_ = m1_x_two(&inst1);\n    r[0] = (uint64_t)r_.r0;\n" \
+           "    r[1] = r_.r1;\n  }\n" in text      # w2c.emit.results.call_results
     assert "r[0] = drv_f32b((*m1_x_gf(&inst1)));" in text
     assert "W2C_TRAP_EXHAUSTION" in text and "W2C_TRAP_UNREACHABLE" in text
 

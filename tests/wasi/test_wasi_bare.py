@@ -36,24 +36,22 @@
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support import ctool
+from tests.support.ctool import (EXTRA_WARNINGS, STRICT, compile_quietly as build, run,
+                                 sanitizer_env, sanitizer_flags, tool)
 from w2c import resources
 
 HERE = Path(__file__).resolve().parent
 CDIR = HERE / "c"
 RT = resources.runtime_dir()
 DOC = HERE.parent.parent / "docs" / "wasi.md"
-STRICT = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
 BARE = ["-DW2C_WASI_BARE"]
-TIMEOUT = 120
 AT_LEAST = 650  # checks bare_host.c must report
 HOOKS = ["w2c_bare_write", "w2c_bare_exit", "w2c_bare_clock_time", "w2c_bare_clock_res",
          "w2c_bare_random"]
@@ -65,41 +63,10 @@ fd_tell fd_write path_create_directory path_filestat_get path_filestat_set_times
 path_open path_readlink path_remove_directory path_rename path_symlink path_unlink_file
 poll_oneoff proc_exit proc_raise sched_yield random_get sock_accept sock_recv sock_send
 sock_shutdown""".split()
-CHECKS_RE = re.compile(r"^checks: (\d+) failures: (\d+)$", re.M)
-
-
-def tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} not found (apt-get install -y {package})")
-    return path
-
-
-@pytest.fixture(params=["gcc", "clang"])
-def cc(request) -> str:
-    return tool(request.param, request.param)
-
-
-def run(cmd, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                          timeout=TIMEOUT, **kw)
-
-
-def build(cmd) -> None:
-    proc = run(cmd)
-    assert proc.returncode == 0, f"build failed: {' '.join(map(str, cmd))}\n{proc.stderr}"
-    assert proc.stderr == "", f"compiler said something:\n{proc.stderr}"
 
 
 def run_checks(exe: Path, env=None) -> None:
-    proc = run([exe], env=env)
-    out = proc.stdout + proc.stderr
-    m = CHECKS_RE.search(proc.stdout)
-    assert m, f"did not finish (rc {proc.returncode}):\n{out[-3000:]}"
-    fails = [line for line in proc.stdout.splitlines() if line.startswith("FAIL")]
-    assert int(m.group(2)) == 0 and not fails, "\n".join(fails)
-    assert proc.returncode == 0, out[-3000:]
-    assert int(m.group(1)) >= AT_LEAST, f"only {m.group(1)} checks ran"
+    ctool.run_checks([exe], AT_LEAST, env=env)
 
 
 def test_every_function_is_called():
@@ -125,17 +92,10 @@ def test_host_program(cc, opt, tmp_path):
 
 
 def test_host_sanitizers(cc, tmp_path):
-    flags = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
-             "-fno-sanitize-recover=all"]
-    if "clang" in Path(cc).name:
-        flags.append("-fsanitize=float-cast-overflow,implicit-integer-truncation")
     exe = tmp_path / "bare_host"
-    build([cc, *STRICT, *flags, *BARE, f"-I{RT}", f"-I{CDIR}", CDIR / "bare_host.c", "-o", exe])
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
-               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-    if "LeakSanitizer has encountered a fatal error" in run([exe], env=env).stderr:
-        env["ASAN_OPTIONS"] = "detect_leaks=0"  # LSan cannot run here (ptrace, ...)
-    run_checks(exe, env=env)
+    build([cc, *STRICT, *sanitizer_flags(cc), *BARE, f"-I{RT}", f"-I{CDIR}", CDIR / "bare_host.c",
+           "-o", exe])
+    run_checks(exe, env=sanitizer_env(exe))
 
 
 # -- freestanding builds --------------------------------------------------------------------
@@ -239,11 +199,6 @@ def test_generated_glue_links(wat2wasm, tmp_path):
 
 
 # -- the header itself -----------------------------------------------------------------------
-
-EXTRA_WARNINGS = ["-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wundef", "-Wcast-align",
-                  "-Wcast-qual", "-Wstrict-prototypes", "-Wmissing-prototypes",
-                  "-Wdouble-promotion", "-Wredundant-decls"]
-
 
 @pytest.mark.parametrize("freestanding", [False, True], ids=["hosted", "freestanding"])
 def test_header_quiet(cc, freestanding, tmp_path):

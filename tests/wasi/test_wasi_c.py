@@ -22,69 +22,35 @@ when those are installed, and docs/wasi.md against the headers.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from tests.support import ctool
+from tests.support.ctool import STRICT, compile_quietly, run, sanitizer_env, sanitizer_flags, tool
 from w2c import resources
 
 HERE = Path(__file__).resolve().parent
 CDIR = HERE / "c"
 RT = resources.runtime_dir()
 DOC = HERE.parent.parent / "docs" / "wasi.md"
-STRICT = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
-TIMEOUT = 120
 # program -> fewest checks it must report
 PROGRAMS = {"test_wasi_fs": 500, "test_wasi_misc": 280, "test_wasi_order": 18}
 SOURCES = {"test_wasi_fs": ["test_wasi_fs_b.h"], "test_wasi_misc": ["test_wasi_misc_b.h"]}
 
 
-def compiler(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        hint = "apt-get install -y clang" if name == "clang" else "apt-get install -y gcc"
-        pytest.skip(f"{name} not found ({hint})")
-    return path
-
-
-@pytest.fixture(params=["gcc", "clang"])
-def cc(request) -> str:
-    return compiler(request.param)
-
-
-def run(cmd, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True,
-                          timeout=TIMEOUT, **kw)
-
-
 def build(cc: str, out: Path, program: str, flags, strict=True) -> Path:
     cmd = [cc, *(STRICT if strict else []), *flags, f"-I{RT}", f"-I{CDIR}",
            CDIR / f"{program}.c", "-o", out, "-lm"]
-    proc = run(cmd)
-    assert proc.returncode == 0, f"build failed: {' '.join(map(str, cmd))}\n{proc.stderr}"
-    assert proc.stderr == "", f"compiler said something:\n{proc.stderr}"
+    compile_quietly(cmd)
     return out
-
-
-CHECKS_RE = re.compile(r"^checks: (\d+) failures: (\d+)$", re.M)
 
 
 def run_checks(cmd, program: str, cwd: Path, env=None) -> str:
     """Run in cwd (a fresh directory the program may fill) and check its report."""
-    cwd.mkdir(exist_ok=True)
-    proc = run(cmd, cwd=cwd, env=env)
-    out = proc.stdout + proc.stderr
-    m = CHECKS_RE.search(proc.stdout)
-    assert m, f"{program} did not finish (rc {proc.returncode}):\n{out[-3000:]}"
-    fails = [line for line in proc.stdout.splitlines() if line.startswith("FAIL")]
-    assert int(m.group(2)) == 0 and not fails, "\n".join(fails)
-    assert proc.returncode == 0, out[-3000:]
-    assert int(m.group(1)) >= PROGRAMS[program], f"only {m.group(1)} checks ran"
-    return proc.stdout
+    return ctool.run_checks(cmd, PROGRAMS[program], cwd=cwd, env=env)
 
 
 # -- the programs ----------------------------------------------------------------------
@@ -101,23 +67,8 @@ def test_program(cc, opt, program, tmp_path):
 def test_sanitizers(cc, program, tmp_path):
     """ASan (leaks included) + UBSan: no undefined behaviour, no leak, no
     descriptor-table or path-buffer overflow."""
-    flags = ["-O1", "-g", "-fno-omit-frame-pointer", "-fsanitize=address,undefined",
-             "-fno-sanitize-recover=all"]
-    if "clang" in Path(cc).name:
-        flags.append("-fsanitize=float-cast-overflow,implicit-integer-truncation")
-    exe = build(cc, tmp_path / program, program, flags)
-    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1",
-               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
-    run_checks([exe], program, tmp_path / "run", env=_lsan_env(exe, tmp_path, env))
-
-
-def _lsan_env(exe: Path, tmp_path: Path, env: dict) -> dict:
-    """LeakSanitizer cannot run everywhere (ptrace): then without it."""
-    probe_dir = tmp_path / "probe"
-    probe_dir.mkdir()
-    if "LeakSanitizer has encountered a fatal error" in run([exe], cwd=probe_dir, env=env).stderr:
-        return dict(env, ASAN_OPTIONS="detect_leaks=0")
-    return env
+    exe = build(cc, tmp_path / program, program, sanitizer_flags(cc))
+    run_checks([exe], program, tmp_path / "run", env=sanitizer_env(exe, tmp_path / "probe"))
 
 
 @pytest.mark.parametrize("flags", [
@@ -136,7 +87,7 @@ def test_include_order(cc, flags, tmp_path):
 def test_configuration_macros(tmp_path):
     """W2C_WASI_ESCAPE_ERRNO (76: ENOTCAPABLE) and a small W2C_WASI_MAX_FDS
     (EMFILE when full) are honoured."""
-    gcc = compiler("gcc")
+    gcc = tool("gcc")
     exe = build(gcc, tmp_path / "fs", "test_wasi_fs",
                 ["-O2", "-DW2C_WASI_ESCAPE_ERRNO=76u", "-DW2C_WASI_MAX_FDS=16u"])
     run_checks([exe], "test_wasi_fs", tmp_path / "run")

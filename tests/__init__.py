@@ -1,0 +1,2 @@
+"""The test suite (a package, so that test support is `tests.support` for
+tests, bench and scripts alike)."""
