@@ -1,0 +1,227 @@
+/* w2c_simd_float.h: the float-lane SIMD instructions, the conversions and
+ * relaxed SIMD (included by w2c_simd.h).  NaN results follow w2c_num.h: the
+ * hardware's arithmetic NaN (canonical when the inputs are), bit operations
+ * for abs/neg, w2c_f32_min & co. for min/max. */
+#ifndef W2C_SIMD_FLOAT_H
+#define W2C_SIMD_FLOAT_H
+
+/* ---- comparisons, arithmetic ------------------------------------------------- */
+#define W2C_FLANES_(sh, F, T, I, U, UT, SIGN)                                \
+  W2C_V2_(w2c_##sh##_eq, W2C_CMP_(r, a, b, F, I, ==))                              \
+  W2C_V2_(w2c_##sh##_ne, W2C_CMP_(r, a, b, F, I, !=))                              \
+  W2C_V2_(w2c_##sh##_lt, W2C_CMP_(r, a, b, F, I, <))                               \
+  W2C_V2_(w2c_##sh##_gt, W2C_CMP_(r, a, b, F, I, >))                               \
+  W2C_V2_(w2c_##sh##_le, W2C_CMP_(r, a, b, F, I, <=))                              \
+  W2C_V2_(w2c_##sh##_ge, W2C_CMP_(r, a, b, F, I, >=))                              \
+  W2C_V2_(w2c_##sh##_add, W2C_MAP2_(r, a, b, F, T, +))                             \
+  W2C_V2_(w2c_##sh##_sub, W2C_MAP2_(r, a, b, F, T, -))                             \
+  W2C_V2_(w2c_##sh##_mul, W2C_MAP2_(r, a, b, F, T, *))                             \
+  W2C_V2_(w2c_##sh##_div, W2C_MAP2_(r, a, b, F, T, /))                             \
+  W2C_V1_(w2c_##sh##_abs, W2C_EACH_(r, U, (UT)(a.U[i_] & ~(UT)SIGN)))              \
+  W2C_V1_(w2c_##sh##_neg, W2C_EACH_(r, U, (UT)(a.U[i_] ^ (UT)SIGN)))               \
+  /* pmin: b < a ? b : a;  pmax: a < b ? b : a (the operand's bits) */            \
+  W2C_V2_(w2c_##sh##_pmin, W2C_PICK_(r, b, a, F, U, <))                            \
+  W2C_V2_(w2c_##sh##_pmax, W2C_PICK_(r, b, a, F, U, >))
+W2C_FLANES_(f32x4, f32, float, i32, u32, uint32_t, W2C_F32_SIGN)
+W2C_FLANES_(f64x2, f64, double, i64, u64, uint64_t, W2C_F64_SIGN)
+#undef W2C_FLANES_
+
+/* min/max: a NaN operand gives a NaN (a + b), -0 < +0.  Vector: masks of
+ * a < b, b < a and unordered; equal lanes (+-0 included) take a | b for min,
+ * a & b for max. */
+#if W2C_SIMD_IMPL == W2C_SIMD_VECTOR
+#define W2C_FMINMAX_(name, F, U, LT, EQ)                                         \
+  W2C_V2_(name, {                                                                \
+    __typeof__(a.U) lt_ = (__typeof__(a.U))(a.F LT b.F);                         \
+    __typeof__(a.U) gt_ = (__typeof__(a.U))(b.F LT a.F);                         \
+    __typeof__(a.U) un_ = (__typeof__(a.U))((a.F != a.F) | (b.F != b.F));       \
+    w2c_v128 n_;                                                                 \
+    n_.F = a.F + b.F;                                                            \
+    r.U = (a.U & lt_) | (b.U & gt_) | ((a.U EQ b.U) & ~(lt_ | gt_ | un_)) |      \
+          (n_.U & un_);                                                          \
+  })
+W2C_FMINMAX_(w2c_f32x4_min, f32, u32, <, |)
+W2C_FMINMAX_(w2c_f32x4_max, f32, u32, >, &)
+W2C_FMINMAX_(w2c_f64x2_min, f64, u64, <, |)
+W2C_FMINMAX_(w2c_f64x2_max, f64, u64, >, &)
+#undef W2C_FMINMAX_
+#else
+W2C_V2_(w2c_f32x4_min, W2C_EACH_(r, f32, w2c_f32_min(a.f32[i_], b.f32[i_])))
+W2C_V2_(w2c_f32x4_max, W2C_EACH_(r, f32, w2c_f32_max(a.f32[i_], b.f32[i_])))
+W2C_V2_(w2c_f64x2_min, W2C_EACH_(r, f64, w2c_f64_min(a.f64[i_], b.f64[i_])))
+W2C_V2_(w2c_f64x2_max, W2C_EACH_(r, f64, w2c_f64_max(a.f64[i_], b.f64[i_])))
+#endif
+
+/* ---- sqrt, rounding: SSE2/SSE4.1 or AArch64 instructions, else per lane --- */
+#if defined(W2C_SIMD_SSE2_)
+#define W2C_FHW_(sse32, sse64, neon32, neon64, p) sse32 sse64
+#elif defined(W2C_SIMD_NEON_) && defined(__aarch64__)
+#define W2C_FHW_(sse32, sse64, neon32, neon64, p) neon32 neon64
+#else
+#define W2C_FHW_(sse32, sse64, neon32, neon64, p) p
+#endif
+#define W2C_FROUND_(op, mode, neon)                                                      \
+  W2C_V1_(w2c_f32x4_##op,                                                                \
+          W2C_FHW_(W2C_SSE41_OR_(r.mf = _mm_round_ps(a.mf, mode | _MM_FROUND_NO_EXC),    \
+                                 W2C_EACH_(r, f32, w2c_f32_##op(a.f32[i_]))), ,          \
+                   r.nf32 = neon##q_f32(a.nf32), ,                                       \
+                   W2C_EACH_(r, f32, w2c_f32_##op(a.f32[i_]))))                          \
+  W2C_V1_(w2c_f64x2_##op,                                                                \
+          W2C_FHW_(W2C_SSE41_OR_(r.md = _mm_round_pd(a.md, mode | _MM_FROUND_NO_EXC),    \
+                                 W2C_EACH_(r, f64, w2c_f64_##op(a.f64[i_]))), ,          \
+                   r.nf64 = neon##q_f64(a.nf64), ,                                       \
+                   W2C_EACH_(r, f64, w2c_f64_##op(a.f64[i_]))))
+#if defined(W2C_SIMD_SSE2_) && defined(__SSE4_1__)
+#define W2C_SSE41_OR_(sse41, p) sse41
+#else
+#define W2C_SSE41_OR_(sse41, p) p
+#endif
+W2C_FROUND_(ceil, _MM_FROUND_TO_POS_INF, vrndp)
+W2C_FROUND_(floor, _MM_FROUND_TO_NEG_INF, vrndm)
+W2C_FROUND_(trunc, _MM_FROUND_TO_ZERO, vrnd)
+W2C_FROUND_(nearest, _MM_FROUND_TO_NEAREST_INT, vrndn)
+#undef W2C_FROUND_
+W2C_V1_(w2c_f32x4_sqrt, W2C_FHW_(r.mf = _mm_sqrt_ps(a.mf), , r.nf32 = vsqrtq_f32(a.nf32), ,
+                                 W2C_EACH_(r, f32, W2C_SQRTF(a.f32[i_]))))
+W2C_V1_(w2c_f64x2_sqrt, W2C_FHW_(r.md = _mm_sqrt_pd(a.md), , r.nf64 = vsqrtq_f64(a.nf64), ,
+                                 W2C_EACH_(r, f64, W2C_SQRT(a.f64[i_]))))
+
+/* ---- conversions ---------------------------------------------------------------- */
+static inline w2c_v128 w2c_i32x4_trunc_sat_f32x4_s(w2c_v128 a) {
+  w2c_v128 r;
+#if defined(W2C_SIMD_SSE2_)
+  /* cvttps2dq gives 0x80000000 for NaN and overflow: NaN lanes are zeroed
+   * first, lanes >= 2^31 flipped to 0x7FFFFFFF after */
+  __m128 x = _mm_and_ps(a.mf, _mm_cmpeq_ps(a.mf, a.mf));
+  r.m = _mm_xor_si128(_mm_cvttps_epi32(x),
+                      _mm_castps_si128(_mm_cmpge_ps(x, _mm_set1_ps(2147483648.0f))));
+#elif defined(W2C_SIMD_NEON_)
+  r.ni32 = vcvtq_s32_f32(a.nf32); /* saturates, NaN -> 0 */
+#else
+  W2C_EACH_(r, u32, w2c_i32_trunc_sat_f32_s(a.f32[i_]));
+#endif
+  return r;
+}
+W2C_V1_(w2c_i32x4_trunc_sat_f32x4_u,
+        W2C_HW_(W2C_EACH_(r, u32, w2c_i32_trunc_sat_f32_u(a.f32[i_])),
+                r.nu32 = vcvtq_u32_f32(a.nf32),
+                W2C_EACH_(r, u32, w2c_i32_trunc_sat_f32_u(a.f32[i_]))))
+W2C_V1_(w2c_f32x4_convert_i32x4_s,
+        W2C_VP_(r.f32 = __builtin_convertvector(a.i32, w2c_vf32_),
+                W2C_EACH_(r, f32, (float)a.i32[i_])))
+W2C_V1_(w2c_f32x4_convert_i32x4_u,
+        W2C_VP_(r.f32 = __builtin_convertvector(a.u32, w2c_vf32_),
+                W2C_EACH_(r, f32, (float)a.u32[i_])))
+/* the two f64 lanes to lanes 0 and 1, lanes 2 and 3 zero */
+#define W2C_FROM_F64X2_(name, M, T, conv)                              \
+  W2C_V1_(name, {                                                      \
+    W2C_AT_(r, M, 0) = (T)conv(W2C_AT_(a, f64, 0));                    \
+    W2C_AT_(r, M, 1) = (T)conv(W2C_AT_(a, f64, 1));                    \
+    W2C_AT_(r, u32, 2) = 0;                                            \
+    W2C_AT_(r, u32, 3) = 0;                                            \
+  })
+W2C_FROM_F64X2_(w2c_i32x4_trunc_sat_f64x2_s_zero, u32, uint32_t, w2c_i32_trunc_sat_f64_s)
+W2C_FROM_F64X2_(w2c_i32x4_trunc_sat_f64x2_u_zero, u32, uint32_t, w2c_i32_trunc_sat_f64_u)
+W2C_FROM_F64X2_(w2c_f32x4_demote_f64x2_zero, f32, float, w2c_f32_demote_f64)
+#undef W2C_FROM_F64X2_
+/* lanes 0 and 1 to the two f64 lanes */
+#define W2C_TO_F64X2_(name, M, conv)                                   \
+  W2C_V1_(name, {                                                      \
+    W2C_AT_(r, f64, 0) = conv(W2C_AT_(a, M, 0));                       \
+    W2C_AT_(r, f64, 1) = conv(W2C_AT_(a, M, 1));                       \
+  })
+W2C_TO_F64X2_(w2c_f64x2_convert_low_i32x4_s, i32, (double))
+W2C_TO_F64X2_(w2c_f64x2_convert_low_i32x4_u, u32, (double))
+W2C_TO_F64X2_(w2c_f64x2_promote_low_f32x4, f32, w2c_f64_promote_f32)
+#undef W2C_TO_F64X2_
+
+/* ---- relaxed SIMD ----------------------------------------------------------
+ * Each returns one of the results the proposal allows, the same on every
+ * call of a given build:
+ *   relaxed_swizzle = swizzle (0 for indices >= 16);
+ *   relaxed_trunc* = trunc_sat* (NaN 0, saturated);
+ *   relaxed_madd/nmadd: fused (one rounding) when W2C_SIMD_RELAXED_FMA is
+ *     1, else a*b+c / -(a*b)+c rounded twice;
+ *   relaxed_laneselect = bitselect;  relaxed_min/max = min/max;
+ *   relaxed_q15mulr_s = q15mulr_sat_s;
+ *   relaxed_dot_i8x16_i7x16_s: b's lanes signed, the pair sum modulo 2^16;
+ *   relaxed_dot_i8x16_i7x16_add_s: b's lanes signed, four products and c
+ *     summed modulo 2^32.
+ * W2C_SIMD_RELAXED_FMA: 1 to fuse relaxed_madd/nmadd (GCC/clang
+ * __builtin_fma).  Default: 1 where the compiler says fma is an instruction
+ * (__FP_FAST_FMAF and __FP_FAST_FMA: AArch64, s390x, x86 with -mfma), else 0. */
+#ifndef W2C_SIMD_RELAXED_FMA
+#if defined(__GNUC__) && defined(__FP_FAST_FMAF) && defined(__FP_FAST_FMA)
+#define W2C_SIMD_RELAXED_FMA 1
+#else
+#define W2C_SIMD_RELAXED_FMA 0
+#endif
+#endif
+#if W2C_SIMD_RELAXED_FMA && !defined(__GNUC__)
+#error "w2c: W2C_SIMD_RELAXED_FMA 1 needs GCC/clang's __builtin_fma: define it 0."
+#endif
+#if W2C_SIMD_RELAXED_FMA
+#define W2C_FMA32_(x, y, z) __builtin_fmaf(x, y, z)
+#define W2C_FMA64_(x, y, z) __builtin_fma(x, y, z)
+#else
+#define W2C_FMA32_(x, y, z) ((x) * (y) + (z))
+#define W2C_FMA64_(x, y, z) ((x) * (y) + (z))
+#endif
+#define W2C_MADD_(name, F, FMA, NEG)                                                       \
+  static inline w2c_v128 name(w2c_v128 a, w2c_v128 b, w2c_v128 c) {                        \
+    w2c_v128 r;                                                                            \
+    W2C_EACH_(r, F, FMA(NEG a.F[i_], b.F[i_], c.F[i_]));                                   \
+    return r;                                                                              \
+  }
+W2C_MADD_(w2c_f32x4_relaxed_madd, f32, W2C_FMA32_, +)
+W2C_MADD_(w2c_f32x4_relaxed_nmadd, f32, W2C_FMA32_, -)
+W2C_MADD_(w2c_f64x2_relaxed_madd, f64, W2C_FMA64_, +)
+W2C_MADD_(w2c_f64x2_relaxed_nmadd, f64, W2C_FMA64_, -)
+#undef W2C_MADD_
+
+static inline w2c_v128 w2c_i8x16_relaxed_swizzle(w2c_v128 a, w2c_v128 s) {
+  return w2c_i8x16_swizzle(a, s);
+}
+#define W2C_ALIAS1_(name, fn) static inline w2c_v128 name(w2c_v128 a) { return fn(a); }
+#define W2C_ALIAS2_(name, fn) static inline w2c_v128 name(w2c_v128 a, w2c_v128 b) { return fn(a, b); }
+#define W2C_ALIAS3_(name, fn) \
+  static inline w2c_v128 name(w2c_v128 a, w2c_v128 b, w2c_v128 c) { return fn(a, b, c); }
+W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f32x4_s, w2c_i32x4_trunc_sat_f32x4_s)
+W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f32x4_u, w2c_i32x4_trunc_sat_f32x4_u)
+W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f64x2_s_zero, w2c_i32x4_trunc_sat_f64x2_s_zero)
+W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f64x2_u_zero, w2c_i32x4_trunc_sat_f64x2_u_zero)
+W2C_ALIAS3_(w2c_i8x16_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS3_(w2c_i16x8_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS3_(w2c_i32x4_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS3_(w2c_i64x2_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS2_(w2c_f32x4_relaxed_min, w2c_f32x4_min)
+W2C_ALIAS2_(w2c_f32x4_relaxed_max, w2c_f32x4_max)
+W2C_ALIAS2_(w2c_f64x2_relaxed_min, w2c_f64x2_min)
+W2C_ALIAS2_(w2c_f64x2_relaxed_max, w2c_f64x2_max)
+W2C_ALIAS2_(w2c_i16x8_relaxed_q15mulr_s, w2c_i16x8_q15mulr_sat_s)
+#undef W2C_ALIAS1_
+#undef W2C_ALIAS2_
+#undef W2C_ALIAS3_
+
+static inline w2c_v128 w2c_i16x8_relaxed_dot_i8x16_i7x16_s(w2c_v128 a, w2c_v128 b) {
+  w2c_v128 r;
+  int k;
+  for (k = 0; k < 8; k++)
+    W2C_AT_(r, u16, k) =
+        (uint16_t)((int32_t)W2C_AT_(a, i8, 2 * k) * W2C_AT_(b, i8, 2 * k) +
+                   (int32_t)W2C_AT_(a, i8, 2 * k + 1) * W2C_AT_(b, i8, 2 * k + 1));
+  return r;
+}
+static inline w2c_v128 w2c_i32x4_relaxed_dot_i8x16_i7x16_add_s(w2c_v128 a, w2c_v128 b,
+                                                                w2c_v128 c) {
+  w2c_v128 r;
+  int k, j;
+  for (k = 0; k < 4; k++) {
+    int32_t s = 0; /* at most 4 * 2^14 in magnitude */
+    for (j = 0; j < 4; j++) s += (int32_t)W2C_AT_(a, i8, 4 * k + j) * W2C_AT_(b, i8, 4 * k + j);
+    W2C_AT_(r, u32, k) = (uint32_t)s + W2C_AT_(c, u32, k);
+  }
+  return r;
+}
+
+#endif /* W2C_SIMD_FLOAT_H */
