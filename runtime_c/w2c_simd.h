@@ -167,15 +167,21 @@ static inline w2c_v128 w2c_v128_const(uint64_t lo, uint64_t hi) {
 }
 static inline w2c_v128 w2c_v128_zero(void) { return w2c_v128_const(0, 0); }
 
+#if W2C_SIMD_IMPL == W2C_SIMD_VECTOR /* vector + scalar broadcasts */
+#define W2C_SPLAT_(name, P, M, T) \
+  static inline w2c_v128 name(P x) { w2c_v128 r; r.M = (__typeof__(r.M)){0} + (T)x; return r; }
+#else
 #define W2C_SPLAT_(name, P, M, T) \
   static inline w2c_v128 name(P x) { w2c_v128 r; W2C_EACH_(r, M, (T)x); return r; }
+#endif
 W2C_SPLAT_(w2c_i8x16_splat, uint32_t, u8, uint8_t)
 W2C_SPLAT_(w2c_i16x8_splat, uint32_t, u16, uint16_t)
 W2C_SPLAT_(w2c_i32x4_splat, uint32_t, u32, uint32_t)
 W2C_SPLAT_(w2c_i64x2_splat, uint64_t, u64, uint64_t)
-W2C_SPLAT_(w2c_f32x4_splat, float, f32, float)
-W2C_SPLAT_(w2c_f64x2_splat, double, f64, double)
 #undef W2C_SPLAT_
+/* float splats copy the bits (x + 0 would quiet a signalling NaN, turn -0 to +0) */
+static inline w2c_v128 w2c_f32x4_splat(float x) { return w2c_i32x4_splat(w2c_i32_reinterpret_f32(x)); }
+static inline w2c_v128 w2c_f64x2_splat(double x) { return w2c_i64x2_splat(w2c_i64_reinterpret_f64(x)); }
 
 #define W2C_EXTRACT_(name, R, M, conv) \
   static inline R name(w2c_v128 v, int lane) { return conv(W2C_AT_(v, M, lane)); }
@@ -293,9 +299,27 @@ static inline void w2c_simd_wr64_(uint8_t *p, uint64_t v) {
   v = W2C_LE64(v);
   W2C_MEMCPY(p, &v, 8);
 }
-/* With guard pages an unused load must still happen (w2c_mem.h). */
+/* With guard pages an unused load must still happen (w2c_mem.h); the
+ * value stays in a vector register where there is one. */
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(W2C_SIMD_SSE2_)
+#define W2C_SIMD_FORCE_(r) __asm__("" : : "x"((r).m))
+#elif W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && defined(W2C_SIMD_NEON_) && defined(__aarch64__)
+#define W2C_SIMD_FORCE_(r) __asm__("" : : "w"((r).nu8))
+#else
 #define W2C_SIMD_FORCE_(r) \
   do { W2C_FORCE_READ((r).u64[0]); W2C_FORCE_READ((r).u64[1]); } while (0)
+#endif
+/* The 16 bytes of memory are the value as they are on a little-endian host
+ * (one copy); elsewhere two little-endian 64-bit halves. */
+#if !W2C_SIMD_LANES_REVERSED && !W2C_BIG_ENDIAN
+#define W2C_SIMD_LOAD16_(r, p) W2C_MEMCPY(&(r), p, 16)
+#define W2C_SIMD_STORE16_(p, v) W2C_MEMCPY(p, &(v), 16)
+#else
+#define W2C_SIMD_LOAD16_(r, p) \
+  (W2C_AT_(r, u64, 0) = w2c_simd_rd64_(p), W2C_AT_(r, u64, 1) = w2c_simd_rd64_((p) + 8))
+#define W2C_SIMD_STORE16_(p, v) \
+  (w2c_simd_wr64_(p, W2C_AT_(v, u64, 0)), w2c_simd_wr64_((p) + 8, W2C_AT_(v, u64, 1)))
+#endif
 
 /* name(mem, size, addr, offset): read N bytes at p, r = E (p, x: the bytes
  * read, as a little-endian integer when N <= 8). */
@@ -314,8 +338,7 @@ static inline void w2c_simd_wr64_(uint8_t *p, uint64_t v) {
 #define W2C_RD16_ uint16_t x; W2C_MEMCPY(&x, p, 2); x = W2C_LE16(x)
 #define W2C_RD32_ uint32_t x; W2C_MEMCPY(&x, p, 4); x = W2C_LE32(x)
 #define W2C_RD64_ uint64_t x = w2c_simd_rd64_(p)
-W2C_VLOAD_(w2c_v128_load, 16, (void)0,
-           (W2C_AT_(r, u64, 0) = w2c_simd_rd64_(p), W2C_AT_(r, u64, 1) = w2c_simd_rd64_(p + 8)))
+W2C_VLOAD_(w2c_v128_load, 16, (void)0, W2C_SIMD_LOAD16_(r, p))
 W2C_VLOAD_(w2c_v128_load8x8_s, 8, W2C_RD64_,
            W2C_EACH_(r, i16, (int16_t)(int8_t)W2C_SEXT8_32(x >> 8 * W2C_LX_(i_, 8))))
 W2C_VLOAD_(w2c_v128_load8x8_u, 8, W2C_RD64_,
@@ -363,8 +386,7 @@ static inline void w2c_v128_store(uint8_t *mem, uint64_t size, uint32_t addr, ui
                                   w2c_v128 v) {
   uint8_t *p = mem + (uint64_t)addr + offset;
   W2C_MEM_CHECK(size, addr, offset, 16);
-  w2c_simd_wr64_(p, W2C_AT_(v, u64, 0));
-  w2c_simd_wr64_(p + 8, W2C_AT_(v, u64, 1));
+  W2C_SIMD_STORE16_(p, v);
 }
 /* vNN.storeN_lane(mem, size, addr, offset, v, lane) */
 #define W2C_VSTORE_LANE_(name, N, M, U, LE)                                              \

@@ -29,7 +29,39 @@ W2C_FLANES_(f64x2, f64, double, i64, u64, uint64_t, W2C_F64_SIGN)
 /* min/max: a NaN operand gives a NaN (a + b), -0 < +0.  Vector: masks of
  * a < b, b < a and unordered; equal lanes (+-0 included) take a | b for min,
  * a & b for max. */
-#if W2C_SIMD_IMPL == W2C_SIMD_VECTOR
+#if defined(W2C_SIMD_SSE2_)
+/* minps/maxps in both orders (they return the second operand for NaN and
+ * for +-0), merged; NaN lanes become the (negative) canonical NaN (V8's
+ * sequence).  SH: the shift that turns an all-ones lane into the mask of
+ * the payload bits below the quiet bit. */
+#define W2C_FMINMAX_SSE_(sh, T, I, VT, SH)                                                   \
+  static inline w2c_v128 w2c_##sh##_min(w2c_v128 a, w2c_v128 b) {                       \
+    w2c_v128 r;                                                                         \
+    VT x = _mm_min_##T(a.m##I, b.m##I), y = _mm_min_##T(b.m##I, a.m##I), n;      \
+    x = _mm_or_##T(x, y);                                                               \
+    n = _mm_cmpunord_##T(y, x);                                                         \
+    x = _mm_or_##T(x, n);                                                               \
+    r.m##I = _mm_andnot_##T(_mm_castsi128_##T(SH(_mm_cast##T##_si128(n))), x);          \
+    return r;                                                                           \
+  }                                                                                     \
+  static inline w2c_v128 w2c_##sh##_max(w2c_v128 a, w2c_v128 b) {                       \
+    w2c_v128 r;                                                                         \
+    VT x = _mm_max_##T(a.m##I, b.m##I), y = _mm_max_##T(b.m##I, a.m##I), n;      \
+    y = _mm_xor_##T(y, x);    /* the lanes where the orders disagree */                 \
+    x = _mm_or_##T(x, y);     /* NaNs through */                                        \
+    x = _mm_sub_##T(x, y);    /* +0 wins over -0; NaNs stay quiet NaNs */               \
+    n = _mm_cmpunord_##T(y, x);                                                         \
+    r.m##I = _mm_andnot_##T(_mm_castsi128_##T(SH(_mm_cast##T##_si128(n))), x);          \
+    return r;                                                                           \
+  }
+#define W2C_SH32_(v) _mm_srli_epi32(v, 10)
+#define W2C_SH64_(v) _mm_srli_epi64(v, 13)
+W2C_FMINMAX_SSE_(f32x4, ps, f, __m128, W2C_SH32_)
+W2C_FMINMAX_SSE_(f64x2, pd, d, __m128d, W2C_SH64_)
+#undef W2C_FMINMAX_SSE_
+#undef W2C_SH32_
+#undef W2C_SH64_
+#elif W2C_SIMD_IMPL == W2C_SIMD_VECTOR
 #define W2C_FMINMAX_(name, F, U, LT, EQ)                                         \
   W2C_V2_(name, {                                                                \
     __typeof__(a.U) lt_ = (__typeof__(a.U))(a.F LT b.F);                         \

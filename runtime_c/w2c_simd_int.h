@@ -212,29 +212,52 @@ W2C_NARROW_(w2c_i16x8_narrow_i32x4_u, u16, uint16_t, i32, 0, 65535,
 
 /* ---- widening: extend, extmul, extadd_pairwise, dot --------------------------
  * lane k of the result from lane k + H (H: 0 low, half the lanes high). */
-#define W2C_EXT_(name, D, DT, S, H)                                         \
+#if W2C_SIMD_IMPL == W2C_SIMD_VECTOR && defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector) && __has_builtin(__builtin_convertvector)
+#define W2C_SIMD_CONVERT_ 1
+#endif
+#endif
+#ifdef W2C_SIMD_CONVERT_
+/* The half of view S holding Wasm lanes H.. (native elements from st: the
+ * high half comes first in memory on big-endian hosts), converted to the
+ * wider vector type DV: pmovsx/punpck, vmovl, ... */
+#define W2C_HALF16_(v, st) __builtin_shufflevector(v, v, st, st + 1, st + 2, st + 3, st + 4, \
+                                                   st + 5, st + 6, st + 7)
+#define W2C_HALF8_(v, st) __builtin_shufflevector(v, v, st, st + 1, st + 2, st + 3)
+#define W2C_HALF4_(v, st) __builtin_shufflevector(v, v, st, st + 1)
+#define W2C_WIDE_(v, S, N, H, DV) \
+  __builtin_convertvector(W2C_HALF##N##_((v).S, (((H) != 0) != W2C_SIMD_LANES_REVERSED ? (N) / 2 : 0)), DV)
+#define W2C_EXT_(name, D, DT, S, N, H) \
+  W2C_V1_(name, r.D = W2C_WIDE_(a, S, N, H, __typeof__(r.D)))
+/* both operands widened in the result's signedness: no product overflows */
+#define W2C_EXTMUL_(name, D, DT, PD, S, N, H) \
+  W2C_V2_(name, r.PD = W2C_WIDE_(a, S, N, H, __typeof__(r.PD)) * W2C_WIDE_(b, S, N, H, __typeof__(r.PD)))
+#else
+#define W2C_EXT_(name, D, DT, S, N, H)                                      \
   W2C_V1_(name, {                                                           \
     int k;                                                                  \
     for (k = 0; k < W2C_NL_(r, D); k++)                                     \
       W2C_AT_(r, D, k) = (DT)W2C_AT_(a, S, k + H);                          \
   })
-/* PT: the type the product is formed in (signed for _s: no overflow, then
- * converted modulo 2^N to the unsigned lane). */
-#define W2C_EXTMUL_(name, D, DT, PT, S, H)                                  \
+/* the product formed in the type of view PD's lanes (signed for _s: no
+ * overflow), stored modulo 2^N in the unsigned lane */
+#define W2C_EXTMUL_(name, D, DT, PD, S, N, H)                               \
   W2C_V2_(name, {                                                           \
     int k;                                                                  \
     for (k = 0; k < W2C_NL_(r, D); k++)                                     \
-      W2C_AT_(r, D, k) = (DT)((PT)W2C_AT_(a, S, k + H) * (PT)W2C_AT_(b, S, k + H)); \
+      W2C_AT_(r, D, k) = (DT)((__typeof__(r.PD[0]))W2C_AT_(a, S, k + H) *   \
+                              (__typeof__(r.PD[0]))W2C_AT_(b, S, k + H));   \
   })
-#define W2C_WIDEN_(sh, D, DT, DU, DUT, S, U, N)                             \
-  W2C_EXT_(w2c_##sh##_extend_low_##S##_s, D, DT, S##s_, 0)                  \
-  W2C_EXT_(w2c_##sh##_extend_high_##S##_s, D, DT, S##s_, N)                 \
-  W2C_EXT_(w2c_##sh##_extend_low_##S##_u, DU, DUT, S##u_, 0)                \
-  W2C_EXT_(w2c_##sh##_extend_high_##S##_u, DU, DUT, S##u_, N)               \
-  W2C_EXTMUL_(w2c_##sh##_extmul_low_##S##_s, DU, DUT, DT, S##s_, 0)         \
-  W2C_EXTMUL_(w2c_##sh##_extmul_high_##S##_s, DU, DUT, DT, S##s_, N)        \
-  W2C_EXTMUL_(w2c_##sh##_extmul_low_##S##_u, DU, DUT, DUT, S##u_, 0)        \
-  W2C_EXTMUL_(w2c_##sh##_extmul_high_##S##_u, DU, DUT, DUT, S##u_, N)
+#endif
+#define W2C_WIDEN_(sh, D, DT, DU, DUT, S, N)                                \
+  W2C_EXT_(w2c_##sh##_extend_low_##S##_s, D, DT, S##s_, N, 0)               \
+  W2C_EXT_(w2c_##sh##_extend_high_##S##_s, D, DT, S##s_, N, N / 2)          \
+  W2C_EXT_(w2c_##sh##_extend_low_##S##_u, DU, DUT, S##u_, N, 0)             \
+  W2C_EXT_(w2c_##sh##_extend_high_##S##_u, DU, DUT, S##u_, N, N / 2)        \
+  W2C_EXTMUL_(w2c_##sh##_extmul_low_##S##_s, DU, DUT, D, S##s_, N, 0)       \
+  W2C_EXTMUL_(w2c_##sh##_extmul_high_##S##_s, DU, DUT, D, S##s_, N, N / 2)  \
+  W2C_EXTMUL_(w2c_##sh##_extmul_low_##S##_u, DU, DUT, DU, S##u_, N, 0)      \
+  W2C_EXTMUL_(w2c_##sh##_extmul_high_##S##_u, DU, DUT, DU, S##u_, N, N / 2)
 /* view names by source shape: i8x16s_ is the signed view of i8x16 lanes */
 #define i8x16s_ i8
 #define i8x16u_ u8
@@ -242,9 +265,9 @@ W2C_NARROW_(w2c_i16x8_narrow_i32x4_u, u16, uint16_t, i32, 0, 65535,
 #define i16x8u_ u16
 #define i32x4s_ i32
 #define i32x4u_ u32
-W2C_WIDEN_(i16x8, i16, int16_t, u16, uint16_t, i8x16, u8, 8)
-W2C_WIDEN_(i32x4, i32, int32_t, u32, uint32_t, i16x8, u16, 4)
-W2C_WIDEN_(i64x2, i64, int64_t, u64, uint64_t, i32x4, u32, 2)
+W2C_WIDEN_(i16x8, i16, int16_t, u16, uint16_t, i8x16, 16)
+W2C_WIDEN_(i32x4, i32, int32_t, u32, uint32_t, i16x8, 8)
+W2C_WIDEN_(i64x2, i64, int64_t, u64, uint64_t, i32x4, 4)
 #undef i8x16s_
 #undef i8x16u_
 #undef i16x8s_

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -443,8 +444,14 @@ class Reference:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory) -> Reference:
-    wasmtime = pytest.importorskip("wasmtime", reason="the wasmtime Python package (.venv)")
+def reference() -> Reference:
+    pytest.importorskip("wasmtime", reason="the wasmtime Python package (.venv)")
+    return make_reference()
+
+
+def make_reference() -> Reference:
+    """wasmtime's results for every function and case, and the C program's input."""
+    import wasmtime
     fns = functions()
     wat = "(module (memory 1)\n" + "\n".join(wat_func(i, f) for i, f in enumerate(fns)) + ")"
     cfg = wasmtime.Config()
@@ -583,3 +590,107 @@ def test_cortex_m3_freestanding(reference, tmp_path):
     extra = {s for s in undefined if not s.startswith("__") and s not in
              ("memcpy", "memmove", "memset", "w2c_bare_trap")}
     assert not extra, f"the SIMD runtime refers to {sorted(extra)}"
+
+
+# -- SIMDe, for the comparison in docs/codegen.md (not run by pytest) ------------------------
+# `python -m tests.runtime.test_simd simde` runs the same differential test with
+# SIMDe's wasm/simd128.h (PyPI simde-py) behind the w2c_ names: per target, the
+# instructions whose results differ from wasmtime's.
+
+_SIMDE_LOADS = {"load8x8": "16x8", "load16x4": "32x4", "load32x2": "64x2"}
+_SIMDE_NONE = ("relaxed_swizzle", "relaxed_laneselect", "relaxed_q15mulr", "relaxed_dot")
+
+
+def simde_name(op: str) -> str | None:
+    """SIMDe's function for a w2c_ name (wasm_simd128.h's naming), None if it has none."""
+    shape, name = op.split(".")
+    if any(name.startswith(p) for p in _SIMDE_NONE):
+        return None
+    if op == "v128.const":
+        return "i64x2_make"
+    uns = bool(re.search(r"_u(_zero)?$", name))
+    name = re.sub(r"_[su](?=(_zero)?$)", "", name)
+    for k, v in _SIMDE_LOADS.items():
+        if name == k:
+            return ("u" if uns else "i") + v + "_" + k
+    if uns:
+        shape = "u" + shape[1:] if shape[0] == "i" else shape
+        if "narrow" not in name:
+            name = re.sub(r"i(\d+x\d+)", r"u\1", name)
+    return f"{shape}_{name}"
+
+
+def simde_adapter(fns: list[Fn]) -> str:
+    out = ['#include "w2c_rt.h"', '#include "wasm/simd128.h"', '#include "wasm/relaxed-simd.h"',
+           "typedef simde_v128_t w2c_v128;",
+           "static inline uint8_t *w2c_simde_at_(uint8_t *mem, uint64_t size, uint32_t addr,",
+           "    uint32_t off, uint32_t n) { W2C_MEM_CHECK(size, addr, off, n); "
+           "return mem + (uint64_t)addr + off; }",
+           "#define w2c_i64x2_splat(x) simde_wasm_i64x2_splat((int64_t)(x))",
+           "#define w2c_i64x2_replace_lane(v, l, x) simde_wasm_i64x2_replace_lane(v, l, (int64_t)(x))",
+           "#define w2c_i64x2_extract_lane simde_wasm_i64x2_extract_lane",
+           "#define w2c_v128_const(lo, hi) simde_wasm_i64x2_make((int64_t)(lo), (int64_t)(hi))"]
+    done = {"i64x2.splat", "i64x2.replace_lane", "i64x2.extract_lane", "v128.const"}
+    for f in fns:
+        if f.op in done:
+            continue
+        done.add(f.op)
+        s, w = simde_name(f.op), _cname(f.op)
+        if s is None:
+            continue
+        if f.addr:
+            m = re.search(r"(load|store)(\d+)(x\d+)?", f.op)
+            n = 16 if m is None else 8 if m.group(3) else int(m.group(2)) // 8
+            lane = ", v, l" if f.lane is not None else ""
+            val = ", v" if f.op == "v128.store" else lane
+            out.append(f"#define {w}(m, s, a, o{val}) simde_wasm_{s}(w2c_simde_at_(m, s, a, o, "
+                       f"{n}){val})")
+        else:
+            out.append(f"#define {w} simde_wasm_{s}")
+    return "\n".join(out) + "\n"
+
+
+def simde_eval() -> None:
+    import tempfile
+    import simde_py  # noqa: F401
+    inc = Path(simde_py.__file__).parent / "simde" / "simde"
+    from w2c.build import load_target
+    ref = make_reference()
+    header = simde_adapter(ref.fns)
+    unsupported = {f.op for f in ref.fns if f.op != "v128.const" and simde_name(f.op) is None}
+    ref.header = "\n".join(
+        c_case(i, f) if f.op not in unsupported else f"CASE({i}, (out[0] = out[1] = 0))"
+        for i, f in enumerate(ref.fns)) + "\n"
+    print(f"SIMDe has no function for {sorted(unsupported)}")
+    targets = [("x86-64 gcc -O2", ["gcc"], ["-O2"], [], ["-lm"]),
+               ("x86-64 gcc -O2 -msse4.1", ["gcc"], ["-O2", "-msse4.1"], [], ["-lm"])]
+    for t in ("rpi-aarch64", "rpi-armhf", "linux-s390x"):
+        p = load_target(t)
+        targets.append((t, [p.cc], p.cflags, p.run, p.ldflags))
+    for label, cc, flags, run, ld in targets:
+        with tempfile.TemporaryDirectory() as d:
+            tmp = Path(d)
+            (tmp / "simd_simde.h").write_text(header)
+            (tmp / "simd_cases.h").write_text(ref.header)
+            exe = tmp / "t"
+            cmd = [*cc, "-std=c99", *flags, *EXPLICIT, "-DSIMD_SIMDE", f"-I{tmp}", f"-I{RT}",
+                   f"-I{inc}", CDIR / "test_simd.c", "-o", exe, *ld]
+            proc = _run(cmd)
+            if proc.returncode:
+                print(f"{label}: build failed\n{proc.stderr[-2000:]}")
+                continue
+            got = _run([*run, exe], input=ref.stdin).stdout.splitlines()
+            bad: dict[str, int] = {}
+            it = iter(got)
+            for f, ins, res in zip(ref.fns, ref.inputs, ref.results):
+                for c, r in zip(ins, res):
+                    g = next(it, "missing")
+                    if f.op not in unsupported and check(f, c, r, g):
+                        bad[f.op] = bad.get(f.op, 0) + 1
+            print(f"{label}: {len(bad)} instructions differ: {sorted(bad)}")
+
+
+if __name__ == "__main__":
+    import sys
+    if sys.argv[1:] == ["simde"]:
+        simde_eval()

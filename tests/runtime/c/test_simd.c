@@ -16,7 +16,11 @@
 #else
 #include "w2c_rt.h"
 #endif
+#ifdef SIMD_SIMDE
+#include "simd_simde.h" /* SIMDe behind the w2c_ names (test_simd.py's simde_eval) */
+#else
 #include "w2c_simd.h"
+#endif
 
 static uint8_t mem_[65536];
 #define MEM mem_
