@@ -35,14 +35,14 @@
  * Default: W2C_SIMD_VECTOR under GCC/clang when the target has 128-bit
  * vector registers (x86 SSE2, Arm NEON, AArch64, s390x vector facility,
  * POWER AltiVec/VSX), W2C_SIMD_PORTABLE otherwise (Cortex-M, ARMv7 without
- * NEON, other compilers). */
+ * NEON, other compilers, and with W2C_NO_BUILTINS). */
 #if defined(W2C_SIMD_PORTABLE) || defined(W2C_SIMD_VECTOR)
 #error "w2c: W2C_SIMD_PORTABLE / W2C_SIMD_VECTOR are values: write -DW2C_SIMD_IMPL=W2C_SIMD_PORTABLE instead of defining them."
 #endif
 #define W2C_SIMD_PORTABLE 1
 #define W2C_SIMD_VECTOR 2
 #ifndef W2C_SIMD_IMPL
-#if defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__) || \
+#if defined(__GNUC__) && !defined(W2C_NO_BUILTINS) && (defined(__SSE2__) || defined(__ARM_NEON) || defined(__aarch64__) || \
                           defined(__VEC__) || defined(__ALTIVEC__))
 #define W2C_SIMD_IMPL W2C_SIMD_VECTOR
 #else

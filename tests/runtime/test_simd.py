@@ -549,6 +549,32 @@ def test_sanitizers(reference, tmp_path):
     compare(reference, [exe], env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))
 
 
+# flags -> the start of the #error's sentence
+ERRORS = {
+    ("-DW2C_SIMD_PORTABLE",): "W2C_SIMD_PORTABLE / W2C_SIMD_VECTOR are values",
+    ("-DW2C_SIMD_IMPL=3",): "W2C_SIMD_IMPL must be",
+    ("-DW2C_SIMD_IMPL=W2C_SIMD_PORTABLE", "-DW2C_SIMD_NO_INTRINSICS"):
+        "W2C_SIMD_NO_INTRINSICS only applies",
+}
+
+
+@pytest.mark.parametrize("flags", list(ERRORS), ids=lambda f: " ".join(f))
+def test_config_errors(flags, tmp_path):
+    """Each conflicting choice stops the build with its sentence."""
+    src = tmp_path / "e.c"
+    src.write_text('#include "w2c_rt.h"\n#include "w2c_simd.h"\n')
+    proc = _run([_cc("gcc"), *STRICT, *flags, f"-I{RT}", "-fsyntax-only", src])
+    assert proc.returncode != 0 and f"w2c: {ERRORS[flags]}" in proc.stderr, proc.stderr
+
+
+def test_no_builtins_is_portable(reference, tmp_path):
+    """W2C_NO_BUILTINS (the runtime's portable fallbacks) also selects the
+    portable SIMD path, and it agrees with wasmtime."""
+    exe = build(reference, tmp_path, [_cc("gcc")], ["-O2", "-DW2C_NO_BUILTINS", *EXPLICIT,
+                                                    "-DCHECK_PORTABLE"])
+    compare(reference, [exe])
+
+
 # target profile, extra flags: NEON on ARMv7 and generic vectors on big-endian s390x
 # exercise the vector path where the profile's default is the portable one
 CROSS = {

@@ -22,6 +22,10 @@
 #include "w2c_simd.h"
 #endif
 
+#if defined(CHECK_PORTABLE) && W2C_SIMD_IMPL != W2C_SIMD_PORTABLE
+#error "expected the portable SIMD path"
+#endif
+
 static uint8_t mem_[65536];
 #define MEM mem_
 #define SIZE ((uint64_t)sizeof mem_)
