@@ -169,7 +169,7 @@ W2C_TO_F64X2_(w2c_f64x2_promote_low_f32x4, f32, w2c_f64_promote_f32)
 
 /* ---- relaxed SIMD ----------------------------------------------------------
  * Each returns one of the results the proposal allows, the same on every
- * call of a given build:
+ * call of a given build.  Everywhere but x86 (see below):
  *   relaxed_swizzle = swizzle (0 for indices >= 16);
  *   relaxed_trunc* = trunc_sat* (NaN 0, saturated);
  *   relaxed_madd/nmadd: fused (one rounding) when W2C_SIMD_RELAXED_FMA is
@@ -179,9 +179,13 @@ W2C_TO_F64X2_(w2c_f64x2_promote_low_f32x4, f32, w2c_f64_promote_f32)
  *   relaxed_dot_i8x16_i7x16_s: b's lanes signed, the pair sum modulo 2^16;
  *   relaxed_dot_i8x16_i7x16_add_s: b's lanes signed, four products and c
  *     summed modulo 2^32.
- * W2C_SIMD_RELAXED_FMA: 1 to fuse relaxed_madd/nmadd (GCC/clang
- * __builtin_fma).  Default: 1 where the compiler says fma is an instruction
- * (__FP_FAST_FMAF and __FP_FAST_FMA: AArch64, s390x, x86 with -mfma), else 0. */
+ * x86 vector builds use the instruction instead: relaxed_trunc_f32x4_s and
+ * _f64x2_s_zero cvttps2dq/cvttpd2dq (NaN and overflow 0x80000000);
+ * relaxed_min/max minps/maxps (the second operand for NaN and +-0); with
+ * SSSE3 relaxed_swizzle pshufb (indices 16..127 take lane index & 15),
+ * relaxed_q15mulr_s pmulhrsw (0x8000 for -32768^2), the dots pmaddubsw (b's
+ * lanes unsigned, pair sums saturated); with SSE4.1 relaxed_laneselect of
+ * 8, 32 and 64-bit lanes pblendvb/blendvps/blendvpd (the mask's top bit). */
 #ifndef W2C_SIMD_RELAXED_FMA
 #if defined(__GNUC__) && defined(__FP_FAST_FMAF) && defined(__FP_FAST_FMA)
 #define W2C_SIMD_RELAXED_FMA 1
@@ -211,30 +215,70 @@ W2C_MADD_(w2c_f64x2_relaxed_madd, f64, W2C_FMA64_, +)
 W2C_MADD_(w2c_f64x2_relaxed_nmadd, f64, W2C_FMA64_, -)
 #undef W2C_MADD_
 
-static inline w2c_v128 w2c_i8x16_relaxed_swizzle(w2c_v128 a, w2c_v128 s) {
-  return w2c_i8x16_swizzle(a, s);
-}
 #define W2C_ALIAS1_(name, fn) static inline w2c_v128 name(w2c_v128 a) { return fn(a); }
 #define W2C_ALIAS2_(name, fn) static inline w2c_v128 name(w2c_v128 a, w2c_v128 b) { return fn(a, b); }
 #define W2C_ALIAS3_(name, fn) \
   static inline w2c_v128 name(w2c_v128 a, w2c_v128 b, w2c_v128 c) { return fn(a, b, c); }
+#ifdef W2C_SIMD_SSE2_
+W2C_V1_(w2c_i32x4_relaxed_trunc_f32x4_s, r.m = _mm_cvttps_epi32(a.mf))
+W2C_V1_(w2c_i32x4_relaxed_trunc_f64x2_s_zero, r.m = _mm_cvttpd_epi32(a.md))
+W2C_V2_(w2c_f32x4_relaxed_min, r.mf = _mm_min_ps(a.mf, b.mf))
+W2C_V2_(w2c_f32x4_relaxed_max, r.mf = _mm_max_ps(a.mf, b.mf))
+W2C_V2_(w2c_f64x2_relaxed_min, r.md = _mm_min_pd(a.md, b.md))
+W2C_V2_(w2c_f64x2_relaxed_max, r.md = _mm_max_pd(a.md, b.md))
+#else
 W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f32x4_s, w2c_i32x4_trunc_sat_f32x4_s)
-W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f32x4_u, w2c_i32x4_trunc_sat_f32x4_u)
 W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f64x2_s_zero, w2c_i32x4_trunc_sat_f64x2_s_zero)
-W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f64x2_u_zero, w2c_i32x4_trunc_sat_f64x2_u_zero)
-W2C_ALIAS3_(w2c_i8x16_relaxed_laneselect, w2c_v128_bitselect)
-W2C_ALIAS3_(w2c_i16x8_relaxed_laneselect, w2c_v128_bitselect)
-W2C_ALIAS3_(w2c_i32x4_relaxed_laneselect, w2c_v128_bitselect)
-W2C_ALIAS3_(w2c_i64x2_relaxed_laneselect, w2c_v128_bitselect)
 W2C_ALIAS2_(w2c_f32x4_relaxed_min, w2c_f32x4_min)
 W2C_ALIAS2_(w2c_f32x4_relaxed_max, w2c_f32x4_max)
 W2C_ALIAS2_(w2c_f64x2_relaxed_min, w2c_f64x2_min)
 W2C_ALIAS2_(w2c_f64x2_relaxed_max, w2c_f64x2_max)
+#endif
+W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f32x4_u, w2c_i32x4_trunc_sat_f32x4_u)
+W2C_ALIAS1_(w2c_i32x4_relaxed_trunc_f64x2_u_zero, w2c_i32x4_trunc_sat_f64x2_u_zero)
+#if defined(W2C_SIMD_SSE2_) && defined(__SSSE3__)
+W2C_V2_(w2c_i8x16_relaxed_swizzle, r.m = _mm_shuffle_epi8(a.m, b.m))
+W2C_V2_(w2c_i16x8_relaxed_q15mulr_s, r.m = _mm_mulhrs_epi16(a.m, b.m))
+W2C_V2_(w2c_i16x8_relaxed_dot_i8x16_i7x16_s, r.m = _mm_maddubs_epi16(b.m, a.m))
+static inline w2c_v128 w2c_i32x4_relaxed_dot_i8x16_i7x16_add_s(w2c_v128 a, w2c_v128 b,
+                                                                w2c_v128 c) {
+  w2c_v128 r;
+  r.m = _mm_add_epi32(_mm_madd_epi16(_mm_maddubs_epi16(b.m, a.m), _mm_set1_epi16(1)), c.m);
+  return r;
+}
+#define W2C_SIMD_RELAXED_DOT_ 1
+#else
+W2C_ALIAS2_(w2c_i8x16_relaxed_swizzle, w2c_i8x16_swizzle)
 W2C_ALIAS2_(w2c_i16x8_relaxed_q15mulr_s, w2c_i16x8_q15mulr_sat_s)
+#endif
+#if defined(W2C_SIMD_SSE2_) && defined(__SSE4_1__)
+W2C_ALIAS3_(w2c_i16x8_relaxed_laneselect, w2c_v128_bitselect)
+static inline w2c_v128 w2c_i8x16_relaxed_laneselect(w2c_v128 a, w2c_v128 b, w2c_v128 m) {
+  w2c_v128 r;
+  r.m = _mm_blendv_epi8(b.m, a.m, m.m);
+  return r;
+}
+static inline w2c_v128 w2c_i32x4_relaxed_laneselect(w2c_v128 a, w2c_v128 b, w2c_v128 m) {
+  w2c_v128 r;
+  r.mf = _mm_blendv_ps(b.mf, a.mf, m.mf);
+  return r;
+}
+static inline w2c_v128 w2c_i64x2_relaxed_laneselect(w2c_v128 a, w2c_v128 b, w2c_v128 m) {
+  w2c_v128 r;
+  r.md = _mm_blendv_pd(b.md, a.md, m.md);
+  return r;
+}
+#else
+W2C_ALIAS3_(w2c_i8x16_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS3_(w2c_i16x8_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS3_(w2c_i32x4_relaxed_laneselect, w2c_v128_bitselect)
+W2C_ALIAS3_(w2c_i64x2_relaxed_laneselect, w2c_v128_bitselect)
+#endif
 #undef W2C_ALIAS1_
 #undef W2C_ALIAS2_
 #undef W2C_ALIAS3_
 
+#ifndef W2C_SIMD_RELAXED_DOT_
 static inline w2c_v128 w2c_i16x8_relaxed_dot_i8x16_i7x16_s(w2c_v128 a, w2c_v128 b) {
   w2c_v128 r;
   int k;
@@ -255,5 +299,7 @@ static inline w2c_v128 w2c_i32x4_relaxed_dot_i8x16_i7x16_add_s(w2c_v128 a, w2c_v
   }
   return r;
 }
+
+#endif
 
 #endif /* W2C_SIMD_FLOAT_H */
