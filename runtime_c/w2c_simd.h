@@ -283,6 +283,8 @@ static inline w2c_v128 w2c_v128_bitselect(w2c_v128 a, w2c_v128 b, w2c_v128 m) {
 static inline uint32_t w2c_v128_any_true(w2c_v128 a) {
 #if defined(W2C_SIMD_SSE2_) && defined(__SSE4_1__)
   return !_mm_testz_si128(a.m, a.m);
+#elif defined(W2C_SIMD_NEON_) && defined(__aarch64__)
+  return vmaxvq_u32(a.nu32) != 0;
 #else
   return (a.u64[0] | a.u64[1]) != 0;
 #endif

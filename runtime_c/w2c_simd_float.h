@@ -61,6 +61,12 @@ W2C_FMINMAX_SSE_(f64x2, pd, d, __m128d, W2C_SH64_)
 #undef W2C_FMINMAX_SSE_
 #undef W2C_SH32_
 #undef W2C_SH64_
+#elif defined(W2C_SIMD_NEON_) && defined(__aarch64__)
+/* AArch64 fmin/fmax are Wasm's: NaN in, NaN out (quiet), -0 < +0 */
+W2C_V2_(w2c_f32x4_min, r.nf32 = vminq_f32(a.nf32, b.nf32))
+W2C_V2_(w2c_f32x4_max, r.nf32 = vmaxq_f32(a.nf32, b.nf32))
+W2C_V2_(w2c_f64x2_min, r.nf64 = vminq_f64(a.nf64, b.nf64))
+W2C_V2_(w2c_f64x2_max, r.nf64 = vmaxq_f64(a.nf64, b.nf64))
 #elif W2C_SIMD_IMPL == W2C_SIMD_VECTOR
 #define W2C_FMINMAX_(name, F, U, LT, EQ)                                         \
   W2C_V2_(name, {                                                                \

@@ -147,17 +147,34 @@ static inline uint8_t w2c_popcnt8_(uint8_t x) {
 W2C_V1_(w2c_i8x16_popcnt, W2C_HW_(W2C_EACH_(r, u8, w2c_popcnt8_(a.u8[i_])),
                                   r.nu8 = vcntq_u8(a.nu8),
                                   W2C_EACH_(r, u8, w2c_popcnt8_(a.u8[i_]))))
-#define W2C_ALL_TRUE_(name, M)                                 \
+/* all_true: no lane is zero (SSE2: no lane compares equal to zero; AArch64:
+ * the unsigned minimum across lanes). */
+#if defined(W2C_SIMD_SSE2_)
+#define W2C_ALL_TRUE_(name, M, sse, a64) \
+  static inline uint32_t name(w2c_v128 a) { return _mm_movemask_epi8(sse) == 0; }
+#elif defined(W2C_SIMD_NEON_) && defined(__aarch64__)
+#define W2C_ALL_TRUE_(name, M, sse, a64) \
+  static inline uint32_t name(w2c_v128 a) { return (a64) != 0; }
+#else
+#define W2C_ALL_TRUE_(name, M, sse, a64)                       \
   static inline uint32_t name(w2c_v128 a) {                    \
     int i_;                                                    \
     for (i_ = 0; i_ < W2C_NL_(a, M); i_++)                     \
       if (!a.M[i_]) return 0;                                  \
     return 1;                                                  \
   }
-W2C_ALL_TRUE_(w2c_i8x16_all_true, u8)
-W2C_ALL_TRUE_(w2c_i16x8_all_true, u16)
-W2C_ALL_TRUE_(w2c_i32x4_all_true, u32)
-W2C_ALL_TRUE_(w2c_i64x2_all_true, u64)
+#endif
+W2C_ALL_TRUE_(w2c_i8x16_all_true, u8, _mm_cmpeq_epi8(a.m, _mm_setzero_si128()),
+              vminvq_u8(a.nu8))
+W2C_ALL_TRUE_(w2c_i16x8_all_true, u16, _mm_cmpeq_epi16(a.m, _mm_setzero_si128()),
+              vminvq_u16(a.nu16))
+W2C_ALL_TRUE_(w2c_i32x4_all_true, u32, _mm_cmpeq_epi32(a.m, _mm_setzero_si128()),
+              vminvq_u32(a.nu32))
+/* a 64-bit lane is zero when both its 32-bit halves are */
+W2C_ALL_TRUE_(w2c_i64x2_all_true, u64,
+              _mm_and_si128(_mm_cmpeq_epi32(a.m, _mm_setzero_si128()),
+                            _mm_shuffle_epi32(_mm_cmpeq_epi32(a.m, _mm_setzero_si128()), 0xB1)),
+              !vmaxvq_u32(vreinterpretq_u32_u64(vceqzq_u64(a.nu64))))
 #undef W2C_ALL_TRUE_
 #define W2C_BITMASK_(name, M, BITS, sse)                       \
   static inline uint32_t name(w2c_v128 a) {                    \
