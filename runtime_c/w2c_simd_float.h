@@ -158,9 +158,22 @@ W2C_V1_(w2c_f32x4_convert_i32x4_u,
     W2C_AT_(r, u32, 2) = 0;                                            \
     W2C_AT_(r, u32, 3) = 0;                                            \
   })
-W2C_FROM_F64X2_(w2c_i32x4_trunc_sat_f64x2_s_zero, u32, uint32_t, w2c_i32_trunc_sat_f64_s)
 W2C_FROM_F64X2_(w2c_i32x4_trunc_sat_f64x2_u_zero, u32, uint32_t, w2c_i32_trunc_sat_f64_u)
+#if defined(W2C_SIMD_SSE2_)
+/* NaN lanes zeroed, then clamped below 2^31: cvttpd2dq gives 0x80000000
+ * only for values < -2^31 then, which is the saturated result */
+W2C_V1_(w2c_i32x4_trunc_sat_f64x2_s_zero,
+        r.m = _mm_cvttpd_epi32(_mm_min_pd(_mm_and_pd(a.md, _mm_cmpeq_pd(a.md, a.md)),
+                                          _mm_set1_pd(2147483647.0))))
+/* cvtpd2ps / cvtps2pd quiet a NaN keeping the top of its payload, as
+ * w2c_f32_demote_f64 / w2c_f64_promote_f32 do */
+W2C_V1_(w2c_f32x4_demote_f64x2_zero, r.mf = _mm_cvtpd_ps(a.md))
+W2C_V1_(w2c_f64x2_promote_low_f32x4, r.md = _mm_cvtps_pd(a.mf))
+#define W2C_SIMD_PROMOTE_ 1
+#else
+W2C_FROM_F64X2_(w2c_i32x4_trunc_sat_f64x2_s_zero, u32, uint32_t, w2c_i32_trunc_sat_f64_s)
 W2C_FROM_F64X2_(w2c_f32x4_demote_f64x2_zero, f32, float, w2c_f32_demote_f64)
+#endif
 #undef W2C_FROM_F64X2_
 /* lanes 0 and 1 to the two f64 lanes */
 #define W2C_TO_F64X2_(name, M, conv)                                   \
@@ -170,7 +183,9 @@ W2C_FROM_F64X2_(w2c_f32x4_demote_f64x2_zero, f32, float, w2c_f32_demote_f64)
   })
 W2C_TO_F64X2_(w2c_f64x2_convert_low_i32x4_s, i32, (double))
 W2C_TO_F64X2_(w2c_f64x2_convert_low_i32x4_u, u32, (double))
+#ifndef W2C_SIMD_PROMOTE_
 W2C_TO_F64X2_(w2c_f64x2_promote_low_f32x4, f32, w2c_f64_promote_f32)
+#endif
 #undef W2C_TO_F64X2_
 
 /* ---- relaxed SIMD ----------------------------------------------------------

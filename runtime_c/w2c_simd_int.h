@@ -282,9 +282,27 @@ W2C_NARROW_(w2c_i16x8_narrow_i32x4_u, u16, uint16_t, i32, 0, 65535,
 #define i16x8u_ u16
 #define i32x4s_ i32
 #define i32x4u_ u32
+#ifdef W2C_SIMD_NEON_
+/* vmovl / vmull of the low or high half */
+#define W2C_NEXT_(sh, D, S, SFX, HALF, from)                                       \
+  W2C_V1_(w2c_##sh##_extend_##HALF##_##from, r.n##D = vmovl_##SFX(vget_##HALF##_##SFX(a.n##S))) \
+  W2C_V2_(w2c_##sh##_extmul_##HALF##_##from,                                       \
+          r.n##D = vmull_##SFX(vget_##HALF##_##SFX(a.n##S), vget_##HALF##_##SFX(b.n##S)))
+#define W2C_NWIDEN_(sh, SD, UD, SS, US, SX, UX, src)                               \
+  W2C_NEXT_(sh, SD, SS, SX, low, src##_s)                                          \
+  W2C_NEXT_(sh, SD, SS, SX, high, src##_s)                                         \
+  W2C_NEXT_(sh, UD, US, UX, low, src##_u)                                          \
+  W2C_NEXT_(sh, UD, US, UX, high, src##_u)
+W2C_NWIDEN_(i16x8, i16, u16, i8, u8, s8, u8, i8x16)
+W2C_NWIDEN_(i32x4, i32, u32, i16, u16, s16, u16, i16x8)
+W2C_NWIDEN_(i64x2, i64, u64, i32, u32, s32, u32, i32x4)
+#undef W2C_NEXT_
+#undef W2C_NWIDEN_
+#else
 W2C_WIDEN_(i16x8, i16, int16_t, u16, uint16_t, i8x16, 16)
 W2C_WIDEN_(i32x4, i32, int32_t, u32, uint32_t, i16x8, 8)
 W2C_WIDEN_(i64x2, i64, int64_t, u64, uint64_t, i32x4, 4)
+#endif
 #undef i8x16s_
 #undef i8x16u_
 #undef i16x8s_
