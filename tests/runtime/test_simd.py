@@ -144,6 +144,15 @@ def test_host(reference, compiler, opt, config, tmp_path):
     compare(reference, [exe])
 
 
+@pytest.mark.parametrize("compiler", ["gcc", "clang"])
+def test_guard_pages(reference, compiler, tmp_path):
+    """The default configuration (guard pages on x86-64 Linux): the memory is
+    a w2c_memory, out-of-bounds v128 accesses fault into traps, and unused
+    loads still happen."""
+    exe = build(reference, tmp_path, [_cc(compiler)], ["-O2", "-DSIMD_MEMORY", "-DCHECK_GUARD"])
+    compare(reference, [exe])
+
+
 def test_sanitizers(reference, tmp_path):
     """gcc's ASan + UBSan (float-cast-overflow included), on the portable
     path (the vector one leaves arithmetic to the vector operators)."""

@@ -7,7 +7,8 @@
  * ADDR (a 64 KiB memory).  Each stdin line `N al ah bl bh cl ch s` (hex)
  * runs case N and prints the result as two little-endian 64-bit halves,
  * or `trap`.  The memory persists between lines, as the wasm instance's
- * does.  With -DSIMD_FREESTANDING only run_case is built (no I/O): the
+ * does; with -DSIMD_MEMORY it is a w2c_memory (guard pages in the default
+ * configuration of x86-64 and AArch64 Linux).  With -DSIMD_FREESTANDING only run_case is built (no I/O): the
  * compile check for bare-metal targets. */
 #ifndef SIMD_FREESTANDING
 #include "w2c_rt.h"
@@ -26,9 +27,21 @@
 #error "expected the portable SIMD path"
 #endif
 
+#if defined(CHECK_GUARD) && W2C_BOUNDS_CHECK != W2C_BOUNDS_GUARD
+#error "expected guard pages"
+#endif
+
+#ifdef SIMD_MEMORY
+/* a real w2c_memory of one page: with guard pages, out-of-bounds accesses
+ * fault and become traps */
+static w2c_memory memory_;
+#define MEM memory_.data
+#define SIZE memory_.size
+#else
 static uint8_t mem_[65536];
 #define MEM mem_
 #define SIZE ((uint64_t)sizeof mem_)
+#endif
 
 /* the low region's readback address, else the top 16 bytes (see the test) */
 #define READBACK(off) (ADDR >= 32768u ? 65520u : ADDR + (off))
@@ -77,6 +90,9 @@ static uint64_t out_[2];
 int main(void) {
   unsigned n;
   uint64_t in[7];
+#ifdef SIMD_MEMORY
+  if (w2c_memory_alloc(&memory_, 1, 1, 16) != 0) return 1;
+#endif
   while (scanf("%x %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64
                " %" SCNx64, &n, &in[0], &in[1], &in[2], &in[3], &in[4], &in[5], &in[6]) == 8) {
     w2c_trap t;
