@@ -98,26 +98,42 @@ W2C_V2_(w2c_f64x2_max, W2C_EACH_(r, f64, w2c_f64_max(a.f64[i_], b.f64[i_])))
 #else
 #define W2C_FHW_(sse32, sse64, neon32, neon64, p) p
 #endif
-#define W2C_FROUND_(op, mode, neon)                                                      \
-  W2C_V1_(w2c_f32x4_##op,                                                                \
-          W2C_FHW_(W2C_SSE41_OR_(r.mf = _mm_round_ps(a.mf, mode | _MM_FROUND_NO_EXC),    \
-                                 W2C_EACH_(r, f32, w2c_f32_##op(a.f32[i_]))), ,          \
-                   r.nf32 = neon##q_f32(a.nf32), ,                                       \
-                   W2C_EACH_(r, f32, w2c_f32_##op(a.f32[i_]))))                          \
-  W2C_V1_(w2c_f64x2_##op,                                                                \
-          W2C_FHW_(W2C_SSE41_OR_(r.md = _mm_round_pd(a.md, mode | _MM_FROUND_NO_EXC),    \
-                                 W2C_EACH_(r, f64, w2c_f64_##op(a.f64[i_]))), ,          \
-                   r.nf64 = neon##q_f64(a.nf64), ,                                       \
-                   W2C_EACH_(r, f64, w2c_f64_##op(a.f64[i_]))))
-#if defined(W2C_SIMD_SSE2_) && defined(__SSE4_1__)
-#define W2C_SSE41_OR_(sse41, p) sse41
+#if defined(W2C_SIMD_SSE2_) && !defined(__SSE4_1__)
+/* SSE2 has no roundps: |x| < 2^23 (2^52) becomes an integer by adding and
+ * subtracting 2^23 (to nearest, ties to even: the default mode), ceil/floor/
+ * trunc then step by one, and x's sign goes back on (ceil(-0.5) = -0).
+ * Larger |x|, infinities and NaN are integral: x + 0 (quiets a NaN).
+ * mode: 0 ceil, 1 floor, 2 trunc, 3 nearest (a constant once inlined). */
+#define W2C_SSE2_ROUND_(name, V, T, BIG)                                           \
+  static inline V name(V x, int mode) {                                            \
+    const V sign = _mm_set1_##T(-0.0), big = _mm_set1_##T(BIG), one = _mm_set1_##T(1.0); \
+    V s = _mm_and_##T(x, sign), ax = _mm_andnot_##T(sign, x);                      \
+    V small = _mm_cmplt_##T(ax, big), t = _mm_sub_##T(_mm_add_##T(ax, big), big);  \
+    if (mode == 2) t = _mm_sub_##T(t, _mm_and_##T(_mm_cmpgt_##T(t, ax), one));     \
+    t = _mm_or_##T(t, s);                                                          \
+    if (mode == 0) t = _mm_or_##T(_mm_add_##T(t, _mm_and_##T(_mm_cmplt_##T(t, x), one)), s); \
+    if (mode == 1) t = _mm_or_##T(_mm_sub_##T(t, _mm_and_##T(_mm_cmpgt_##T(t, x), one)), s); \
+    return _mm_or_##T(_mm_and_##T(small, t),                                       \
+                      _mm_andnot_##T(small, _mm_add_##T(x, _mm_setzero_##T())));    \
+  }
+W2C_SSE2_ROUND_(w2c_sse2_round_ps_, __m128, ps, 8388608.0)
+W2C_SSE2_ROUND_(w2c_sse2_round_pd_, __m128d, pd, 4503599627370496.0)
+#undef W2C_SSE2_ROUND_
+#define W2C_SSE_ROUND_(F, T, mode, m2) r.m##F = w2c_sse2_round_##T##_(a.m##F, m2)
 #else
-#define W2C_SSE41_OR_(sse41, p) p
+#define W2C_SSE_ROUND_(F, T, mode, m2) r.m##F = _mm_round_##T(a.m##F, mode | _MM_FROUND_NO_EXC)
 #endif
-W2C_FROUND_(ceil, _MM_FROUND_TO_POS_INF, vrndp)
-W2C_FROUND_(floor, _MM_FROUND_TO_NEG_INF, vrndm)
-W2C_FROUND_(trunc, _MM_FROUND_TO_ZERO, vrnd)
-W2C_FROUND_(nearest, _MM_FROUND_TO_NEAREST_INT, vrndn)
+#define W2C_FROUND_(op, mode, m2, neon)                                                  \
+  W2C_V1_(w2c_f32x4_##op, W2C_FHW_(W2C_SSE_ROUND_(f, ps, mode, m2), ,                    \
+                                   r.nf32 = neon##q_f32(a.nf32), ,                       \
+                                   W2C_EACH_(r, f32, w2c_f32_##op(a.f32[i_]))))          \
+  W2C_V1_(w2c_f64x2_##op, W2C_FHW_(W2C_SSE_ROUND_(d, pd, mode, m2), ,                    \
+                                   r.nf64 = neon##q_f64(a.nf64), ,                       \
+                                   W2C_EACH_(r, f64, w2c_f64_##op(a.f64[i_]))))
+W2C_FROUND_(ceil, _MM_FROUND_TO_POS_INF, 0, vrndp)
+W2C_FROUND_(floor, _MM_FROUND_TO_NEG_INF, 1, vrndm)
+W2C_FROUND_(trunc, _MM_FROUND_TO_ZERO, 2, vrnd)
+W2C_FROUND_(nearest, _MM_FROUND_TO_NEAREST_INT, 3, vrndn)
 #undef W2C_FROUND_
 W2C_V1_(w2c_f32x4_sqrt, W2C_FHW_(r.mf = _mm_sqrt_ps(a.mf), , r.nf32 = vsqrtq_f32(a.nf32), ,
                                  W2C_EACH_(r, f32, W2C_SQRTF(a.f32[i_]))))
