@@ -8,7 +8,7 @@ gave its own (bit for bit but for NaN lanes and relaxed instructions).  The
 C program is built with gcc and clang, -O0 and -O2, in the vector and
 portable configurations, with SSE4.1, without intrinsics, without builtins,
 once under ASan+UBSan; cross-built for rpi-aarch64, rpi-armhf (with and
-without NEON) and linux-s390x (big-endian; portable and generic vectors)
+without NEON) and linux-s390x (big-endian; portable, generic vectors and z13 vector registers)
 under qemu-user; and compiled freestanding for Cortex-M3 (only mem* and
 libgcc symbols may remain).  All instructions go in one program per build.
 """
@@ -196,6 +196,8 @@ CROSS = {
     "armhf-neon": ("rpi-armhf", ["-mfpu=neon"]),
     "s390x": ("linux-s390x", []),
     "s390x-vector": ("linux-s390x", ["-DW2C_SIMD_IMPL=W2C_SIMD_VECTOR"]),
+    # z13's vector facility: the default vector path in real vector registers
+    "s390x-z13": ("linux-s390x", ["-march=z13", "-mzvector"]),
 }
 
 
