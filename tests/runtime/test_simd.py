@@ -9,8 +9,9 @@ C program is built with gcc and clang, -O0 and -O2, in the vector and
 portable configurations, with SSE4.1, without intrinsics, without builtins,
 once under ASan+UBSan; cross-built for rpi-aarch64, rpi-armhf (with and
 without NEON) and linux-s390x (big-endian; portable, generic vectors, z13
-vector registers) under qemu-user; with guard pages on a w2c_memory; and compiled freestanding for Cortex-M3 (only mem* and
-libgcc symbols may remain).  All instructions go in one program per build.
+vector registers) under qemu-user; with guard pages on a w2c_memory; and
+compiled freestanding for Cortex-M3 (only mem* and libgcc symbols may
+remain).  All instructions go in one program per build.
 """
 from __future__ import annotations
 
