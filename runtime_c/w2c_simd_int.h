@@ -320,10 +320,30 @@ W2C_WIDEN_(i64x2, i64, int64_t, u64, uint64_t, i32x4, 4)
     for (k = 0; k < W2C_NL_(r, D); k++)                                            \
       W2C_AT_(r, D, k) = (DT)(W2C_AT_(a, S, 2 * k) + W2C_AT_(a, S, 2 * k + 1));    \
   })
+#if defined(W2C_SIMD_SSE2_)
+/* bytes: the low byte of each 16-bit lane (sign- or zero-extended by
+ * shifts) plus the high one; 16-bit: pmaddwd by 1 (unsigned: biased by
+ * -32768 into signed range, 2 * 32768 added back) */
+W2C_V1_(w2c_i16x8_extadd_pairwise_i8x16_s,
+        r.m = _mm_add_epi16(_mm_srai_epi16(_mm_slli_epi16(a.m, 8), 8), _mm_srai_epi16(a.m, 8)))
+W2C_V1_(w2c_i16x8_extadd_pairwise_i8x16_u,
+        r.m = _mm_add_epi16(_mm_and_si128(a.m, _mm_set1_epi16(0xFF)), _mm_srli_epi16(a.m, 8)))
+W2C_V1_(w2c_i32x4_extadd_pairwise_i16x8_s, r.m = _mm_madd_epi16(a.m, _mm_set1_epi16(1)))
+W2C_V1_(w2c_i32x4_extadd_pairwise_i16x8_u,
+        r.m = _mm_add_epi32(_mm_madd_epi16(_mm_xor_si128(a.m, _mm_set1_epi16(-32768)),
+                                           _mm_set1_epi16(1)),
+                            _mm_set1_epi32(65536)))
+#elif defined(W2C_SIMD_NEON_)
+W2C_V1_(w2c_i16x8_extadd_pairwise_i8x16_s, r.ni16 = vpaddlq_s8(a.ni8))
+W2C_V1_(w2c_i16x8_extadd_pairwise_i8x16_u, r.nu16 = vpaddlq_u8(a.nu8))
+W2C_V1_(w2c_i32x4_extadd_pairwise_i16x8_s, r.ni32 = vpaddlq_s16(a.ni16))
+W2C_V1_(w2c_i32x4_extadd_pairwise_i16x8_u, r.nu32 = vpaddlq_u16(a.nu16))
+#else
 W2C_EXTADD_(w2c_i16x8_extadd_pairwise_i8x16_s, i16, int16_t, i8)
 W2C_EXTADD_(w2c_i16x8_extadd_pairwise_i8x16_u, u16, uint16_t, u8)
 W2C_EXTADD_(w2c_i32x4_extadd_pairwise_i16x8_s, i32, int32_t, i16)
 W2C_EXTADD_(w2c_i32x4_extadd_pairwise_i16x8_u, u32, uint32_t, u16)
+#endif
 #undef W2C_EXTADD_
 
 /* dot_i16x8_s: lane k = a[2k]*b[2k] + a[2k+1]*b[2k+1], modulo 2^32. */
