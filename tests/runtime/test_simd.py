@@ -118,6 +118,14 @@ def compare(ref: Reference, cmd: list, env=None) -> None:
     assert not fails, f"{len(fails)} mismatches in {ops}:\n" + "\n".join(fails[:30])
 
 
+def _cpu_has(*flags: str) -> bool:
+    try:
+        words = set(Path("/proc/cpuinfo").read_text().split())
+    except OSError:
+        return False
+    return all(f in words for f in flags)
+
+
 def _cc(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -130,17 +138,22 @@ HOST = {
     "portable": PORTABLE,
     "no-intrinsics": ["-DW2C_SIMD_NO_INTRINSICS"],
     "sse4": ["-msse4.1", "-mssse3"],
+    # AVX2 + FMA: relaxed_madd fused (W2C_SIMD_RELAXED_FMA), VEX encodings
+    "x86-64-v3": ["-march=x86-64-v3"],
 }
 
 
 # compiler, optimization, configuration
 HOST_BUILDS = [(cc, opt, cfg) for cc in ("gcc", "clang") for opt in ("-O0", "-O2")
                for cfg in ("vector", "portable")] + [("gcc", "-O2", "sse4"),
-                                                     ("clang", "-O2", "no-intrinsics")]
+                                                     ("clang", "-O2", "no-intrinsics"),
+                                                     ("clang", "-O2", "x86-64-v3")]
 
 
 @pytest.mark.parametrize("compiler,opt,config", HOST_BUILDS)
 def test_host(reference, compiler, opt, config, tmp_path):
+    if config == "x86-64-v3" and not _cpu_has("avx2", "fma"):
+        pytest.skip("this CPU has no AVX2/FMA to run an x86-64-v3 build")
     exe = build(reference, tmp_path, [_cc(compiler)], [opt, *EXPLICIT, *HOST[config]])
     compare(reference, [exe])
 
