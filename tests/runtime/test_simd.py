@@ -194,6 +194,23 @@ def test_config_errors(flags, tmp_path):
     assert proc.returncode != 0 and f"w2c: {ERRORS[flags]}" in proc.stderr, proc.stderr
 
 
+# the stricter warnings generated code may be built with (tests/runtime's other headers too)
+EXTRA_WARNINGS = ["-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wundef", "-Wcast-align",
+                  "-Wcast-qual", "-Wstrict-prototypes", "-Wmissing-prototypes",
+                  "-Wdouble-promotion", "-Wredundant-decls"]
+
+
+@pytest.mark.parametrize("config", ["vector", "portable"])
+@pytest.mark.parametrize("compiler", ["gcc", "clang"])
+def test_quiet_under_extra_warnings(reference, compiler, config, tmp_path):
+    """Every SIMD function, used, compiles without a warning under -Wconversion & co."""
+    (tmp_path / "simd_cases.h").write_text(reference.header)
+    cmd = [_cc(compiler), *STRICT, *EXTRA_WARNINGS, "-O2", *EXPLICIT, *HOST[config],
+           f"-I{tmp_path}", f"-I{RT}", "-c", CDIR / "test_simd.c", "-o", tmp_path / "t.o"]
+    proc = _run(cmd)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr[:3000]
+
+
 def test_no_builtins_is_portable(reference, tmp_path):
     """W2C_NO_BUILTINS (the runtime's portable fallbacks) also selects the
     portable SIMD path, and it agrees with wasmtime."""
