@@ -132,7 +132,14 @@ static inline int16_t w2c_q15mulr_(int16_t a, int16_t b) {
   (r.m = _mm_mulhrs_epi16(a.m, b.m),                                           \
    r.m = _mm_xor_si128(r.m, _mm_cmpeq_epi16(r.m, _mm_set1_epi16(-32768))))
 #else
-#define W2C_SIMD_Q15_SSE_ W2C_EACH_(r, i16, w2c_q15mulr_(a.i16[i_], b.i16[i_]))
+/* SSE2: (p + 2^14) >> 15 of the 32-bit product hi:lo is 2*hi + lo's bit 15
+ * + lo's bit 14 (modulo 2^16); then 0x8000 (only from -32768^2) -> 0x7FFF */
+#define W2C_SIMD_Q15_SSE_                                                         \
+  (r.m = _mm_mullo_epi16(a.m, b.m),                                               \
+   r.m = _mm_add_epi16(_mm_add_epi16(_mm_slli_epi16(_mm_mulhi_epi16(a.m, b.m), 1),  \
+                                     _mm_srli_epi16(r.m, 15)),                    \
+                       _mm_and_si128(_mm_srli_epi16(r.m, 14), _mm_set1_epi16(1))), \
+   r.m = _mm_xor_si128(r.m, _mm_cmpeq_epi16(r.m, _mm_set1_epi16(-32768))))
 #endif
 W2C_V2_(w2c_i16x8_q15mulr_sat_s,
         W2C_HW_(W2C_SIMD_Q15_SSE_, r.ni16 = vqrdmulhq_s16(a.ni16, b.ni16),
