@@ -51,6 +51,7 @@ CASES = [
     ("custom-page-sizes", "(module (memory 1 (pagesize 1)))", ["custom-page-sizes"],
      ["--enable-custom-page-sizes"]),
     ("threads", "(module (memory 1 1 shared))", ["threads"], ["--enable-threads"]),
+    ("memory64", "(module (memory i64 1))", ["memory64"], ["--enable-memory64"]),
     ("several", "(module (func (param f32 i32) (result i32 i32) "
                 "(i32.trunc_sat_f32_u (local.get 0)) (i32.extend16_s (local.get 1))))",
      ["multi-value", "sat-float-to-int", "sign-extension"], []),
