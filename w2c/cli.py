@@ -421,17 +421,27 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     from w2c.build import (HOST_TARGET, BuildError, cached_program, exec_program, load_target,
                            run_environment)
 
+    def options() -> tuple[bool, dict[str, str]]:
+        """Bare metal?, and the environment; a bad --target, --dir or --env is a usage error."""
+        bare = load_target(target or HOST_TARGET).bare_metal
+        if bare and dirs:
+            # firmware: arguments and environment are built in; no directories
+            raise BuildError("--dir: a bare-metal target has no file system")
+        return bare, {} if bare else run_environment(dirs, envs)
+
+    try:
+        bare_metal, environment = options()
+    except BuildError as err:
+        report(str(err))
+        sys.exit(EXIT_USAGE)
+
     def prepare():
         data = read_input(file)
-        if load_target(target or HOST_TARGET).bare_metal:
-            # firmware: arguments and environment are built in; no directories
-            if dirs:
-                raise BuildError("--dir: a bare-metal target has no file system")
+        if bare_metal:
             exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
                                  source_name=file, verbose=verbose, guest_args=args,
                                  guest_env=envs)
             return exe, {}
-        environment = run_environment(dirs, envs)
         exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
                              source_name=file, verbose=verbose)
         return exe, environment

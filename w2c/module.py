@@ -173,7 +173,7 @@ class Module:
     datas: list[Data] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     names: Names = field(default_factory=Names)
-    features_used: set[str] = field(default_factory=set)
+    features_used: set[str] = field(default_factory=set)  # filled by validation (parse/uses.py)
 
     # Index spaces: imports come first.
     def imported(self, kind: int) -> list[Import]:

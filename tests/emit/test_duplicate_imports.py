@@ -1,9 +1,9 @@
 """A module may import the same module/name pair several times (AssemblyScript
 imports wasi_snapshot_preview1.fd_write twice): one C function or imports
-member serves every copy, whatever the path: `compile` with a C host,
-`compile --wasi` with an embedder, `build`, `run`, and a bare-metal target
-under QEMU.  Also a function and a global under one name, and two
-signatures under one name (each gets its own C function)."""
+member serves every copy, whatever the path: `compile` with a C host (one
+file or --num-outputs), `compile --wasi` with an embedder, `build`, `run`,
+and a bare-metal target under QEMU.  Also a function and a global under one
+name, and two signatures under one name (each gets its own C function)."""
 from __future__ import annotations
 
 import os
@@ -150,13 +150,16 @@ def test_module_has_duplicate_imports(wat2wasm):
     assert [i.name for i in wasi.imports].count("fd_write") == 2
 
 
+@pytest.mark.parametrize("outputs", [1, 3])
 @pytest.mark.parametrize("cc", COMPILERS)
-def test_compile_with_c_host(tmp_path, wat2wasm, cc):
+def test_compile_with_c_host(tmp_path, wat2wasm, cc, outputs):
     wasm = tmp_path / "dup.wasm"
     wasm.write_bytes(wat2wasm(HOST_WAT.replace("{g0}", str(G_START))))
     out = tmp_path / "out"
-    r = w2c("compile", str(wasm), "-o", str(out / "dup.c"))
+    r = w2c("compile", str(wasm), "-o", str(out / "dup.c"), "--num-outputs", str(outputs))
     assert r.returncode == 0, r.stderr
+    sources = sorted(out.glob("dup*.c"))
+    assert len(sources) == (1 if outputs == 1 else outputs + 1), sources   # (+ dup_data.c)
     header = (out / "dup.h").read_text()
     # One prototype per distinct function; the other signature has its own name.
     assert header.count("dup_i_env__f(void *ctx") == 1, header
@@ -165,7 +168,7 @@ def test_compile_with_c_host(tmp_path, wat2wasm, cc):
     (out / "host.c").write_text(HOST_C % {"add": F_ADD, "mul": F3_MUL, "f3": f3, "f": F_GLOBAL,
                                           "g": G_START})
     exe = tmp_path / "host"
-    b = subprocess.run([cc, *CFLAGS, "-O2", f"-I{out}", str(out / "dup.c"), str(out / "host.c"),
+    b = subprocess.run([cc, *CFLAGS, "-O2", f"-I{out}", *map(str, sources), str(out / "host.c"),
                         "-o", str(exe), "-lm"], capture_output=True, text=True)
     assert b.returncode == 0, b.stderr
     p = subprocess.run([str(exe)], capture_output=True, text=True, timeout=RUN_TIMEOUT)

@@ -45,6 +45,8 @@ def test_a_plain_table_is_constant(wat2wasm):
     ("copied into", "(table 2 funcref) (table 2 funcref) (func (table.copy 0 1 (i32.const 0) (i32.const 0) (i32.const 1)))"),
     ("segment out of bounds", "(table 2 funcref) (elem (i32.const 1) func $f0 $f1)"),
     ("externref", "(table 2 externref)"),
+    ("2^32-1 elements (was a MemoryError)", "(table 0xffffffff funcref)"),
+    ("more than MAX_CONST_TABLE", "(table 65537 funcref) (elem (i32.const 0) func $f0)"),
 ])
 def test_not_constant(wat2wasm, why, body):
     assert 0 not in plan(wat2wasm, body), why

@@ -89,6 +89,8 @@ MALFORMED = [
     ("section-14", HEADER + sec(14, b""), "malformed section id"),
     ("import-kind-5", HEADER + sec(2, b"\x01\x01a\x01b\x05\x00"), "malformed import kind"),
     ("tag-import-truncated", HEADER + sec(2, b"\x01\x01a\x01b\x04"), "malformed import kind"),
+    ("tag-import-cut-by-section-end", HEADER + sec(2, b"\x01\x01a\x01b\x04\x00") + sec(3, b"\x00"),
+     "malformed import kind"),
     ("type-form", HEADER + sec(1, b"\x01\x61\x00\x00"), "integer representation too long"),
     ("valtype", code(b"\x01\x01\x7a\x0b"), "malformed value type"),
     ("ref-bad-heaptype", code(b"\x01\x01\x64\x7a\x0b"), "malformed value type"),

@@ -213,10 +213,15 @@ def test_bad_module(toolbox: Toolbox, tmp_path: Path) -> None:
     (["--dir", "/no/such/dir"], "--dir /no/such/dir: '/no/such/dir' is not a directory"),
     (["--env", "NOEQUALS"], "--env NOEQUALS: expected NAME=VALUE"),
     (["--target", "no-such-target"], "unknown target 'no-such-target'"),
+    (["--target", "cortex-m3", "--dir", "."], "--dir: a bare-metal target has no file system"),
 ])
-def test_bad_options(option: list[str], message: str, toolbox: Toolbox) -> None:
-    proc = w2c_run(toolbox, *option, str(toolbox.module("exit_codes")))
-    assert proc.returncode == 1
+def test_bad_options(option: list[str], message: str, toolbox: Toolbox, tmp_path: Path) -> None:
+    """Usage errors (exit 2, as README says; 1 is for a bad module), found
+    before anything is built."""
+    cache = tmp_path / "cache"
+    proc = w2c_run(toolbox, *option, str(toolbox.module("exit_codes")), cache=cache)
+    assert proc.returncode == 2
+    assert not cache.exists() or not any(cache.rglob("program*"))
     assert_no_traceback(proc)
     err = text(proc.stderr)
     assert err.startswith("error: ") and message in err and err.count("\n") == 1, err

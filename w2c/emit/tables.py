@@ -5,7 +5,8 @@ instantiation is emitted as a `static const` array of w2c_funcref (in flash
 on a microcontroller, shared read-only memory elsewhere) instead of being
 filled at instantiation in RAM.  const_tables() finds them:
 
-- a funcref table the module defines (not imported) and does not export;
+- a funcref table the module defines (not imported) and does not export,
+  of at most MAX_CONST_TABLE elements at start;
 - every active element segment for it has a constant offset (i32.const),
   lies inside the table's initial size (so instantiation cannot trap on it)
   and holds only functions the module defines or ref.null;
@@ -30,6 +31,10 @@ from w2c.features import Features
 from w2c.module import EXT_TABLE, FUNCREF, Module
 from w2c.opcodes import TABLE, TABLE_COPY, TABLE_INIT
 from w2c.parse.code import body_instructions, decode_body
+
+
+# A larger table stays in RAM (its initial size may be up to 2^32-1 entries).
+MAX_CONST_TABLE = 1 << 16
 
 
 def const_tables(module: Module, features: Features) -> dict[int, list[int]]:
@@ -66,7 +71,8 @@ def _candidates(module: Module) -> dict[int, list[int]]:
     tables = module.all_tables()
     exported = {x.index for x in module.exports if x.kind == EXT_TABLE}
     plan = {t: [NULL_CODE] * tables[t].limits.min for t in range(n_imported, len(tables))
-            if tables[t].elem == FUNCREF and t not in exported}
+            if tables[t].elem == FUNCREF and t not in exported
+            and tables[t].limits.min <= MAX_CONST_TABLE}
     nimported_funcs = module.num_imported_funcs
     for e in module.elems:
         if e.mode != "active" or e.table not in plan:

@@ -126,8 +126,10 @@ def decode_locals(r: Reader, end: int) -> list[int]:
 
 
 def body_instructions(body: Body, features: Features, module: Module) -> Iterator[tuple]:
-    """All instructions of a body, the final `end` included; then checks the size."""
-    return decode_instructions(body.reader, features, datacount_ok(module), body.end)
+    """All instructions of a body, the final `end` included; then checks the size.
+    The features of its instructions are added to module.features_used."""
+    return decode_instructions(body.reader, features, datacount_ok(module), body.end,
+                               module.features_used)
 
 
 def datacount_ok(module: Module) -> bool:
@@ -150,9 +152,12 @@ def skip_body(body: Body, features: Features, module: Module) -> None:
 
 # instr ::= opcode immediates   (prefixed opcodes: prefix:byte code:u32)
 def decode_instructions(r: Reader, features: Features, has_datacount: bool,
-                        end: int | None = None) -> Iterator[tuple]:
+                        end: int | None = None, used: set | None = None) -> Iterator[tuple]:
     """Instructions up to the `end` closing the expression; if `end` is given,
     the expression must finish exactly there ("section size mismatch").
+    `used` collects the features of the instructions (w2c.features names):
+    instructions outside the MVP and block types given by a type index
+    (multi-value) all take the slow paths below, so this costs the MVP nothing.
 
     The position is kept in a local and handed to `r` around every call of a
     Reader method and at the end; immediates of one-byte LEB128s (most of
@@ -160,7 +165,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
     buf = r.buf
     base = r.base
     enabled = features.enabled
-    table = _opcode_table(features)
+    table = _TABLE
     # Structure: one entry per open block, True while it is an `if` with no `else` yet.
     open_ifs: list[bool] = []
     pos = r.pos
@@ -219,6 +224,8 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     r.pos = pos
                     imm = decode_blocktype(r)
                     pos = r.pos
+                    if used is not None and imm.__class__ is int:
+                        used.add("multi-value")
                 open_ifs.append(op is _IF)
             elif kind == _K_ELSE:
                 imm = None
@@ -242,8 +249,11 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     op = _SINGLE[buf[start]]
                     if op is None:
                         op = decode_prefixed(r, buf[start])
-                    if op.feature is not None and op.feature not in enabled:
-                        raise UnsupportedFeature(op.feature, base + start)
+                    if op.feature is not None:
+                        if op.feature not in enabled:
+                            raise UnsupportedFeature(op.feature, base + start)
+                        if used is not None:
+                            used.add(op.feature)
                     pos = r.pos
                 kind = op.imm
                 r.pos = pos
@@ -269,7 +279,6 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
 _K_U32, _K_NONE, _K_I32, _K_END, _K_BLOCK, _K_ELSE, _K_MEMARG, _K_OTHER = range(8)
 _IF = O.BY_NAME["if"]
 _VALTYPE_RESULT = {t: (t,) for t in VALUE_TYPES}
-_TABLES: dict[frozenset, list[tuple]] = {}
 
 
 def _loop_kind(op: O.Op) -> int:
@@ -281,16 +290,11 @@ def _loop_kind(op: O.Op) -> int:
     return {O.I32C: _K_I32, O.BLOCK: _K_BLOCK, O.MEMARG: _K_MEMARG}.get(kind, _K_OTHER)
 
 
-def _opcode_table(features: Features) -> list[tuple]:
-    """(op, kind) for each first byte: op None (kind _K_OTHER) for prefixes,
-    unknown opcodes and opcodes of disabled features (the slow path reports them)."""
-    key = frozenset(features.enabled)
-    table = _TABLES.get(key)
-    if table is None:
-        table = [(None, _K_OTHER) if op is None or op.feature is not None and
-                 op.feature not in key else (op, _loop_kind(op)) for op in _SINGLE]
-        _TABLES[key] = table
-    return table
+# (op, kind) for each first byte: op None (kind _K_OTHER) for prefixes,
+# unknown opcodes and opcodes outside the MVP (the slow path reports a
+# disabled feature and records the others' features).
+_TABLE: list[tuple] = [(None, _K_OTHER) if op is None or op.feature is not None
+                       else (op, _loop_kind(op)) for op in _SINGLE]
 
 
 def decode_prefixed(r: Reader, prefix: int) -> O.Op:

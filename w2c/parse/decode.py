@@ -232,21 +232,25 @@ def decode_importsec(r: Reader, m: Module, features: Features) -> None:
             desc = decode_memtype(r, features)
         elif kind == EXT_GLOBAL:
             desc = decode_globaltype(r)
-        elif kind == EXT_TAG and _tagtype_follows(r):
+        elif kind == EXT_TAG and _tagtype_follows(r, m.sections[-1]):
             raise UnsupportedFeature("exceptions", r.base + pos)
         else:
             raise r.error("malformed import kind", pos)
         m.imports.append(Import(module, name, kind, desc, offset))
 
 
-def _tagtype_follows(r: Reader) -> bool:
-    """tagtype ::= 0x00 x:typeidx (exceptions): complete at r's position?"""
+def _tagtype_follows(r: Reader, section: Section) -> bool:
+    """tagtype ::= 0x00 x:typeidx (exceptions): complete at r's position,
+    inside the section?  (Otherwise the import is malformed in 3.0 too.)"""
     probe = Reader(r.buf, r.base)
     probe.pos = r.pos
     try:
-        return probe.u8() == 0x00 and probe.u32() >= 0
+        if probe.u8() != 0x00:
+            return False
+        probe.u32()
     except DecodeError:
         return False
+    return probe.offset <= section.content + section.size
 
 
 # funcsec ::= section_3(vec(typeidx))

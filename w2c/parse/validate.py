@@ -16,6 +16,7 @@ from w2c.module import (
     I64, V128, ConstExpr, GlobalType, Limits, Module,
 )
 from w2c.parse.code import body_instructions, decode_body, skip_body
+from w2c.parse.uses import local_features, module_features
 from w2c.parse.validate_func import Context, FuncValidator, mismatch
 
 MAX_PAGES_64K = 65536
@@ -42,12 +43,17 @@ def check_bodies_decode(m: Module, features: Features) -> None:
 
 
 def validate_bodies(m: Module, ctx: Context, features: Features) -> None:
+    """Validate every body; m.features_used gets the features the module uses
+    (the decoder adds those of the instructions)."""
+    used = m.features_used
+    used |= module_features(m)
     for i in range(len(m.funcs)):
         with located(m, i) as loc:
             v, instrs = loc.open(ctx, features)
             step = v.step
             for _, op, imm in instrs:
                 step(op, imm)
+            used |= local_features(loc.body.locals)
 
 
 class located:
