@@ -32,9 +32,13 @@ W2C_WASI_FN uint32_t w2c_wasi_path_open(w2c_wasi *w, w2c_memory *mem, uint32_t f
       ((oflags & W2C_WASI_O_CREAT) && (oflags & W2C_WASI_O_DIRECTORY)))
     return W2C_WASI_EINVAL;
   base = rights_base & dir->inheriting;
+  /* The host access mode: write access only for the rights that need it
+   * (fd_sync/fd_datasync work read-only), so a directory opened with a
+   * directory's rights is opened read-only; one asked for writing is EISDIR
+   * (as wasmtime). */
   rd = (base & (W2C_WASI_RIGHT_FD_READ | W2C_WASI_RIGHT_FD_READDIR)) != 0;
-  wr = (base & (W2C_WASI_RIGHT_FD_WRITE | W2C_WASI_RIGHT_FD_DATASYNC |
-                W2C_WASI_RIGHT_FD_ALLOCATE | W2C_WASI_RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
+  wr = (base & (W2C_WASI_RIGHT_FD_WRITE | W2C_WASI_RIGHT_FD_ALLOCATE |
+                W2C_WASI_RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
   flags |= wr ? (rd ? O_RDWR : O_WRONLY) : O_RDONLY;
   if (oflags & W2C_WASI_O_CREAT) flags |= O_CREAT;
   if (oflags & W2C_WASI_O_DIRECTORY) flags |= O_DIRECTORY;
