@@ -104,7 +104,7 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
     profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
     size_report (bare metal) the w2c.firmware.SizeReport."""
     from w2c.emit import compile_module
-    from w2c.emit.module import env
+    from w2c.templates import env
     from w2c.emit.wasi import wasi_context, write_wasi_glue
     from w2c.parse import decode_module
 

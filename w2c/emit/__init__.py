@@ -35,7 +35,7 @@ def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | Non
     static array in W2C_ALLOC_STATIC builds.  num_outputs >= 2 splits the C
     into that many parts plus a data file; jobs > 1 translates in that many
     worker processes.  `progress(done, total)` is called as functions are done."""
-    from w2c.emit.module import emit_module
+    from w2c.emit.write import emit_module
     from w2c.emit.names import module_prefix
     from w2c.parse.validate import check_bodies_decode
     from w2c.errors import ValidationError

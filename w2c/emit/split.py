@@ -106,7 +106,7 @@ def split_context(gen, layout: Layout) -> dict:
 def write_heads(gen, layout: Layout, files: dict[str, TextIO]) -> None:
     """Write the header, the internal header, the data file and each part's
     beginning (its data pieces); the parts' functions follow."""
-    from w2c.emit.module import env
+    from w2c.templates import env
     context = split_context(gen, layout)
     files[layout.header].write(env().get_template("module.h.j2").render(context))
     files[layout.internal].write(env().get_template("module_internal.h.j2").render(context))

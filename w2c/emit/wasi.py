@@ -97,7 +97,7 @@ def write_wasi_glue(module: Module, prefix: str, out_c) -> list:
     `out_c`; returns their paths.  Raises W2CError for non-WASI imports."""
     from pathlib import Path
 
-    from w2c.emit.module import env
+    from w2c.templates import env
     out_c = Path(out_c)
     ctx = wasi_context(module, prefix, out_c.with_suffix(".h").name)
     paths = []
