@@ -23,9 +23,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from w2c import __version__
+from w2c.emit import compile_module
+from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
-from w2c.resources import targets_dir
+from w2c.firmware import FitError, build_firmware, check_fit, size_report
+from w2c.parse import decode_module
+from w2c.resources import runtime_dir, targets_dir
+from w2c.templates import env
 
 
 class BuildError(Exception):
@@ -103,11 +108,6 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
     """Translate `data` and compile it into the executable (or, for a bare-metal
     profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
     size_report (bare metal) the w2c.firmware.SizeReport."""
-    from w2c.emit import compile_module
-    from w2c.templates import env
-    from w2c.emit.wasi import wasi_context, write_wasi_glue
-    from w2c.parse import decode_module
-
     profile = load_target(target or HOST_TARGET)
     compiler = cc or profile.cc
     if shutil.which(compiler) is None:
@@ -121,7 +121,6 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
     out = Path(out)
     module = decode_module(data, features or Features())
     if profile.bare_metal:
-        from w2c.firmware import FitError, check_fit
         try:
             check_fit(module, profile, max_memory)
         except FitError as err:
@@ -158,7 +157,6 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
 
 def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str, ...],
                    out: Path, tmp_out: Path, want_report: bool):
-    from w2c.firmware import FitError, build_firmware, size_report
     try:
         map_file = build_firmware(work, "program", profile, compiler, tmp_out, cflags)
         report = size_report(map_file, tmp_out, "program", profile) if want_report else None
@@ -220,7 +218,6 @@ def toolchain_fingerprint() -> str:
     """What w2c itself is made of: its Python code, templates, runtime headers
     and target profiles.  Part of the cache key, so that a changed w2c (the
     version number stays the same between releases) rebuilds cached programs."""
-    from w2c.resources import runtime_dir
     return tree_digest(Path(__file__).resolve().parent, runtime_dir(), targets_dir())
 
 

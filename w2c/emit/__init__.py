@@ -18,11 +18,19 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from w2c.errors import W2CError
+from w2c.emit.names import module_prefix
+from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
+from w2c.emit.write import emit_module
+from w2c.errors import ValidationError, W2CError
 from w2c.features import Features
 from w2c.parse import decode_module
-from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
+from w2c.parse.validate import check_bodies_decode
 from w2c.resources import runtime_dir
+
+try:
+    import resource
+except ImportError:   # not POSIX: no limit of open files to adjust
+    resource = None
 
 
 def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | None = None,
@@ -35,11 +43,6 @@ def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | Non
     static array in W2C_ALLOC_STATIC builds.  num_outputs >= 2 splits the C
     into that many parts plus a data file; jobs > 1 translates in that many
     worker processes.  `progress(done, total)` is called as functions are done."""
-    from w2c.emit.write import emit_module
-    from w2c.emit.names import module_prefix
-    from w2c.parse.validate import check_bodies_decode
-    from w2c.errors import ValidationError
-
     features = features or Features()
     out_c = Path(out_c)
     layout = Layout(out_c, num_outputs)
@@ -93,9 +96,7 @@ def _remove_stale_parts(out_dir: Path, stem: str, current: set[str]) -> None:
 def _ensure_open_files(n: int) -> None:
     """Every output file is open while functions are translated: raise the
     soft limit of open files if it is too low for n of them (and some spare)."""
-    try:
-        import resource
-    except ImportError:   # not POSIX: nothing to adjust
+    if resource is None:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = n + 64

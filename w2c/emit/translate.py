@@ -22,7 +22,9 @@ from typing import Iterator
 
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
-from w2c.parse.validate import located
+from w2c.emit.module import ModuleGen
+from w2c.parse import decode_module
+from w2c.parse.validate import located, validate_module_fields
 
 CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
 IN_FLIGHT = 3               # chunks per worker submitted ahead of the one being written
@@ -129,9 +131,6 @@ def _init_worker(data: bytes, features, prefix: str, max_memory, layout, const_t
     """Decode the module and check its fields, as the parent did (bodies are
     decoded one by one as chunks come)."""
     global _WORKER
-    from w2c.emit.module import ModuleGen
-    from w2c.parse import decode_module
-    from w2c.parse.validate import validate_module_fields
     module = decode_module(data, features)
     gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables)
     _WORKER = Translator(gen, validate_module_fields(module, features), features, layout)

@@ -21,6 +21,7 @@ from w2c.module import (
 from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
 from w2c.parse.names import decode_name_section
 from w2c.parse.reader import EOF_FILE, EOF_SECTION, Reader
+from w2c.parse.validate import check_bodies_decode
 
 MAGIC = b"\0asm"
 VERSION = b"\x01\0\0\0"
@@ -43,7 +44,6 @@ def decode_module(data: bytes, features: Features) -> Module:
         # and look for one only when something after the code section failed.
         code = [s for s in m.sections if s.id == SEC_CODE]
         if code and e.offset is not None and e.offset >= code[0].content:
-            from w2c.parse.validate import check_bodies_decode
             check_bodies_decode(m, features)
         raise
     return m
