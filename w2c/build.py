@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from w2c import __version__
@@ -28,58 +27,11 @@ from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
-from w2c.parse import decode_module
-from w2c.resources import runtime_dir, targets_dir
+from w2c.frontdoor import Translation, open_module
+from w2c import resources
+from w2c.resources import targets_dir
+from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
 from w2c.templates import env
-
-
-class BuildError(Exception):
-    """The C compiler failed or is missing (shown plainly to the user)."""
-
-
-@dataclass
-class Target:
-    name: str
-    description: str
-    cc: str
-    cflags: list[str] = field(default_factory=list)
-    ldflags: list[str] = field(default_factory=list)
-    run: list[str] = field(default_factory=list)
-    os: str = "linux"            # "none": bare metal (firmware, w2c.firmware)
-    debian_packages: list[str] = field(default_factory=list)
-    # bare metal only (see targets/README.md)
-    defines: list[str] = field(default_factory=list)      # runtime configuration macros
-    startup: list[str] = field(default_factory=list)      # C files under targets/
-    linker_script: str | None = None                      # under targets/
-    memory: dict = field(default_factory=dict)            # {"flash"|"ram": [origin, bytes]}
-    stack_bytes: int = 0
-    size_tool: str | None = None
-
-    @property
-    def bare_metal(self) -> bool:
-        return self.os == "none"
-
-    def run_command(self, exe: Path | str) -> list[str]:
-        """How to run `exe` here: the emulator's command ({elf} in it is the
-        file), the emulator prefix followed by the file, or the file itself."""
-        if any("{elf}" in a for a in self.run):
-            return [a.replace("{elf}", str(exe)) for a in self.run]
-        return [*self.run, str(exe)]
-
-
-HOST_TARGET = "linux-x86_64"
-
-
-def list_targets() -> list[Target]:
-    return [load_target(p.stem) for p in sorted(targets_dir().glob("*.json"))]
-
-
-def load_target(name: str) -> Target:
-    path = targets_dir() / f"{name}.json"
-    if not path.is_file():
-        known = ", ".join(p.stem for p in sorted(targets_dir().glob("*.json")))
-        raise BuildError(f"unknown target '{name}' (known: {known})")
-    return Target(**json.loads(path.read_text()))
 
 
 @functools.lru_cache(maxsize=None)
@@ -100,12 +52,13 @@ def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
     return ()
 
 
-def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str | None = None,
+def build_program(source: Translation | bytes, out: Path, *, target: str | None = None, cc: str | None = None,
                   cflags: tuple[str, ...] = (), features: Features | None = None,
                   source_name: str | None = None, keep_dir: Path | None = None,
                   max_memory: int | None = None, guest_args: tuple[str, ...] = (),
                   guest_env: tuple[str, ...] = (), size_report: bool = False):
-    """Translate `data` and compile it into the executable (or, for a bare-metal
+    """Translate a module (a Translation, or its bytes: opened here with
+    `features`) and compile it into the executable (or, for a bare-metal
     profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
     size_report (bare metal) the w2c.firmware.SizeReport."""
     profile = load_target(target or HOST_TARGET)
@@ -119,7 +72,12 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
                          f"a {profile.name} program takes its arguments and environment "
                          f"when it runs")
     out = Path(out)
-    module = decode_module(data, features or Features())
+    if isinstance(source, Translation):
+        t = source
+        t.target = profile
+    else:
+        t = open_module(source, features, target=profile)
+    module = t.module
     if profile.bare_metal:
         try:
             check_fit(module, profile, max_memory)
@@ -128,8 +86,7 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
     with tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
         work = Path(keep_dir) if keep_dir else Path(tmp)
         c_file = work / "program.c"
-        compile_module(data, c_file, "program", features, source_name=source_name,
-                       max_memory=max_memory)
+        compile_module(t, c_file, "program", source_name=source_name, max_memory=max_memory)
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +175,7 @@ def toolchain_fingerprint() -> str:
     """What w2c itself is made of: its Python code, templates, runtime headers
     and target profiles.  Part of the cache key, so that a changed w2c (the
     version number stays the same between releases) rebuilds cached programs."""
-    return tree_digest(Path(__file__).resolve().parent, runtime_dir(), targets_dir())
+    return tree_digest(Path(__file__).resolve().parent, resources.runtime_dir(), targets_dir())
 
 
 def cache_key(data: bytes, options: dict) -> str:

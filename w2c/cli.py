@@ -23,13 +23,14 @@ from typing import Callable, TypeVar
 import click
 from click.core import ParameterSource
 
-from w2c import __version__, parse
+from w2c import __version__
 from w2c.emit import compile_module, output_names
 from w2c.emit.names import module_prefix
 from w2c.emit.split import MAX_OUTPUTS
 from w2c.emit.wasi import write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
+from w2c.frontdoor import Translation, open_module
 from w2c.info import describe, format_text
 
 T = TypeVar("T")
@@ -100,10 +101,10 @@ def read_input(path: str) -> bytes:
         raise InputError(f"cannot read: {err.strerror or err}") from None
 
 
-def load_module(path: str, features: Features):
-    """Read, decode and validate `path`; returns (data, Module)."""
-    data = read_input(path)
-    return data, parse.check_module(data, features)
+def load_module(path: str, features: Features, bodies: bool = True) -> Translation:
+    """Read `path` and open it at the front door (w2c.frontdoor): decoded,
+    its fields validated and, with bodies, every function body."""
+    return open_module(read_input(path), features, bodies=bodies)
 
 
 # -- feature flags ----------------------------------------------------------------
@@ -198,8 +199,8 @@ def info(file: str, as_json: bool, features: Features) -> None:
     features it uses.
     """
     def run() -> None:
-        data, module = load_module(file, features)
-        desc = describe(module, len(data))
+        t = load_module(file, features)
+        desc = describe(t.module, len(t.data))
         text = json.dumps(desc, sort_keys=True, indent=2) + "\n" if as_json else format_text(desc)
         click.echo(text, nl=False)
 
@@ -273,17 +274,16 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
         sys.exit(EXIT_OK)
 
     def run() -> None:
-        data = read_input(file)
+        t = load_module(file, features, bodies=False)   # the emitter validates the bodies
         with ProgressBar.for_stderr(quiet) as bar:
-            written = compile_module(data, output, module_name, features,
+            written = compile_module(t, output, module_name,
                                      source_name=None if file == "-" else file,
                                      max_memory=max_memory, num_outputs=num_outputs,
                                      jobs=jobs or os.cpu_count() or 1, progress=bar)
         if wasi:
-            module = parse.decode_module(data, features)
-            prefix = module_prefix(module, None if file == "-" else file, module_name)
+            prefix = module_prefix(t.module, None if file == "-" else file, module_name)
             try:
-                write_wasi_glue(module, prefix, output)
+                write_wasi_glue(t.module, prefix, output)
             except W2CError:
                 for path in written[:len(output_names(output, num_outputs))]:
                     path.unlink()   # no half-written output
@@ -390,8 +390,8 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     from w2c.build import build_program  # see _LAZY above
 
     def run() -> None:
-        data = read_input(file)
-        result = build_program(data, Path(output), target=target, cc=cc, cflags=cflags,
+        t = load_module(file, features, bodies=False)   # the emitter validates the bodies
+        result = build_program(t, Path(output), target=target, cc=cc, cflags=cflags,
                                features=features, source_name=file,
                                max_memory=max_memory, guest_args=guest_args,
                                guest_env=guest_env, size_report=size_report)

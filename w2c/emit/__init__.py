@@ -1,6 +1,7 @@
 """C emitter: the last stage of the pipeline.
 
-    compile_module(data, out_c, ...)  decode -> validate -> name -> emit, writing
+    compile_module(t, out_c, ...)     emit a Translation (w2c.frontdoor, or the
+                                      module's bytes, opened here), writing
                                       out/m.c, out/m.h and the runtime headers
                                       (num_outputs >= 2: out/m.h, m_internal.h,
                                       m_0.c ... m_{N-1}.c, m_data.c; see split.py)
@@ -21,10 +22,10 @@ from pathlib import Path
 from w2c.emit.names import module_prefix
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.emit.write import emit_module
-from w2c.errors import ValidationError, W2CError
+from w2c.errors import W2CError
 from w2c.features import Features
-from w2c.parse import decode_module
-from w2c.parse.validate import check_bodies_decode
+from w2c.frontdoor import Translation, open_module
+from w2c.parse.order import decode_errors_first
 from w2c.resources import runtime_dir
 
 try:
@@ -33,20 +34,22 @@ except ImportError:   # not POSIX: no limit of open files to adjust
     resource = None
 
 
-def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | None = None,
+def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
+                   module_name: str | None = None,
                    features: Features | None = None, source_name: str | None = None,
                    progress=None, max_memory: int | None = None, num_outputs: int = 1,
                    jobs: int = 1) -> list[Path]:
-    """Translate a module; returns the paths written (the files of
+    """Translate a module (a Translation, or its bytes: decoded and checked
+    here with `features`); returns the paths written (the files of
     output_names(out_c, num_outputs), then the runtime headers).
     max_memory (bytes) caps every defined memory's growth and sizes its
     static array in W2C_ALLOC_STATIC builds.  num_outputs >= 2 splits the C
     into that many parts plus a data file; jobs > 1 translates in that many
     worker processes.  `progress(done, total)` is called as functions are done."""
-    features = features or Features()
+    t = source if isinstance(source, Translation) else open_module(source, features)
     out_c = Path(out_c)
     layout = Layout(out_c, num_outputs)
-    module = decode_module(data, features)
+    module = t.module
     prefix = module_prefix(module, source_name or str(out_c), module_name)
     out_dir = out_c.parent
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -60,12 +63,8 @@ def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | Non
                 temps[name] = _temp(out_dir, name)
                 files[name] = stack.enter_context(
                     open(temps[name], "w", encoding="ascii", newline="\n"))
-            try:
-                emit_module(module, prefix, features, layout, files, progress, max_memory,
-                            jobs, data)
-            except ValidationError:
-                check_bodies_decode(module, features)  # malformed beats invalid
-                raise
+            with decode_errors_first(module, t.features):
+                emit_module(t, prefix, layout, files, progress, max_memory, jobs)
         written = _install_runtime(out_dir)
         for name in reversed(names):   # headers first
             os.replace(temps.pop(name), out_dir / name)
