@@ -21,14 +21,14 @@ import tempfile
 import threading
 from pathlib import Path
 
-from w2c import __version__
+from w2c import __version__, resources
 from w2c.emit import compile_module
 from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
 from w2c.frontdoor import Translation, open_module
-from w2c import resources
+from w2c.outputs import OutputError, Outputs
 from w2c.resources import targets_dir
 from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
 from w2c.templates import env
@@ -83,47 +83,53 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
             check_fit(module, profile, max_memory)
         except FitError as err:
             raise W2CError(str(err)) from None
-    with tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
+    with Outputs(out) as outputs, tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
+        # Made first, so a bad output path fails before anything is compiled.
+        tmp_out = outputs.temp(out, 0o777)
         work = Path(keep_dir) if keep_dir else Path(tmp)
+        linked = work / "program.out"
         c_file = work / "program.c"
         compile_module(t, c_file, "program", source_name=source_name, max_memory=max_memory)
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp_out = out.with_name(f".{out.name}.tmp{os.getpid()}")
         if profile.bare_metal:
             ctx = dict(ctx, args=[c_string(a) for a in (os.path.basename(source_name or "program"), *guest_args)],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
                 env().get_template("wasi_main_bare.c.j2").render(ctx))
-            return _link_firmware(work, profile, compiler, cflags, out, tmp_out, size_report)
+            report = _link_firmware(work, profile, compiler, cflags, linked, size_report)
+            _install(linked, tmp_out, outputs)
+            return report if size_report else out
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         cmd = [compiler, "-std=c99", *profile.cflags, *compiler_extra_flags(compiler),
                f"-I{work}", str(c_file),
-               str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(tmp_out),
+               str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(linked),
                *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
-            if tmp_out.exists():
-                tmp_out.unlink()
             raise BuildError(f"the C compiler failed ({' '.join(cmd[:1])}, exit "
                              f"{proc.returncode}):\n{proc.stderr.strip()}")
-        os.replace(tmp_out, out)
+        _install(linked, tmp_out, outputs)
     return out
 
 
+def _install(linked: Path, tmp_out: Path, outputs: Outputs) -> None:
+    """Copy the executable linked in the work folder into the output's
+    temporary file (made early, see build_program) and rename it into place."""
+    shutil.copyfile(linked, tmp_out)
+    outputs.commit()
+
+
 def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str, ...],
-                   out: Path, tmp_out: Path, want_report: bool):
+                   elf: Path, want_report: bool):
+    """Link the firmware into `elf`; returns the size report if wanted."""
     try:
-        map_file = build_firmware(work, "program", profile, compiler, tmp_out, cflags)
-        report = size_report(map_file, tmp_out, "program", profile) if want_report else None
-    except (FitError, RuntimeError) as err:
-        tmp_out.unlink(missing_ok=True)
-        if isinstance(err, FitError):
-            raise W2CError(str(err)) from None
+        map_file = build_firmware(work, "program", profile, compiler, elf, cflags)
+        return size_report(map_file, elf, "program", profile) if want_report else None
+    except FitError as err:
+        raise W2CError(str(err)) from None
+    except RuntimeError as err:
         raise BuildError(str(err)) from None
-    os.replace(tmp_out, out)
-    return report if want_report else out
 
 
 def _check_env(env: tuple[str, ...]) -> tuple[str, ...]:
@@ -204,8 +210,12 @@ def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: t
     if verbose:
         print(f"w2c: building {exe}", file=sys.stderr)
     with _progress(f"w2c: compiling {source_name} (first run; later runs use the cache)"):
-        build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
-                      source_name=source_name, guest_args=guest_args, guest_env=guest_env)
+        try:
+            build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
+                          source_name=source_name, guest_args=guest_args, guest_env=guest_env)
+        except OutputError as err:
+            raise OutputError(f"{err} (the cache of w2c run, under {cache_dir()}: set "
+                              f"XDG_CACHE_HOME or W2C_CACHE_DIR to a writable folder)") from None
     return exe
 
 

@@ -32,6 +32,7 @@ from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
 from w2c.frontdoor import Translation, open_module
 from w2c.info import describe, format_text
+from w2c.outputs import OutputError
 
 T = TypeVar("T")
 
@@ -67,8 +68,9 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
     """Run `fn()`, turning every failure into one `error:` line and an exit status.
 
     Returns `(result, EXIT_OK)` on success, `(None, status)` after reporting
-    a failure: a bad module (W2CError) is 1, an unreadable file 2, anything
-    else (RecursionError, MemoryError, a bug) 3.
+    a failure: a bad module (W2CError) is 1, an unreadable file or an output
+    path that cannot be written (OutputError: the message names it) 2,
+    anything else (RecursionError, MemoryError, a bug) 3.
     """
     try:
         return fn(), EXIT_OK
@@ -77,6 +79,9 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
         return None, EXIT_INVALID
     except InputError as err:
         report(f"{filename}: {err}")
+        return None, EXIT_USAGE
+    except OutputError as err:
+        report(str(err))
         return None, EXIT_USAGE
     except Exception as err:  # RecursionError, MemoryError and any bug in w2c
         text = str(err)
@@ -284,9 +289,12 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
             prefix = module_prefix(t.module, None if file == "-" else file, module_name)
             try:
                 write_wasi_glue(t.module, prefix, output)
-            except W2CError:
+            except (W2CError, OSError) as err:
                 for path in written[:len(output_names(output, num_outputs))]:
                     path.unlink()   # no half-written output
+                if isinstance(err, OSError):
+                    raise OutputError(f"{output}: cannot write the WASI glue: "
+                                      f"{err.strerror or err}") from None
                 raise
 
     sys.exit(run_guarded(file, run)[1])

@@ -8,14 +8,14 @@
     output_names(out_c, n, wasi)      the names of those files, nothing read or written
 
 Output is written to temporary files and renamed into place only when the
-whole module translated, so a bad module leaves no partial output; identical
+whole module translated (w2c.outputs), so a bad module or a bad output path
+leaves nothing behind; identical
 input and options give byte-identical output, whatever the number of worker
 processes (`jobs`, see translate.py).
 """
 from __future__ import annotations
 
 import os
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from w2c.emit.write import emit_module
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.frontdoor import Translation, open_module
+from w2c.outputs import Outputs
 from w2c.parse.order import decode_errors_first
 from w2c.resources import runtime_dir
 
@@ -52,27 +53,19 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
     module = t.module
     prefix = module_prefix(module, source_name or str(out_c), module_name)
     out_dir = out_c.parent
-    out_dir.mkdir(parents=True, exist_ok=True)
     names = layout.names()
     _ensure_open_files(len(names))
-    temps: dict[str, str] = {}
-    try:
+    with Outputs(out_c) as out:
+        out.check_target(out_c)
+        written = _runtime_temps(out, out_dir)
+        temps = {name: out.temp(out_dir / name) for name in reversed(names)}   # headers first
         with ExitStack() as stack:
-            files = {}
-            for name in names:
-                temps[name] = _temp(out_dir, name)
-                files[name] = stack.enter_context(
-                    open(temps[name], "w", encoding="ascii", newline="\n"))
+            files = {name: stack.enter_context(open(temps[name], "w", encoding="ascii",
+                                                    newline="\n")) for name in names}
             with decode_errors_first(module, t.features):
                 emit_module(t, prefix, layout, files, progress, max_memory, jobs)
-        written = _install_runtime(out_dir)
-        for name in reversed(names):   # headers first
-            os.replace(temps.pop(name), out_dir / name)
+        out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))
-    finally:
-        for t in temps.values():
-            if os.path.exists(t):
-                os.unlink(t)
     return [out_dir / name for name in names] + written
 
 
@@ -106,37 +99,17 @@ def _ensure_open_files(n: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def _temp(folder: Path, name: str) -> str:
-    """A new empty file beside `name`, to be renamed over it; with the mode a
-    plain open() would give (mkstemp makes it 0600)."""
-    fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-    finally:
-        os.close(fd)
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _install_runtime(out_dir: Path) -> list[Path]:
-    """Copy the runtime headers beside the output (atomically, only if changed)."""
+def _runtime_temps(out: Outputs, out_dir: Path) -> list[Path]:
+    """The runtime headers beside the output: a temporary file for each one
+    missing or different there (renamed into place with the output);
+    returns every header's final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
-        rel = src.relative_to(src_dir)
-        dst = out_dir / rel
+        dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()
-        if not dst.exists() or dst.read_bytes() != data:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            tmp = _temp(dst.parent, dst.name)
-            with open(tmp, "wb") as f:
-                f.write(data)
-            os.replace(tmp, dst)
+        if not dst.is_file() or dst.read_bytes() != data:
+            out.temp(dst).write_bytes(data)
         written.append(dst)
     return written
 
