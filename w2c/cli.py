@@ -49,7 +49,8 @@ EXIT_HELP = """\b
 Exit status:
   0  success
   1  the module is malformed or invalid
-  2  usage error (bad option, missing or unreadable file)
+  2  usage error (bad option, missing or unreadable file, output
+     path that cannot be written)
   3  internal error in w2c (please report it)"""
 
 
