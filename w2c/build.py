@@ -52,11 +52,12 @@ def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
     return ()
 
 
-def build_program(source: Translation | bytes, out: Path, *, target: str | None = None, cc: str | None = None,
-                  cflags: tuple[str, ...] = (), features: Features | None = None,
-                  source_name: str | None = None, keep_dir: Path | None = None,
-                  max_memory: int | None = None, guest_args: tuple[str, ...] = (),
-                  guest_env: tuple[str, ...] = (), size_report: bool = False):
+def build_program(source: Translation | bytes, out: Path, *, target: str | None = None,
+                  cc: str | None = None, cflags: tuple[str, ...] = (),
+                  features: Features | None = None, source_name: str | None = None,
+                  keep_dir: Path | None = None, max_memory: int | None = None,
+                  guest_args: tuple[str, ...] = (), guest_env: tuple[str, ...] = (),
+                  size_report: bool = False):
     """Translate a module (a Translation, or its bytes: opened here with
     `features`) and compile it into the executable (or, for a bare-metal
     profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
