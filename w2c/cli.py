@@ -33,12 +33,13 @@ from w2c.features import FEATURES, Features
 from w2c.frontdoor import Translation, open_module
 from w2c.info import describe, format_text
 from w2c.outputs import OutputError
+from w2c.target import HOST_TARGET, BuildError, list_targets, load_target
 
 T = TypeVar("T")
 
 # _LAZY: w2c.build and w2c.buildinfo (with w2c.firmware, subprocess,
 # concurrent.futures) are imported inside the commands that use them (build,
-# run, targets, target-info, --cmake-dir/--make-include): at the top they
+# run, target-info, --cmake-dir/--make-include): at the top they
 # cost every other command about 20 ms (`w2c validate hello.wasm`: 0.17 s
 # CPU with these imports in the commands, 0.19 s at the top; min of 15 runs).
 
@@ -345,8 +346,6 @@ class ProgressBar:
 
 def _build_guarded(file: str, fn: Callable[[], T]) -> T:
     """run_guarded, plus the C compiler's failures shown as it printed them."""
-    from w2c.build import BuildError  # see _LAZY above
-
     def guarded():
         try:
             return fn(), EXIT_OK
@@ -432,8 +431,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
     """
-    from w2c.build import (HOST_TARGET, BuildError, cached_program, exec_program,  # see _LAZY above
-                           load_target, run_environment)
+    from w2c.build import cached_program, exec_program, run_environment  # see _LAZY above
 
     def prepare():
         data = read_input(file)
@@ -464,7 +462,6 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
 @w2c.command()
 def targets() -> None:
     """List the target profiles `--target` accepts."""
-    from w2c.build import list_targets  # see _LAZY above
     for t in list_targets():
         click.echo(f"{t.name:16} {t.description}")
 
@@ -481,7 +478,6 @@ def target_info(name: str, fmt: str) -> None:
     map: what `w2c build --target NAME` uses, for Make and CMake builds (see
     docs/build-systems.md).
     """
-    from w2c.build import BuildError, load_target  # see _LAZY above
     from w2c.buildinfo import FormatError, render, target_info as info_of  # see _LAZY above
     try:
         text = render(info_of(load_target(name)), fmt)
