@@ -39,9 +39,11 @@ T = TypeVar("T")
 
 # _LAZY: w2c.build and w2c.buildinfo (with w2c.firmware, subprocess,
 # concurrent.futures) are imported inside the commands that use them (build,
-# run, target-info, --cmake-dir/--make-include): at the top they
-# cost every other command about 20 ms (`w2c validate hello.wasm`: 0.17 s
-# CPU with these imports in the commands, 0.19 s at the top; min of 15 runs).
+# run, target-info, --cmake-dir/--make-include), as are jinja2 (w2c.templates)
+# and multiprocessing (w2c.emit.translate, -j only): at the top they cost
+# every other command about 20, 20-50 and 15-25 ms of CPU (import alone, on
+# this loaded 2-core machine); `w2c validate hello.wasm`: 0.08 s CPU with all
+# three where they are used, 0.11 s with the last two at the top (min of 12).
 
 # Exit statuses.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

@@ -17,9 +17,7 @@ order wins.
 from __future__ import annotations
 
 import copyreg
-import multiprocessing
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator
 
 from w2c import opcodes
@@ -105,6 +103,11 @@ copyreg.pickle(opcodes.Op, lambda op: (_op_named, (op.name,)))
 
 
 def _parallel(tr: Translator, spans, jobs: int, progress):
+    # Imported here: multiprocessing and concurrent.futures cost every command
+    # 15-25 ms of CPU at start-up and only -j N > 1 uses them (see w2c/cli.py _LAZY).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     gen = tr.gen
     init = (gen.module, tr.features, tr.ctx, gen.prefix, gen.max_memory, tr.layout,
             gen.const_tables)

@@ -7,8 +7,6 @@ w2c.emit.wasi (the WASI glue) and w2c.build (main() of a program).
 """
 from __future__ import annotations
 
-import jinja2
-
 from w2c.resources import templates_dir
 
 _ENV: jinja2.Environment | None = None
@@ -24,6 +22,9 @@ def env() -> jinja2.Environment:
     """The environment, made on first use (strict: an unknown name is an error)."""
     global _ENV
     if _ENV is None:
+        # Imported here: jinja2 costs every command 20-50 ms of CPU at start-up,
+        # and `w2c validate` / `info` render no template (see w2c/cli.py _LAZY).
+        import jinja2
         _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                                   keep_trailing_newline=True, trim_blocks=True,
                                   lstrip_blocks=True, undefined=jinja2.StrictUndefined)
