@@ -102,9 +102,8 @@ class BodyEmitter(InstrMethods):
     # -- the instructions --------------------------------------------------------------------
     def run(self, v: FuncValidator, instrs) -> None:
         """Validate (with `v`) and emit every instruction of `instrs`, an
-        iterator of (offset, op, immediate).  The inline kinds (fixed stack
-        effects, variables) never change reachability; `live` is recomputed
-        after anything else."""
+        iterator of (offset, op, immediate).  Only structure methods change
+        reachability: `live` is recomputed after them."""
         blocks = self.blocks
         dispatch = _DISPATCH
         deep = self.deep
@@ -124,11 +123,9 @@ class BodyEmitter(InstrMethods):
                     step(v, imm)
                 elif kind == _K_METHOD:
                     fn(self, v, op, imm, step(v, imm))
-                    live = v.reachable
                 elif kind == _K_OPERAND:
                     self.operand = v.top_type()
                     fn(self, v, op, imm, step(v, imm))
-                    live = v.reachable
                 else:
                     raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
                 continue
@@ -317,6 +314,11 @@ class BodyEmitter(InstrMethods):
         self.branch(v, default, top - 1)
         self.out("}")
 
+    def _unreachable(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+        STEPS[op](v, imm)
+        if live:
+            self.out("W2C_TRAP(W2C_TRAP_UNREACHABLE);")
+
     def _return(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
         top = STEPS[op](v, imm)
         if live:
@@ -391,11 +393,11 @@ _STRUCTURE = {
     "block": BodyEmitter._block, "loop": BodyEmitter._block, "if": BodyEmitter._block,
     "else": BodyEmitter._else, "end": BodyEmitter._end, "br": BodyEmitter._br,
     "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
-    "return": BodyEmitter._return,
+    "return": BodyEmitter._return, "unreachable": BodyEmitter._unreachable,
 }
 
-# Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline,
-# never change reachability.  From _K_STRUCT on: a method call each.
+# Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline.
+# From _K_STRUCT on: a method call each.  Only _K_STRUCT changes reachability.
 (_K_LOCAL_GET, _K_I32_CONST, _K_BINARY, _K_LOCAL_SET, _K_GLOBAL_GET, _K_UNARY, _K_STORE,
  _K_LOAD, _K_TEMPLATE, _K_STRUCT, _K_METHOD, _K_OPERAND, _K_UNSUPPORTED) = range(13)
 # The instructions `run` writes inline without a template (its inline shapes).

@@ -1,8 +1,7 @@
 """The instructions of a function body that the emitter (w2c.emit.body)
 writes with a method each: those whose C is not a template of the opcode
 table nor an inline shape of BodyEmitter.run (constants other than i32,
-global.set, drop, select, unreachable, memory.grow/init, references,
-tables, calls).
+global.set, drop, select, memory.grow/init, references, tables, calls).
 
 InstrMethods is BodyEmitter's base class; METHODS names the method of each
 instruction (BodyEmitter's dispatch table is derived from it and the opcode
@@ -42,9 +41,6 @@ class InstrMethods:
         t = v.top_type()
         a, b = self.slot(top - 3, t), self.slot(top - 2, t)
         self.out(f"{a} = {self.slot(top - 1, I32)} ? {a} : {b};")
-
-    def _unreachable(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        self.out("W2C_TRAP(W2C_TRAP_UNREACHABLE);")
 
     # -- memory ---------------------------------------------------------------------------------------
     def _memory_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
@@ -152,13 +148,13 @@ def globals_of(gen) -> list[tuple[int, str]]:
 
 
 # Instruction name -> method, for the instructions that have neither a
-# template nor an inline shape in BodyEmitter.run (nor are structure).
+# template nor an inline shape in BodyEmitter.run, and never make the code
+# after them unreachable (those are BodyEmitter's structure methods).
 METHODS = {
     "i64.const": InstrMethods._const, "f32.const": InstrMethods._const,
     "f64.const": InstrMethods._const,
     "global.set": InstrMethods._global_set, "drop": InstrMethods._drop,
     "select": InstrMethods._select, "select_t": InstrMethods._select,
-    "unreachable": InstrMethods._unreachable,
     "memory.grow": InstrMethods._memory_grow, "memory.init": InstrMethods._memory_init,
     "ref.null": InstrMethods._ref_null, "ref.is_null": InstrMethods._ref_is_null,
     "ref.func": InstrMethods._ref_func,
