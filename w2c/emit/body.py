@@ -103,7 +103,7 @@ class BodyEmitter(InstrMethods):
     def run(self, v: FuncValidator, instrs) -> None:
         """Validate (with `v`) and emit every instruction of `instrs`, an
         iterator of (offset, op, immediate).  Only structure methods change
-        reachability: `live` is recomputed after them."""
+        whether the code is live (they return it)."""
         blocks = self.blocks
         dispatch = _DISPATCH
         deep = self.deep
@@ -116,9 +116,7 @@ class BodyEmitter(InstrMethods):
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
-                    fn(self, v, op, imm, live)
-                    if blocks:     # (empty after the function's `end`)
-                        live = not blocks[-1].dead and v.reachable
+                    live = fn(self, v, op, imm, live)
                 elif not live:
                     step(v, imm)
                 elif kind == _K_METHOD:
@@ -231,8 +229,9 @@ class BodyEmitter(InstrMethods):
         ref = self.g.memory_ref(k)
         return f"{ref}data, {ref}size"
 
-    # -- control: each calls the validator's step itself ----------------------------------------------
-    def _block(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    # -- control: each calls the validator's step itself and returns whether
+    # the code after it is live (reachable, in a block opened in live code).
+    def _block(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
         kind = op.name
         self.labels = label = self.labels + 1
@@ -246,52 +245,56 @@ class BodyEmitter(InstrMethods):
                 self.labels = b.placeholder = label + 1  # the else label
                 self.lines.append(f"if (!{self.slot(top - 1, I32)}) goto L{label + 1};")
         self.blocks.append(b)
+        return live
 
-    def _else(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    def _else(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         b = self.blocks[-1]
-        then_falls_through = v.reachable
         STEPS[op](v, imm)
         if b.dead:
-            return
-        if then_falls_through:
+            return False
+        if live:        # the then-part falls through
             b.used = True
             self.lines.append(f"goto L{b.label};")
         self.lines.append(f"L{b.placeholder}:;")
         b.kind = "else"
+        return True
 
-    def _end(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
-        b = self.blocks.pop()
+    def _end(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        blocks = self.blocks
+        b = blocks.pop()
         STEPS[op](v, imm)
-        if b.dead:
-            return
-        kind = b.kind
-        if kind == "if":
-            self.lines.append(f"L{b.placeholder}:;")
-        if kind == "loop":
-            if b.used:
-                self.lines[b.placeholder] = f"L{b.label}:;"
-        elif b.used:
-            self.lines.append(f"L{b.label}:;")
-        if kind == "func":
-            self.epilogue()
+        if not b.dead:
+            kind = b.kind
+            if kind == "if":
+                self.lines.append(f"L{b.placeholder}:;")
+            if kind == "loop":
+                if b.used:
+                    self.lines[b.placeholder] = f"L{b.label}:;"
+            elif b.used:
+                self.lines.append(f"L{b.label}:;")
+            if kind == "func":
+                self.epilogue()
+        return bool(blocks) and not blocks[-1].dead and v.reachable
 
-    def _br(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    def _br(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
         if live:
             self.branch(v, imm, top)
+        return False
 
-    def _br_if(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    def _br_if(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
         if live:
             lines = self.lines
             lines.append(f"if ({self.slot(top - 1, I32)}) {{")
             self.branch(v, imm, top - 1)
             lines.append("}")
+        return live
 
-    def _br_table(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    def _br_table(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
         if not live:
-            return
+            return False
         labels, default = imm
         self.out(f"switch ({self.slot(top - 1, I32)}) {{")
         # Every index gets its case, those that go where the default goes too,
@@ -313,19 +316,22 @@ class BodyEmitter(InstrMethods):
         self.out("default:")
         self.branch(v, default, top - 1)
         self.out("}")
+        return False
 
-    def _unreachable(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    def _unreachable(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         STEPS[op](v, imm)
         if live:
             self.out("W2C_TRAP(W2C_TRAP_UNREACHABLE);")
+        return False
 
-    def _return(self, v: FuncValidator, op: O.Op, imm, live: bool) -> None:
+    def _return(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
         if live:
             n = len(self.ftype.results)
             self.moves(0, top - n, self.ftype.results)
             self.blocks[0].used = True
             self.out(f"goto L{self.blocks[0].label};")
+        return False
 
     def epilogue(self) -> None:
         res = self.ftype.results

@@ -92,21 +92,23 @@ def _block(kind):
     is_if = kind == "if"
 
     def handler(v: FuncValidator, bt) -> int:
-        n = len(v.vals)
+        vals = v.vals
+        n = len(vals)
         if bt.__class__ is tuple:     # inline result types: the common case
             params, results = (), bt
         else:
             params, results = v.block_type(bt)
         if is_if:
-            vals = v.vals
-            if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+            if n > v.ctrls[-1].height and vals[-1] == I32:
                 vals.pop()
             else:
                 v.pop_expect(I32)
         if params:
             v.pop_vals(params)
-        v.ctrls.append(ControlFrame(kind, params, results, len(v.vals)))
-        v.vals.extend(params)
+            v.ctrls.append(ControlFrame(kind, params, results, len(vals)))
+            vals.extend(params)
+        else:
+            v.ctrls.append(ControlFrame(kind, params, results, len(vals)))
         return n
     return handler
 
@@ -126,7 +128,7 @@ def _end(v: FuncValidator, imm) -> int:
     n = len(vals)
     results = f.results
     # Exactly the results on the frame's part of the stack: they stay there.
-    if len(vals) == f.height + len(results) and (
+    if n == f.height + len(results) and (
             not results or len(results) == 1 and vals[-1] == results[0]):
         v.ctrls.pop()
         if f.kind == "if" and list(f.params) != list(results):
@@ -151,7 +153,7 @@ def _br(v: FuncValidator, depth) -> int:
 def _br_if(v: FuncValidator, depth) -> int:
     vals = v.vals
     n = len(vals)
-    if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+    if n > v.ctrls[-1].height and vals[-1] == I32:
         vals.pop()
     else:
         v.pop_expect(I32)
@@ -233,7 +235,7 @@ def _tail(v: FuncValidator, ft: FuncType) -> int:
 def _drop(v: FuncValidator, imm) -> int:
     vals = v.vals
     n = len(vals)
-    if len(vals) > v.ctrls[-1].height:
+    if n > v.ctrls[-1].height:
         vals.pop()
     else:
         v.pop()
@@ -277,7 +279,7 @@ def _local_get(v: FuncValidator, idx) -> int:
 def _local_set(v: FuncValidator, idx) -> int:
     vals = v.vals
     n = len(vals)
-    if idx < len(v.locals) and len(vals) > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
+    if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         vals.pop()
         return n
     v.pop_expect(v.local(idx))
@@ -287,7 +289,7 @@ def _local_set(v: FuncValidator, idx) -> int:
 def _local_tee(v: FuncValidator, idx) -> int:
     vals = v.vals
     n = len(vals)
-    if idx < len(v.locals) and len(vals) > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
+    if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         return n   # popped and pushed back
     t = v.local(idx)
     v.pop_expect(t)
