@@ -15,6 +15,7 @@
  *                 W2C_THREAD_ENTER
  *   w2c_mem.h     w2c_memory, loads/stores, bulk memory, guard pages
  *   w2c_table.h   w2c_funcref, w2c_externref, w2c_table, call_indirect
+ *   w2c_tail.h    the trampoline of tail calls (w2c_tail, w2c_tail_enter)
  *
  * The contract with the emitter is docs/codegen.md.  Index of the API
  * (i32/i64 are uint32_t/uint64_t, signed operations convert inside):
@@ -92,6 +93,7 @@
 #include "w2c_num.h"
 #include "w2c_mem.h"
 #include "w2c_table.h"
+#include "w2c_tail.h"
 
 #define W2C_RUNTIME_VERSION 1
 

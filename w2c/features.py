@@ -16,7 +16,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "multi-value": (True, "multi-value blocks and functions"),
     "bulk-memory": (True, "bulk memory operations"),
     "reference-types": (True, "reference types (externref, several tables)"),
-    "tail-call": (False, "tail calls (not yet supported)"),
+    "tail-call": (False, "tail calls (return_call, return_call_indirect)"),
     "multi-memory": (False, "several memories (not yet supported)"),
     "memory64": (False, "64-bit memories (not yet supported)"),
     "exceptions": (False, "exception handling (not yet supported)"),
@@ -26,7 +26,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
 }
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"tail-call", "multi-memory", "memory64",
+IMPLEMENTED = {n for n in FEATURES} - {"multi-memory", "memory64",
                                          "exceptions", "threads"}
 
 

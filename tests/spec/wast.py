@@ -85,6 +85,8 @@ SUITES: dict[str, Suite] = {
     "custom-page-sizes": Suite("custom-page-sizes", "proposals/custom-page-sizes",
                                ("--enable-custom-page-sizes",),
                                ("custom-page-sizes", "multi-memory", "memory64")),
+    # wast2json 1.0.42 has tail calls on by default (no --enable-tail-call).
+    "tail-call": Suite("tail-call", "proposals/tail-call", (), ("tail-call",)),
 }
 
 

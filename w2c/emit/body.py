@@ -24,7 +24,8 @@ import string
 
 from w2c import opcodes as O
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
-from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
+from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
+from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls
 from w2c.errors import UnsupportedFeature
 from w2c.module import I32, V128, FuncType
 from w2c.parse.validate_func import STEPS, FuncValidator
@@ -62,6 +63,7 @@ class BodyEmitter(InstrMethods):
         self.blocks: list[BlockLabels] = [BlockLabels("func", self.new_label(), False)]
         self.uses_mem = False
         self.operand = 0  # type of the operand of ref.is_null
+        self.tail: TailCalls | None = None  # made by the first tail call
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -274,6 +276,9 @@ class BodyEmitter(InstrMethods):
                 self.lines.append(f"L{b.label}:;")
             if kind == "func":
                 self.epilogue()
+                if self.tail is not None:
+                    self.lines.extend(self.tail.trampoline(
+                        lambda i, t, e: f"{self.slot(i, t)} = {e};", b.label))
         return bool(blocks) and not blocks[-1].dead and v.reachable
 
     def _br(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
@@ -333,6 +338,39 @@ class BodyEmitter(InstrMethods):
             self.out(f"goto L{self.blocks[0].label};")
         return False
 
+    def _return_call(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        top = STEPS[op](v, imm)
+        if not live:
+            return False
+        indirect = op.imm is O.CALL_INDIRECT
+        ft = self.g.module.types[imm[0]] if indirect else self.g.func_type(imm)
+        base = top - indirect - len(ft.params)
+        args = [self.slot(base + i, t) for i, t in enumerate(ft.params)]
+        if self.tail is None:
+            self.tail = TailCalls(self.g.callee(self.index), self.ftype)
+        tail = self.tail
+        if not indirect and imm == self.index:
+            self.lines.extend(tail.self_call(args, self.locals, self.nparams))
+            return False
+        self.blocks[0].used = True
+        if len(ft.params) > MAX_VALUES or not indirect and imm < self.g.nimported:
+            (self._call_indirect if indirect else self._call)(v, op, imm, top)
+            self.moves(0, base, ft.results)
+            self.out(f"goto L{self.blocks[0].label};")
+            return False
+        label = tail.label if tail.label is not None else self.new_label()
+        if indirect:
+            typeidx, x = imm
+            self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
+                     f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
+            instance = "inst" if x in self.g.const_tables else "fr_.instance"
+            self.lines.extend(tail.via_trampoline(ft, args, "fr_.func", instance, label))
+            self.out("}")
+        else:
+            func = f"(void (*)(void)){self.g.callee(imm)}"
+            self.lines.extend(tail.via_trampoline(ft, args, func, "inst", label))
+        return False
+
     def epilogue(self) -> None:
         res = self.ftype.results
         self.out("W2C_CALL_LEAVE();")
@@ -347,7 +385,9 @@ class BodyEmitter(InstrMethods):
     # -- output --------------------------------------------------------------------------------------------
     def render(self, signature: str) -> str:
         p = self.g.prefix
-        out = [signature + " {", f"  {p}_instance *inst = ({p}_instance *)instance;"]
+        tail = self.tail
+        out = [tail.prelude()] if tail is not None and tail.thunks else []
+        out += [signature + " {", f"  {p}_instance *inst = ({p}_instance *)instance;"]
         for i in range(self.nparams, len(self.locals)):
             t = self.locals[i]
             out.append(f"  {C_TYPES[t]} l{i} = {C_ZERO[t]};")
@@ -370,7 +410,11 @@ class BodyEmitter(InstrMethods):
             out.append(f"  W2C_MEM_BASE m0 = {ref}data;")
             out.append(f"  uint64_t m0_size = {ref}size;")
         out.append("  (void)inst;")
+        if tail is not None:
+            out.extend("  " + line for line in tail.entry())
         out.append("  W2C_CALL_ENTER();")
+        if tail is not None and tail.start:
+            out.append(f"{START_LABEL}:;")
         for line in self.lines:
             if line is RELOAD:
                 if self.uses_mem:
@@ -400,6 +444,7 @@ _STRUCTURE = {
     "else": BodyEmitter._else, "end": BodyEmitter._end, "br": BodyEmitter._br,
     "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
     "return": BodyEmitter._return, "unreachable": BodyEmitter._unreachable,
+    "return_call": BodyEmitter._return_call, "return_call_indirect": BodyEmitter._return_call,
 }
 
 # Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline.

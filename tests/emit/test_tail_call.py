@@ -1,0 +1,146 @@
+"""Tail calls (return_call, return_call_indirect; w2c.emit.tail) run in
+constant C stack: 10^7 mutual tail calls, a self tail call, a
+return_call_indirect loop and a chain through functions of other
+signatures with two results, under a 64 KiB stack (`ulimit -s 64`) with
+gcc and clang at -O0 and -O2, and as Cortex-M3 firmware under QEMU (8 KiB
+stack).  The same program with plain calls instead exhausts the stack (the
+test can fail).  A module without tail calls is refused them unless
+--enable-tail-call is given.
+"""
+from __future__ import annotations
+
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from w2c.build import load_target
+
+N = 10_000_000
+STACK = 64 * 1024
+RUN_TIMEOUT = 300
+
+WAT = """
+(module
+  (import "wasi_snapshot_preview1" "fd_write"
+    (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (type $ii (func (param i64) (result i32)))
+  (memory 1)
+  (data (i32.const 16) "tail calls ok\\n")
+  (table 2 funcref)
+  (elem (i32.const 0) $even_i $odd_i)
+  (func $even (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+      (else (return_call $odd (i64.sub (local.get 0) (i64.const 1))))))
+  (func $odd (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+      (else (return_call $even (i64.sub (local.get 0) (i64.const 1))))))
+  (func $count (param i64 i64) (result i64) (local f64)
+    (if (result i64) (i64.eqz (local.get 0)) (then (local.get 1))
+      (else (return_call $count (i64.sub (local.get 0) (i64.const 1))
+                                (i64.add (local.get 1) (i64.const 3))))))
+  (func $even_i (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+      (else (return_call_indirect (type $ii) (i64.sub (local.get 0) (i64.const 1))
+                                  (i32.const 1)))))
+  (func $odd_i (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+      (else (return_call_indirect (type $ii) (i64.sub (local.get 0) (i64.const 1))
+                                  (i32.const 0)))))
+  (func $ping (param i64 i32) (result i64 i32)
+    (if (result i64 i32) (i64.eqz (local.get 0)) (then (local.get 0) (local.get 1))
+      (else (return_call $pong (i32.add (local.get 1) (i32.const 1))
+                               (f64.const 0.5) (i64.sub (local.get 0) (i64.const 1))))))
+  (func $pong (param i32 f64 i64) (result i64 i32)
+    (return_call $ping (local.get 2) (local.get 0)))
+  (func $check (param i32)
+    (if (i32.eqz (local.get 0)) (then (unreachable))))
+  (func (export "_start")
+    (call $check (call $even (i64.const {n})))
+    (call $check (i32.eqz (call $odd (i64.const {n}))))
+    (call $check (i64.eq (call $count (i64.const {n}) (i64.const 1)) (i64.const {count})))
+    (call $check (call $even_i (i64.const {n})))
+    (call $check (i32.eqz (call $odd_i (i64.const {n}))))
+    (call $check (i32.eq (call $ping (i64.const {n}) (i32.const 0)) (i32.const {n})))
+    (drop)
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 14))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))
+"""
+OK = "tail calls ok\n"
+
+
+def _wat(tail: bool) -> str:
+    text = WAT.format(n=N, count=1 + 3 * N)
+    return text if tail else text.replace("return_call", "call")
+
+
+def _w2c(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "w2c", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def programs(wat2wasm, tmp_path_factory) -> dict[bool, Path]:
+    """The program with tail calls (True) and with plain calls (False)."""
+    d = tmp_path_factory.mktemp("tail")
+    out = {}
+    for tail in (True, False):
+        path = d / f"{'tail' if tail else 'plain'}.wasm"
+        path.write_bytes(wat2wasm(_wat(tail)))
+        out[tail] = path
+    return out
+
+
+def _small_stack() -> None:
+    resource.setrlimit(resource.RLIMIT_STACK, (STACK, STACK))
+
+
+def _build_host(wasm: Path, cc: str, opt: str, out: Path) -> Path:
+    if shutil.which(cc) is None:
+        pytest.skip(f"{cc} not found (apt-get install -y {cc})")
+    p = _w2c("build", "--enable-tail-call", "--cc", cc, str(wasm), "-o", str(out), "--", opt)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == "", p.stderr     # no warnings
+    return out
+
+
+@pytest.mark.parametrize("opt", ["-O0", "-O2"])
+@pytest.mark.parametrize("cc", ["gcc", "clang"])
+def test_constant_stack_on_host(programs, cc, opt, tmp_path):
+    exe = _build_host(programs[True], cc, opt, tmp_path / "tail")
+    p = subprocess.run([str(exe)], capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                       preexec_fn=_small_stack)
+    assert (p.returncode, p.stdout, p.stderr) == (0, OK, "")
+
+
+@pytest.mark.parametrize("cc", ["gcc", "clang"])
+def test_plain_calls_exhaust_the_same_stack(programs, cc, tmp_path):
+    """The control: the same loops as ordinary calls do not fit in 64 KiB."""
+    exe = _build_host(programs[False], cc, "-O0", tmp_path / "plain")
+    p = subprocess.run([str(exe)], capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                       preexec_fn=_small_stack)
+    assert p.returncode != 0 and p.stdout == ""
+
+
+@pytest.mark.slow
+def test_constant_stack_on_cortex_m3(programs, tmp_path):
+    prof = load_target("cortex-m3")
+    for tool in (prof.cc, prof.run[0]):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} not found (Debian: see the profile's debian_packages)")
+    elf = tmp_path / "tail.elf"
+    p = _w2c("build", "--enable-tail-call", "--target", "cortex-m3", str(programs[True]),
+             "-o", str(elf))
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    p = subprocess.run(prof.run_command(elf), capture_output=True, text=True,
+                       timeout=RUN_TIMEOUT)
+    assert (p.returncode, p.stdout) == (0, OK), p.stderr
+
+
+def test_tail_calls_need_the_feature(programs, tmp_path):
+    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "m.c"))
+    assert p.returncode == 1
+    assert "tail-call" in p.stderr and "Traceback" not in p.stderr

@@ -1,0 +1,104 @@
+"""Tail calls in generated C (part of the emitter, beside body.py):
+return_call and return_call_indirect.
+
+    TailCalls            one function's tail-call state (BodyEmitter.tail)
+    TailCalls.call(...)  the C of one tail call
+    TailCalls.prelude()  the thunks, written before the function
+    TailCalls.entry()    the declaration of `tail_` at the function's entry
+    TailCalls.trampoline(...)  the lines after the function's epilogue
+
+Three lowerings (docs/codegen.md, "Tail calls"):
+- a self tail call assigns the parameters, zeroes the other locals and
+  jumps to the start of the body (`L0`, after W2C_CALL_ENTER);
+- a call of another function of the module or through a table stores the
+  arguments in the runtime's w2c_tail (runtime_c/w2c_tail.h) and jumps to
+  the function's trampoline label, which either returns at once (the
+  function was called by a thunk: `tail_`) or calls thunks until none is
+  left and returns the last callee's results;
+- a callee with more than MAX_VALUES parameters, or an imported function,
+  is called as `call` then `return` (its stack is not constant).
+A module without tail calls gets none of this: its C is unchanged.
+"""
+from __future__ import annotations
+
+from w2c.emit.names import C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
+from w2c.emit.results import call_results
+from w2c.module import FuncType
+
+MAX_VALUES = 16          # W2C_TAIL_VALUES of runtime_c/w2c_tail.h
+START_LABEL = "L0"       # the start of the body (labels of blocks count from 1)
+
+
+class TailCalls:
+    """The tail calls of one function: the thunks it needs (by type id), its
+    trampoline label (once a call goes through it), and whether a self tail
+    call jumps to the start."""
+
+    def __init__(self, name: str, ftype: FuncType) -> None:
+        self.name = name            # the function's C name
+        self.ftype = ftype
+        self.thunks: dict[int, tuple[str, FuncType]] = {}
+        self.label: int | None = None
+        self.start = False
+
+    # -- call sites ------------------------------------------------------------------------------
+    def self_call(self, args: list[str], locals_: list[int], nparams: int) -> list[str]:
+        """A tail call of the function itself: a jump to the start."""
+        self.start = True
+        lines = [f"l{i} = {a};" for i, a in enumerate(args)]
+        lines += [f"l{i} = {C_ZERO[t]};" for i, t in enumerate(locals_) if i >= nparams]
+        lines.append(f"goto {START_LABEL};")
+        return lines
+
+    def via_trampoline(self, ft: FuncType, args: list[str], func: str, instance: str,
+                       label: int) -> list[str]:
+        """Store the arguments and the callee (C expressions of type
+        `void (*)(void)` and `void *`) in w2c_tail and jump to the trampoline
+        (label number `label` unless the function has one already)."""
+        if self.label is None:
+            self.label = label
+        key = type_id(ft)
+        if key not in self.thunks:
+            self.thunks[key] = (f"{self.name}_t{len(self.thunks)}", ft)
+        lines = [f"w2c_tail.vals[{i}].{LETTERS[t]} = {a};"
+                 for i, (t, a) in enumerate(zip(ft.params, args))]
+        lines += [f"w2c_tail.func = {func};", f"w2c_tail.instance = {instance};",
+                  f"w2c_tail.thunk = (void (*)(void)){self.thunks[key][0]};",
+                  f"goto L{self.label};"]
+        return lines
+
+    # -- the function's frame -----------------------------------------------------------------------
+    def prelude(self) -> str:
+        """The thunks: each calls w2c_tail's callee with the stored arguments."""
+        out = []
+        for name, ft in self.thunks.values():
+            rt = result_type(ft)
+            fp = fn_pointer_type(ft)
+            args = "".join(f", w2c_tail.vals[{i}].{LETTERS[t]}" for i, t in enumerate(ft.params))
+            call = f"f_(w2c_tail.instance{args})"
+            out += [f"static {rt} {name}(void) {{",
+                    f"  {fp.replace('(*)', '(*f_)', 1)} = ({fp})w2c_tail.func;",
+                    "  w2c_tail.thunk = 0;",
+                    "  w2c_tail.expect = w2c_tail.func;",
+                    f"  {call};" if rt == "void" else f"  return {call};",
+                    "}", ""]
+        return "\n".join(out)
+
+    def entry(self) -> list[str]:
+        """Declarations at the function's entry (before W2C_CALL_ENTER)."""
+        if self.label is None:
+            return []
+        return [f"int tail_ = w2c_tail_enter((void (*)(void)){self.name});"]
+
+    def trampoline(self, store, end_label: int) -> list[str]:
+        """The trampoline, after the epilogue: unless a thunk called this
+        function, call thunks until none is left; their results go through
+        `store(i, type, expr)` (the function's result slots), then to the
+        epilogue at `end_label`."""
+        if self.label is None:
+            return []
+        rt = result_type(self.ftype)
+        call = f"(({rt} (*)(void))w2c_tail.thunk)()"
+        body = call_results(self.ftype, call, store)
+        return ([f"L{self.label}:;", "if (!tail_) do {"] + ["  " + x for x in body] +
+                ["} while (w2c_tail.thunk != 0);", f"goto L{end_label};"])
