@@ -1096,7 +1096,7 @@ def exec_wast_files(root: Path | None = None) -> list[Path]:
 
 
 # Proposal suites (wast.SUITES) whose files the execution harness runs too.
-EXEC_PROPOSALS = ("custom-page-sizes", "tail-call")
+EXEC_PROPOSALS = ("custom-page-sizes", "tail-call", "wasm-3.0")
 
 
 def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS

@@ -56,12 +56,14 @@ class Suite:
     `subdir` is relative to the testsuite root ("" = the top level, the
     WebAssembly 2.0 core suite).  `wast2json_flags` go to wast2json (e.g.
     "--enable-tail-call"); `features` are w2c feature names enabled on top
-    of the defaults (w2c.features.FEATURES) when decoding its modules.
+    of the defaults (w2c.features.FEATURES) when decoding its modules;
+    `files`, if given, are the only files of the folder it runs.
     """
     name: str
     subdir: str = ""
     wast2json_flags: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
 
     def make_features(self):
         from w2c.features import Features
@@ -87,6 +89,9 @@ SUITES: dict[str, Suite] = {
                                ("custom-page-sizes", "multi-memory", "memory64")),
     # wast2json 1.0.42 has tail calls on by default (no --enable-tail-call).
     "tail-call": Suite("tail-call", "proposals/tail-call", (), ("tail-call",)),
+    # Of Wasm 3.0, the files that need no feature w2c lacks.
+    "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", (), ("tail-call",),
+                      ("return_call.wast", "return_call_indirect.wast")),
 }
 
 
@@ -123,7 +128,8 @@ def wast_files(suite: Suite, root: Path | None = None) -> list[Path]:
     root = root or testsuite_dir()
     if root is None:
         return []
-    return sorted((root / suite.subdir).glob("*.wast"))
+    return sorted(p for p in (root / suite.subdir).glob("*.wast")
+                  if not suite.files or p.name in suite.files)
 
 
 # --------------------------------------------------------------------------
