@@ -5,7 +5,7 @@ One module's round (`run_batch` does it for a batch of seeds):
 
 1. `smith(seed)`: `wasm-tools smith` turns deterministic seed bytes
    (`seed_input`) into a valid module restricted to what w2c compiles (Wasm
-   2.0 without SIMD; SMITH_FLAGS): no imports, every function, memory and
+   2.0 without SIMD, plus tail calls; SMITH_FLAGS, W2C_FEATURES): no imports, every function, memory and
    table exported, bounded sizes, at least one memory and table.  It
    terminates: smith's `--ensure-termination` adds a fuel global decremented
    in loop headers and function prologues, whose check traps with
@@ -79,10 +79,10 @@ SEED_BYTES_MIN, SEED_BYTES_MAX = 300, 6000
 SMITH_ATTEMPTS = 8
 SMITH_FUEL = 1000
 SMITH_FLAGS = [
-    # Wasm 2.0 without SIMD: everything else off.
+    # Wasm 2.0 without SIMD, plus tail calls: everything else off.
     "--simd-enabled", "false", "--relaxed-simd-enabled", "false",
     "--threads-enabled", "false", "--shared-everything-threads-enabled", "false",
-    "--exceptions-enabled", "false", "--tail-call-enabled", "false",
+    "--exceptions-enabled", "false", "--tail-call-enabled", "true",
     "--memory64-enabled", "false", "--gc-enabled", "false",
     "--custom-page-sizes-enabled", "false", "--extended-const-enabled", "false",
     "--wide-arithmetic-enabled", "false", "--compact-imports-enabled", "false",
@@ -100,6 +100,8 @@ SMITH_FLAGS = [
     "--canonicalize-nans", "true",
     "--ensure-termination",   # and "--fuel", smith_fuel(seed)
 ]
+# The features beyond Wasm 2.0 that smith may use (w2c compile --enable-...).
+W2C_FEATURES = ("tail-call",)
 # Variants, VARIANTS[seed % 8]: (instructions, traps, fuel).  "straight" leaves
 # out control instructions (but for smith's fuel checks): straight-line code
 # whose values reach the results, where random control flow mostly ends in
@@ -493,6 +495,16 @@ EXHAUSTED = "trap call stack exhausted"
 _ENGINE = None
 
 
+def w2c_features():
+    """w2c's features for smith's modules: the defaults and W2C_FEATURES."""
+    from w2c.features import Features
+
+    f = Features()
+    for name in W2C_FEATURES:
+        f.enable(name)
+    return f
+
+
 def wasmtime_engine():
     global _ENGINE
     if _ENGINE is None:
@@ -504,7 +516,7 @@ def wasmtime_engine():
         cfg.wasm_simd = False
         cfg.wasm_relaxed_simd = False
         cfg.wasm_threads = False
-        cfg.wasm_tail_call = False
+        cfg.wasm_tail_call = True
         cfg.wasm_memory64 = False
         cfg.wasm_multi_memory = False
         cfg.wasm_gc = False
@@ -988,7 +1000,7 @@ def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
         times["wasmtime"] += t2 - t1
         try:
             written = compile_module(wasm, build_dir / f"{prefix}.c", prefix,
-                                     num_outputs=num_outputs)
+                                     features=w2c_features(), num_outputs=num_outputs)
         except Exception as err:
             res.status, res.problems = "w2c", [f"w2c compile: {type(err).__name__}: {err}"]
             continue
