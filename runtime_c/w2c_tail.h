@@ -2,9 +2,9 @@
  * See docs/codegen.md, "Tail calls".
  *
  * A function that makes a tail call to another function stores the
- * arguments in w2c_tail.vals, the callee in w2c_tail.func/instance and a
- * thunk of the callee's type in w2c_tail.thunk, and jumps to its own
- * trampoline.  Called normally, it runs the trampoline: call the thunk
+ * arguments in w2c_tail.vals, the callee's instance (and, through a table,
+ * the callee) in w2c_tail.instance (w2c_tail.func) and the thunk that calls
+ * it in w2c_tail.thunk, and jumps to its own trampoline.  Called normally, it runs the trampoline: call the thunk
  * (which calls the callee with the stored arguments) until no thunk is left;
  * the last callee's results are the function's.  Called from a thunk (its
  * entry sees w2c_tail.expect == itself), it returns at once and the
@@ -33,7 +33,7 @@ typedef union w2c_tail_value {
 
 typedef struct w2c_tail_state {
   void (*thunk)(void);  /* the next call's thunk (cast to its result type); 0: none */
-  void (*func)(void);   /* the next callee */
+  void (*func)(void);   /* the next callee, for the thunks of calls through tables */
   void (*expect)(void); /* the callee a thunk is calling right now */
   void *instance;       /* the next callee's instance */
   w2c_tail_value vals[W2C_TAIL_VALUES]; /* the next callee's arguments */

@@ -364,11 +364,10 @@ class BodyEmitter(InstrMethods):
             self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
                      f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
             instance = "inst" if x in self.g.const_tables else "fr_.instance"
-            self.lines.extend(tail.via_trampoline(ft, args, "fr_.func", instance, label))
+            self.lines.extend(tail.via_trampoline(ft, args, None, instance, label))
             self.out("}")
         else:
-            func = f"(void (*)(void)){self.g.callee(imm)}"
-            self.lines.extend(tail.via_trampoline(ft, args, func, "inst", label))
+            self.lines.extend(tail.via_trampoline(ft, args, self.g.callee(imm), "inst", label))
         return False
 
     def epilogue(self) -> None:

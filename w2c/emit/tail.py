@@ -37,7 +37,7 @@ class TailCalls:
     def __init__(self, name: str, ftype: FuncType) -> None:
         self.name = name            # the function's C name
         self.ftype = ftype
-        self.thunks: dict[int, tuple[str, FuncType]] = {}
+        self.thunks: dict[int | str, tuple[str, FuncType, str | None]] = {}
         self.label: int | None = None
         self.start = False
 
@@ -50,38 +50,45 @@ class TailCalls:
         lines.append(f"goto {START_LABEL};")
         return lines
 
-    def via_trampoline(self, ft: FuncType, args: list[str], func: str, instance: str,
+    def via_trampoline(self, ft: FuncType, args: list[str], callee: str | None, instance: str,
                        label: int) -> list[str]:
-        """Store the arguments and the callee (C expressions of type
-        `void (*)(void)` and `void *`) in w2c_tail and jump to the trampoline
-        (label number `label` unless the function has one already)."""
+        """Store the arguments (and, through a table, the callee: `callee` None
+        and `fr_` the funcref) in w2c_tail and jump to the trampoline (label
+        number `label` unless the function has one already).  A direct
+        callee gets a thunk of its own, which calls it by name."""
         if self.label is None:
             self.label = label
-        key = type_id(ft)
+        key = callee if callee is not None else type_id(ft)
         if key not in self.thunks:
-            self.thunks[key] = (f"{self.name}_t{len(self.thunks)}", ft)
+            self.thunks[key] = (f"{self.name}_t{len(self.thunks)}", ft, callee)
         lines = [f"w2c_tail.vals[{i}].{LETTERS[t]} = {a};"
                  for i, (t, a) in enumerate(zip(ft.params, args))]
-        lines += [f"w2c_tail.func = {func};", f"w2c_tail.instance = {instance};",
+        if callee is None:
+            lines.append("w2c_tail.func = fr_.func;")
+        lines += [f"w2c_tail.instance = {instance};",
                   f"w2c_tail.thunk = (void (*)(void)){self.thunks[key][0]};",
                   f"goto L{self.label};"]
         return lines
 
     # -- the function's frame -----------------------------------------------------------------------
     def prelude(self) -> str:
-        """The thunks: each calls w2c_tail's callee with the stored arguments."""
+        """The thunks: each calls its callee (w2c_tail.func for calls through
+        a table) with the arguments stored in w2c_tail."""
         out = []
-        for name, ft in self.thunks.values():
+        for name, ft, callee in self.thunks.values():
             rt = result_type(ft)
-            fp = fn_pointer_type(ft)
             args = "".join(f", w2c_tail.vals[{i}].{LETTERS[t]}" for i, t in enumerate(ft.params))
-            call = f"f_(w2c_tail.instance{args})"
-            out += [f"static {rt} {name}(void) {{",
-                    f"  {fp.replace('(*)', '(*f_)', 1)} = ({fp})w2c_tail.func;",
-                    "  w2c_tail.thunk = 0;",
-                    "  w2c_tail.expect = w2c_tail.func;",
-                    f"  {call};" if rt == "void" else f"  return {call};",
-                    "}", ""]
+            out.append(f"static {rt} {name}(void) {{")
+            if callee is None:
+                fp = fn_pointer_type(ft)
+                out.append(f"  {fp.replace('(*)', '(*f_)', 1)} = ({fp})w2c_tail.func;")
+                out.append("  w2c_tail.expect = w2c_tail.func;")
+                callee = "f_"
+            else:
+                out.append(f"  w2c_tail.expect = (void (*)(void)){callee};")
+            call = f"{callee}(w2c_tail.instance{args})"
+            out += ["  w2c_tail.thunk = 0;",
+                    f"  {call};" if rt == "void" else f"  return {call};", "}", ""]
         return "\n".join(out)
 
     def entry(self) -> list[str]:
