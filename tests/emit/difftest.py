@@ -5,9 +5,10 @@ One module's round (`run_batch` does it for a batch of seeds):
 
 1. `smith(seed)`: `wasm-tools smith` turns deterministic seed bytes
    (`seed_input`) into a valid module restricted to what w2c compiles (Wasm
-   2.0 without SIMD, plus tail calls; SMITH_FLAGS, W2C_FEATURES): no imports, every function, memory and
-   table exported, bounded sizes, at least one memory and table.  It
-   terminates: smith's `--ensure-termination` adds a fuel global decremented
+   2.0 without SIMD, plus tail calls; SMITH_FLAGS, W2C_FEATURES): no
+   imports, every function, memory and table exported, bounded sizes, at
+   least one memory and table.  It terminates: smith's
+   `--ensure-termination` adds a fuel global decremented
    in loop headers and function prologues, whose check traps with
    `unreachable`.  `add_fuel_export` exports that global so both sides refill
    it before every call.  NaNs are canonicalized by smith

@@ -70,7 +70,7 @@ class TailCalls:
                   f"goto L{self.label};"]
         return lines
 
-    # -- the function's frame -----------------------------------------------------------------------
+    # -- the function's frame ----------------------------------------------------------------------
     def prelude(self) -> str:
         """The thunks: each calls its callee (w2c_tail.func for calls through
         a table) with the arguments stored in w2c_tail."""
