@@ -17,8 +17,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import click
 from click.core import ParameterSource
@@ -319,7 +320,7 @@ class ProgressBar:
         self.shown = False
 
     @classmethod
-    def for_stderr(cls, quiet: bool) -> "ProgressBar | contextlib.nullcontext":
+    def for_stderr(cls, quiet: bool) -> ProgressBar | contextlib.nullcontext:
         stream = sys.stderr
         if quiet or not stream.isatty():
             return contextlib.nullcontext()
@@ -336,7 +337,7 @@ class ProgressBar:
         self.stream.flush()
         self.shown = True
 
-    def __enter__(self) -> "ProgressBar":
+    def __enter__(self) -> ProgressBar:
         return self
 
     def __exit__(self, *exc) -> bool:

@@ -8,10 +8,21 @@ Function bodies are never decoded here: the code section is only counted.
 """
 from __future__ import annotations
 
-from w2c.module import (EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE,
-                        SEC_CUSTOM, SECTION_NAMES, GlobalType, Limits, MemType,
-                        Module, TableType, type_name)
-
+from w2c.module import (
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_NAMES,
+    EXT_TABLE,
+    SEC_CUSTOM,
+    SECTION_NAMES,
+    GlobalType,
+    Limits,
+    MemType,
+    Module,
+    TableType,
+    type_name,
+)
 
 # -- describe -------------------------------------------------------------------
 

@@ -104,7 +104,7 @@ class Outputs:
     def error(self, err: OSError, what: str) -> OutputError:
         return OutputError(f"{self.shown}: {what}: {err.strerror or err}")
 
-    def __enter__(self) -> "Outputs":
+    def __enter__(self) -> Outputs:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:

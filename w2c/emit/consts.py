@@ -5,7 +5,7 @@ comments.  Used by w2c.emit.module for the module skeleton.
 from __future__ import annotations
 
 from w2c.emit.names import C_ZERO
-from w2c.module import FUNCREF, ConstExpr, Elem, F32, F64, I32, I64
+from w2c.module import F32, F64, FUNCREF, I32, I64, ConstExpr, Elem
 from w2c.templates import c_comment
 
 _HEX = [f"0x{b:02x}," for b in range(256)]

@@ -10,12 +10,24 @@ from __future__ import annotations
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.names import (
-    C_TYPES, mangle, result_type, sig_letters, type_id,
+    C_TYPES,
+    mangle,
+    result_type,
+    sig_letters,
+    type_id,
 )
 from w2c.errors import W2CError
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, FuncType, Module,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_TABLE,
+    EXTERNREF,
+    FUNCREF,
+    FuncType,
+    Module,
 )
+
 
 class ModuleGen:
     """Facts about the module that body emission needs, and the skeleton's context."""

@@ -11,7 +11,7 @@ BodyEmitter.call_result writes the same lines with stack slots as targets
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from w2c.emit.names import result_type
 from w2c.module import FuncType

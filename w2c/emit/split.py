@@ -26,8 +26,9 @@ number of worker processes.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from w2c.emit import consts
 from w2c.templates import env

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copyreg
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
 
 from w2c import opcodes
 from w2c.emit import consts

@@ -15,8 +15,8 @@ afterwards ("section size mismatch"), and an `else` outside an `if` is
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from w2c import opcodes as O
 from w2c.errors import DecodeError, UnsupportedFeature

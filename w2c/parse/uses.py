@@ -11,11 +11,16 @@ instructions, several tables or element expressions.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from w2c import opcodes as O
 from w2c.module import (
-    EXT_GLOBAL, EXTERNREF, FUNCREF, SEC_DATACOUNT, V128, Module,
+    EXT_GLOBAL,
+    EXTERNREF,
+    FUNCREF,
+    SEC_DATACOUNT,
+    V128,
+    Module,
 )
 
 _EXTENDED_CONST = {"i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"}

@@ -11,8 +11,20 @@ from __future__ import annotations
 from w2c.errors import UnsupportedFeature, ValidationError, W2CError
 from w2c.features import Features
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, F32, F64, FUNCREF, I32,
-    I64, V128, ConstExpr, GlobalType, Limits, Module,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_TABLE,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    V128,
+    ConstExpr,
+    GlobalType,
+    Limits,
+    Module,
 )
 from w2c.parse.code import body_instructions, decode_body
 from w2c.parse.order import decode_errors_first, locate_func
