@@ -94,7 +94,8 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
         if profile.bare_metal:
-            ctx = dict(ctx, args=[c_string(a) for a in (os.path.basename(source_name or "program"), *guest_args)],
+            argv = (os.path.basename(source_name or "program"), *guest_args)
+            ctx = dict(ctx, args=[c_string(a) for a in argv],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
                 env().get_template("wasi_main_bare.c.j2").render(ctx))

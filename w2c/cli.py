@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -155,7 +155,7 @@ def feature_options(command: Callable) -> Callable:
 def _print_build_file(ctx: click.Context, value: bool, which: str) -> None:
     """--cmake-dir / --make-include: print the shipped path (w2c.buildinfo) and exit 0."""
     if value and not ctx.resilient_parsing:
-        from w2c import buildinfo  # see _LAZY above
+        from w2c import buildinfo  # noqa: PLC0415 (see _LAZY above)
         click.echo(str(getattr(buildinfo, which)()))
         ctx.exit(EXIT_OK)
 
@@ -220,8 +220,9 @@ def info(file: str, as_json: bool, features: Features) -> None:
 class ByteSize(click.ParamType):
     """A size in bytes: 4096, 64K / 64KiB (x1024), 1M / 1MiB (x1024^2)."""
     name = "bytes"
-    _UNITS = {"": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20,
-              "MB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30, "GB": 1 << 30}
+    _UNITS: ClassVar[dict[str, int]] = {
+        "": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20,
+        "MB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30, "GB": 1 << 30}
 
     def convert(self, value, param, ctx):
         if isinstance(value, int):
@@ -398,7 +399,7 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     and environment fixed by --arg/--env.  A module that cannot fit the
     target's RAM is refused with its figures.
     """
-    from w2c.build import build_program  # see _LAZY above
+    from w2c.build import build_program  # noqa: PLC0415 (see _LAZY above)
 
     def run() -> None:
         t = load_module(file, features, bodies=False)   # the emitter validates the bodies
@@ -434,7 +435,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
     """
-    from w2c.build import cached_program, exec_program, run_environment  # see _LAZY above
+    from w2c.build import cached_program, exec_program, run_environment  # noqa: PLC0415 (see _LAZY above)
 
     def options() -> tuple[bool, dict[str, str]]:
         """Bare metal?, and the environment; a bad --target, --dir or --env is a usage error."""
@@ -491,7 +492,7 @@ def target_info(name: str, fmt: str) -> None:
     map: what `w2c build --target NAME` uses, for Make and CMake builds (see
     docs/build-systems.md).
     """
-    from w2c.buildinfo import FormatError, render, target_info as info_of  # see _LAZY above
+    from w2c.buildinfo import FormatError, render, target_info as info_of  # noqa: PLC0415 (see _LAZY above)
     try:
         text = render(info_of(load_target(name)), fmt)
     except BuildError as err:

@@ -194,4 +194,5 @@ class Module:
         return [i.desc for i in self.imports if i.kind == EXT_MEMORY] + self.mems
 
     def all_globals(self) -> list[GlobalType]:
-        return [i.desc for i in self.imports if i.kind == EXT_GLOBAL] + [g.type for g in self.globals]
+        return ([i.desc for i in self.imports if i.kind == EXT_GLOBAL]
+                + [g.type for g in self.globals])

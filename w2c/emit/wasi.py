@@ -59,7 +59,7 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
     funcs = []
     seen: set[str] = set()
     keys = unique_import_keys(module)
-    for key, imp in zip(keys, module.imports):
+    for key, imp in zip(keys, module.imports, strict=True):
         if imp.module != WASI_MODULE or imp.kind != EXT_FUNC:
             raise W2CError(f"unknown import: {imp.module}.{imp.name} (a WASI program may "
                            f"import only {WASI_MODULE} functions)", imp.offset)

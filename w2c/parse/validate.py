@@ -91,9 +91,9 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     ntypes = len(m.types)
     for imp in m.imports:
         _at(imp.offset, validate_import, m, imp, features)
-    for i, t in enumerate(m.funcs):
-        if t >= ntypes:
-            raise ValidationError(f"unknown type {t}", _func_decl_offset(m))
+    for type_idx in m.funcs:
+        if type_idx >= ntypes:
+            raise ValidationError(f"unknown type {type_idx}", _func_decl_offset(m))
     for t in m.tables:
         validate_table_limits(t.limits)
     for mt in m.mems:
