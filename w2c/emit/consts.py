@@ -72,7 +72,7 @@ def elem_codes(e: Elem) -> list[int] | None:
     if e.funcs is not None:
         return list(e.funcs)
     codes = []
-    for x in e.exprs:
+    for x in e.item_exprs():
         if len(x.instrs) != 1:
             return None
         op, imm = x.instrs[0]
@@ -87,7 +87,7 @@ def elem_codes(e: Elem) -> list[int] | None:
 
 def elem_items(gen, e: Elem) -> list[str]:
     """Each item of an expression segment as a C expression (reads `inst`)."""
-    return [const_expr(gen, x) for x in e.exprs]
+    return [const_expr(gen, x) for x in e.item_exprs()]
 
 
 comment = c_comment    # text safe inside a C block comment (w2c.templates)

@@ -7,6 +7,8 @@ the names.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.names import (
@@ -98,7 +100,8 @@ class ModuleGen:
         ret_structs = [(s, [C_TYPES[t] for t in next(ft.results for ft in m.types
                                                      if sig_letters(ft.results) == s)])
                        for s in ret_sigs]
-        imports, seen = [], set()
+        imports: list[dict[str, Any]] = []   # template context: values of any type
+        seen: set[tuple[int, str]] = set()
         for n, (key, imp) in enumerate(zip(self.import_keys, m.imports, strict=True)):
             if (imp.kind, key) not in seen:  # the same import twice: one member
                 seen.add((imp.kind, key))
@@ -198,8 +201,8 @@ class ModuleGen:
     def export_ctx(self) -> list[dict]:
         out = []
         for x in self.module.exports:
-            e = {"kind": x.kind, "cname": f"{self.prefix}_x_{mangle(x.name)}", "name": x.name,
-                 "index": x.index}
+            e: dict[str, Any] = {"kind": x.kind, "cname": f"{self.prefix}_x_{mangle(x.name)}",
+                                 "name": x.name, "index": x.index}
             if x.kind == EXT_FUNC:
                 ft = self.func_type(x.index)
                 e["proto"] = self.signature(ft, e["cname"], f"{self.prefix}_instance *inst")
@@ -278,7 +281,7 @@ def unique_import_keys(m: Module) -> list[str]:
     keys = []
     for n, imp in enumerate(m.imports):
         key = f"{mangle(imp.module)}__{mangle(imp.name)}"
-        desc = m.types[imp.desc] if imp.kind == EXT_FUNC else imp.desc
+        desc = m.types[imp.func_type_index()] if imp.kind == EXT_FUNC else imp.desc
         if first.setdefault((imp.kind, key), desc) != desc:
             key = f"{key}__{n}"
         keys.append(key)

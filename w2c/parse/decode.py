@@ -244,6 +244,7 @@ def decode_importsec(r: Reader, m: Module, features: Features) -> None:
         name = r.name()
         pos = r.pos
         kind = r.u8()
+        desc: int | TableType | MemType | GlobalType
         if kind == EXT_FUNC:
             desc = r.u32()
         elif kind == EXT_TABLE:

@@ -38,7 +38,7 @@ def module_features(m: Module) -> set[str]:
         used.add("reference-types")
     if any(len(ft.results) > 1 for ft in m.types):
         used.add("multi-value")
-    mutable_imports = any(i.kind == EXT_GLOBAL and i.desc.mutable for i in m.imports)
+    mutable_imports = any(i.kind == EXT_GLOBAL and i.global_type().mutable for i in m.imports)
     globals_ = m.all_globals()
     if mutable_imports or any(x.kind == EXT_GLOBAL and x.index < len(globals_)
                               and globals_[x.index].mutable for x in m.exports):
