@@ -341,16 +341,16 @@ class ProgressBar:
     def __enter__(self) -> ProgressBar:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         if self.shown:   # erase it, so an error line starts clean
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-        return False
 
 
-def _build_guarded(file: str, fn: Callable[[], T]) -> T:
-    """run_guarded, plus the C compiler's failures shown as it printed them."""
-    def guarded():
+def _build_guarded(file: str, fn: Callable[[], T]) -> tuple[T | None, int]:
+    """run_guarded, plus the C compiler's failures shown as it printed them:
+    `(result, EXIT_OK)` or, after reporting a failure, `(None, status)`."""
+    def guarded() -> tuple[T | None, int]:
         try:
             return fn(), EXIT_OK
         except BuildError as err:
@@ -360,7 +360,9 @@ def _build_guarded(file: str, fn: Callable[[], T]) -> T:
                 click.echo(rest, err=True)
             return None, EXIT_INVALID
     outcome, code = run_guarded(file, guarded)
-    return outcome if code == EXIT_OK else (None, code)
+    if outcome is None:   # run_guarded reported the failure
+        return None, code
+    return outcome
 
 
 _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
@@ -463,7 +465,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
         return exe, environment
 
     result, status = _build_guarded(file, prepare)
-    if status != EXIT_OK:
+    if result is None:
         sys.exit(status)
     exe, environment = result
     sys.stdout.flush()

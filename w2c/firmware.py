@@ -202,7 +202,8 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
     out_sec = None
     pending = None
     started = False
-    last = ("runtime", None)   # (category, output section) padding is added to
+    # (category, output section) padding is added to
+    last: tuple[str, str | None] = ("runtime", None)
     for line in map_file.read_text(errors="replace").splitlines():
         if not started:
             started = line.startswith("Linker script and memory map")
