@@ -62,7 +62,7 @@ class TailCalls:
         if key not in self.thunks:
             self.thunks[key] = (f"{self.name}_t{len(self.thunks)}", ft, callee)
         lines = [f"w2c_tail.vals[{i}].{LETTERS[t]} = {a};"
-                 for i, (t, a) in enumerate(zip(ft.params, args))]
+                 for i, (t, a) in enumerate(zip(ft.params, args, strict=True))]
         if callee is None:
             lines.append("w2c_tail.func = fr_.func;")
         lines += [f"w2c_tail.instance = {instance};",
