@@ -373,11 +373,13 @@ _simd_group("f64x2", ["convert_low_i32x4_s", "convert_low_i32x4_u"], 0xFE, _V_V)
 # -- C templates -------------------------------------------------------------------------------
 # A template is a C expression over the operands {0}, {1}, ... (bottom of the
 # stack first) and, for memory instructions, {mem} (the memory's base and size
-# locals), {offset} and {lane}.  Instructions with a result are emitted as
+# locals) and {offset}; {imm} is the immediate (an index) and {lane} the lane
+# index of a lane instruction.  Instructions with a result are emitted as
 # `dst = <expr>;`, the others as `<expr>;`.  Semantics live in runtime_c/w2c_rt.h:
-# anything beyond a plain C operator is a `w2c_` helper there.  Instructions
-# without a template (control, variables, calls, tables, segments, constants)
-# are emitted by w2c/emit/body.py.
+# anything beyond a plain C operator is a `w2c_` helper there.  So a new
+# instruction of that shape is its row and template here (plus, where needed,
+# one runtime helper).  Instructions without a template (control, variables,
+# calls, tables, constants) are emitted by w2c/emit/body.py and body_ops.py.
 _C: dict[str, str] = {"nop": ""}
 
 
@@ -433,6 +435,9 @@ _C.update({
     "i64.extend32_s": "(uint64_t)(int64_t)(int32_t){0}",
     "memory.fill": "w2c_memory_fill({mem}, {0}, {1}, {2})",
     "memory.copy": "w2c_memory_copy({mem}, {0}, {1}, {2})",
+    "memory.size": "w2c_memory_pages(inst->mem{imm})",
+    "data.drop": "inst->data_dropped[{imm}] = 1",
+    "elem.drop": "inst->elem_dropped[{imm}] = 1",
 })
 for _t in ("i32", "i64"):
     for _f in ("f32", "f64"):

@@ -1,33 +1,45 @@
 """Emitter of one function body (last stage of the pipeline, per function).
 
 Runs in lockstep with the validator over the body's instruction stream:
-before each step it reads the operand-stack height, after it the new state,
-and writes C.  Operand-stack slot k of type t is the C local `s<k><letter>`,
-local n is `l<n>`; blocks end in labels, loops start with them, branches are
-gotos that first move the carried values into the target's slots, and
-br_table is a switch.  Instructions with a C template in the opcode table
-take the generic path; the rest have an `_op_*` method here.
+each validator step returns the operand-stack height before the
+instruction, the emitter writes C from it and asks the validator only
+whether the code after is reachable and where a branch goes
+(`v.reachable`, `v.label(depth)`: see w2c.parse.validate_state).
+Operand-stack slot k of type t is the C local `s<k><letter>`, local n is
+`l<n>`; blocks end in labels, loops start with them, branches are gotos
+that first move the carried values into the target's slots, and br_table is
+a switch.
+
+Every instruction has one definition, found by `_DISPATCH` (derived from
+the opcode table): a C template of the table (the common shapes, unary,
+binary, load and store, precompiled to a %-format and written inline by
+`run`; any other through `template`), an inline shape of `run` for the
+variables and i32.const, a method of w2c.emit.body_ops (METHODS), or a
+structure method here.  A new instruction is a table row with a template,
+or a method there: `run` is not edited.
 """
 from __future__ import annotations
 
 import string
-import weakref
 
 from w2c import opcodes as O
-from w2c.emit import consts
+from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
+from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
 from w2c.errors import UnsupportedFeature
-from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
-from w2c.module import FUNCREF, I32, V128, FuncType
-from w2c.parse.validate_func import STEPS
+from w2c.module import I32, V128, FuncType
+from w2c.parse.validate_func import STEPS, FuncValidator
 
-RELOAD = object()  # placeholder line: reload the memory base and size after a call
+__all__ = ["RELOAD", "BlockLabels", "BodyEmitter"]
 
 
-class Frame:
-    """The emitter's view of an open block (the validator keeps the types)."""
+class BlockLabels:
+    """The emitter's C labels of an open block (the validator's ControlFrame
+    keeps its types): its kind, label, whether it was opened in dead code,
+    whether a branch targets it, and the line of a loop's label or the
+    number of an if's else label."""
     __slots__ = ("kind", "label", "dead", "used", "placeholder")
 
-    def __init__(self, kind, label, dead, placeholder=None):
+    def __init__(self, kind: str, label: int, dead: bool, placeholder: int | None = None) -> None:
         self.kind = kind
         self.label = label
         self.dead = dead
@@ -35,7 +47,7 @@ class Frame:
         self.placeholder = placeholder
 
 
-class BodyEmitter:
+class BodyEmitter(InstrMethods):
     def __init__(self, gen, index: int, ftype: FuncType, local_types: list[int]):
         self.g = gen                     # the module emitter (names, module facts)
         self.index = index
@@ -47,7 +59,7 @@ class BodyEmitter:
         self.lines: list = []
         self.deep = [-1] * 128           # deepest slot used, by type code (see `depth`)
         self.labels = 0
-        self.ctl: list[Frame] = [Frame("func", self.new_label(), False)]
+        self.blocks: list[BlockLabels] = [BlockLabels("func", self.new_label(), False)]
         self.uses_mem = False
         self.operand = 0  # type of the operand of ref.is_null
 
@@ -77,56 +89,48 @@ class BodyEmitter:
             for i, t in enumerate(types):
                 self.out(f"{self.slot(dst + i, t)} = {self.slot(src + i, t)};")
 
-    def branch(self, v, depth: int, top: int) -> None:
+    def branch(self, v: FuncValidator, depth: int, top: int) -> None:
         """Move the label's values (ending at stack height `top`) and jump."""
-        vf = v.ctrls[-1 - depth]
-        types = vf.params if vf.kind == "loop" else vf.results   # (its label_types)
+        target = v.label(depth)
+        types = target.label_types
         if types:
-            self.moves(vf.height, top - len(types), types)
-        f = self.ctl[-1 - depth]
-        f.used = True
-        self.lines.append(f"goto L{f.label};")
+            self.moves(target.height, top - len(types), types)
+        b = self.blocks[-1 - depth]
+        b.used = True
+        self.lines.append(f"goto L{b.label};")
 
     # -- the instructions --------------------------------------------------------------------
-    def run(self, v, instrs) -> None:
+    def run(self, v: FuncValidator, instrs) -> None:
         """Validate (with `v`) and emit every instruction of `instrs`, an
-        iterator of (offset, op, immediate), as `instr` would one by one; the
-        common instructions inline.  `live` is recomputed after anything
-        that may change reachability (structure, methods): the inline kinds
-        (fixed stack effects, local.get) never do."""
-        ctl = self.ctl
-        ctrls = v.ctrls
-        vals = v.vals
+        iterator of (offset, op, immediate).  Only structure methods change
+        whether the code is live (they return it)."""
+        blocks = self.blocks
         dispatch = _DISPATCH
         deep = self.deep
         names = _NAMES
         locals_ = self.locals
-        globs = _globals_of(self.g)
+        globs = globals_of(self.g)
         out = self.lines.append
-        live = not (ctl[-1].dead or ctrls[-1].unreachable)
+        live = not blocks[-1].dead and v.reachable
         for _, op, imm in instrs:
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
-                    fn(self, v, op, imm, ctrls[-1], len(vals), live)
-                    if ctl:     # (empty after the function's `end`)
-                        live = not (ctl[-1].dead or ctrls[-1].unreachable)
+                    live = fn(self, v, op, imm, live)
                 elif not live:
                     step(v, imm)
                 elif kind == _K_METHOD:
-                    top = len(vals)
-                    step(v, imm)
-                    fn(self, v, op, imm, top)
-                    live = not ctrls[-1].unreachable
+                    fn(self, v, op, imm, step(v, imm))
+                elif kind == _K_OPERAND:
+                    self.operand = v.top_type()
+                    fn(self, v, op, imm, step(v, imm))
                 else:
-                    self.instr(v, op, imm)   # unsupported, or reads the operand (ref.is_null)
-                    live = not (ctl[-1].dead or ctrls[-1].unreachable)
+                    raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
                 continue
             if not live:
                 step(v, imm)
                 continue
-            top = len(vals)
-            step(v, imm)
+            top = step(v, imm)
             if kind == _K_LOCAL_GET:
                 t = locals_[imm]
                 if top > deep[t]:
@@ -146,7 +150,7 @@ class BodyEmitter:
                     self.slot(base + 1, p1)
                     self.slot(base, rt)
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
-            elif kind == _K_LOCAL_SET:  # local.set, local.tee
+            elif kind == _K_LOCAL_SET:  # local.set, local.tee (the value stays in its slot)
                 t = locals_[imm]
                 top -= 1
                 if top > deep[t]:
@@ -182,36 +186,18 @@ class BodyEmitter:
                     self.slot(base, rt)
                 out(fmt % (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1]))
             else:                       # _K_TEMPLATE: any other template
-                self.template(v, op, imm, top - len(op.params), op.params)
+                self.template(op, imm, top - len(op.params), op.params)
 
-    def instr(self, v, op: O.Op, imm) -> None:
-        """Validate and emit one instruction."""
-        pre = v.ctrls[-1]
-        top = len(v.vals)
-        live = not (self.ctl[-1].dead or pre.unreachable)
-        kind, step, fn, tpl = _DISPATCH[op]
-        if kind == _K_STRUCT:
-            fn(self, v, op, imm, pre, top, live)
-            return
-        if not live:
-            step(v, imm)
-            return
-        if kind == _K_UNSUPPORTED:
-            raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
-        if fn is None:      # a template
-            operand_types = v.vals[top - len(op.params):] if op.params else ()
-            step(v, imm)
-            self.template(v, op, imm, top - len(op.params), operand_types)
-            return
-        self.operand = v.vals[top - 1] if top else 0
-        step(v, imm)
-        fn(self, v, op, imm, top)
+    def instr(self, v: FuncValidator, op: O.Op, imm) -> None:
+        """Validate and emit one instruction (what `run` does for each)."""
+        self.run(v, ((0, op, imm),))
 
-    def template(self, v, op, imm, base: int, types) -> None:
+    def template(self, op: O.Op, imm, base: int, types) -> None:
+        """Write `op`'s template over the slots from `base` of `types`."""
         args = [self.slot(base + i, t) for i, t in enumerate(types)]
         kw = {}
         c = op.c
-        if op in _MEMORY_TEMPLATES:
+        if "{mem}" in c:
             if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
                 kw["offset"] = f"{imm[1]}u"
                 kw["mem"] = self.mem_args(imm[2])
@@ -222,6 +208,10 @@ class BodyEmitter:
                     kw["src"] = self.mem_args(imm[1])
             else:
                 kw["mem"] = self.mem_args(imm)
+        if "{imm}" in c:
+            kw["imm"] = imm
+        if "{lane}" in c:
+            kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
         expr = c.format(*args, **kw)
         if not expr:
             return
@@ -239,206 +229,73 @@ class BodyEmitter:
         ref = self.g.memory_ref(k)
         return f"{ref}data, {ref}size"
 
-    # -- constants and variables ---------------------------------------------------------------
-    def _const(self, v, op, imm, top):
-        t = op.results[0]
-        self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
-
-    # The four below are `instr`'s path; `run` writes the same lines inline.
-    def _i32_const(self, v, op, imm, top):
-        self.out(f"{self.slot(top, I32)} = {imm & 0xFFFFFFFF}u;")
-
-    def _local_get(self, v, op, imm, top):
-        self.out(f"{self.slot(top, self.locals[imm])} = l{imm};")
-
-    def _local_set(self, v, op, imm, top):   # (local.tee too: the value stays in its slot)
-        self.out(f"l{imm} = {self.slot(top - 1, self.locals[imm])};")
-
-    _local_tee = _local_set
-
-    def _global_get(self, v, op, imm, top):
-        t, ref = _globals_of(self.g)[imm]
-        self.out(f"{self.slot(top, t)} = {ref};")
-
-    def _global_set(self, v, op, imm, top):
-        t, ref = _globals_of(self.g)[imm]
-        self.lines.append(f"{ref} = {self.slot(top - 1, t)};")
-
-    def _drop(self, v, op, imm, top):
-        pass
-
-    def _select(self, v, op, imm, top):
-        t = v.vals[-1]
-        a, b = self.slot(top - 3, t), self.slot(top - 2, t)
-        self.out(f"{a} = {self.slot(top - 1, I32)} ? {a} : {b};")
-
-    def _unreachable(self, v, op, imm, top):
-        self.out("W2C_TRAP(W2C_TRAP_UNREACHABLE);")
-
-    # -- memory ---------------------------------------------------------------------------------------
-    def _memory_size(self, v, op, imm, top):
-        self.out(f"{self.slot(top, I32)} = w2c_memory_pages(inst->mem{imm});")
-
-    def _memory_grow(self, v, op, imm, top):
-        s = self.slot(top - 1, I32)
-        self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
-        if imm == 0:
-            self.out(RELOAD)
-
-    def _memory_init(self, v, op, imm, top):
-        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        self.out(f"{self.g.prefix}_memory_init(inst, inst->mem{imm[1]}, {imm[0]}u, {d}, {s}, {n});")
-
-    def _data_drop(self, v, op, imm, top):
-        self.out(f"inst->data_dropped[{imm}] = 1;")
-
-    # -- references and tables ---------------------------------------------------------------------------
-    def _ref_null(self, v, op, imm, top):
-        self.out(f"{self.slot(top, imm)} = {C_ZERO[imm]};")
-
-    def _ref_is_null(self, v, op, imm, top):
-        ref_t = self.operand
-        s = self.slot(top - 1, ref_t)
-        test = f"w2c_funcref_is_null({s})" if ref_t == FUNCREF else f"({s} == NULL)"
-        self.out(f"{self.slot(top - 1, I32)} = {test};")
-
-    def _ref_func(self, v, op, imm, top):
-        self.out(f"{self.slot(top, FUNCREF)} = {self.g.prefix}_funcref(inst, {imm}u);")
-
-    def _table_kind(self, x: int) -> tuple[int, str]:
-        t = self.g.table_elem(x)
-        return t, ("funcref" if t == FUNCREF else "externref")
-
-    def _table_get(self, v, op, imm, top):
-        t, k = self._table_kind(imm)
-        i = self.slot(top - 1, I32)
-        get = f"w2c_table_get_{k}(inst->t{imm}, {i})"
-        if imm in self.g.const_tables:   # its entries leave the instance to the caller
-            get = f"w2c_funcref_with_instance({get}, inst)"
-        self.out(f"{self.slot(top - 1, t)} = {get};")
-
-    def _table_set(self, v, op, imm, top):
-        t, k = self._table_kind(imm)
-        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self.slot(top - 2, I32)}, {self.slot(top - 1, t)});")
-
-    def _table_size(self, v, op, imm, top):
-        self.out(f"{self.slot(top, I32)} = w2c_table_size(inst->t{imm});")
-
-    def _table_grow(self, v, op, imm, top):
-        t, k = self._table_kind(imm)
-        self.out(f"{self.slot(top - 2, I32)} = w2c_table_grow_{k}(inst->t{imm}, "
-                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
-
-    def _table_fill(self, v, op, imm, top):
-        t, k = self._table_kind(imm)
-        self.out(f"w2c_table_fill_{k}(inst->t{imm}, {self.slot(top - 3, I32)}, "
-                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
-
-    def _table_copy(self, v, op, imm, top):
-        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        self.out(f"w2c_table_copy(inst->t{imm[0]}, inst->t{imm[1]}, {d}, {s}, {n});")
-
-    def _table_init(self, v, op, imm, top):
-        seg, x = imm
-        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        self.out(f"{self.g.prefix}_table_init(inst, inst->t{x}, {seg}u, {d}, {s}, {n});")
-
-    def _elem_drop(self, v, op, imm, top):
-        self.out(f"inst->elem_dropped[{imm}] = 1;")
-
-    # -- calls ------------------------------------------------------------------------------------------------
-    def _call(self, v, op, imm, top):
-        ft = self.g.func_type(imm)
-        base = top - len(ft.params)
-        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
-
-    def _call_indirect(self, v, op, imm, top):
-        typeidx, x = imm
-        ft = self.g.module.types[typeidx]
-        base = top - 1 - len(ft.params)
-        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                 f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
-        # A constant table holds only this module's functions: they get this instance.
-        instance = "inst" if x in self.g.const_tables else "fr_.instance"
-        self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")
-        self.out("}")
-
-    def call_result(self, ft: FuncType, base: int, call: str) -> None:
-        if not ft.results:
-            self.out(f"{call};")
-        elif len(ft.results) == 1:
-            self.out(f"{self.slot(base, ft.results[0])} = {call};")
-        else:
-            self.out(f"{{ {result_type(ft)} r_ = {call};")
-            for i, t in enumerate(ft.results):
-                self.out(f"  {self.slot(base + i, t)} = r_.r{i};")
-            self.out("}")
-        self.out(RELOAD)
-
-    # -- control ---------------------------------------------------------------------------------------------
-    def _block(self, v, op, imm, pre, top, live):
-        STEPS[op](v, imm)
+    # -- control: each calls the validator's step itself and returns whether
+    # the code after it is live (reachable, in a block opened in live code).
+    def _block(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        top = STEPS[op](v, imm)
         kind = op.name
         self.labels = label = self.labels + 1
-        f = Frame(kind, label, not live)
+        b = BlockLabels(kind, label, not live)
         if live:
             if kind == "loop":
                 lines = self.lines
-                f.placeholder = len(lines)
+                b.placeholder = len(lines)
                 lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
-                self.labels = f.placeholder = label + 1  # the else label
+                self.labels = b.placeholder = label + 1  # the else label
                 self.lines.append(f"if (!{self.slot(top - 1, I32)}) goto L{label + 1};")
-        self.ctl.append(f)
+        self.blocks.append(b)
+        return live
 
-    def _else(self, v, op, imm, pre, top, live):
-        f = self.ctl[-1]
+    def _else(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        b = self.blocks[-1]
         STEPS[op](v, imm)
-        if f.dead:
-            return
-        if not pre.unreachable:
-            f.used = True
-            self.lines.append(f"goto L{f.label};")
-        self.lines.append(f"L{f.placeholder}:;")
-        f.kind = "else"
+        if b.dead:
+            return False
+        if live:        # the then-part falls through
+            b.used = True
+            self.lines.append(f"goto L{b.label};")
+        self.lines.append(f"L{b.placeholder}:;")
+        b.kind = "else"
+        return True
 
-    def _end(self, v, op, imm, pre, top, live):
-        f = self.ctl.pop()
+    def _end(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        blocks = self.blocks
+        b = blocks.pop()
         STEPS[op](v, imm)
-        if f.dead:
-            return
-        kind = f.kind
-        if kind == "if":
-            self.lines.append(f"L{f.placeholder}:;")
-        if kind == "loop":
-            if f.used:
-                self.lines[f.placeholder] = f"L{f.label}:;"
-        elif f.used:
-            self.lines.append(f"L{f.label}:;")
-        if kind == "func":
-            self.epilogue()
+        if not b.dead:
+            kind = b.kind
+            if kind == "if":
+                self.lines.append(f"L{b.placeholder}:;")
+            if kind == "loop":
+                if b.used:
+                    self.lines[b.placeholder] = f"L{b.label}:;"
+            elif b.used:
+                self.lines.append(f"L{b.label}:;")
+            if kind == "func":
+                self.epilogue()
+        return bool(blocks) and not blocks[-1].dead and v.reachable
 
-    def _br(self, v, op, imm, pre, top, live):
-        STEPS[op](v, imm)
+    def _br(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        top = STEPS[op](v, imm)
         if live:
             self.branch(v, imm, top)
+        return False
 
-    def _br_if(self, v, op, imm, pre, top, live):
-        STEPS[op](v, imm)
+    def _br_if(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        top = STEPS[op](v, imm)
         if live:
             lines = self.lines
             lines.append(f"if ({self.slot(top - 1, I32)}) {{")
             self.branch(v, imm, top - 1)
             lines.append("}")
+        return live
 
-    def _br_table(self, v, op, imm, pre, top, live):
+    def _br_table(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        top = STEPS[op](v, imm)
         if not live:
-            v.step(op, imm)
-            return
+            return False
         labels, default = imm
-        v.step(op, imm)
         self.out(f"switch ({self.slot(top - 1, I32)}) {{")
         # Every index gets its case, those that go where the default goes too,
         # and a plain jump gets its own `case i: goto L;` (as wasm2c writes it):
@@ -459,14 +316,22 @@ class BodyEmitter:
         self.out("default:")
         self.branch(v, default, top - 1)
         self.out("}")
+        return False
 
-    def _return(self, v, op, imm, pre, top, live):
-        v.step(op, imm)
+    def _unreachable(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        STEPS[op](v, imm)
+        if live:
+            self.out("W2C_TRAP(W2C_TRAP_UNREACHABLE);")
+        return False
+
+    def _return(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        top = STEPS[op](v, imm)
         if live:
             n = len(self.ftype.results)
             self.moves(0, top - n, self.ftype.results)
-            self.ctl[0].used = True
-            self.out(f"goto L{self.ctl[0].label};")
+            self.blocks[0].used = True
+            self.out(f"goto L{self.blocks[0].label};")
+        return False
 
     def epilogue(self) -> None:
         res = self.ftype.results
@@ -517,22 +382,10 @@ class BodyEmitter:
 
 
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
-_MEMORY_TEMPLATES = {o for o in O.OPS if o.c and "{mem}" in o.c}
 # Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
 _NAMES: list[list[str] | None] = [None] * 128
 for _t in LETTERS:
     _NAMES[_t] = []
-
-
-_GLOBALS: list = [None, []]   # [weak reference to a ModuleGen, its globals' (type, C lvalue)]
-
-
-def _globals_of(gen) -> list[tuple[int, str]]:
-    """(type, C expression) of every global of `gen`'s module, made once per module."""
-    if _GLOBALS[0] is None or _GLOBALS[0]() is not gen:
-        _GLOBALS[:] = [weakref.ref(gen), [(gen.global_type(i), gen.global_ref(i))
-                                          for i in range(len(gen.globals))]]
-    return _GLOBALS[1]
 
 
 def _grow_names(k: int) -> None:
@@ -541,35 +394,22 @@ def _grow_names(k: int) -> None:
         while len(names) <= k:
             names.append(f"s{len(names)}{letter}")
 
+
 _STRUCTURE = {
     "block": BodyEmitter._block, "loop": BodyEmitter._block, "if": BodyEmitter._block,
     "else": BodyEmitter._else, "end": BodyEmitter._end, "br": BodyEmitter._br,
     "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
-    "return": BodyEmitter._return,
+    "return": BodyEmitter._return, "unreachable": BodyEmitter._unreachable,
 }
 
-_METHOD = {
-    "i64.const": "_const", "f32.const": "_const", "f64.const": "_const",
-    "i32.const": "_i32_const",
-    "local.get": "_local_get", "local.set": "_local_set", "local.tee": "_local_tee",
-    "global.get": "_global_get", "global.set": "_global_set", "drop": "_drop",
-    "select": "_select", "select_t": "_select", "unreachable": "_unreachable",
-    "memory.size": "_memory_size", "memory.grow": "_memory_grow",
-    "memory.init": "_memory_init", "data.drop": "_data_drop",
-    "ref.null": "_ref_null", "ref.is_null": "_ref_is_null", "ref.func": "_ref_func",
-    "table.get": "_table_get", "table.set": "_table_set", "table.size": "_table_size",
-    "table.grow": "_table_grow", "table.fill": "_table_fill", "table.copy": "_table_copy",
-    "table.init": "_table_init", "elem.drop": "_elem_drop",
-    "call": "_call", "call_indirect": "_call_indirect",
-}
-
-# Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline,
-# never change reachability.  From _K_STRUCT on: a method call each.
+# Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline.
+# From _K_STRUCT on: a method call each.  Only _K_STRUCT changes reachability.
 (_K_LOCAL_GET, _K_I32_CONST, _K_BINARY, _K_LOCAL_SET, _K_GLOBAL_GET, _K_UNARY, _K_STORE,
  _K_LOAD, _K_TEMPLATE, _K_STRUCT, _K_METHOD, _K_OPERAND, _K_UNSUPPORTED) = range(13)
-_INLINE_METHODS = {"local.get": _K_LOCAL_GET, "i32.const": _K_I32_CONST,
-                   "local.set": _K_LOCAL_SET, "local.tee": _K_LOCAL_SET,
-                   "global.get": _K_GLOBAL_GET}
+# The instructions `run` writes inline without a template (its inline shapes).
+_INLINE = {"local.get": _K_LOCAL_GET, "i32.const": _K_I32_CONST,
+           "local.set": _K_LOCAL_SET, "local.tee": _K_LOCAL_SET,
+           "global.get": _K_GLOBAL_GET}
 # Templates by the order of their fields (see _template).
 _SHAPES = {("0",): _K_UNARY, ("0", "1"): _K_BINARY,
            ("mem", "0", "offset"): _K_LOAD, ("mem", "0", "offset", "1"): _K_STORE}
@@ -593,16 +433,18 @@ def _template(o: O.Op) -> tuple:
     return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
 
 
-def _dispatch(o: O.Op):
+def _dispatch(o: O.Op) -> tuple:
     step = STEPS[o]
     if o.name in _STRUCTURE:
         return (_K_STRUCT, step, _STRUCTURE[o.name], None)
     if o.c is not None:
         kind, tpl = _template(o)
         return (kind, step, None, tpl)
-    if o.name in _METHOD:
-        kind = _INLINE_METHODS.get(o.name, _K_OPERAND if o.name == "ref.is_null" else _K_METHOD)
-        return (kind, step, getattr(BodyEmitter, _METHOD[o.name]), None)
+    if o.name in _INLINE:
+        return (_INLINE[o.name], step, None, None)
+    if o.name in METHODS:
+        kind = _K_OPERAND if o.name in READS_OPERAND else _K_METHOD
+        return (kind, step, METHODS[o.name], None)
     return (_K_UNSUPPORTED, step, None, None)
 
 

@@ -3,180 +3,33 @@
 
 Consumes the (offset, op, immediate) stream of w2c.parse.code.  Instructions
 whose stack effect is fixed are checked straight from the opcode table
-(`params -> results`); the rest have a handler named after them.  The
-emitter drives a FuncValidator in lockstep with emission and reads its
-stacks, so the operand stack holds plain type codes and each control frame
-records its kind, types, stack height and reachability.
+(`params -> results`); the rest have a handler named after them.
+
+The emitter (w2c.emit.body) drives a FuncValidator in lockstep with emission
+through a small interface and never reads the stacks themselves: every step
+returns the operand-stack height before the instruction (the emitter's slot
+numbers), `reachable` says whether the code after it is reachable,
+`label(depth)` gives a branch target's ControlFrame (its `height` and
+`label_types`) and `top_type()` the type on top of the operand stack.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from w2c import opcodes as O
 from w2c.errors import UnsupportedFeature, ValidationError
-from w2c.module import (
-    F32, F64, FUNCREF, I32, I64, REF_TYPES, UNKNOWN, V128, FuncType, GlobalType,
-    TableType, type_name,
-)
+from w2c.module import F32, F64, FUNCREF, I32, I64, REF_TYPES, UNKNOWN, V128, FuncType, type_name
+from w2c.parse.validate_state import Context, ControlFrame, FuncState, mismatch
+
+__all__ = ["STEPS", "Context", "ControlFrame", "FuncValidator", "mismatch"]
 
 _NUM_OR_VEC = (I32, I64, F32, F64, V128)
 
 
-@dataclass
-class Context:
-    """What a function body may refer to (the spec's context C)."""
-    types: list[FuncType]
-    funcs: list[int]                  # type index of every function
-    tables: list[TableType]
-    mems: list                        # MemType
-    globals: list[GlobalType]
-    elems: list[int]                  # element type of every element segment
-    datacount: int | None
-    refs: set[int] = field(default_factory=set)  # functions declared for ref.func
+class FuncValidator(FuncState):
+    """Validates one body, one instruction at a time."""
 
-
-class Frame:
-    __slots__ = ("kind", "params", "results", "height", "unreachable")
-
-    def __init__(self, kind, params, results, height):
-        self.kind = kind
-        self.params = params
-        self.results = results
-        self.height = height
-        self.unreachable = False
-
-    @property
-    def label_types(self):
-        return self.params if self.kind == "loop" else self.results
-
-
-def mismatch(expected, got) -> ValidationError:
-    e = " ".join(type_name(t) for t in expected) if isinstance(expected, (list, tuple)) \
-        else type_name(expected)
-    g = " ".join(type_name(t) for t in got) if isinstance(got, (list, tuple)) else (
-        "nothing" if got is None else type_name(got))
-    return ValidationError(f"type mismatch: expected {e or 'nothing'}, got {g or 'nothing'}")
-
-
-class FuncValidator:
-    def __init__(self, ctx: Context, ftype: FuncType, locals_: list[int]):
-        self.ctx = ctx
-        self.locals = list(ftype.params) + locals_
-        self.results = ftype.results
-        self.vals: list[int] = []
-        self.ctrls: list[Frame] = [Frame("func", (), ftype.results, 0)]
-
-    # -- the algorithm's primitives ----------------------------------------------------
-    def pop(self) -> int:
-        f = self.ctrls[-1]
-        if len(self.vals) == f.height:
-            if f.unreachable:
-                return UNKNOWN
-            raise ValidationError("type mismatch: expected a value, got nothing")
-        return self.vals.pop()
-
-    def pop_expect(self, expect: int) -> int:
-        actual = self.pop()
-        if actual != expect and actual != UNKNOWN and expect != UNKNOWN:
-            raise mismatch(expect, actual)
-        return actual
-
-    def pop_vals(self, types) -> list[int]:
-        """Pop `types` (last one first); on a mismatch report the whole expected list."""
-        vals = self.vals
-        n = len(types)
-        f = self.ctrls[-1]
-        if n and len(vals) - n >= f.height and (
-                vals[-1] == types[0] if n == 1 else vals[-n:] == list(types)):
-            del vals[-n:]
-            return types
-        got = vals[max(f.height, len(vals) - n):]
-        out = []
-        for t in reversed(types):
-            try:
-                out.append(self.pop_expect(t))
-            except ValidationError:
-                raise mismatch(types, got) from None
-        out.reverse()
-        return out
-
-    def push_ctrl(self, kind, params, results) -> None:
-        self.ctrls.append(Frame(kind, params, results, len(self.vals)))
-        self.vals.extend(params)
-
-    def pop_ctrl(self) -> Frame:
-        f = self.ctrls[-1]
-        self.pop_vals(f.results)
-        if len(self.vals) != f.height:
-            extra = self.vals[f.height:]
-            raise ValidationError(
-                f"type mismatch: expected {' '.join(map(type_name, f.results)) or 'nothing'}"
-                f" at end of block, got {' '.join(map(type_name, extra))} in addition")
-        self.ctrls.pop()
-        return f
-
-    def set_unreachable(self) -> None:
-        f = self.ctrls[-1]
-        del self.vals[f.height:]
-        f.unreachable = True
-
-    def label(self, depth: int) -> Frame:
-        if depth >= len(self.ctrls):
-            raise ValidationError(f"unknown label {depth}")
-        return self.ctrls[-1 - depth]
-
-    # -- one instruction ----------------------------------------------------------------------
-    def step(self, op: O.Op, imm) -> None:
-        STEPS[op](self, imm)
-
-    @property
-    def done(self) -> bool:
-        return not self.ctrls
-
-    # -- context look-ups ------------------------------------------------------------------------
-    def func_type(self, idx: int) -> FuncType:
-        if idx >= len(self.ctx.funcs):
-            raise ValidationError(f"unknown function {idx}")
-        return self.ctx.types[self.ctx.funcs[idx]]
-
-    def type_at(self, idx: int) -> FuncType:
-        if idx >= len(self.ctx.types):
-            raise ValidationError(f"unknown type {idx}")
-        return self.ctx.types[idx]
-
-    def table(self, idx: int) -> TableType:
-        if idx >= len(self.ctx.tables):
-            raise ValidationError(f"unknown table {idx}")
-        return self.ctx.tables[idx]
-
-    def memory(self, idx: int) -> None:
-        if idx >= len(self.ctx.mems):
-            raise ValidationError(f"unknown memory {idx}")
-
-    def elem(self, idx: int) -> int:
-        if idx >= len(self.ctx.elems):
-            raise ValidationError(f"unknown elem segment {idx}")
-        return self.ctx.elems[idx]
-
-    def data(self, idx: int) -> None:
-        if self.ctx.datacount is None or idx >= self.ctx.datacount:
-            raise ValidationError(f"unknown data segment {idx}")
-
-    def local(self, idx: int) -> int:
-        if idx >= len(self.locals):
-            raise ValidationError(f"unknown local {idx}")
-        return self.locals[idx]
-
-    def global_(self, idx: int) -> GlobalType:
-        if idx >= len(self.ctx.globals):
-            raise ValidationError(f"unknown global {idx}")
-        return self.ctx.globals[idx]
-
-    def block_type(self, bt) -> tuple:
-        if isinstance(bt, int):
-            ft = self.type_at(bt)
-            return ft.params, ft.results
-        return (), bt
+    def step(self, op: O.Op, imm) -> int:
+        """Validate one instruction; the operand-stack height before it."""
+        return STEPS[op](self, imm)
 
 
 # -- immediate checks of table-driven instructions ---------------------------------------------------
@@ -229,65 +82,78 @@ _IMM_CHECKS = {
 
 # -- handlers of instructions whose effect depends on immediates or context ---------------------------
 
-def _unreachable(v: FuncValidator, imm) -> None:
+def _unreachable(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     v.set_unreachable()
+    return n
 
 
 def _block(kind):
     is_if = kind == "if"
 
-    def handler(v: FuncValidator, bt) -> None:
+    def handler(v: FuncValidator, bt) -> int:
+        vals = v.vals
+        n = len(vals)
         if bt.__class__ is tuple:     # inline result types: the common case
             params, results = (), bt
         else:
             params, results = v.block_type(bt)
         if is_if:
-            vals = v.vals
-            if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+            if n > v.ctrls[-1].height and vals[-1] == I32:
                 vals.pop()
             else:
                 v.pop_expect(I32)
         if params:
             v.pop_vals(params)
-        v.ctrls.append(Frame(kind, params, results, len(v.vals)))
-        v.vals.extend(params)
+            v.ctrls.append(ControlFrame(kind, params, results, len(vals)))
+            vals.extend(params)
+        else:
+            v.ctrls.append(ControlFrame(kind, params, results, len(vals)))
+        return n
     return handler
 
 
-def _else(v: FuncValidator, imm) -> None:
+def _else(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     f = v.pop_ctrl()
     if f.kind != "if":
         raise ValidationError("else without if")
     v.push_ctrl("else", f.params, f.results)
+    return n
 
 
-def _end(v: FuncValidator, imm) -> None:
+def _end(v: FuncValidator, imm) -> int:
     f = v.ctrls[-1]
     vals = v.vals
+    n = len(vals)
     results = f.results
     # Exactly the results on the frame's part of the stack: they stay there.
-    if len(vals) == f.height + len(results) and (
+    if n == f.height + len(results) and (
             not results or len(results) == 1 and vals[-1] == results[0]):
         v.ctrls.pop()
         if f.kind == "if" and list(f.params) != list(results):
             raise mismatch(results, f.params)
-        return
+        return n
     f = v.pop_ctrl()
     if f.kind == "if" and list(f.params) != list(f.results):
         raise mismatch(f.results, f.params)
     v.vals.extend(f.results)
+    return n
 
 
-def _br(v: FuncValidator, depth) -> None:
+def _br(v: FuncValidator, depth) -> int:
+    n = len(v.vals)
     types = v.label(depth).label_types
     if types:
         v.pop_vals(types)
     v.set_unreachable()
+    return n
 
 
-def _br_if(v: FuncValidator, depth) -> None:
+def _br_if(v: FuncValidator, depth) -> int:
     vals = v.vals
-    if len(vals) > v.ctrls[-1].height and vals[-1] == I32:
+    n = len(vals)
+    if n > v.ctrls[-1].height and vals[-1] == I32:
         vals.pop()
     else:
         v.pop_expect(I32)
@@ -295,9 +161,11 @@ def _br_if(v: FuncValidator, depth) -> None:
     if types:
         v.pop_vals(types)
         vals.extend(types)
+    return n
 
 
-def _br_table(v: FuncValidator, imm) -> None:
+def _br_table(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     labels, default = imm
     v.pop_expect(I32)
     arity = len(v.label(default).label_types)
@@ -308,21 +176,27 @@ def _br_table(v: FuncValidator, imm) -> None:
         v.vals.extend(v.pop_vals(types))
     v.pop_vals(v.label(default).label_types)
     v.set_unreachable()
+    return n
 
 
-def _return(v: FuncValidator, imm) -> None:
+def _return(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     v.pop_vals(v.results)
     v.set_unreachable()
+    return n
 
 
-def _call(v: FuncValidator, idx) -> None:
+def _call(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     ft = v.func_type(idx)
     if ft.params:
         v.pop_vals(ft.params)
     v.vals.extend(ft.results)
+    return n
 
 
-def _call_indirect(v: FuncValidator, imm) -> None:
+def _call_indirect(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     typeidx, tableidx = imm
     t = v.table(tableidx)
     if t.elem != FUNCREF:
@@ -331,38 +205,45 @@ def _call_indirect(v: FuncValidator, imm) -> None:
     v.pop_expect(I32)
     v.pop_vals(ft.params)
     v.vals.extend(ft.results)
+    return n
 
 
-def _return_call(v: FuncValidator, idx) -> None:
-    ft = v.func_type(idx)
-    _tail(v, ft)
+def _return_call(v: FuncValidator, idx) -> int:
+    return _tail(v, v.func_type(idx))
 
 
-def _return_call_indirect(v: FuncValidator, imm) -> None:
+def _return_call_indirect(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     typeidx, tableidx = imm
     if v.table(tableidx).elem != FUNCREF:
         raise ValidationError("type mismatch: call_indirect on a table of externref")
     ft = v.type_at(typeidx)
     v.pop_expect(I32)
     _tail(v, ft)
+    return n
 
 
-def _tail(v: FuncValidator, ft: FuncType) -> None:
+def _tail(v: FuncValidator, ft: FuncType) -> int:
+    n = len(v.vals)
     if list(ft.results) != list(v.results):
         raise mismatch(v.results, ft.results)
     v.pop_vals(ft.params)
     v.set_unreachable()
+    return n
 
 
-def _drop(v: FuncValidator, imm) -> None:
+def _drop(v: FuncValidator, imm) -> int:
     vals = v.vals
-    if len(vals) > v.ctrls[-1].height:
+    n = len(vals)
+    if n > v.ctrls[-1].height:
         vals.pop()
     else:
         v.pop()
+    return n
 
 
-def _select(v: FuncValidator, imm) -> None:
+def _select(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     v.pop_expect(I32)
     t1 = v.pop()
     t2 = v.pop()
@@ -371,9 +252,11 @@ def _select(v: FuncValidator, imm) -> None:
     if t1 != t2 and t1 != UNKNOWN and t2 != UNKNOWN:
         raise mismatch(t1, t2)
     v.vals.append(t2 if t1 == UNKNOWN else t1)
+    return n
 
 
-def _select_t(v: FuncValidator, types) -> None:
+def _select_t(v: FuncValidator, types) -> int:
+    n = len(v.vals)
     if len(types) != 1:
         raise ValidationError("invalid result arity")
     t = types[0]
@@ -381,111 +264,142 @@ def _select_t(v: FuncValidator, types) -> None:
     v.pop_expect(t)
     v.pop_expect(t)
     v.vals.append(t)
+    return n
 
 
-def _local_get(v: FuncValidator, idx) -> None:
+def _local_get(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     try:
         v.vals.append(v.locals[idx])
     except IndexError:
         v.local(idx)
+    return n
 
 
-def _local_set(v: FuncValidator, idx) -> None:
+def _local_set(v: FuncValidator, idx) -> int:
     vals = v.vals
-    if idx < len(v.locals) and len(vals) > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
+    n = len(vals)
+    if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         vals.pop()
-        return
+        return n
     v.pop_expect(v.local(idx))
+    return n
 
 
-def _local_tee(v: FuncValidator, idx) -> None:
+def _local_tee(v: FuncValidator, idx) -> int:
     vals = v.vals
-    if idx < len(v.locals) and len(vals) > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
-        return   # popped and pushed back
+    n = len(vals)
+    if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
+        return n   # popped and pushed back
     t = v.local(idx)
     v.pop_expect(t)
     v.vals.append(t)
+    return n
 
 
-def _global_get(v: FuncValidator, idx) -> None:
+def _global_get(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     globals_ = v.ctx.globals
     v.vals.append((globals_[idx] if idx < len(globals_) else v.global_(idx)).type)
+    return n
 
 
-def _global_set(v: FuncValidator, idx) -> None:
+def _global_set(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     g = v.global_(idx)
     if not g.mutable:
         raise ValidationError("global is immutable")
     v.pop_expect(g.type)
+    return n
 
 
-def _table_get(v: FuncValidator, idx) -> None:
+def _table_get(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     t = v.table(idx)
     v.pop_expect(I32)
     v.vals.append(t.elem)
+    return n
 
 
-def _table_set(v: FuncValidator, idx) -> None:
+def _table_set(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     t = v.table(idx)
     v.pop_expect(t.elem)
     v.pop_expect(I32)
+    return n
 
 
-def _table_size(v: FuncValidator, idx) -> None:
+def _table_size(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     v.table(idx)
     v.vals.append(I32)
+    return n
 
 
-def _table_grow(v: FuncValidator, idx) -> None:
+def _table_grow(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     t = v.table(idx)
     v.pop_expect(I32)
     v.pop_expect(t.elem)
     v.vals.append(I32)
+    return n
 
 
-def _table_fill(v: FuncValidator, idx) -> None:
+def _table_fill(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     t = v.table(idx)
     v.pop_expect(I32)
     v.pop_expect(t.elem)
     v.pop_expect(I32)
+    return n
 
 
-def _table_copy(v: FuncValidator, imm) -> None:
+def _table_copy(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     dst, src = imm
     td, ts = v.table(dst), v.table(src)
     if td.elem != ts.elem:
         raise mismatch(td.elem, ts.elem)
     v.pop_vals((I32, I32, I32))
+    return n
 
 
-def _table_init(v: FuncValidator, imm) -> None:
+def _table_init(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     seg, tableidx = imm
     t = v.table(tableidx)
     et = v.elem(seg)
     if et != t.elem:
         raise mismatch(t.elem, et)
     v.pop_vals((I32, I32, I32))
+    return n
 
 
-def _ref_null(v: FuncValidator, t) -> None:
+def _ref_null(v: FuncValidator, t) -> int:
+    n = len(v.vals)
     v.vals.append(t)
+    return n
 
 
-def _ref_is_null(v: FuncValidator, imm) -> None:
+def _ref_is_null(v: FuncValidator, imm) -> int:
+    n = len(v.vals)
     t = v.pop()
     if t not in REF_TYPES and t != UNKNOWN:
         raise ValidationError(f"type mismatch: expected a reference, got {type_name(t)}")
     v.vals.append(I32)
+    return n
 
 
-def _ref_func(v: FuncValidator, idx) -> None:
+def _ref_func(v: FuncValidator, idx) -> int:
+    n = len(v.vals)
     v.func_type(idx)
     if idx not in v.ctx.refs:
         raise ValidationError("undeclared function reference")
     v.vals.append(FUNCREF)
+    return n
 
 
-def _exceptions(v: FuncValidator, imm) -> None:
+def _exceptions(v: FuncValidator, imm) -> int:
     raise UnsupportedFeature("exceptions")
 
 
@@ -515,47 +429,57 @@ def _fixed(op: O.Op):
     """The step of an instruction whose effect is its `params -> results`:
     its immediate check, then the operands popped and the results pushed.
     The common shapes test the top of the stack in place; anything else
-    (an underflow, a mismatch, unreachable code) goes through pop_vals."""
+    (an underflow, a mismatch, unreachable code) goes through pop_vals.
+    Like every step it returns the operand-stack height before it."""
     params, results = list(op.params), list(op.results)
     check = _IMM_CHECKS.get(op.imm)
     n = len(params)
     if len(results) == 1:
         t = results[0]
         if n == 0:
-            def step(v: FuncValidator, imm) -> None:
-                v.vals.append(t)
+            def step(v: FuncValidator, imm) -> int:
+                vals = v.vals
+                h = len(vals)
+                vals.append(t)
+                return h
         elif n == 1:
             p = params[0]
 
-            def step(v: FuncValidator, imm) -> None:
+            def step(v: FuncValidator, imm) -> int:
                 vals = v.vals
-                if len(vals) > v.ctrls[-1].height and vals[-1] == p:
+                h = len(vals)
+                if h > v.ctrls[-1].height and vals[-1] == p:
                     vals[-1] = t
                 else:
                     v.pop_vals(params)
                     vals.append(t)
+                return h
         elif n == 2:
             p0, p1 = params
 
-            def step(v: FuncValidator, imm) -> None:
+            def step(v: FuncValidator, imm) -> int:
                 vals = v.vals
-                if len(vals) - 2 >= v.ctrls[-1].height and vals[-1] == p1 and vals[-2] == p0:
+                h = len(vals)
+                if h - 2 >= v.ctrls[-1].height and vals[-1] == p1 and vals[-2] == p0:
                     del vals[-1]
                     vals[-1] = t
                 else:
                     v.pop_vals(params)
                     vals.append(t)
+                return h
         else:
             step = _generic(params, results)
     elif not results and n == 2:
         p0, p1 = params
 
-        def step(v: FuncValidator, imm) -> None:
+        def step(v: FuncValidator, imm) -> int:
             vals = v.vals
-            if len(vals) - 2 >= v.ctrls[-1].height and vals[-1] == p1 and vals[-2] == p0:
+            h = len(vals)
+            if h - 2 >= v.ctrls[-1].height and vals[-1] == p1 and vals[-2] == p0:
                 del vals[-2:]
             else:
                 v.pop_vals(params)
+            return h
     else:
         step = _generic(params, results)
     if check is None:
@@ -563,35 +487,38 @@ def _fixed(op: O.Op):
     if check is _check_memarg:    # (the check inline: loads and stores are common)
         align = op.align
 
-        def memarg(v: FuncValidator, imm) -> None:
+        def memarg(v: FuncValidator, imm) -> int:
             if imm[2] >= len(v.ctx.mems):
                 v.memory(imm[2])
             if imm[0] > align:
                 raise ValidationError("alignment must not be larger than natural")
-            step(v, imm)
+            return step(v, imm)
         return memarg
 
-    def checked(v: FuncValidator, imm) -> None:
+    def checked(v: FuncValidator, imm) -> int:
         check(v, op, imm)
-        step(v, imm)
+        return step(v, imm)
     return checked
 
 
 def _generic(params: list[int], results: list[int]):
     n = len(params)
 
-    def step(v: FuncValidator, imm) -> None:
+    def step(v: FuncValidator, imm) -> int:
+        vals = v.vals
+        h = len(vals)
         if n:
-            vals = v.vals
-            if vals[-n:] == params and len(vals) - n >= v.ctrls[-1].height:
+            if vals[-n:] == params and h - n >= v.ctrls[-1].height:
                 del vals[-n:]
             else:
                 v.pop_vals(params)
         if results:
-            v.vals.extend(results)
+            vals.extend(results)
+        return h
     return step
 
 
-# op -> its step: the handler, or the check and effect from the table.  One
-# look-up per instruction (FuncValidator.step; the emitter keeps them too).
+# op -> its step: the handler, or the check and effect from the table; every
+# step returns the operand-stack height before the instruction.  One look-up
+# per instruction (FuncValidator.step; the emitter keeps them too).
 STEPS = {o: _HANDLERS[o.name] if o.params is None else _fixed(o) for o in O.OPS}

@@ -1,0 +1,168 @@
+"""The instructions of a function body that the emitter (w2c.emit.body)
+writes with a method each: those whose C is not a template of the opcode
+table nor an inline shape of BodyEmitter.run (constants other than i32,
+global.set, drop, select, memory.grow/init, references, tables, calls).
+
+InstrMethods is BodyEmitter's base class; METHODS names the method of each
+instruction (BodyEmitter's dispatch table is derived from it and the opcode
+table).  A method is called after the validator's step with the operand-stack
+height before the instruction (`top`); slot k of type t is `self.slot(k, t)`.
+"""
+from __future__ import annotations
+
+import weakref
+
+from w2c import opcodes as O
+from w2c.emit import consts
+from w2c.emit.names import C_ZERO, fn_pointer_type, result_type, type_id
+from w2c.module import FUNCREF, I32, FuncType
+from w2c.parse.validate_func import FuncValidator
+
+RELOAD = object()  # placeholder line: reload the memory base and size after a call
+
+
+class InstrMethods:
+    """The per-instruction methods (BodyEmitter supplies slot, out, lines,
+    mem_args and g, the module emitter)."""
+
+    # -- constants and variables ---------------------------------------------------------------
+    def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t = op.results[0]
+        self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
+
+    def _global_set(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t, ref = globals_of(self.g)[imm]
+        self.lines.append(f"{ref} = {self.slot(top - 1, t)};")
+
+    def _drop(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        pass
+
+    def _select(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t = v.top_type()
+        a, b = self.slot(top - 3, t), self.slot(top - 2, t)
+        self.out(f"{a} = {self.slot(top - 1, I32)} ? {a} : {b};")
+
+    # -- memory ---------------------------------------------------------------------------------------
+    def _memory_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        s = self.slot(top - 1, I32)
+        self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
+        if imm == 0:
+            self.out(RELOAD)
+
+    def _memory_init(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        self.out(f"{self.g.prefix}_memory_init(inst, inst->mem{imm[1]}, {imm[0]}u, {d}, {s}, {n});")
+
+    # -- references and tables ---------------------------------------------------------------------------
+    def _ref_null(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        self.out(f"{self.slot(top, imm)} = {C_ZERO[imm]};")
+
+    def _ref_is_null(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        ref_t = self.operand
+        s = self.slot(top - 1, ref_t)
+        test = f"w2c_funcref_is_null({s})" if ref_t == FUNCREF else f"({s} == NULL)"
+        self.out(f"{self.slot(top - 1, I32)} = {test};")
+
+    def _ref_func(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        self.out(f"{self.slot(top, FUNCREF)} = {self.g.prefix}_funcref(inst, {imm}u);")
+
+    def _table_kind(self, x: int) -> tuple[int, str]:
+        t = self.g.table_elem(x)
+        return t, ("funcref" if t == FUNCREF else "externref")
+
+    def _table_get(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t, k = self._table_kind(imm)
+        i = self.slot(top - 1, I32)
+        get = f"w2c_table_get_{k}(inst->t{imm}, {i})"
+        if imm in self.g.const_tables:   # its entries leave the instance to the caller
+            get = f"w2c_funcref_with_instance({get}, inst)"
+        self.out(f"{self.slot(top - 1, t)} = {get};")
+
+    def _table_set(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t, k = self._table_kind(imm)
+        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self.slot(top - 2, I32)}, {self.slot(top - 1, t)});")
+
+    def _table_size(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        self.out(f"{self.slot(top, I32)} = w2c_table_size(inst->t{imm});")
+
+    def _table_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t, k = self._table_kind(imm)
+        self.out(f"{self.slot(top - 2, I32)} = w2c_table_grow_{k}(inst->t{imm}, "
+                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
+
+    def _table_fill(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        t, k = self._table_kind(imm)
+        self.out(f"w2c_table_fill_{k}(inst->t{imm}, {self.slot(top - 3, I32)}, "
+                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
+
+    def _table_copy(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        self.out(f"w2c_table_copy(inst->t{imm[0]}, inst->t{imm[1]}, {d}, {s}, {n});")
+
+    def _table_init(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        seg, x = imm
+        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        self.out(f"{self.g.prefix}_table_init(inst, inst->t{x}, {seg}u, {d}, {s}, {n});")
+
+    # -- calls ------------------------------------------------------------------------------------------------
+    def _call(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        ft = self.g.func_type(imm)
+        base = top - len(ft.params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
+
+    def _call_indirect(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        typeidx, x = imm
+        ft = self.g.module.types[typeidx]
+        base = top - 1 - len(ft.params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
+                 f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
+        # A constant table holds only this module's functions: they get this instance.
+        instance = "inst" if x in self.g.const_tables else "fr_.instance"
+        self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")
+        self.out("}")
+
+    def call_result(self, ft: FuncType, base: int, call: str) -> None:
+        if not ft.results:
+            self.out(f"{call};")
+        elif len(ft.results) == 1:
+            self.out(f"{self.slot(base, ft.results[0])} = {call};")
+        else:
+            self.out(f"{{ {result_type(ft)} r_ = {call};")
+            for i, t in enumerate(ft.results):
+                self.out(f"  {self.slot(base + i, t)} = r_.r{i};")
+            self.out("}")
+        self.out(RELOAD)
+
+
+_GLOBALS: list = [None, []]   # [weak reference to a ModuleGen, its globals' (type, C lvalue)]
+
+
+def globals_of(gen) -> list[tuple[int, str]]:
+    """(type, C expression) of every global of `gen`'s module, made once per module."""
+    if _GLOBALS[0] is None or _GLOBALS[0]() is not gen:
+        _GLOBALS[:] = [weakref.ref(gen), [(gen.global_type(i), gen.global_ref(i))
+                                          for i in range(len(gen.globals))]]
+    return _GLOBALS[1]
+
+
+# Instruction name -> method, for the instructions that have neither a
+# template nor an inline shape in BodyEmitter.run, and never make the code
+# after them unreachable (those are BodyEmitter's structure methods).
+METHODS = {
+    "i64.const": InstrMethods._const, "f32.const": InstrMethods._const,
+    "f64.const": InstrMethods._const,
+    "global.set": InstrMethods._global_set, "drop": InstrMethods._drop,
+    "select": InstrMethods._select, "select_t": InstrMethods._select,
+    "memory.grow": InstrMethods._memory_grow, "memory.init": InstrMethods._memory_init,
+    "ref.null": InstrMethods._ref_null, "ref.is_null": InstrMethods._ref_is_null,
+    "ref.func": InstrMethods._ref_func,
+    "table.get": InstrMethods._table_get, "table.set": InstrMethods._table_set,
+    "table.size": InstrMethods._table_size, "table.grow": InstrMethods._table_grow,
+    "table.fill": InstrMethods._table_fill, "table.copy": InstrMethods._table_copy,
+    "table.init": InstrMethods._table_init,
+    "call": InstrMethods._call, "call_indirect": InstrMethods._call_indirect,
+}
+# Methods that read the type of their operand (`self.operand`, set before the step).
+READS_OPERAND = {"ref.is_null"}

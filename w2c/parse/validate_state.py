@@ -1,0 +1,182 @@
+"""The state of one function body's validation (w2c.parse.validate_func
+steps it): the spec's context C, the operand stack of plain type codes, the
+control stack of ControlFrames, the algorithm's primitives (appendix
+"Validation Algorithm": pop, push_ctrl, ...) and the context look-ups.
+
+Also what the emitter (w2c.emit.body) may read between steps, so that it
+never reads the stacks themselves: `reachable`, `label(depth)` (a branch
+target's `height` and `label_types`) and `top_type()`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from w2c.errors import ValidationError
+from w2c.module import UNKNOWN, FuncType, GlobalType, TableType, type_name
+
+
+@dataclass
+class Context:
+    """What a function body may refer to (the spec's context C)."""
+    types: list[FuncType]
+    funcs: list[int]                  # type index of every function
+    tables: list[TableType]
+    mems: list                        # MemType
+    globals: list[GlobalType]
+    elems: list[int]                  # element type of every element segment
+    datacount: int | None
+    refs: set[int] = field(default_factory=set)  # functions declared for ref.func
+
+
+class ControlFrame:
+    """An open block of the validator: its kind, types, the operand-stack
+    height at its start, whether the rest of it is unreachable, and the types
+    a branch to it carries (`label_types`: a loop's params, else its results)."""
+    __slots__ = ("kind", "params", "results", "height", "unreachable", "label_types")
+
+    def __init__(self, kind: str, params: tuple, results: tuple, height: int) -> None:
+        self.kind = kind
+        self.params = params
+        self.results = results
+        self.height = height
+        self.unreachable = False
+        self.label_types = params if kind == "loop" else results
+
+
+def mismatch(expected, got) -> ValidationError:
+    e = " ".join(type_name(t) for t in expected) if isinstance(expected, (list, tuple)) \
+        else type_name(expected)
+    g = " ".join(type_name(t) for t in got) if isinstance(got, (list, tuple)) else (
+        "nothing" if got is None else type_name(got))
+    return ValidationError(f"type mismatch: expected {e or 'nothing'}, got {g or 'nothing'}")
+
+
+class FuncState:
+    """The state of one body's validation and the algorithm's primitives
+    (FuncValidator, in validate_func, adds the steps)."""
+
+    def __init__(self, ctx: Context, ftype: FuncType, locals_: list[int]):
+        self.ctx = ctx
+        self.locals = list(ftype.params) + locals_
+        self.results = ftype.results
+        self.vals: list[int] = []
+        self.ctrls: list[ControlFrame] = [ControlFrame("func", (), ftype.results, 0)]
+
+    # -- the algorithm's primitives ----------------------------------------------------
+    def pop(self) -> int:
+        f = self.ctrls[-1]
+        if len(self.vals) == f.height:
+            if f.unreachable:
+                return UNKNOWN
+            raise ValidationError("type mismatch: expected a value, got nothing")
+        return self.vals.pop()
+
+    def pop_expect(self, expect: int) -> int:
+        actual = self.pop()
+        if actual != expect and actual != UNKNOWN and expect != UNKNOWN:
+            raise mismatch(expect, actual)
+        return actual
+
+    def pop_vals(self, types) -> list[int]:
+        """Pop `types` (last one first); on a mismatch report the whole expected list."""
+        vals = self.vals
+        n = len(types)
+        f = self.ctrls[-1]
+        if n and len(vals) - n >= f.height and (
+                vals[-1] == types[0] if n == 1 else vals[-n:] == list(types)):
+            del vals[-n:]
+            return types
+        got = vals[max(f.height, len(vals) - n):]
+        out = []
+        for t in reversed(types):
+            try:
+                out.append(self.pop_expect(t))
+            except ValidationError:
+                raise mismatch(types, got) from None
+        out.reverse()
+        return out
+
+    def push_ctrl(self, kind, params, results) -> None:
+        self.ctrls.append(ControlFrame(kind, params, results, len(self.vals)))
+        self.vals.extend(params)
+
+    def pop_ctrl(self) -> ControlFrame:
+        f = self.ctrls[-1]
+        self.pop_vals(f.results)
+        if len(self.vals) != f.height:
+            extra = self.vals[f.height:]
+            raise ValidationError(
+                f"type mismatch: expected {' '.join(map(type_name, f.results)) or 'nothing'}"
+                f" at end of block, got {' '.join(map(type_name, extra))} in addition")
+        self.ctrls.pop()
+        return f
+
+    def set_unreachable(self) -> None:
+        f = self.ctrls[-1]
+        del self.vals[f.height:]
+        f.unreachable = True
+
+    def label(self, depth: int) -> ControlFrame:
+        if depth >= len(self.ctrls):
+            raise ValidationError(f"unknown label {depth}")
+        return self.ctrls[-1 - depth]
+
+    @property
+    def done(self) -> bool:
+        return not self.ctrls
+
+    # -- what the emitter reads ------------------------------------------------------------
+    @property
+    def reachable(self) -> bool:
+        """Whether the code after the last step is reachable (within its block)."""
+        return not self.ctrls[-1].unreachable
+
+    def top_type(self) -> int:
+        """The type on top of the operand stack (0 if it is empty)."""
+        vals = self.vals
+        return vals[-1] if vals else 0
+
+    # -- context look-ups ------------------------------------------------------------------------
+    def func_type(self, idx: int) -> FuncType:
+        if idx >= len(self.ctx.funcs):
+            raise ValidationError(f"unknown function {idx}")
+        return self.ctx.types[self.ctx.funcs[idx]]
+
+    def type_at(self, idx: int) -> FuncType:
+        if idx >= len(self.ctx.types):
+            raise ValidationError(f"unknown type {idx}")
+        return self.ctx.types[idx]
+
+    def table(self, idx: int) -> TableType:
+        if idx >= len(self.ctx.tables):
+            raise ValidationError(f"unknown table {idx}")
+        return self.ctx.tables[idx]
+
+    def memory(self, idx: int) -> None:
+        if idx >= len(self.ctx.mems):
+            raise ValidationError(f"unknown memory {idx}")
+
+    def elem(self, idx: int) -> int:
+        if idx >= len(self.ctx.elems):
+            raise ValidationError(f"unknown elem segment {idx}")
+        return self.ctx.elems[idx]
+
+    def data(self, idx: int) -> None:
+        if self.ctx.datacount is None or idx >= self.ctx.datacount:
+            raise ValidationError(f"unknown data segment {idx}")
+
+    def local(self, idx: int) -> int:
+        if idx >= len(self.locals):
+            raise ValidationError(f"unknown local {idx}")
+        return self.locals[idx]
+
+    def global_(self, idx: int) -> GlobalType:
+        if idx >= len(self.ctx.globals):
+            raise ValidationError(f"unknown global {idx}")
+        return self.ctx.globals[idx]
+
+    def block_type(self, bt) -> tuple:
+        if isinstance(bt, int):
+            ft = self.type_at(bt)
+            return ft.params, ft.results
+        return (), bt
