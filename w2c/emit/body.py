@@ -23,6 +23,7 @@ from __future__ import annotations
 import string
 
 from w2c import opcodes as O
+from w2c.emit import consts
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
 from w2c.errors import UnsupportedFeature
@@ -212,6 +213,8 @@ class BodyEmitter(InstrMethods):
             kw["imm"] = imm
         if "{lane}" in c:
             kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
+        if op.imm is O.V128C or op.imm is O.SHUFFLE:
+            kw.update(consts.v128_fields(imm))
         expr = c.format(*args, **kw)
         if not expr:
             return
