@@ -21,6 +21,7 @@ from pathlib import Path
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.parse import decode_module
+from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.resources import runtime_dir
 
@@ -58,12 +59,12 @@ def compile_module(data: bytes, out_c: str | os.PathLike, module_name: str | Non
                 files[name] = stack.enter_context(
                     open(temps[name], "w", encoding="ascii", newline="\n"))
             try:
-                emit_module(module, prefix, features, layout, files, progress, max_memory,
-                            jobs, data)
+                simd = emit_module(module, prefix, features, layout, files, progress,
+                                   max_memory, jobs, data)
             except ValidationError:
                 check_bodies_decode(module, features)  # malformed beats invalid
                 raise
-        written = _install_runtime(out_dir)
+        written = _install_runtime(out_dir, simd)
         for name in reversed(names):   # headers first
             os.replace(temps.pop(name), out_dir / name)
         _remove_stale_parts(out_dir, out_c.stem, set(names))
@@ -123,11 +124,14 @@ def _umask() -> int:
     return mask
 
 
-def _install_runtime(out_dir: Path) -> list[Path]:
-    """Copy the runtime headers beside the output (atomically, only if changed)."""
+def _install_runtime(out_dir: Path, simd: bool) -> list[Path]:
+    """Copy the runtime headers beside the output (atomically, only if changed);
+    the SIMD ones only for a module that uses v128."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
+        if not simd and is_simd_header(src.name):
+            continue
         rel = src.relative_to(src_dir)
         dst = out_dir / rel
         data = src.read_bytes()

@@ -15,16 +15,17 @@ import jinja2
 
 from w2c import __version__
 from w2c.emit import consts, split
+from w2c.emit.simd import uses_v128
 from w2c.emit.split import Layout
 from w2c.emit.tables import const_tables
 from w2c.emit.translate import Translator, translate
 from w2c.emit.names import (
     C_TYPES, mangle, result_type, sig_letters, type_id,
 )
-from w2c.errors import UnsupportedFeature, W2CError
+from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, V128, FuncType, Module,
+    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, FuncType, Module,
 )
 from w2c.parse.validate import validate_module_fields
 from w2c.resources import templates_dir
@@ -52,6 +53,7 @@ class ModuleGen:
         self.const_tables = const_tables or {}   # w2c.emit.tables
         self.prefix = prefix
         self.header_name = header_name
+        self.simd = False                        # the module uses v128 (w2c.emit.simd)
         m = module
         self.ftypes = m.func_types()
         self.nimported = m.num_imported_funcs
@@ -142,6 +144,7 @@ class ModuleGen:
             "static_storage": len(self.mems) > self.n_imported_mems
             or len(self.tables) > self.n_imported_tables,
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
+            "simd": self.simd,
         }
 
     def _uses_ref_func(self) -> bool:
@@ -291,23 +294,23 @@ def unique_import_keys(m: Module) -> list[str]:
 
 def emit_module(module: Module, prefix: str, features: Features, layout: Layout,
                 files: dict[str, TextIO], progress=None, max_memory: int | None = None,
-                jobs: int = 1, data: bytes | None = None) -> None:
+                jobs: int = 1, data: bytes | None = None) -> bool:
     """Validate the module's fields, then write the files of `layout` (name ->
     open text file), translating one function body at a time; with jobs > 1
-    (and the module's bytes as `data`) in that many worker processes."""
+    (and the module's bytes as `data`) in that many worker processes.
+    Returns whether the module uses v128 (the output needs the SIMD headers)."""
     ctx = validate_module_fields(module, features)
-    if any(V128 in t.params or V128 in t.results for t in module.types) or \
-            any(g.type == V128 for g in module.all_globals()):
-        raise UnsupportedFeature("simd (code generation of v128 values)")
     gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables(module, features))
+    gen.simd = uses_v128(module, features)
     bodies = translate(Translator(gen, ctx, features, layout), jobs, data, progress)
     if layout.split:
         split.write_heads(gen, layout, files)
         split.write_functions(layout, files, bodies)
-        return
+        return gen.simd
     context = gen.context()
     out_c = files[layout.parts[0]]
     files[layout.header].write(env().get_template("module.h.j2").render(context))
     out_c.write(env().get_template("module_head.c.j2").render(context))
     split.write_functions(layout, files, bodies)
     out_c.write(env().get_template("module_tail.c.j2").render(context))
+    return gen.simd
