@@ -85,6 +85,9 @@ SUITES: dict[str, Suite] = {
     "custom-page-sizes": Suite("custom-page-sizes", "proposals/custom-page-sizes",
                                ("--enable-custom-page-sizes",),
                                ("custom-page-sizes", "multi-memory", "memory64")),
+    # wast2json 1.0.42 has no --enable-relaxed-simd: --enable-all turns it on.
+    "relaxed-simd": Suite("relaxed-simd", "proposals/relaxed-simd", ("--enable-all",),
+                          ("relaxed-simd",)),
 }
 
 
