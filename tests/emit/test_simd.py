@@ -113,3 +113,24 @@ def test_no_simd_runtime_without_v128(tmp_path, wat2wasm):
     names = {p.name for p in tmp_path.iterdir()}
     assert "w2c_rt.h" in names and not SIMD_HEADERS & names
     assert "simd" not in (tmp_path / "m.h").read_text()
+
+
+def test_templates_are_the_runtime_tests_calls():
+    """Every SIMD template of the opcode table, filled as the emitter fills
+    it, is the C call tests/runtime/test_simd.py checks against wasmtime."""
+    from tests.runtime import simd_cases
+    from w2c import opcodes as O
+    scalars = {"i32": "S32", "i64": "S64", "f32": "SF32", "f64": "SF64"}
+    fns = simd_cases.functions()
+    assert {f.op for f in fns} == {o.name for o in O.OPS
+                                   if o.feature in ("simd", "relaxed-simd")}
+    for f in fns:
+        vs = iter("ABC")
+        args = ["ADDR" if f.addr and p == "i32" else next(vs) if p == "v128" else scalars[p]
+                for p in f.params]
+        imm = f.wat.split()[1:]
+        kw = {"mem": "MEM, SIZE", "offset": str(f.offset), "lane": str(f.lane),
+              "shuffle": ", ".join(imm)}
+        if f.op == "v128.const":
+            kw.update(lo=f"UINT64_C({imm[1]})", hi=f"UINT64_C({imm[2]})")
+        assert O.BY_NAME[f.op].c.format(*args, **kw) == f.c, f.op
