@@ -19,6 +19,8 @@ from click.testing import CliRunner
 import w2c
 import w2c.cli as cli
 from w2c.features import FEATURES
+from w2c.frontdoor import Translation
+from w2c.module import Module
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -164,11 +166,9 @@ def test_stdin(sample):
 @pytest.mark.parametrize("exc", [RuntimeError("boom"), RecursionError("too deep"),
                                  MemoryError(), KeyError(3)])
 def test_internal_error_no_traceback(sample, monkeypatch, exc):
-    import w2c.parse
-
-    def broken(data, features=None):
+    def broken(data, features=None, **options):
         raise exc
-    monkeypatch.setattr(w2c.parse, "check_module", broken)
+    monkeypatch.setattr(cli, "open_module", broken)
     result = invoke("validate", str(sample))
     assert result.exit_code == 3
     lines = error_lines(result)
@@ -189,9 +189,9 @@ def seen_features(monkeypatch):
     """Replace load_module by a recorder of the features each command receives."""
     seen = []
 
-    def record(path, features):
+    def record(path, features, bodies=True):
         seen.append(set(features.enabled))
-        return b"", None
+        return Translation(Module(), features, None)
     monkeypatch.setattr(cli, "load_module", record)
     return seen
 

@@ -12,7 +12,7 @@ import pytest
 
 from w2c.build import list_targets
 
-from buildsys.tools import PACKAGES  # tests/ is on sys.path (rootdir import)
+from tests.buildsys.tools import PACKAGES
 
 
 def script_packages(repo_root) -> list[str]:

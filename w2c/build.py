@@ -19,62 +19,19 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from w2c import __version__
+from w2c import __version__, resources
+from w2c.emit import compile_module
+from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
+from w2c.firmware import FitError, build_firmware, check_fit, size_report
+from w2c.frontdoor import Translation, open_module
+from w2c.outputs import OutputError, Outputs
 from w2c.resources import targets_dir
-
-
-class BuildError(Exception):
-    """The C compiler failed or is missing (shown plainly to the user)."""
-
-
-@dataclass
-class Target:
-    name: str
-    description: str
-    cc: str
-    cflags: list[str] = field(default_factory=list)
-    ldflags: list[str] = field(default_factory=list)
-    run: list[str] = field(default_factory=list)
-    os: str = "linux"            # "none": bare metal (firmware, w2c.firmware)
-    debian_packages: list[str] = field(default_factory=list)
-    # bare metal only (see targets/README.md)
-    defines: list[str] = field(default_factory=list)      # runtime configuration macros
-    startup: list[str] = field(default_factory=list)      # C files under targets/
-    linker_script: str | None = None                      # under targets/
-    memory: dict = field(default_factory=dict)            # {"flash"|"ram": [origin, bytes]}
-    stack_bytes: int = 0
-    size_tool: str | None = None
-
-    @property
-    def bare_metal(self) -> bool:
-        return self.os == "none"
-
-    def run_command(self, exe: Path | str) -> list[str]:
-        """How to run `exe` here: the emulator's command ({elf} in it is the
-        file), the emulator prefix followed by the file, or the file itself."""
-        if any("{elf}" in a for a in self.run):
-            return [a.replace("{elf}", str(exe)) for a in self.run]
-        return [*self.run, str(exe)]
-
-
-HOST_TARGET = "linux-x86_64"
-
-
-def list_targets() -> list[Target]:
-    return [load_target(p.stem) for p in sorted(targets_dir().glob("*.json"))]
-
-
-def load_target(name: str) -> Target:
-    path = targets_dir() / f"{name}.json"
-    if not path.is_file():
-        known = ", ".join(p.stem for p in sorted(targets_dir().glob("*.json")))
-        raise BuildError(f"unknown target '{name}' (known: {known})")
-    return Target(**json.loads(path.read_text()))
+from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
+from w2c.templates import env
 
 
 @functools.lru_cache(maxsize=None)
@@ -95,19 +52,16 @@ def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
     return ()
 
 
-def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str | None = None,
-                  cflags: tuple[str, ...] = (), features: Features | None = None,
-                  source_name: str | None = None, keep_dir: Path | None = None,
-                  max_memory: int | None = None, guest_args: tuple[str, ...] = (),
-                  guest_env: tuple[str, ...] = (), size_report: bool = False):
-    """Translate `data` and compile it into the executable (or, for a bare-metal
+def build_program(source: Translation | bytes, out: Path, *, target: str | None = None,
+                  cc: str | None = None, cflags: tuple[str, ...] = (),
+                  features: Features | None = None, source_name: str | None = None,
+                  keep_dir: Path | None = None, max_memory: int | None = None,
+                  guest_args: tuple[str, ...] = (), guest_env: tuple[str, ...] = (),
+                  size_report: bool = False):
+    """Translate a module (a Translation, or its bytes: opened here with
+    `features`) and compile it into the executable (or, for a bare-metal
     profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
     size_report (bare metal) the w2c.firmware.SizeReport."""
-    from w2c.emit import compile_module
-    from w2c.emit.module import env
-    from w2c.emit.wasi import wasi_context, write_wasi_glue
-    from w2c.parse import decode_module
-
     profile = load_target(target or HOST_TARGET)
     compiler = cc or profile.cc
     if shutil.which(compiler) is None:
@@ -119,56 +73,64 @@ def build_program(data: bytes, out: Path, *, target: str | None = None, cc: str 
                          f"a {profile.name} program takes its arguments and environment "
                          f"when it runs")
     out = Path(out)
-    module = decode_module(data, features or Features())
+    if isinstance(source, Translation):
+        t = source
+        t.target = profile
+    else:
+        t = open_module(source, features, target=profile)
+    module = t.module
     if profile.bare_metal:
-        from w2c.firmware import FitError, check_fit
         try:
             check_fit(module, profile, max_memory)
         except FitError as err:
             raise W2CError(str(err)) from None
-    with tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
+    with Outputs(out) as outputs, tempfile.TemporaryDirectory(prefix="w2c-build-") as tmp:
+        # Made first, so a bad output path fails before anything is compiled.
+        tmp_out = outputs.temp(out, 0o777)
         work = Path(keep_dir) if keep_dir else Path(tmp)
+        linked = work / "program.out"
         c_file = work / "program.c"
-        compile_module(data, c_file, "program", features, source_name=source_name,
-                       max_memory=max_memory)
+        compile_module(t, c_file, "program", source_name=source_name, max_memory=max_memory)
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp_out = out.with_name(f".{out.name}.tmp{os.getpid()}")
         if profile.bare_metal:
             ctx = dict(ctx, args=[c_string(a) for a in (os.path.basename(source_name or "program"), *guest_args)],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
                 env().get_template("wasi_main_bare.c.j2").render(ctx))
-            return _link_firmware(work, profile, compiler, cflags, out, tmp_out, size_report)
+            report = _link_firmware(work, profile, compiler, cflags, linked, size_report)
+            _install(linked, tmp_out, outputs)
+            return report if size_report else out
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         cmd = [compiler, "-std=c99", *profile.cflags, *compiler_extra_flags(compiler),
                f"-I{work}", str(c_file),
-               str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(tmp_out),
+               str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(linked),
                *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
-            if tmp_out.exists():
-                tmp_out.unlink()
             raise BuildError(f"the C compiler failed ({' '.join(cmd[:1])}, exit "
                              f"{proc.returncode}):\n{proc.stderr.strip()}")
-        os.replace(tmp_out, out)
+        _install(linked, tmp_out, outputs)
     return out
 
 
+def _install(linked: Path, tmp_out: Path, outputs: Outputs) -> None:
+    """Copy the executable linked in the work folder into the output's
+    temporary file (made early, see build_program) and rename it into place."""
+    shutil.copyfile(linked, tmp_out)
+    outputs.commit()
+
+
 def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str, ...],
-                   out: Path, tmp_out: Path, want_report: bool):
-    from w2c.firmware import FitError, build_firmware, size_report
+                   elf: Path, want_report: bool):
+    """Link the firmware into `elf`; returns the size report if wanted."""
     try:
-        map_file = build_firmware(work, "program", profile, compiler, tmp_out, cflags)
-        report = size_report(map_file, tmp_out, "program", profile) if want_report else None
-    except (FitError, RuntimeError) as err:
-        tmp_out.unlink(missing_ok=True)
-        if isinstance(err, FitError):
-            raise W2CError(str(err)) from None
+        map_file = build_firmware(work, "program", profile, compiler, elf, cflags)
+        return size_report(map_file, elf, "program", profile) if want_report else None
+    except FitError as err:
+        raise W2CError(str(err)) from None
+    except RuntimeError as err:
         raise BuildError(str(err)) from None
-    os.replace(tmp_out, out)
-    return report if want_report else out
 
 
 def _check_env(env: tuple[str, ...]) -> tuple[str, ...]:
@@ -220,8 +182,7 @@ def toolchain_fingerprint() -> str:
     """What w2c itself is made of: its Python code, templates, runtime headers
     and target profiles.  Part of the cache key, so that a changed w2c (the
     version number stays the same between releases) rebuilds cached programs."""
-    from w2c.resources import runtime_dir
-    return tree_digest(Path(__file__).resolve().parent, runtime_dir(), targets_dir())
+    return tree_digest(Path(__file__).resolve().parent, resources.runtime_dir(), targets_dir())
 
 
 def cache_key(data: bytes, options: dict) -> str:
@@ -250,8 +211,12 @@ def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: t
     if verbose:
         print(f"w2c: building {exe}", file=sys.stderr)
     with _progress(f"w2c: compiling {source_name} (first run; later runs use the cache)"):
-        build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
-                      source_name=source_name, guest_args=guest_args, guest_env=guest_env)
+        try:
+            build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
+                          source_name=source_name, guest_args=guest_args, guest_env=guest_env)
+        except OutputError as err:
+            raise OutputError(f"{err} (the cache of w2c run, under {cache_dir()}: set "
+                              f"XDG_CACHE_HOME or W2C_CACHE_DIR to a writable folder)") from None
     return exe
 
 

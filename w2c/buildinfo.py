@@ -24,6 +24,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import jinja2
+
+from w2c.firmware import memory_map
 from w2c.resources import runtime_dir, targets_dir, templates_dir
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -42,7 +45,6 @@ def make_include() -> Path:
 
 def memory_defsyms(profile) -> list[str]:
     """The linker options giving firmware.ld a bare-metal profile's memory map."""
-    from w2c.firmware import memory_map
     mm = memory_map(profile)
     return [f"-Wl,--defsym=__flash={mm['flash'][0]:#x}",
             f"-Wl,--defsym=__flash_size={mm['flash'][1]:#x}",
@@ -98,7 +100,6 @@ def target_info(profile) -> TargetInfo:
     run = list(profile.run)
     if not any("{elf}" in a for a in run):
         run.append("{elf}")
-    from w2c.firmware import memory_map
     return TargetInfo(
         name=profile.name, description=profile.description, os=profile.os, cc=profile.cc,
         system_name="Generic" if bare else "Linux", system_processor=_processor(profile),
@@ -139,7 +140,6 @@ def _cmake_list(values: list[str]) -> str:
 
 
 def _env():
-    import jinja2
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)

@@ -23,13 +23,27 @@ from typing import Callable, TypeVar
 import click
 from click.core import ParameterSource
 
-from w2c import __version__, parse
+from w2c import __version__
+from w2c.emit import compile_module, output_names
+from w2c.emit.names import module_prefix
 from w2c.emit.split import MAX_OUTPUTS
+from w2c.emit.wasi import write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
+from w2c.frontdoor import Translation, open_module
 from w2c.info import describe, format_text
+from w2c.outputs import OutputError
+from w2c.target import HOST_TARGET, BuildError, list_targets, load_target
 
 T = TypeVar("T")
+
+# _LAZY: w2c.build and w2c.buildinfo (with w2c.firmware, subprocess,
+# concurrent.futures) are imported inside the commands that use them (build,
+# run, target-info, --cmake-dir/--make-include), as are jinja2 (w2c.templates)
+# and multiprocessing (w2c.emit.translate, -j only): at the top they cost
+# every other command about 20, 20-50 and 15-25 ms of CPU (import alone, on
+# this loaded 2-core machine); `w2c validate hello.wasm`: 0.08 s CPU with all
+# three where they are used, 0.11 s with the last two at the top (min of 12).
 
 # Exit statuses.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -38,7 +52,8 @@ EXIT_HELP = """\b
 Exit status:
   0  success
   1  the module is malformed or invalid
-  2  usage error (bad option, missing or unreadable file)
+  2  usage error (bad option, missing or unreadable file, output
+     path that cannot be written)
   3  internal error in w2c (please report it)"""
 
 
@@ -57,8 +72,9 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
     """Run `fn()`, turning every failure into one `error:` line and an exit status.
 
     Returns `(result, EXIT_OK)` on success, `(None, status)` after reporting
-    a failure: a bad module (W2CError) is 1, an unreadable file 2, anything
-    else (RecursionError, MemoryError, a bug) 3.
+    a failure: a bad module (W2CError) is 1, an unreadable file or an output
+    path that cannot be written (OutputError: the message names it) 2,
+    anything else (RecursionError, MemoryError, a bug) 3.
     """
     try:
         return fn(), EXIT_OK
@@ -67,6 +83,9 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
         return None, EXIT_INVALID
     except InputError as err:
         report(f"{filename}: {err}")
+        return None, EXIT_USAGE
+    except OutputError as err:
+        report(str(err))
         return None, EXIT_USAGE
     except Exception as err:  # RecursionError, MemoryError and any bug in w2c
         text = str(err)
@@ -91,10 +110,10 @@ def read_input(path: str) -> bytes:
         raise InputError(f"cannot read: {err.strerror or err}") from None
 
 
-def load_module(path: str, features: Features):
-    """Read, decode and validate `path`; returns (data, Module)."""
-    data = read_input(path)
-    return data, parse.check_module(data, features)
+def load_module(path: str, features: Features, bodies: bool = True) -> Translation:
+    """Read `path` and open it at the front door (w2c.frontdoor): decoded,
+    its fields validated and, with bodies, every function body."""
+    return open_module(read_input(path), features, bodies=bodies)
 
 
 # -- feature flags ----------------------------------------------------------------
@@ -135,7 +154,7 @@ def feature_options(command: Callable) -> Callable:
 def _print_build_file(ctx: click.Context, value: bool, which: str) -> None:
     """--cmake-dir / --make-include: print the shipped path (w2c.buildinfo) and exit 0."""
     if value and not ctx.resilient_parsing:
-        from w2c import buildinfo
+        from w2c import buildinfo  # see _LAZY above
         click.echo(str(getattr(buildinfo, which)()))
         ctx.exit(EXIT_OK)
 
@@ -189,8 +208,8 @@ def info(file: str, as_json: bool, features: Features) -> None:
     features it uses.
     """
     def run() -> None:
-        data, module = load_module(file, features)
-        desc = describe(module, len(data))
+        t = load_module(file, features)
+        desc = describe(t.module, len(t.data))
         text = json.dumps(desc, sort_keys=True, indent=2) + "\n" if as_json else format_text(desc)
         click.echo(text, nl=False)
 
@@ -258,30 +277,28 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
     written when the module is bad.  On a terminal, a progress bar shows
     the functions translated (not with --quiet).
     """
-    from w2c.emit import compile_module, output_names
-
     if list_outputs:
         for name in output_names(output, num_outputs, wasi):
             click.echo(name)
         sys.exit(EXIT_OK)
 
     def run() -> None:
-        data = read_input(file)
+        t = load_module(file, features, bodies=False)   # the emitter validates the bodies
         with ProgressBar.for_stderr(quiet) as bar:
-            written = compile_module(data, output, module_name, features,
+            written = compile_module(t, output, module_name,
                                      source_name=None if file == "-" else file,
                                      max_memory=max_memory, num_outputs=num_outputs,
                                      jobs=jobs or os.cpu_count() or 1, progress=bar)
         if wasi:
-            from w2c.emit.names import module_prefix
-            from w2c.emit.wasi import write_wasi_glue
-            module = parse.decode_module(data, features)
-            prefix = module_prefix(module, None if file == "-" else file, module_name)
+            prefix = module_prefix(t.module, None if file == "-" else file, module_name)
             try:
-                write_wasi_glue(module, prefix, output)
-            except W2CError:
+                write_wasi_glue(t.module, prefix, output)
+            except (W2CError, OSError) as err:
                 for path in written[:len(output_names(output, num_outputs))]:
                     path.unlink()   # no half-written output
+                if isinstance(err, OSError):
+                    raise OutputError(f"{output}: cannot write the WASI glue: "
+                                      f"{err.strerror or err}") from None
                 raise
 
     sys.exit(run_guarded(file, run)[1])
@@ -331,8 +348,6 @@ class ProgressBar:
 
 def _build_guarded(file: str, fn: Callable[[], T]) -> T:
     """run_guarded, plus the C compiler's failures shown as it printed them."""
-    from w2c.build import BuildError
-
     def guarded():
         try:
             return fn(), EXIT_OK
@@ -382,11 +397,11 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     and environment fixed by --arg/--env.  A module that cannot fit the
     target's RAM is refused with its figures.
     """
-    from w2c.build import build_program
+    from w2c.build import build_program  # see _LAZY above
 
     def run() -> None:
-        data = read_input(file)
-        result = build_program(data, Path(output), target=target, cc=cc, cflags=cflags,
+        t = load_module(file, features, bodies=False)   # the emitter validates the bodies
+        result = build_program(t, Path(output), target=target, cc=cc, cflags=cflags,
                                features=features, source_name=file,
                                max_memory=max_memory, guest_args=guest_args,
                                guest_env=guest_env, size_report=size_report)
@@ -418,8 +433,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
     """
-    from w2c.build import (HOST_TARGET, BuildError, cached_program, exec_program, load_target,
-                           run_environment)
+    from w2c.build import cached_program, exec_program, run_environment  # see _LAZY above
 
     def options() -> tuple[bool, dict[str, str]]:
         """Bare metal?, and the environment; a bad --target, --dir or --env is a usage error."""
@@ -460,7 +474,6 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
 @w2c.command()
 def targets() -> None:
     """List the target profiles `--target` accepts."""
-    from w2c.build import list_targets
     for t in list_targets():
         click.echo(f"{t.name:16} {t.description}")
 
@@ -477,8 +490,7 @@ def target_info(name: str, fmt: str) -> None:
     map: what `w2c build --target NAME` uses, for Make and CMake builds (see
     docs/build-systems.md).
     """
-    from w2c.build import BuildError, load_target
-    from w2c.buildinfo import FormatError, render, target_info as info_of
+    from w2c.buildinfo import FormatError, render, target_info as info_of  # see _LAZY above
     try:
         text = render(info_of(load_target(name)), fmt)
     except BuildError as err:

@@ -25,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w2c.emit.module import memory_limit_pages
+from w2c.module import EXT_MEMORY
 from w2c.resources import targets_dir
 
 SHRINK_HINT = ("shrink the module: build it with wasm-ld's -z stack-size=N, --initial-memory=N "
@@ -46,8 +48,6 @@ def memory_map(profile) -> dict[str, tuple[int, int]]:
 
 def static_memory_bytes(module, max_memory: int | None) -> int:
     """Bytes of the static arrays holding the module's own linear memories."""
-    from w2c.emit.module import memory_limit_pages
-    from w2c.module import EXT_MEMORY
     total = 0
     n_imported = len(module.imported(EXT_MEMORY))
     for mt in module.all_mems()[n_imported:]:

@@ -14,13 +14,14 @@
  * The files:
  *   w2c_wasi.h          this: feature macros, configuration, API, state
  *   w2c_wasi_abi.h      constants of the spec (shared with w2c_wasi_bare.h)
- *   w2c_wasi_core.h     errno mapping, guest memory
- *                       access, the descriptor table, init/free
+ *   w2c_wasi_guest.h    guest memory access, args_* and environ_* (shared
+ *                       with w2c_wasi_bare.h)
+ *   w2c_wasi_core.h     errno mapping, the descriptor table, init/free
  *   w2c_wasi_path.h     the sandbox: guest path -> (host dir fd, name)
  *   w2c_wasi_fd.h       fd_* functions
  *   w2c_wasi_pathops.h  path_* functions
  *   w2c_wasi_poll.h     poll_oneoff, sock_*
- *   w2c_wasi_misc.h     args, environ, clocks, random, proc_*, sched_yield
+ *   w2c_wasi_misc.h     clocks, random, proc_*, sched_yield
  *
  * API.  `w` is the WASI state, `mem` the guest's linear memory (data/size);
  * Wasm i32 -> uint32_t, i64 -> uint64_t; every function returns the WASI

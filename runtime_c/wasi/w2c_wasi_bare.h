@@ -167,41 +167,8 @@ typedef struct w2c_wasi {
   void *user;                /* free for the embedder */
 } w2c_wasi;
 
-/* ---- guest memory (as the POSIX shim) ------------------------------------------- */
-/* 1 if [ptr, ptr + len) lies inside the memory (no overflow: 64-bit sum). */
-static inline int w2c_wasi_in_(const w2c_memory *mem, uint32_t ptr, uint64_t len) {
-  return (uint64_t)ptr + len <= mem->size;
-}
-#define W2C_WASI_CHECK(mem, ptr, len) \
-  do { if (!w2c_wasi_in_(mem, ptr, len)) return W2C_WASI_EFAULT; } while (0)
-/* little-endian stores and loads at checked addresses */
-static inline void w2c_wasi_st16_(w2c_memory *m, uint32_t p, uint32_t v) {
-  uint16_t x = W2C_LE16((uint16_t)(v & 0xFFFFu));
-  W2C_MEMCPY(m->data + p, &x, 2);
-}
-static inline void w2c_wasi_st32_(w2c_memory *m, uint32_t p, uint32_t v) {
-  uint32_t x = W2C_LE32(v);
-  W2C_MEMCPY(m->data + p, &x, 4);
-}
-static inline void w2c_wasi_st64_(w2c_memory *m, uint32_t p, uint64_t v) {
-  uint64_t x = W2C_LE64(v);
-  W2C_MEMCPY(m->data + p, &x, 8);
-}
-static inline uint32_t w2c_wasi_ld16_(const w2c_memory *m, uint64_t p) {
-  uint16_t x;
-  W2C_MEMCPY(&x, m->data + p, 2);
-  return W2C_LE16(x);
-}
-static inline uint32_t w2c_wasi_ld32_(const w2c_memory *m, uint64_t p) {
-  uint32_t x;
-  W2C_MEMCPY(&x, m->data + p, 4);
-  return W2C_LE32(x);
-}
-static inline uint64_t w2c_wasi_ld64_(const w2c_memory *m, uint64_t p) {
-  uint64_t x;
-  W2C_MEMCPY(&x, m->data + p, 8);
-  return W2C_LE64(x);
-}
+/* ---- guest memory, args and environ (shared with the POSIX shim) ---------------- */
+#include "w2c_wasi_guest.h"
 
 /* ---- descriptors -------------------------------------------------------------------- */
 /* The stream (0-2) of guest fd `fd` if it is open and has the rights `need`,
@@ -258,45 +225,6 @@ W2C_WASI_FN int w2c_wasi_init(w2c_wasi *w, const w2c_wasi_config *cfg) {
 
 W2C_WASI_FN void w2c_wasi_free(w2c_wasi *w) { W2C_MEMSET(w, 0, sizeof *w); }
 
-/* ---- args and environ (the layout of the POSIX shim) ------------------------------ */
-static inline uint32_t w2c_wasi_sizes_(w2c_memory *mem, uint32_t count, uint32_t size,
-                                       uint32_t count_ptr, uint32_t size_ptr) {
-  W2C_WASI_CHECK(mem, count_ptr, 4);
-  W2C_WASI_CHECK(mem, size_ptr, 4);
-  w2c_wasi_st32_(mem, count_ptr, count);
-  w2c_wasi_st32_(mem, size_ptr, size);
-  return 0;
-}
-/* count u32 pointers at ptrs to the strings, copied one after the other to buf */
-static inline uint32_t w2c_wasi_vec_(w2c_memory *mem, const char *const *v, uint32_t count,
-                                     uint32_t size, uint32_t ptrs, uint32_t buf) {
-  uint32_t i, at = buf;
-  W2C_WASI_CHECK(mem, ptrs, (uint64_t)count * 4);
-  W2C_WASI_CHECK(mem, buf, size);
-  for (i = 0; i < count; i++) {
-    const char *s = v[i];
-    w2c_wasi_st32_(mem, ptrs + i * 4, at);
-    do mem->data[at++] = (uint8_t)*s; while (*s++);
-  }
-  return 0;
-}
-
-W2C_WASI_FN uint32_t w2c_wasi_args_sizes_get(w2c_wasi *w, w2c_memory *mem, uint32_t argc_ptr,
-                                             uint32_t argv_buf_size_ptr) {
-  return w2c_wasi_sizes_(mem, w->argc, w->argv_size, argc_ptr, argv_buf_size_ptr);
-}
-W2C_WASI_FN uint32_t w2c_wasi_args_get(w2c_wasi *w, w2c_memory *mem, uint32_t argv,
-                                       uint32_t argv_buf) {
-  return w2c_wasi_vec_(mem, w->argv, w->argc, w->argv_size, argv, argv_buf);
-}
-W2C_WASI_FN uint32_t w2c_wasi_environ_sizes_get(w2c_wasi *w, w2c_memory *mem, uint32_t count_ptr,
-                                                uint32_t buf_size_ptr) {
-  return w2c_wasi_sizes_(mem, w->envc, w->env_size, count_ptr, buf_size_ptr);
-}
-W2C_WASI_FN uint32_t w2c_wasi_environ_get(w2c_wasi *w, w2c_memory *mem, uint32_t environ,
-                                          uint32_t environ_buf) {
-  return w2c_wasi_vec_(mem, w->envp, w->envc, w->env_size, environ, environ_buf);
-}
 
 /* ---- clocks and random ----------------------------------------------------------- */
 static inline uint32_t w2c_wasi_bare_clock_(w2c_memory *mem, uint32_t id, uint32_t ptr, int res) {

@@ -152,47 +152,15 @@ W2C_WASI_FN uint32_t w2c_wasi_errno(int e) {
 #define W2C_WASI_ERR() w2c_wasi_errno(errno)
 
 /* ---- guest memory ------------------------------------------------------------ */
-/* 1 if [ptr, ptr + len) lies inside the memory (no overflow: 64-bit sum). */
-static inline int w2c_wasi_in_(const w2c_memory *mem, uint32_t ptr, uint64_t len) {
-  return (uint64_t)ptr + len <= mem->size;
-}
-#define W2C_WASI_CHECK(mem, ptr, len) \
-  do { if (!w2c_wasi_in_(mem, ptr, len)) return W2C_WASI_EFAULT; } while (0)
+#include "w2c_wasi_guest.h" /* checks, loads, stores; args and environ */
 /* Host address of guest ptr, valid after w2c_wasi_in_ (never NULL + n). */
 static inline uint8_t *w2c_wasi_addr_(w2c_memory *mem, uint32_t ptr) {
   static uint8_t empty[1];
   return mem->data ? mem->data + ptr : empty;
 }
-/* little-endian loads and stores at checked addresses */
+/* a byte at a checked address */
 static inline void w2c_wasi_st8_(w2c_memory *m, uint32_t p, uint32_t v) {
   m->data[p] = (uint8_t)(v & 0xFFu);
-}
-static inline void w2c_wasi_st16_(w2c_memory *m, uint32_t p, uint32_t v) {
-  uint16_t x = W2C_LE16((uint16_t)(v & 0xFFFFu));
-  W2C_MEMCPY(m->data + p, &x, 2);
-}
-static inline void w2c_wasi_st32_(w2c_memory *m, uint32_t p, uint32_t v) {
-  uint32_t x = W2C_LE32(v);
-  W2C_MEMCPY(m->data + p, &x, 4);
-}
-static inline void w2c_wasi_st64_(w2c_memory *m, uint32_t p, uint64_t v) {
-  uint64_t x = W2C_LE64(v);
-  W2C_MEMCPY(m->data + p, &x, 8);
-}
-static inline uint32_t w2c_wasi_ld16_(const w2c_memory *m, uint64_t p) {
-  uint16_t x;
-  W2C_MEMCPY(&x, m->data + p, 2);
-  return W2C_LE16(x);
-}
-static inline uint32_t w2c_wasi_ld32_(const w2c_memory *m, uint64_t p) {
-  uint32_t x;
-  W2C_MEMCPY(&x, m->data + p, 4);
-  return W2C_LE32(x);
-}
-static inline uint64_t w2c_wasi_ld64_(const w2c_memory *m, uint64_t p) {
-  uint64_t x;
-  W2C_MEMCPY(&x, m->data + p, 8);
-  return W2C_LE64(x);
 }
 /* i64 argument as signed, without implementation-defined conversion */
 static inline int64_t w2c_wasi_s64_(uint64_t v) {

@@ -1,53 +1,10 @@
-/* w2c_wasi_misc.h: args, environ, clocks, random_get, proc_exit,
- * proc_raise, sched_yield.  Included by w2c_wasi.h only. */
+/* w2c_wasi_misc.h: clocks, random_get, proc_exit, proc_raise, sched_yield
+ * (args and environ: w2c_wasi_guest.h).  Included by w2c_wasi.h only. */
 #ifndef W2C_WASI_MISC_H
 #define W2C_WASI_MISC_H
 #ifndef W2C_WASI_H
 #error "w2c: include wasi/w2c_wasi.h, not its parts."
 #endif
-
-/* ---- args and environ ---------------------------------------------------------
- * *_sizes_get: count u32, bytes of the strings with their NULs u32.
- * *_get(ptrs, buf): the strings one after the other in buf, NUL-terminated,
- * and count u32 pointers to them at ptrs. */
-static inline uint32_t w2c_wasi_sizes_(w2c_memory *mem, uint32_t count, uint32_t size,
-                                       uint32_t count_ptr, uint32_t size_ptr) {
-  W2C_WASI_CHECK(mem, count_ptr, 4);
-  W2C_WASI_CHECK(mem, size_ptr, 4);
-  w2c_wasi_st32_(mem, count_ptr, count);
-  w2c_wasi_st32_(mem, size_ptr, size);
-  return 0;
-}
-static inline uint32_t w2c_wasi_vec_(w2c_memory *mem, char *const *v, uint32_t count,
-                                     uint32_t size, uint32_t ptrs, uint32_t buf) {
-  uint32_t i, at = buf;
-  W2C_WASI_CHECK(mem, ptrs, (uint64_t)count * 4);
-  W2C_WASI_CHECK(mem, buf, size);
-  for (i = 0; i < count; i++) {
-    uint32_t len = (uint32_t)strlen(v[i]) + 1;
-    w2c_wasi_st32_(mem, ptrs + i * 4, at);
-    memcpy(mem->data + at, v[i], len);
-    at += len;
-  }
-  return 0;
-}
-
-W2C_WASI_FN uint32_t w2c_wasi_args_sizes_get(w2c_wasi *w, w2c_memory *mem, uint32_t argc_ptr,
-                                             uint32_t argv_buf_size_ptr) {
-  return w2c_wasi_sizes_(mem, w->argc, w->argv_size, argc_ptr, argv_buf_size_ptr);
-}
-W2C_WASI_FN uint32_t w2c_wasi_args_get(w2c_wasi *w, w2c_memory *mem, uint32_t argv,
-                                       uint32_t argv_buf) {
-  return w2c_wasi_vec_(mem, w->argv, w->argc, w->argv_size, argv, argv_buf);
-}
-W2C_WASI_FN uint32_t w2c_wasi_environ_sizes_get(w2c_wasi *w, w2c_memory *mem, uint32_t count_ptr,
-                                                uint32_t buf_size_ptr) {
-  return w2c_wasi_sizes_(mem, w->envc, w->env_size, count_ptr, buf_size_ptr);
-}
-W2C_WASI_FN uint32_t w2c_wasi_environ_get(w2c_wasi *w, w2c_memory *mem, uint32_t environ,
-                                          uint32_t environ_buf) {
-  return w2c_wasi_vec_(mem, w->envp, w->envc, w->env_size, environ, environ_buf);
-}
 
 /* ---- clocks: realtime, monotonic, process and thread CPU time (ns) ---------- */
 static inline int w2c_wasi_clock_(uint32_t id, clockid_t *out) {

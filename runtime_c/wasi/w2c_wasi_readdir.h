@@ -5,7 +5,8 @@
  * its order; an entry's d_next is its index + 1.  The host stream is a DIR
  * on a dup of the descriptor, kept with the descriptor and positioned at
  * dir_cookie: reading on from the last cookie costs nothing; another cookie
- * rewinds and skips.  The buffer is filled completely: the last entry may be
+ * rewinds and skips; cookie 0 or 1 (a new listing) always rewinds, so it
+ * shows the entries made or removed since the last one.  The buffer is filled completely: the last entry may be
  * cut (the guest sees bufused == buf_len and asks again from its cookie), so
  * such an entry is kept with the descriptor (`pend`) for the next call: no
  * telldir/seekdir, whose long cookies break on 32-bit hosts. */
@@ -88,6 +89,12 @@ W2C_WASI_FN uint32_t w2c_wasi_fd_readdir(w2c_wasi *w, w2c_memory *mem, uint32_t 
     }
     rewinddir(e->dir);
     e->dir_cookie = 2;
+  } else if (cookie < 2) {
+    /* a listing from the start sees what was added or removed since the last
+     * one (as rewinddir; wasmtime reads the directory afresh on every call) */
+    rewinddir(e->dir);
+    e->dir_cookie = 2;
+    w2c_wasi_unpend_(e);
   }
   /* "." and ".." */
   for (c = cookie; c < 2 && used < buf_len; c++) {

@@ -3,13 +3,16 @@ inline shape, a method or a structure method); the inline shapes of
 templates write exactly what the template itself gives; and run, restarted
 at any instruction, writes what one run over the whole body writes (it
 takes all it needs from the validator's answers, nothing from before)."""
+import inspect
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from bench.gen_module import generate
 from w2c import opcodes as O
 from w2c.emit import body as B
+from w2c.emit import body_ops
 from w2c.emit.body import BodyEmitter
 from w2c.emit.body_ops import METHODS
 from w2c.emit.module import ModuleGen
@@ -33,7 +36,7 @@ def one_by_one(self, v, instrs):
 def translations(data: bytes, monkeypatch) -> tuple[list[str], list[str]]:
     f = Features()
     m = decode_module(data, f)
-    layout = Layout(__import__("pathlib").Path("m.c"), 1)
+    layout = Layout(Path("m.c"), 1)
     tr = Translator(ModuleGen(m, "m", layout.header, None, const_tables(m, f)),
                     validate_module_fields(m, f), f, layout)
     fast = [tr.function(i) for i in range(len(m.funcs))]
@@ -132,7 +135,7 @@ def test_one_definition_per_instruction():
 def module_gen(data: bytes):
     f = Features()
     m = decode_module(data, f)
-    layout = Layout(__import__("pathlib").Path("m.c"), 1)
+    layout = Layout(Path("m.c"), 1)
     return ModuleGen(m, "m", layout.header, None, const_tables(m, f)), validate_module_fields(m, f)
 
 
@@ -173,3 +176,11 @@ def test_template_immediates(name, c, imm, line):
     e = BodyEmitter(None, 0, FuncType((), ()), [])
     e.template(op, imm, 0, op.params)
     assert e.lines == [line]
+
+
+def test_emitter_reads_no_validator_stacks():
+    """The emitter asks the validator (step's height, reachable, label,
+    top_type); it does not index its operand or control stacks."""
+    for mod in (B, body_ops):
+        src = inspect.getsource(mod)
+        assert not [m for m in ("v.vals", "v.ctrls", ".ctrls[", "len(vals)") if m in src], mod

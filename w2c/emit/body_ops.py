@@ -14,7 +14,8 @@ import weakref
 
 from w2c import opcodes as O
 from w2c.emit import consts
-from w2c.emit.names import C_ZERO, fn_pointer_type, result_type, type_id
+from w2c.emit.names import C_ZERO, fn_pointer_type, type_id
+from w2c.emit.results import call_results
 from w2c.module import FUNCREF, I32, FuncType
 from w2c.parse.validate_func import FuncValidator
 
@@ -124,15 +125,8 @@ class InstrMethods:
         self.out("}")
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
-        if not ft.results:
-            self.out(f"{call};")
-        elif len(ft.results) == 1:
-            self.out(f"{self.slot(base, ft.results[0])} = {call};")
-        else:
-            self.out(f"{{ {result_type(ft)} r_ = {call};")
-            for i, t in enumerate(ft.results):
-                self.out(f"  {self.slot(base + i, t)} = r_.r{i};")
-            self.out("}")
+        for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
+            self.out(line)
         self.out(RELOAD)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from w2c.emit.names import C_ZERO
 from w2c.module import FUNCREF, ConstExpr, Elem, F32, F64, I32, I64
+from w2c.templates import c_comment
 
 _HEX = [f"0x{b:02x}," for b in range(256)]
 
@@ -98,7 +99,4 @@ def elem_items(gen, e: Elem) -> list[str]:
     return [const_expr(gen, x) for x in e.exprs]
 
 
-def comment(text: str) -> str:
-    """Text safe inside a C block comment (and in any source character set)."""
-    safe = "".join(c if 32 <= ord(c) < 127 else "?" for c in text)
-    return safe.replace("*/", "*_/")
+comment = c_comment    # text safe inside a C block comment (w2c.templates)

@@ -1,47 +1,21 @@
-"""Module emitter (last stage of the pipeline): writes m.h and m.c, or the
-split files of w2c.emit.split (--num-outputs).
-
-The skeleton (instance struct, imports struct, instantiate/free, export
-wrappers, segments) comes from the jinja2 templates in w2c/templates; the
-function bodies are translated one at a time by w2c.emit.translate (each
-decoded, validated and translated in one pass, in this process or in
-workers) and written out in order.  See docs/codegen.md for the names.
+"""The module context of the emitter (last stage of the pipeline): ModuleGen,
+the facts about a module that body translation needs (C names of callees,
+globals, memories, tables) and the context of the skeleton's Jinja
+templates (instance struct, imports struct, instantiate/free, export
+wrappers, segments); w2c.emit.write renders them.  See docs/codegen.md for
+the names.
 """
 from __future__ import annotations
 
-from typing import TextIO
-
-import jinja2
-
 from w2c import __version__
-from w2c.emit import consts, split
-from w2c.emit.simd import uses_v128
-from w2c.emit.split import Layout
-from w2c.emit.tables import const_tables
-from w2c.emit.translate import Translator, translate
+from w2c.emit import consts
 from w2c.emit.names import (
     C_TYPES, mangle, result_type, sig_letters, type_id,
 )
 from w2c.errors import W2CError
-from w2c.features import Features
 from w2c.module import (
     EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, FuncType, Module,
 )
-from w2c.parse.validate import validate_module_fields
-from w2c.resources import templates_dir
-
-_ENV = None
-
-
-def env() -> jinja2.Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
-                                  keep_trailing_newline=True, trim_blocks=True,
-                                  lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-        _ENV.filters["c_comment"] = consts.comment
-    return _ENV
-
 
 class ModuleGen:
     """Facts about the module that body emission needs, and the skeleton's context."""
@@ -290,27 +264,3 @@ def unique_import_keys(m: Module) -> list[str]:
             key = f"{key}__{n}"
         keys.append(key)
     return keys
-
-
-def emit_module(module: Module, prefix: str, features: Features, layout: Layout,
-                files: dict[str, TextIO], progress=None, max_memory: int | None = None,
-                jobs: int = 1, data: bytes | None = None) -> bool:
-    """Validate the module's fields, then write the files of `layout` (name ->
-    open text file), translating one function body at a time; with jobs > 1
-    (and the module's bytes as `data`) in that many worker processes.
-    Returns whether the module uses v128 (the output needs the SIMD headers)."""
-    ctx = validate_module_fields(module, features)
-    gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables(module, features))
-    gen.simd = uses_v128(module, features)
-    bodies = translate(Translator(gen, ctx, features, layout), jobs, data, progress)
-    if layout.split:
-        split.write_heads(gen, layout, files)
-        split.write_functions(layout, files, bodies)
-        return gen.simd
-    context = gen.context()
-    out_c = files[layout.parts[0]]
-    files[layout.header].write(env().get_template("module.h.j2").render(context))
-    out_c.write(env().get_template("module_head.c.j2").render(context))
-    split.write_functions(layout, files, bodies)
-    out_c.write(env().get_template("module_tail.c.j2").render(context))
-    return gen.simd

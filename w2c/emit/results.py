@@ -5,9 +5,8 @@ none, one value, or several returned in a struct `w2c_ret_<letters>`
     call_results(ft, call, store)   the C lines that make `call` and hand
                                     each result to `store`
 
-Its callers: the spec harness's driver (tests/spec/driver.py).
-BodyEmitter.call_result writes the same lines with stack slots as targets
-(tests/emit/test_results.py checks that they agree).
+Its callers: the body emitter (body_ops.call_result, with stack slots as
+targets) and the spec harness's driver (tests/spec/driver.py).
 """
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from w2c.emit import consts
+from w2c.templates import env
 
 MAX_OUTPUTS = 1000          # parts are numbered 0..999 (build systems rely on it)
 PIECE_BYTES = 1 << 16       # data segments are cut into pieces of this size
@@ -106,7 +107,6 @@ def split_context(gen, layout: Layout) -> dict:
 def write_heads(gen, layout: Layout, files: dict[str, TextIO]) -> None:
     """Write the header, the internal header, the data file and each part's
     beginning (its data pieces); the parts' functions follow."""
-    from w2c.emit.module import env
     context = split_context(gen, layout)
     files[layout.header].write(env().get_template("module.h.j2").render(context))
     files[layout.internal].write(env().get_template("module_internal.h.j2").render(context))

@@ -6,8 +6,9 @@ w2c.emit.body.BodyEmitter.  `translate` yields `(part, C text)` for every
 defined function in index order, whatever the number of workers, so the
 output is byte-identical for every -j.  With jobs > 1 the functions are cut
 into chunks of about CHUNK_BYTES of code; workers (spawned, so safe on every
-platform and with threads in the parent) each decode the module themselves
-from its bytes and translate one chunk at a time; the parent keeps at most
+platform and with threads in the parent) receive the decoded module, its
+validation context and constant tables from the parent (pickled: they
+never decode the module) and translate one chunk at a time; the parent keeps at most
 a few chunks per worker in flight and writes them out in order, so the
 translated C is never all in memory.  A bad body raises the same W2CError
 as with one process: chunks are taken in order, so the first error in index
@@ -15,13 +16,14 @@ order wins.
 """
 from __future__ import annotations
 
-import multiprocessing
+import copyreg
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Iterator
 
+from w2c import opcodes
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
+from w2c.emit.module import ModuleGen
 from w2c.parse.validate import located
 
 CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
@@ -77,24 +79,38 @@ def chunks(module, limit: int | None = None) -> list[tuple[int, int]]:
     return spans
 
 
-def translate(tr: Translator, jobs: int = 1, data: bytes | None = None,
-              progress=None) -> Iterator[tuple[int, str]]:
+def translate(tr: Translator, jobs: int = 1, progress=None) -> Iterator[tuple[int, str]]:
     """`(part, text)` of every defined function, in index order; `progress(done,
     total)` after each function (one process) or chunk (workers)."""
     total = len(tr.gen.module.funcs)
     spans = chunks(tr.gen.module)
-    if jobs <= 1 or len(spans) < 2 or data is None:
+    if jobs <= 1 or len(spans) < 2:
         for i in range(total):
             yield tr.part_of(i), tr.function(i)
             if progress:
                 progress(i + 1, total)
         return
-    yield from _parallel(tr, spans, min(jobs, len(spans)), data, progress)
+    yield from _parallel(tr, spans, min(jobs, len(spans)), progress)
 
 
-def _parallel(tr: Translator, spans, jobs: int, data: bytes, progress):
+def _op_named(name: str) -> opcodes.Op:
+    return opcodes.BY_NAME[name]
+
+
+# An Op is compared by identity (one per instruction): it travels to a
+# worker by name (constant expressions of globals and segments hold some).
+copyreg.pickle(opcodes.Op, lambda op: (_op_named, (op.name,)))
+
+
+def _parallel(tr: Translator, spans, jobs: int, progress):
+    # Imported here: multiprocessing and concurrent.futures cost every command
+    # 15-25 ms of CPU at start-up and only -j N > 1 uses them (see w2c/cli.py _LAZY).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     gen = tr.gen
-    init = (data, tr.features, gen.prefix, gen.max_memory, tr.layout, gen.const_tables)
+    init = (gen.module, tr.features, tr.ctx, gen.prefix, gen.max_memory, tr.layout,
+            gen.const_tables)
     total = len(gen.module.funcs)
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=init)
@@ -125,16 +141,12 @@ def _parallel(tr: Translator, spans, jobs: int, data: bytes, progress):
 _WORKER: Translator | None = None
 
 
-def _init_worker(data: bytes, features, prefix: str, max_memory, layout, const_tables) -> None:
-    """Decode the module and check its fields, as the parent did (bodies are
-    decoded one by one as chunks come)."""
+def _init_worker(module, features, ctx, prefix: str, max_memory, layout, const_tables) -> None:
+    """The parent's translator, rebuilt from its decoded module, validation
+    context and constant tables (bodies are decoded one by one as chunks come)."""
     global _WORKER
-    from w2c.emit.module import ModuleGen
-    from w2c.parse import decode_module
-    from w2c.parse.validate import validate_module_fields
-    module = decode_module(data, features)
     gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables)
-    _WORKER = Translator(gen, validate_module_fields(module, features), features, layout)
+    _WORKER = Translator(gen, ctx, features, layout)
 
 
 def _run_chunk(start: int, stop: int) -> list[str]:

@@ -8,9 +8,13 @@ calls through the wrong prototype.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
+from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle
 from w2c.errors import W2CError
 from w2c.module import EXT_FUNC, EXT_MEMORY, I32, I64, FuncType, Module
+from w2c.templates import env
 
 WASI_MODULE = "wasi_snapshot_preview1"
 
@@ -52,7 +56,6 @@ def is_wasi(module: Module) -> bool:
 def wasi_context(module: Module, prefix: str, header: str) -> dict:
     """What templates/wasi_main.c.j2 needs; raises W2CError for imports that
     neither WASI nor w2c provides."""
-    from w2c.emit.module import unique_import_keys
     funcs = []
     seen: set[str] = set()
     keys = unique_import_keys(module)
@@ -99,9 +102,6 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
 def write_wasi_glue(module: Module, prefix: str, out_c) -> list:
     """Write <prefix>_wasi.h and <prefix>_wasi.c beside the module's C file
     `out_c`; returns their paths.  Raises W2CError for non-WASI imports."""
-    from pathlib import Path
-
-    from w2c.emit.module import env
     out_c = Path(out_c)
     ctx = wasi_context(module, prefix, out_c.with_suffix(".h").name)
     paths = []

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from w2c.features import Features
 from w2c.module import Module
+from w2c.parse.decode import decode_module as _decode
+from w2c.parse.validate import validate_module as _validate
 
 
 def decode_module(data: bytes, features: Features | None = None) -> Module:
-    from w2c.parse.decode import decode_module as _decode
     return _decode(data, features or Features())
 
 
 def validate_module(module: Module, features: Features | None = None) -> None:
-    from w2c.parse.validate import validate_module as _validate
     _validate(module, features or Features())
 
 

@@ -20,6 +20,7 @@ from w2c.module import (
 )
 from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
 from w2c.parse.names import decode_name_section
+from w2c.parse.order import decode_errors_first
 from w2c.parse.reader import EOF_FILE, EOF_SECTION, Reader
 
 MAGIC = b"\0asm"
@@ -35,17 +36,8 @@ SECTION_ORDER = {SEC_TYPE: 1, SEC_IMPORT: 2, SEC_FUNCTION: 3, SEC_TABLE: 4,
 def decode_module(data: bytes, features: Features) -> Module:
     """module ::= magic version section*"""
     m = Module(data=bytes(data))
-    try:
+    with decode_errors_first(m, features, decoding=True):   # a malformed body comes first
         decode_sections(m, features)
-    except DecodeError as e:
-        # The spec interpreter decodes bodies in place, so a malformed body
-        # comes before any later error; we decode bodies later (streaming)
-        # and look for one only when something after the code section failed.
-        code = [s for s in m.sections if s.id == SEC_CODE]
-        if code and e.offset is not None and e.offset >= code[0].content:
-            from w2c.parse.validate import check_bodies_decode
-            check_bodies_decode(m, features)
-        raise
     return m
 
 

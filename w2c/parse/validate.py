@@ -3,19 +3,19 @@ imports, functions, tables, memories, globals, exports, start, element and
 data segments and constant expressions, then every function body, one at a
 time, through w2c.parse.validate_func.
 
-Malformed beats invalid: when validation fails, the remaining bodies are
-still decoded, and a decode error found there is reported instead, as the
-spec's interpreter (which decodes everything first) would.
+Malformed beats invalid: when validation fails, a malformed body is
+reported instead (w2c.parse.order.decode_errors_first).
 """
 from __future__ import annotations
 
-from w2c.errors import DecodeError, UnsupportedFeature, ValidationError, W2CError
+from w2c.errors import UnsupportedFeature, ValidationError, W2CError
 from w2c.features import Features
 from w2c.module import (
     EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, F32, F64, FUNCREF, I32,
     I64, V128, ConstExpr, GlobalType, Limits, Module,
 )
-from w2c.parse.code import body_instructions, decode_body, skip_body
+from w2c.parse.code import body_instructions, decode_body
+from w2c.parse.order import decode_errors_first, locate_func
 from w2c.parse.uses import local_features, module_features
 from w2c.parse.validate_func import Context, FuncValidator, mismatch
 
@@ -24,22 +24,8 @@ MAX_TABLE = 0xFFFFFFFF
 
 
 def validate_module(m: Module, features: Features) -> None:
-    try:
-        ctx = validate_module_fields(m, features)
-        validate_bodies(m, ctx, features)
-    except ValidationError:
-        check_bodies_decode(m, features)
-        raise
-
-
-def check_bodies_decode(m: Module, features: Features) -> None:
-    """Raise the first decode error of any body, if there is one."""
-    for i in range(len(m.codes)):
-        try:
-            skip_body(decode_body(m, i, features), features, m)
-        except DecodeError as e:
-            _locate(e, m, m.num_imported_funcs + i)
-            raise
+    with decode_errors_first(m, features):
+        validate_bodies(m, validate_module_fields(m, features), features)
 
 
 def validate_bodies(m: Module, ctx: Context, features: Features) -> None:
@@ -83,14 +69,8 @@ class located:
             if e.offset is None:
                 r = self.body.reader if self.body else None
                 e.offset = r.last if r is not None else self.m.codes[self.i].offset
-            _locate(e, self.m, self.m.num_imported_funcs + self.i)
+            locate_func(e, self.m, self.m.num_imported_funcs + self.i)
         return False
-
-
-def _locate(e: W2CError, m: Module, index: int) -> None:
-    if e.func is None:
-        e.func = index
-        e.func_name = m.names.funcs.get(index)
 
 
 # -- module fields -----------------------------------------------------------------------------

@@ -1,0 +1,44 @@
+"""Writing a module's C (last stage of the pipeline): m.h and m.c, or the
+split files of w2c.emit.split (--num-outputs).
+
+The skeleton comes from the Jinja templates (w2c.templates) filled with
+w2c.emit.module's context; the function bodies are translated one at a
+time by w2c.emit.translate (each decoded, validated and translated in one
+pass, in this process or in workers) and written out in order.
+"""
+from __future__ import annotations
+
+from typing import TextIO
+
+from w2c.emit import split
+from w2c.emit.module import ModuleGen
+from w2c.emit.split import Layout
+from w2c.emit.tables import const_tables
+from w2c.emit.translate import Translator, translate
+from w2c.frontdoor import Translation
+from w2c.templates import env
+
+
+def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, TextIO],
+                progress=None, max_memory: int | None = None, jobs: int = 1,
+                simd: bool = False) -> None:
+    """Write the files of `layout` (name -> open text file) for the module of
+    `t` (fields validated), translating one function body at a time; with
+    jobs > 1 in that many worker processes.  `simd`: the module uses v128
+    (w2c.emit.simd), its header includes the SIMD runtime."""
+    module, features = t.module, t.features
+    if t.const_tables is None:
+        t.const_tables = const_tables(module, features)
+    gen = ModuleGen(module, prefix, layout.header, max_memory, t.const_tables)
+    gen.simd = simd
+    bodies = translate(Translator(gen, t.ctx, features, layout), jobs, progress)
+    if layout.split:
+        split.write_heads(gen, layout, files)
+        split.write_functions(layout, files, bodies)
+        return
+    context = gen.context()
+    out_c = files[layout.parts[0]]
+    files[layout.header].write(env().get_template("module.h.j2").render(context))
+    out_c.write(env().get_template("module_head.c.j2").render(context))
+    split.write_functions(layout, files, bodies)
+    out_c.write(env().get_template("module_tail.c.j2").render(context))
