@@ -475,7 +475,7 @@ for _o in OPS:
         _C[_o.name] = f"{fn}({args})"
     elif _o.imm == MEMARG_LANE:
         _C[_o.name] = f"{fn}({{mem}}, {{0}}, {{offset}}, {{1}}, {{lane}})"
-    elif _o.feature in ("simd", "relaxed-simd") and _o.name not in _C:
+    elif _o.feature in ("simd", "relaxed-simd") and _o.params is not None and _o.name not in _C:
         ops = [f"{{{i}}}" for i in range(len(_o.params))]
         if _o.imm == LANE:
             ops.insert(1, "{lane}")      # (v, lane) or (v, lane, x)
