@@ -62,6 +62,7 @@ WT_FEATURE = {
     "sat-float-to-int": "saturating-float-to-int",
     "sign-extension": "sign-extension",
     "simd": "simd",
+    "relaxed-simd": "relaxed-simd",
     "bulk-memory": "bulk-memory",
     "reference-types": "reference-types",
     "multi-value": "multi-value",
@@ -69,18 +70,19 @@ WT_FEATURE = {
     "exceptions": "exceptions,legacy-exceptions",
 }
 # What wasm-tools needs besides the feature itself (exnref is a reference type).
-WT_DEPENDS = {"exceptions": "reference-types"}
+WT_DEPENDS = {"exceptions": "reference-types", "relaxed-simd": "simd"}
 # The text of wasm-tools' error when the feature is off (a substring of it).
 FEATURE_ERROR = {
     "sat-float-to-int": "saturating float to int conversions support is not enabled",
     "sign-extension": "sign extension operations support is not enabled",
     "simd": "SIMD support is not enabled",
+    "relaxed-simd": "relaxed SIMD support is not enabled",
     "bulk-memory": "bulk",  # "bulk memory support ..." / "... requires the bulk-memory proposal"
     "reference-types": "reference types support is not enabled",
     "tail-call": "tail calls support is not enabled",
     "exceptions": "exceptions",  # "exceptions support ..." / "legacy_exceptions feature required"
 }
-EXTRA_FEATURES = "tail-call,exceptions,legacy-exceptions"
+EXTRA_FEATURES = "tail-call,exceptions,legacy-exceptions,relaxed-simd"
 TESTED = [op for op in O.OPS if op.feature in WASM2_FEATURES or op.feature in WT_FEATURE]
 
 
@@ -103,7 +105,7 @@ def _without_feature(op: O.Op) -> str:
     """Everything the full set has, but the entry's feature."""
     if op.feature in WASM2_FEATURES:
         return f"wasm2,-{WT_FEATURE[op.feature]}"
-    return "wasm2,-exceptions,-legacy-exceptions,-tail-call"
+    return "wasm2,-exceptions,-legacy-exceptions,-tail-call,-relaxed-simd"
 
 
 # -- the WAT of each entry ----------------------------------------------------------------
@@ -546,7 +548,8 @@ def test_wasm2_counts():
     assert by_prefix[O.PREFIX_FC] == 18
     assert sum(1 for op in O.OPS if op.feature is None) == 172  # the MVP
     assert by_prefix[None] == 172 + 5 + 3 + 3  # + sign-extension, ref.*, select_t/table.get/set
-    assert all(op.feature == "simd" for op in O.OPS if op.prefix == O.PREFIX_FD)
+    fd = Counter(op.feature for op in O.OPS if op.prefix == O.PREFIX_FD)
+    assert fd == {"simd": 236, "relaxed-simd": 20}
 
 
 def test_fields_well_formed():

@@ -13,6 +13,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "sat-float-to-int": (True, "saturating float-to-int operators"),
     "sign-extension": (True, "sign-extension operators"),
     "simd": (True, "128-bit SIMD"),
+    "relaxed-simd": (False, "relaxed SIMD (results the target's instructions give)"),
     "multi-value": (True, "multi-value blocks and functions"),
     "bulk-memory": (True, "bulk memory operations"),
     "reference-types": (True, "reference types (externref, several tables)"),

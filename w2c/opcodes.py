@@ -281,6 +281,7 @@ for _name, _code, _lanes, _t, _replace in [
 
 _VV_V, _V_V, _V_I = ("v128 v128", "v128"), ("v128", "v128"), ("v128", "i32")
 _VI_V = ("v128 i32", "v128")
+_VVV_V = ("v128 v128 v128", "v128")
 
 
 def _simd_group(shape, names, start, sig):
@@ -296,7 +297,7 @@ _simd_group("f32x4", _FCMP, 0x41, _VV_V)
 _simd_group("f64x2", _FCMP, 0x47, _VV_V)
 _simd("v128.not", 0x4D, NONE, *_V_V)
 _simd_group("v128", ["and", "andnot", "or", "xor"], 0x4E, _VV_V)
-_simd("v128.bitselect", 0x52, NONE, "v128 v128 v128", "v128")
+_simd("v128.bitselect", 0x52, NONE, *_VVV_V)
 _simd("v128.any_true", 0x53, NONE, *_V_I)
 for _i, (_n, _lanes, _align) in enumerate([("8", 16, 0), ("16", 8, 1), ("32", 4, 2), ("64", 2, 3)]):
     _simd(f"v128.load{_n}_lane", 0x54 + _i, MEMARG_LANE, "i32 v128", "v128",
@@ -369,6 +370,22 @@ _simd_group("i32x4", ["trunc_sat_f32x4_s", "trunc_sat_f32x4_u"], 0xF8, _V_V)
 _simd_group("f32x4", ["convert_i32x4_s", "convert_i32x4_u"], 0xFA, _V_V)
 _simd_group("i32x4", ["trunc_sat_f64x2_s_zero", "trunc_sat_f64x2_u_zero"], 0xFC, _V_V)
 _simd_group("f64x2", ["convert_low_i32x4_s", "convert_low_i32x4_u"], 0xFE, _V_V)
+
+# -- 0xFD 0x100..0x113: relaxed SIMD (Wasm 3.0) ---------------------------------------------
+for _i, (_name, _sig) in enumerate([
+    ("i8x16.relaxed_swizzle", _VV_V),
+    ("i32x4.relaxed_trunc_f32x4_s", _V_V), ("i32x4.relaxed_trunc_f32x4_u", _V_V),
+    ("i32x4.relaxed_trunc_f64x2_s_zero", _V_V), ("i32x4.relaxed_trunc_f64x2_u_zero", _V_V),
+    ("f32x4.relaxed_madd", _VVV_V), ("f32x4.relaxed_nmadd", _VVV_V),
+    ("f64x2.relaxed_madd", _VVV_V), ("f64x2.relaxed_nmadd", _VVV_V),
+    ("i8x16.relaxed_laneselect", _VVV_V), ("i16x8.relaxed_laneselect", _VVV_V),
+    ("i32x4.relaxed_laneselect", _VVV_V), ("i64x2.relaxed_laneselect", _VVV_V),
+    ("f32x4.relaxed_min", _VV_V), ("f32x4.relaxed_max", _VV_V),
+    ("f64x2.relaxed_min", _VV_V), ("f64x2.relaxed_max", _VV_V),
+    ("i16x8.relaxed_q15mulr_s", _VV_V), ("i16x8.relaxed_dot_i8x16_i7x16_s", _VV_V),
+    ("i32x4.relaxed_dot_i8x16_i7x16_add_s", _VVV_V),
+]):
+    _op(_name, 0x100 + _i, NONE, *_sig, prefix=PREFIX_FD, feature="relaxed-simd")
 
 # -- C templates -------------------------------------------------------------------------------
 # A template is a C expression over the operands {0}, {1}, ... (bottom of the
@@ -444,14 +461,27 @@ for _t in ("i32", "i64"):
         for _sg in ("s", "u"):
             _C[f"{_t}.trunc_{_f}_{_sg}"] = f"w2c_{_t}_trunc_{_f}_{_sg}({{0}})"
             _C[f"{_t}.trunc_sat_{_f}_{_sg}"] = f"w2c_{_t}_trunc_sat_{_f}_{_sg}({{0}})"
+# SIMD (runtime_c/w2c_simd.h): every instruction is the call w2c_<name>, its
+# operands in stack order, then its immediates: {lane} (a lane index),
+# {shuffle} (the 16 lane indices of i8x16.shuffle, comma-separated) and
+# {lo}, {hi} (v128.const's bytes 0-7 and 8-15 as UINT64_C literals).
+_C["v128.const"] = "w2c_v128_const({lo}, {hi})"
+_C["i8x16.shuffle"] = "w2c_i8x16_shuffle({0}, {1}, {shuffle})"
 for _o in OPS:
-    if _o.imm == MEMARG and _o.prefix is None:
-        # i32.load8_s -> w2c_i32_load8_s(mem, size, addr, offset)
-        fn = "w2c_" + _o.name.replace(".", "_")
-        args = "{mem}, {0}, {offset}" + (", {1}" if _o.params and len(_o.params) == 2 else "")
+    fn = "w2c_" + _o.name.replace(".", "_")
+    if _o.imm == MEMARG and _o.params is not None:
+        # i32.load8_s -> w2c_i32_load8_s(mem, size, addr, offset); stores add the value
+        args = "{mem}, {0}, {offset}" + (", {1}" if len(_o.params) == 2 else "")
         _C[_o.name] = f"{fn}({args})"
+    elif _o.imm == MEMARG_LANE:
+        _C[_o.name] = f"{fn}({{mem}}, {{0}}, {{offset}}, {{1}}, {{lane}})"
+    elif _o.feature in ("simd", "relaxed-simd") and _o.params is not None and _o.name not in _C:
+        ops = [f"{{{i}}}" for i in range(len(_o.params))]
+        if _o.imm == LANE:
+            ops.insert(1, "{lane}")      # (v, lane) or (v, lane, x)
+        _C[_o.name] = f"{fn}({', '.join(ops)})"
 OPS[:] = [replace(o, c=_C[o.name]) if o.name in _C else o for o in OPS]
-del _t, _f, _sg, _o
+del _t, _f, _sg, _o, fn
 
 # -- lookup structures -------------------------------------------------------------------------
 SINGLE: list[Op | None] = [None] * 256
@@ -481,7 +511,6 @@ PROPOSAL_OPCODES: dict[int | None, list[tuple[int, int, str]]] = {
            (0xE0, 0xE6, "stack-switching"),       # cont.new ... switch
            (0xFB, 0xFB, "gc")],                   # the GC prefix: struct.*, array.*, i31.*, ...
     PREFIX_FC: [(19, 22, "wide-arithmetic")],     # i64.add128, sub128, mul_wide_s/u
-    PREFIX_FD: [(0x100, 0x113, "relaxed-simd")],
 }
 
 

@@ -50,6 +50,9 @@ CASES = [
      ["--enable-multi-memory"]),
     ("custom-page-sizes", "(module (memory 1 (pagesize 1)))", ["custom-page-sizes"],
      ["--enable-custom-page-sizes"]),
+    ("relaxed-simd", "(module (func (param v128 v128) (result v128) "
+                     "(i8x16.relaxed_swizzle (local.get 0) (local.get 1))))",
+     ["relaxed-simd", "simd"], ["--enable-relaxed-simd"]),
     ("threads", "(module (memory 1 1 shared))", ["threads"], ["--enable-threads"]),
     ("memory64", "(module (memory i64 1))", ["memory64"], ["--enable-memory64"]),
     ("several", "(module (func (param f32 i32) (result i32 i32) "

@@ -34,7 +34,10 @@ instance and prints `DONE`.
 
 Values cross the command table as uint64_t: integers as themselves, floats
 as their bits, externref N as the host pointer N + 1 (0 is null), funcref
-results as 1 for non-null and 0 for null.
+results as 1 for non-null and 0 for null; a v128 takes two slots (bytes 0-7
+and 8-15, little-endian), and its expected value is one check per lane
+(lane_type of the JSON: i8 ... f64; a float lane may be nan:canonical or
+nan:arithmetic), each reading its bits at a slot and shift.
 """
 from __future__ import annotations
 
@@ -46,11 +49,11 @@ from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
 from w2c.module import (
     EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXTERNREF, F32, F64,
-    FUNCREF, I32, I64, TYPE_NAMES, Export, FuncType, Import,
+    FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
     Module,
 )
 
-SUPPORTED_TYPES = (I32, I64, F32, F64, FUNCREF, EXTERNREF)
+SUPPORTED_TYPES = (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF)
 
 SPECTEST_UNIT = 0
 SPECTEST_NAME = "spectest"
@@ -79,6 +82,8 @@ C_KINDS = {K_MODULE: "K_MODULE", K_UNINST: "K_UNINST", K_UNLINK: "K_UNLINK",
 # Expected-value kinds (E_*) of the command table.
 E_B32, E_B64, E_CANON32, E_CANON64 = "E_B32", "E_B64", "E_CANON32", "E_CANON64"
 E_ARITH32, E_ARITH64, E_REF, E_NONNULL = "E_ARITH32", "E_ARITH64", "E_REF", "E_NONNULL"
+E_B8, E_B16 = "E_B8", "E_B16"
+E_ALT = "E_ALT"     # between the alternatives of an `either` result
 
 
 class Unsupported(Exception):
@@ -117,8 +122,49 @@ def arg_bits(arg: dict) -> int:
     raise Unsupported(f"arguments of type {t}")
 
 
+def slots(t: int) -> int:
+    """The uint64_t slots a value of type t takes in the command table."""
+    return 2 if t == V128 else 1
+
+
+def _lane_width(exp: dict) -> int:
+    lt = exp.get("lane_type", "")
+    if lt[1:] not in ("8", "16", "32", "64") or len(exp["value"]) * int(lt[1:]) != 128:
+        raise Unsupported(f"v128 lanes {lt!r}")
+    return int(lt[1:])
+
+
+def arg_words(arg: dict) -> list[int]:
+    """The uint64_t slots of an argument: one, or two for a v128."""
+    if arg["type"] != "v128":
+        return [arg_bits(arg)]
+    w = _lane_width(arg)
+    v = 0
+    for k, lane in enumerate(arg["value"]):
+        v |= (int(lane) & ((1 << w) - 1)) << (k * w)
+    return [v & 0xFFFFFFFFFFFFFFFF, v >> 64]
+
+
+def expected_lanes(exp: dict) -> list[tuple[str, int, int, int]]:
+    """(E_* kind, bits, slot, shift) of each check of one expected result:
+    one for a scalar (slot 0, shift 0), one per lane for a v128."""
+    if exp["type"] != "v128":
+        return [expected_value(exp) + (0, 0)]
+    w = _lane_width(exp)
+    out = []
+    for k, lane in enumerate(exp["value"]):
+        bit = k * w
+        if exp["lane_type"][0] == "f":
+            kind, bits = expected_value({"type": exp["lane_type"], "value": lane})
+        else:
+            kind = {8: E_B8, 16: E_B16, 32: E_B32, 64: E_B64}[w]
+            bits = int(lane) & ((1 << w) - 1)
+        out.append((kind, bits, bit // 64, bit % 64))
+    return out
+
+
 def expected_value(exp: dict) -> tuple[str, int]:
-    """(E_* kind, bits) for one expected result."""
+    """(E_* kind, bits) for one expected scalar result."""
     t, v = exp["type"], exp.get("value")
     if v is None:
         raise Unsupported(f"an expected {t} without a value")
@@ -146,6 +192,8 @@ def describe_expected(exp: list[dict]) -> str:
 
 def _show(e: dict) -> str:
     v = e.get("value")
+    if isinstance(v, list):
+        return e.get("lane_type", "?") + "[" + " ".join(map(str, v)) + "]"
     if v is None or not v.isdigit():
         return str(v)
     if e["type"] in ("i32", "f32"):
@@ -214,7 +262,7 @@ class Check:
     unit: int | None            # the module's unit, or the instance an action targets
     caller: str | None = None
     args: list[int] = field(default_factory=list)
-    expected: list[tuple[str, int]] = field(default_factory=list)
+    expected: list[tuple[str, int, int, int]] = field(default_factory=list)  # expected_lanes
     expected_text: str = ""     # for messages
     trap: str | None = None     # W2C_TRAP_* for trap/exhaustion/uninstantiable
     text: str | None = None     # the spec's text
@@ -422,7 +470,7 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
         if [a["type"] for a in args] != [TYPE_NAMES[p] for p in params]:
             c.static = ("fail", f"arguments {[a['type'] for a in args]} do not match {ft}")
             return
-        c.args = [arg_bits(a) for a in args]
+        c.args = [w for a in args for w in arg_words(a)]
     else:
         params, results = (), (unit.module.all_globals()[exp.index].type,)
     for ty in params + results:
@@ -434,11 +482,22 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
                               tuple(params), tuple(results))
     c.caller = callers[key].name
     if c.kind == K_RETURN:
+        either = cmd.data.get("either")
+        if either is not None:      # relaxed SIMD: one result, any of these values
+            if len(results) != 1:
+                raise Unsupported("either with several results")
+            for n, e in enumerate(either):
+                c.expected += ([(E_ALT, 0, 0, 0)] if n else []) + expected_lanes(e)
+            c.expected_text = " or ".join(describe_expected([e]) for e in either)
+            return
         exps = cmd.expected or []
         if len(exps) != len(results):
             c.static = ("fail", f"{len(exps)} expected results, the export has {len(results)}")
             return
-        c.expected = [expected_value(e) for e in exps]
+        base = 0
+        for e, t in zip(exps, results):
+            c.expected += [(k, b, base + slot, shift) for k, b, slot, shift in expected_lanes(e)]
+            base += slots(t)
         c.expected_text = describe_expected(exps)
     elif c.kind in (K_TRAP, K_EXHAUST):
         c.trap = trap_code(cmd.text)
@@ -457,11 +516,13 @@ DRIVER_SUPPORT = r"""
 #include <string.h>
 
 enum { K_MODULE, K_UNINST, K_UNLINK, K_ACTION, K_RETURN, K_TRAP, K_EXHAUST };
-enum { E_B32, E_B64, E_CANON32, E_CANON64, E_ARITH32, E_ARITH64, E_REF, E_NONNULL };
+enum { E_B32, E_B64, E_CANON32, E_CANON64, E_ARITH32, E_ARITH64, E_REF, E_NONNULL, E_B8, E_B16,
+       E_ALT };
 /* instantiate functions return this when a provider is not instantiated */
 #define DRV_NOT_READY (-1000)
 
-typedef struct drv_exp { int kind; uint64_t bits; } drv_exp;
+/* an expected value: its bits are r[slot] >> shift */
+typedef struct drv_exp { int kind; uint64_t bits; int slot, shift; } drv_exp;
 typedef void (*drv_call)(const uint64_t *a, uint64_t *r);
 typedef int (*drv_inst)(void);
 typedef struct drv_cmd {
@@ -483,6 +544,8 @@ static uint64_t drv_fnb(w2c_funcref f) { return f.func != NULL; }
 
 static int drv_match(const drv_exp *e, uint64_t got) {
   switch (e->kind) {
+  case E_B8: return (uint8_t)got == (uint8_t)e->bits;
+  case E_B16: return (uint16_t)got == (uint16_t)e->bits;
   case E_B32: return (uint32_t)got == (uint32_t)e->bits;
   case E_B64: case E_REF: return got == e->bits;
   case E_CANON32: return ((uint32_t)got & 0x7fffffffu) == 0x7fc00000u;
@@ -524,7 +587,7 @@ static w2c_trap drv_try_inst(drv_inst f, int *rc) {
 DRIVER_RUN = r"""
 static void drv_run(const drv_cmd *c) {
   uint64_t r[DRV_MAX_RESULTS + 1];
-  int rc = 0, i;
+  int rc = 0, i, ok = 1, any = 0, nslots = 0;
   w2c_trap t;
   memset(r, 0, sizeof r);
   if (c->kind == K_MODULE || c->kind == K_UNINST || c->kind == K_UNLINK) {
@@ -549,11 +612,16 @@ static void drv_run(const drv_cmd *c) {
     if (t == 0) drv_pass(c); else drv_fail(c, "trapped", (int)t);
   } else if (c->kind == K_RETURN) {
     if (t != 0) { drv_fail(c, "trapped", (int)t); return; }
-    for (i = 0; i < c->nexp; i++)
-      if (!drv_match(&drv_exps[c->eoff + i], r[i])) break;
-    if (i == c->nexp) { drv_pass(c); return; }
+    /* the checks of one alternative must all match (E_ALT separates them) */
+    for (i = 0; i < c->nexp; i++) {
+      const drv_exp *e = &drv_exps[c->eoff + i];
+      if (e->kind == E_ALT) { any |= ok; ok = 1; continue; }
+      if (e->slot >= nslots) nslots = e->slot + 1;
+      if (ok && !drv_match(e, r[e->slot] >> e->shift)) ok = 0;
+    }
+    if (ok || any) { drv_pass(c); return; }
     printf("FAIL %d got (", c->id);
-    for (i = 0; i < c->nexp; i++)
+    for (i = 0; i < nslots; i++)
       printf("%s0x%llx", i ? ", " : "", (unsigned long long)r[i]);
     printf(")\n");
     fflush(stdout);
@@ -585,12 +653,30 @@ int main(int argc, char **argv) {
 
 def _arg_expr(t: int, i: int) -> str:
     return {I32: f"(uint32_t)a[{i}]", I64: f"a[{i}]", F32: f"drv_f32((uint32_t)a[{i}])",
-            F64: f"drv_f64(a[{i}])", EXTERNREF: f"drv_ext(a[{i}])", FUNCREF: "drv_fnull"}[t]
+            F64: f"drv_f64(a[{i}])", V128: f"w2c_v128_const(a[{i}], a[{i + 1}])",
+            EXTERNREF: f"drv_ext(a[{i}])", FUNCREF: "drv_fnull"}[t]
+
+
+def _res_store(t: int, i: int, e: str) -> str:
+    """The statement storing result `e` of type t at slot i of r."""
+    if t == V128:
+        return (f"{{ w2c_v128 v_ = {e}; r[{i}] = w2c_i64x2_extract_lane(v_, 0); "
+                f"r[{i + 1}] = w2c_i64x2_extract_lane(v_, 1); }}")
+    return f"r[{i}] = {_res_expr(t, e)};"
 
 
 def _res_expr(t: int, e: str) -> str:
     return {I32: f"(uint64_t){e}", I64: e, F32: f"drv_f32b({e})", F64: f"drv_f64b({e})",
             EXTERNREF: f"drv_extb({e})", FUNCREF: f"drv_fnb({e})"}[t]
+
+
+def _offsets(types) -> list[int]:
+    """The first slot of each value of `types`."""
+    out, k = [], 0
+    for t in types:
+        out.append(k)
+        k += slots(t)
+    return out
 
 
 def _caller_c(c: Caller) -> str:
@@ -599,14 +685,16 @@ def _caller_c(c: Caller) -> str:
     lines = [f"/* {c.kind} {c.field!r} of m{c.unit} */",
              f"static void {c.name}(const uint64_t *a, uint64_t *r) {{"]
     if c.kind == "get":
-        lines.append(f"  r[0] = {_res_expr(c.results[0], f'(*{x}(&inst{c.unit}))')};")
+        lines.append("  " + _res_store(c.results[0], 0, f"(*{x}(&inst{c.unit}))"))
         lines.append("  (void)a;")
     else:
-        args = "".join(", " + _arg_expr(t, i) for i, t in enumerate(c.params))
+        args = "".join(", " + _arg_expr(t, i)
+                       for i, t in zip(_offsets(c.params), c.params))
         call = f"{x}(&inst{c.unit}{args})"
         ft = FuncType(tuple(c.params), tuple(c.results))
+        res = _offsets(c.results)
         lines += ["  " + line for line in
-                  call_results(ft, call, lambda i, t, e: f"r[{i}] = {_res_expr(t, e)};")]
+                  call_results(ft, call, lambda i, t, e: _res_store(t, res[i], e))]
         if not c.params:
             lines.append("  (void)a;")
         if not c.results:
@@ -759,7 +847,7 @@ def generate_driver(plan: Plan, available: set[int], title: str = "",
     for cl in plan.callers.values():
         if cl.name in used_callers:
             out.append(f"{UNIT_MARK}{cl.unit} */\n" + _caller_c(cl))
-            max_results = max(max_results, len(cl.results))
+            max_results = max(max_results, sum(map(slots, cl.results)))
     # Tables.
     args, exps, rows = [], [], []
     for c in running:
@@ -775,7 +863,8 @@ def generate_driver(plan: Plan, available: set[int], title: str = "",
     out.append("static const uint64_t drv_args[] = {" +
                (", ".join(c_u64(a) for a in args) if args else "0") + "};")
     out.append("static const drv_exp drv_exps[] = {" +
-               (", ".join(f"{{{k}, {c_u64(b)}}}" for k, b in exps) if exps else "{0, 0}") + "};")
+               (", ".join(f"{{{k}, {c_u64(b)}, {s}, {sh}}}" for k, b, s, sh in exps)
+                if exps else "{0, 0, 0, 0}") + "};")
     out.append("static const drv_cmd drv_cmds[] = {")
     out += rows if rows else ["  {-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},"]
     out.append("};")

@@ -92,6 +92,9 @@ SUITES: dict[str, Suite] = {
     # Of Wasm 3.0, the files that need no feature w2c lacks.
     "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", (), ("tail-call",),
                       ("return_call.wast", "return_call_indirect.wast")),
+    # wast2json 1.0.42 has no --enable-relaxed-simd: --enable-all turns it on.
+    "relaxed-simd": Suite("relaxed-simd", "proposals/relaxed-simd", ("--enable-all",),
+                          ("relaxed-simd",)),
 }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit.names import module_prefix
+from w2c.emit.simd import is_simd_header, uses_v128
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.emit.write import emit_module
 from w2c.errors import W2CError
@@ -59,14 +60,15 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
     _ensure_open_files(len(names))
     with Outputs(out_c) as out:
         out.check_target(out_c)
-        written = _runtime_temps(out, out_dir)
+        simd = uses_v128(module, t.features)
+        written = _runtime_temps(out, out_dir, simd)
         temps = {name: out.temp(out_dir / name) for name in reversed(names)}   # headers first
         with ExitStack() as stack:
             files: dict[str, TextIO] = {
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
-                emit_module(t, prefix, layout, files, progress, max_memory, jobs)
+                emit_module(t, prefix, layout, files, progress, max_memory, jobs, simd)
         out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))
     return [out_dir / name for name in names] + written
@@ -102,13 +104,16 @@ def _ensure_open_files(n: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def _runtime_temps(out: Outputs, out_dir: Path) -> list[Path]:
-    """The runtime headers beside the output: a temporary file for each one
-    missing or different there (renamed into place with the output);
-    returns every header's final path."""
+def _runtime_temps(out: Outputs, out_dir: Path, simd: bool) -> list[Path]:
+    """The runtime headers beside the output (the SIMD ones only for a module
+    that uses v128): a temporary file for each one missing or different
+    there (renamed into place with the output); returns every header's
+    final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
+        if not simd and is_simd_header(src.name):
+            continue
         dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()
         if not dst.is_file() or dst.read_bytes() != data:

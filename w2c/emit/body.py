@@ -23,11 +23,12 @@ from __future__ import annotations
 import string
 
 from w2c import opcodes as O
+from w2c.emit import consts
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls
 from w2c.errors import UnsupportedFeature
-from w2c.module import I32, V128, FuncType
+from w2c.module import I32, FuncType
 from w2c.parse.validate_func import STEPS, FuncValidator
 
 __all__ = ["RELOAD", "BlockLabels", "BodyEmitter"]
@@ -54,8 +55,6 @@ class BodyEmitter(InstrMethods):
         self.index = index
         self.ftype = ftype
         self.locals = list(ftype.params) + local_types
-        if V128 in local_types:
-            raise UnsupportedFeature("simd (code generation of v128 values)")
         self.nparams = len(ftype.params)
         self.lines: list = []
         self.deep = [-1] * 128           # deepest slot used, by type code (see `depth`)
@@ -214,6 +213,8 @@ class BodyEmitter(InstrMethods):
             kw["imm"] = imm
         if "{lane}" in c:
             kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
+        if op.imm is O.V128C or op.imm is O.SHUFFLE:
+            kw.update(consts.v128_fields(imm))
         expr = c.format(*args, **kw)
         if not expr:
             return

@@ -31,6 +31,15 @@ _FOLDABLE_F32 = {0x00000000, 0x80000000, 0x3F800000, 0xBF800000}
 _FOLDABLE_F64 = {0, 1 << 63, 0x3FF0000000000000, 0xBFF0000000000000}
 
 
+def v128_fields(imm: bytes) -> dict[str, str]:
+    """The template fields of a 16-byte immediate: `lo`, `hi` (v128.const's
+    bytes 0-7 and 8-15 as little-endian UINT64_C literals) and `shuffle`
+    (i8x16.shuffle's lane indices, comma-separated)."""
+    return {"lo": f"UINT64_C(0x{int.from_bytes(imm[:8], 'little'):016x})",
+            "hi": f"UINT64_C(0x{int.from_bytes(imm[8:], 'little'):016x})",
+            "shuffle": ", ".join(str(b) for b in imm)}
+
+
 _CONST_TYPES = {"i32.const": I32, "i64.const": I64, "f32.const": F32, "f64.const": F64}
 _BINOPS = {"add": "+", "sub": "-", "mul": "*"}
 
@@ -49,7 +58,7 @@ def const_expr(gen, expr: ConstExpr) -> str:
         elif name == "global.get":
             stack.append(gen.global_ref(imm))
         elif name == "v128.const":
-            raise NotImplementedError("v128 constants come with SIMD code generation")
+            stack.append(op.c.format(**v128_fields(imm)))
         else:  # extended-const: i32/i64 add, sub, mul
             t, o = name.split(".")
             b, a = stack.pop(), stack.pop()

@@ -41,6 +41,7 @@ class ModuleGen:
         self.const_tables = const_tables or {}   # w2c.emit.tables
         self.prefix = prefix
         self.header_name = header_name
+        self.simd = False                        # the module uses v128 (w2c.emit.simd)
         m = module
         self.ftypes = m.func_types()
         self.nimported = m.num_imported_funcs
@@ -135,6 +136,7 @@ class ModuleGen:
             "static_storage": len(self.mems) > self.n_imported_mems
             or len(self.tables) > self.n_imported_tables,
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
+            "simd": self.simd,
         }
 
     def _uses_ref_func(self) -> bool:

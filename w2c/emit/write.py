@@ -15,24 +15,22 @@ from w2c.emit.module import ModuleGen
 from w2c.emit.split import Layout
 from w2c.emit.tables import const_tables
 from w2c.emit.translate import Translator, translate
-from w2c.errors import UnsupportedFeature
 from w2c.frontdoor import Translation
-from w2c.module import V128
 from w2c.templates import env
 
 
 def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, TextIO],
-                progress=None, max_memory: int | None = None, jobs: int = 1) -> None:
+                progress=None, max_memory: int | None = None, jobs: int = 1,
+                simd: bool = False) -> None:
     """Write the files of `layout` (name -> open text file) for the module of
     `t` (fields validated), translating one function body at a time; with
-    jobs > 1 in that many worker processes."""
+    jobs > 1 in that many worker processes.  `simd`: the module uses v128
+    (w2c.emit.simd), its header includes the SIMD runtime."""
     module, features = t.module, t.features
-    if any(V128 in t.params or V128 in t.results for t in module.types) or \
-            any(g.type == V128 for g in module.all_globals()):
-        raise UnsupportedFeature("simd (code generation of v128 values)")
     if t.const_tables is None:
         t.const_tables = const_tables(module, features)
     gen = ModuleGen(module, prefix, layout.header, max_memory, t.const_tables)
+    gen.simd = simd
     bodies = translate(Translator(gen, t.ctx, features, layout), jobs, progress)
     if layout.split:
         split.write_heads(gen, layout, files)
