@@ -23,6 +23,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "threads": (False, "threads and atomics (not yet supported)"),
     "extended-const": (False, "extended constant expressions"),
     "custom-page-sizes": (False, "custom page sizes"),
+    "wide-arithmetic": (False, "128-bit add/sub and 64x64->128 multiplies"),
 }
 
 # Features w2c can decode and validate completely when enabled.
