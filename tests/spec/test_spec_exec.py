@@ -1,5 +1,6 @@
 """Spec testsuite, execution part: every top-level .wast file except simd_*
-and the custom-page-sizes proposal's files are compiled with `w2c compile`
+and the files of run_exec.EXEC_PROPOSALS (custom-page-sizes, multi-memory,
+extended-const, wide-arithmetic) are compiled with `w2c compile`
 (one C file per module), linked with a generated C driver
 (tests/spec/driver.py) by gcc -O2 and run; each check (module
 instantiation, action, assert_return, assert_trap, assert_exhaustion,

@@ -85,6 +85,12 @@ SUITES: dict[str, Suite] = {
     "custom-page-sizes": Suite("custom-page-sizes", "proposals/custom-page-sizes",
                                ("--enable-custom-page-sizes",),
                                ("custom-page-sizes", "multi-memory", "memory64")),
+    "multi-memory": Suite("multi-memory", "proposals/multi-memory",
+                          (), ("multi-memory",)),
+    "extended-const": Suite("extended-const", "proposals/extended-const",
+                            (), ("extended-const",)),
+    "wide-arithmetic": Suite("wide-arithmetic", "proposals/wide-arithmetic",
+                             ("--enable-wide-arithmetic",), ("wide-arithmetic",)),
 }
 
 
