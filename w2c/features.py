@@ -17,7 +17,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "bulk-memory": (True, "bulk memory operations"),
     "reference-types": (True, "reference types (externref, several tables)"),
     "tail-call": (False, "tail calls (not yet supported)"),
-    "multi-memory": (False, "several memories (not yet supported)"),
+    "multi-memory": (False, "several memories"),
     "memory64": (False, "64-bit memories (not yet supported)"),
     "exceptions": (False, "exception handling (not yet supported)"),
     "threads": (False, "threads and atomics (not yet supported)"),
@@ -27,8 +27,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
 }
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"tail-call", "multi-memory", "memory64",
-                                         "exceptions", "threads"}
+IMPLEMENTED = {n for n in FEATURES} - {"tail-call", "memory64", "exceptions", "threads"}
 
 
 @dataclass
