@@ -486,10 +486,11 @@ W2C_TRUNC_SAT(w2c_i64_trunc_sat_f64_u, uint64_t, double, uint64_t, x > -1.0, x <
  * 128-bit values as (low, high) halves; the results are written through
  * `lo` and `hi`.  W2C_INT128: use the compiler's unsigned __int128 for the
  * 64x64->128 multiplies.  Default: 1 where the compiler has the type
- * (__SIZEOF_INT128__), else 0; define it to 0 to use the portable C99 code,
- * which is the reference (tests/runtime/test_wide_arith.py checks both). */
+ * (__SIZEOF_INT128__) and W2C_NO_BUILTINS is not defined, else 0; 0 is the
+ * portable C99 code, the reference (tests/runtime/test_wide_arith.py checks
+ * both). */
 #ifndef W2C_INT128
-#ifdef __SIZEOF_INT128__
+#if defined(__SIZEOF_INT128__) && !defined(W2C_NO_BUILTINS)
 #define W2C_INT128 1
 #else
 #define W2C_INT128 0

@@ -1,8 +1,9 @@
 """The wide-arithmetic helpers of runtime_c/w2c_num.h (i64.add128, i64.sub128,
 i64.mul_wide_s, i64.mul_wide_u) against Python's integers, in both of the
-runtime's ways: the portable C99 code (-DW2C_INT128=0, the reference) and
-unsigned __int128 (-DW2C_INT128=1, where the compiler has it), with gcc and
-clang under the strict flags, plain and under ASan+UBSan.
+runtime's ways: the portable C99 code (-DW2C_INT128=0, the reference, and
+what -DW2C_NO_BUILTINS chooses) and unsigned __int128 (-DW2C_INT128=1, the
+default where the compiler has it), with gcc and clang under the strict
+flags, plain and under ASan+UBSan.
 
 The cases are edge values (0, 1, -1, the signed extremes, 2^32 +- 1) in
 every combination plus seeded random ones; the C program is generated with
@@ -49,6 +50,7 @@ def _program() -> str:
         return "  {" + ", ".join(f"{v:#x}ull" for v in values) + "},"
 
     lines = ['#include "w2c_rt.h"', "#include <stdio.h>",
+             "#if W2C_INT128 != EXPECT_INT128", "#error W2C_INT128 is not as expected", "#endif",
              "static const uint64_t QUADS[][8] = {  /* a b c d, add lo hi, sub lo hi */"]
     for a, b, c, d in quads:
         x, y = a | b << 64, c | d << 64
@@ -100,14 +102,24 @@ def _has_int128(cc: str, tmp_path: Path) -> bool:
     return run([cc, "-c", src, "-o", tmp_path / "probe.o"]).returncode == 0
 
 
-@pytest.mark.parametrize("int128", [0, 1], ids=["portable", "int128"])
+# how the runtime is configured -> (its flags, the W2C_INT128 it must choose)
+CONFIGS = {"portable": (["-DW2C_INT128=0"], 0), "int128": (["-DW2C_INT128=1"], 1),
+           "no-builtins": (["-DW2C_NO_BUILTINS"], 0), "default": ([], None)}
+
+
+@pytest.mark.parametrize("config", list(CONFIGS))
 @pytest.mark.parametrize("sanitize", [False, True], ids=["plain", "sanitized"])
-def test_wide_arith(cc, tmp_path, int128, sanitize):
-    if int128 and not _has_int128(cc, tmp_path):
+def test_wide_arith(cc, tmp_path, config, sanitize):
+    defines, int128 = CONFIGS[config]
+    has = _has_int128(cc, tmp_path)
+    if int128 is None:      # the default: __int128 where the compiler has it
+        int128 = int(has)
+    if int128 and not has:
         pytest.skip(f"{cc} has no __int128 here")
     src, exe = tmp_path / "wide.c", tmp_path / "wide"
     src.write_text(_program())
     flags = sanitizer_flags(cc) if sanitize else []
-    compile_quietly([cc, *STRICT, *(flags or ["-O2"]), f"-DW2C_INT128={int128}", f"-I{resources.runtime_dir()}", src, "-o", exe, "-lm"])
+    compile_quietly([cc, *STRICT, *(flags or ["-O2"]), *defines, f"-DEXPECT_INT128={int128}",
+                     f"-I{resources.runtime_dir()}", src, "-o", exe, "-lm"])
     env = sanitizer_env(exe) if sanitize else None
     run_checks([exe], 4 * len(_pairs()), env=env)
