@@ -34,7 +34,7 @@ from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_targe
 from w2c.templates import env
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
     """Flags w2c adds for this C compiler: GCC gets -fsignaling-nans, which
     keeps x*1.0, x-0.0 ... as real operations (a signalling NaN operand must
@@ -94,7 +94,8 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
         if profile.bare_metal:
-            ctx = dict(ctx, args=[c_string(a) for a in (os.path.basename(source_name or "program"), *guest_args)],
+            argv = (os.path.basename(source_name or "program"), *guest_args)
+            ctx = dict(ctx, args=[c_string(a) for a in argv],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
                 env().get_template("wasi_main_bare.c.j2").render(ctx))
@@ -177,7 +178,7 @@ def tree_digest(*roots: Path) -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def toolchain_fingerprint() -> str:
     """What w2c itself is made of: its Python code, templates, runtime headers
     and target profiles.  Part of the cache key, so that a changed w2c (the

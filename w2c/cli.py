@@ -17,8 +17,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import ClassVar, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -154,7 +155,7 @@ def feature_options(command: Callable) -> Callable:
 def _print_build_file(ctx: click.Context, value: bool, which: str) -> None:
     """--cmake-dir / --make-include: print the shipped path (w2c.buildinfo) and exit 0."""
     if value and not ctx.resilient_parsing:
-        from w2c import buildinfo  # see _LAZY above
+        from w2c import buildinfo  # noqa: PLC0415 (see _LAZY above)
         click.echo(str(getattr(buildinfo, which)()))
         ctx.exit(EXIT_OK)
 
@@ -219,8 +220,9 @@ def info(file: str, as_json: bool, features: Features) -> None:
 class ByteSize(click.ParamType):
     """A size in bytes: 4096, 64K / 64KiB (x1024), 1M / 1MiB (x1024^2)."""
     name = "bytes"
-    _UNITS = {"": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20,
-              "MB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30, "GB": 1 << 30}
+    _UNITS: ClassVar[dict[str, int]] = {
+        "": 1, "K": 1 << 10, "KIB": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MIB": 1 << 20,
+        "MB": 1 << 20, "G": 1 << 30, "GIB": 1 << 30, "GB": 1 << 30}
 
     def convert(self, value, param, ctx):
         if isinstance(value, int):
@@ -319,7 +321,7 @@ class ProgressBar:
         self.shown = False
 
     @classmethod
-    def for_stderr(cls, quiet: bool) -> "ProgressBar | contextlib.nullcontext":
+    def for_stderr(cls, quiet: bool) -> ProgressBar | contextlib.nullcontext:
         stream = sys.stderr
         if quiet or not stream.isatty():
             return contextlib.nullcontext()
@@ -336,19 +338,19 @@ class ProgressBar:
         self.stream.flush()
         self.shown = True
 
-    def __enter__(self) -> "ProgressBar":
+    def __enter__(self) -> ProgressBar:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         if self.shown:   # erase it, so an error line starts clean
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-        return False
 
 
-def _build_guarded(file: str, fn: Callable[[], T]) -> T:
-    """run_guarded, plus the C compiler's failures shown as it printed them."""
-    def guarded():
+def _build_guarded(file: str, fn: Callable[[], T]) -> tuple[T | None, int]:
+    """run_guarded, plus the C compiler's failures shown as it printed them:
+    `(result, EXIT_OK)` or, after reporting a failure, `(None, status)`."""
+    def guarded() -> tuple[T | None, int]:
         try:
             return fn(), EXIT_OK
         except BuildError as err:
@@ -358,7 +360,9 @@ def _build_guarded(file: str, fn: Callable[[], T]) -> T:
                 click.echo(rest, err=True)
             return None, EXIT_INVALID
     outcome, code = run_guarded(file, guarded)
-    return outcome if code == EXIT_OK else (None, code)
+    if outcome is None:   # run_guarded reported the failure
+        return None, code
+    return outcome
 
 
 _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
@@ -397,7 +401,7 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     and environment fixed by --arg/--env.  A module that cannot fit the
     target's RAM is refused with its figures.
     """
-    from w2c.build import build_program  # see _LAZY above
+    from w2c.build import build_program  # noqa: PLC0415 (see _LAZY above)
 
     def run() -> None:
         t = load_module(file, features, bodies=False)   # the emitter validates the bodies
@@ -433,7 +437,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
     """
-    from w2c.build import cached_program, exec_program, run_environment  # see _LAZY above
+    from w2c.build import cached_program, exec_program, run_environment  # noqa: PLC0415 (see _LAZY above)
 
     def options() -> tuple[bool, dict[str, str]]:
         """Bare metal?, and the environment; a bad --target, --dir or --env is a usage error."""
@@ -461,7 +465,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
         return exe, environment
 
     result, status = _build_guarded(file, prepare)
-    if status != EXIT_OK:
+    if result is None:
         sys.exit(status)
     exe, environment = result
     sys.stdout.flush()
@@ -490,7 +494,7 @@ def target_info(name: str, fmt: str) -> None:
     map: what `w2c build --target NAME` uses, for Make and CMake builds (see
     docs/build-systems.md).
     """
-    from w2c.buildinfo import FormatError, render, target_info as info_of  # see _LAZY above
+    from w2c.buildinfo import FormatError, render, target_info as info_of  # noqa: PLC0415 (see _LAZY above)
     try:
         text = render(info_of(load_target(name)), fmt)
     except BuildError as err:

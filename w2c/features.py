@@ -47,7 +47,7 @@ class Features:
         self.enabled.discard(name)
 
     @classmethod
-    def all(cls) -> "Features":
+    def all(cls) -> Features:
         return cls(set(FEATURES))
 
     @staticmethod

@@ -99,8 +99,7 @@ def build_firmware(work: Path, prefix: str, profile, compiler: str, out_tmp: Pat
     with the profile's startup code into `out_tmp`; returns the map file.
     Raises FitError or RuntimeError(compiler output)."""
     tdir = targets_dir()
-    sources = [(work / f"{prefix}.c", f"{prefix}.o"), (work / f"{prefix}_wasi.c", f"{prefix}_wasi.o"),
-               (work / f"{prefix}_main.c", f"{prefix}_main.o")]
+    sources = [(work / f"{prefix}{part}.c", f"{prefix}{part}.o") for part in ("", "_wasi", "_main")]
     sources += [(tdir / s, "startup_" + Path(s).stem + ".o") for s in profile.startup]
     cflags = ["-std=c99", *profile.cflags, *(f"-D{d}" for d in profile.defines), f"-I{work}",
               *extra_cflags]
@@ -118,7 +117,8 @@ def build_firmware(work: Path, prefix: str, profile, compiler: str, out_tmp: Pat
     mm = memory_map(profile)
     map_file = work / "firmware.map"
     cmd = [compiler, *profile.cflags, "-T", str(tdir / profile.linker_script),
-           f"-Wl,--defsym=__flash={mm['flash'][0]:#x}", f"-Wl,--defsym=__flash_size={mm['flash'][1]:#x}",
+           f"-Wl,--defsym=__flash={mm['flash'][0]:#x}",
+           f"-Wl,--defsym=__flash_size={mm['flash'][1]:#x}",
            f"-Wl,--defsym=__ram={mm['ram'][0]:#x}", f"-Wl,--defsym=__ram_size={mm['ram'][1]:#x}",
            f"-Wl,--defsym=__stack_size={profile.stack_bytes:#x}", f"-Wl,-Map={map_file}",
            *(str(work / obj) for _, obj in sources), "-o", str(out_tmp), *profile.ldflags]
@@ -127,7 +127,8 @@ def build_firmware(work: Path, prefix: str, profile, compiler: str, out_tmp: Pat
         fit = link_failure(p.stderr, profile)
         if fit:
             raise FitError(fit)
-        raise RuntimeError(f"the linker failed ({cmd[0]}, exit {p.returncode}):\n{p.stderr.strip()}")
+        raise RuntimeError(f"the linker failed ({cmd[0]}, exit {p.returncode}):\n"
+                           f"{p.stderr.strip()}")
     return map_file
 
 
@@ -201,7 +202,8 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
     out_sec = None
     pending = None
     started = False
-    last = ("runtime", None)   # (category, output section) padding is added to
+    # (category, output section) padding is added to
+    last: tuple[str, str | None] = ("runtime", None)
     for line in map_file.read_text(errors="replace").splitlines():
         if not started:
             started = line.startswith("Linker script and memory map")

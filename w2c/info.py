@@ -8,10 +8,21 @@ Function bodies are never decoded here: the code section is only counted.
 """
 from __future__ import annotations
 
-from w2c.module import (EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE,
-                        SEC_CUSTOM, SECTION_NAMES, GlobalType, Limits, MemType,
-                        Module, TableType, type_name)
-
+from w2c.module import (
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_NAMES,
+    EXT_TABLE,
+    SEC_CUSTOM,
+    SECTION_NAMES,
+    GlobalType,
+    Limits,
+    MemType,
+    Module,
+    TableType,
+    type_name,
+)
 
 # -- describe -------------------------------------------------------------------
 
@@ -98,20 +109,20 @@ def _origin(imp) -> dict:
 
 
 def _tables(module: Module) -> list[dict]:
-    rows = [(t.desc, _origin(t)) for t in module.imported(EXT_TABLE)]
+    rows = [(t.table_type(), _origin(t)) for t in module.imported(EXT_TABLE)]
     rows += [(t, {"imported": False}) for t in module.tables]
     return [{"index": i, "type": type_name(t.elem), **_limits(t.limits), **origin}
             for i, (t, origin) in enumerate(rows)]
 
 
 def _memories(module: Module) -> list[dict]:
-    rows = [(m.desc, _origin(m)) for m in module.imported(EXT_MEMORY)]
+    rows = [(m.mem_type(), _origin(m)) for m in module.imported(EXT_MEMORY)]
     rows += [(m, {"imported": False}) for m in module.mems]
     return [{"index": i, **_mem_limits(m), **origin} for i, (m, origin) in enumerate(rows)]
 
 
 def _globals(module: Module) -> list[dict]:
-    rows = [(g.desc, _origin(g)) for g in module.imported(EXT_GLOBAL)]
+    rows = [(g.global_type(), _origin(g)) for g in module.imported(EXT_GLOBAL)]
     rows += [(g.type, {"imported": False}) for g in module.globals]
     return [{"index": i, "type": type_name(g.type), "mutable": g.mutable, **origin}
             for i, (g, origin) in enumerate(rows)]

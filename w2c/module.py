@@ -92,8 +92,25 @@ class Import:
     module: str
     name: str
     kind: int
-    desc: object  # type index (func) | TableType | MemType | GlobalType
+    desc: int | TableType | MemType | GlobalType  # the kind decides which (int: a type index)
     offset: int
+
+    # The descriptor as the class its kind implies (the decoder makes them agree).
+    def func_type_index(self) -> int:
+        assert isinstance(self.desc, int) and self.kind == EXT_FUNC, self
+        return self.desc
+
+    def table_type(self) -> TableType:
+        assert isinstance(self.desc, TableType), self
+        return self.desc
+
+    def mem_type(self) -> MemType:
+        assert isinstance(self.desc, MemType), self
+        return self.desc
+
+    def global_type(self) -> GlobalType:
+        assert isinstance(self.desc, GlobalType), self
+        return self.desc
 
 
 @dataclass
@@ -121,7 +138,12 @@ class Elem:
     offset: int = 0               # file offset of the segment
 
     def __len__(self) -> int:
-        return len(self.funcs if self.funcs is not None else self.exprs)
+        return len(self.funcs) if self.funcs is not None else len(self.item_exprs())
+
+    def item_exprs(self) -> list[ConstExpr]:
+        """The items of a segment of expressions (forms 4-7)."""
+        assert self.exprs is not None, "a segment of function indices"
+        return self.exprs
 
 
 @dataclass
@@ -185,13 +207,14 @@ class Module:
 
     def func_types(self) -> list[int]:
         """Type index of every function in the function index space."""
-        return [i.desc for i in self.imports if i.kind == EXT_FUNC] + self.funcs
+        return [i.func_type_index() for i in self.imports if i.kind == EXT_FUNC] + self.funcs
 
     def all_tables(self) -> list[TableType]:
-        return [i.desc for i in self.imports if i.kind == EXT_TABLE] + self.tables
+        return [i.table_type() for i in self.imports if i.kind == EXT_TABLE] + self.tables
 
     def all_mems(self) -> list[MemType]:
-        return [i.desc for i in self.imports if i.kind == EXT_MEMORY] + self.mems
+        return [i.mem_type() for i in self.imports if i.kind == EXT_MEMORY] + self.mems
 
     def all_globals(self) -> list[GlobalType]:
-        return [i.desc for i in self.imports if i.kind == EXT_GLOBAL] + [g.type for g in self.globals]
+        return ([i.global_type() for i in self.imports if i.kind == EXT_GLOBAL]
+                + [g.type for g in self.globals])

@@ -104,12 +104,12 @@ class Outputs:
     def error(self, err: OSError, what: str) -> OutputError:
         return OutputError(f"{self.shown}: {what}: {err.strerror or err}")
 
-    def __enter__(self) -> "Outputs":
+    def __enter__(self) -> Outputs:
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
-            return False
+            return
         for path, _ in self.temps:
             try:
                 os.unlink(path)
@@ -122,4 +122,3 @@ class Outputs:
                 pass
         if isinstance(exc, OSError) and exc.errno in PATH_ERRNOS:
             raise self.error(exc, "cannot write") from None
-        return False

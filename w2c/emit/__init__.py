@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TextIO
 
 from w2c.emit.names import module_prefix
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
@@ -32,7 +33,8 @@ from w2c.resources import runtime_dir
 try:
     import resource
 except ImportError:   # not POSIX: no limit of open files to adjust
-    resource = None
+    # mypy checks for one platform, where the module always exists.
+    resource = None  # type: ignore[assignment]
 
 
 def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
@@ -60,8 +62,9 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
         written = _runtime_temps(out, out_dir)
         temps = {name: out.temp(out_dir / name) for name in reversed(names)}   # headers first
         with ExitStack() as stack:
-            files = {name: stack.enter_context(open(temps[name], "w", encoding="ascii",
-                                                    newline="\n")) for name in names}
+            files: dict[str, TextIO] = {
+                name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
+                for name in names}
             with decode_errors_first(module, t.features):
                 emit_module(t, prefix, layout, files, progress, max_memory, jobs)
         out.commit()

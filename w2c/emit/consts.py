@@ -5,7 +5,7 @@ comments.  Used by w2c.emit.module for the module skeleton.
 from __future__ import annotations
 
 from w2c.emit.names import C_ZERO
-from w2c.module import FUNCREF, ConstExpr, Elem, F32, F64, I32, I64
+from w2c.module import F32, F64, FUNCREF, I32, I64, ConstExpr, Elem
 from w2c.templates import c_comment
 
 _HEX = [f"0x{b:02x}," for b in range(256)]
@@ -72,7 +72,7 @@ def elem_codes(e: Elem) -> list[int] | None:
     if e.funcs is not None:
         return list(e.funcs)
     codes = []
-    for x in e.exprs:
+    for x in e.item_exprs():
         if len(x.instrs) != 1:
             return None
         op, imm = x.instrs[0]
@@ -87,7 +87,7 @@ def elem_codes(e: Elem) -> list[int] | None:
 
 def elem_items(gen, e: Elem) -> list[str]:
     """Each item of an expression segment as a C expression (reads `inst`)."""
-    return [const_expr(gen, x) for x in e.exprs]
+    return [const_expr(gen, x) for x in e.item_exprs()]
 
 
 comment = c_comment    # text safe inside a C block comment (w2c.templates)

@@ -7,15 +7,29 @@ the names.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.names import (
-    C_TYPES, mangle, result_type, sig_letters, type_id,
+    C_TYPES,
+    mangle,
+    result_type,
+    sig_letters,
+    type_id,
 )
 from w2c.errors import W2CError
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXTERNREF, FUNCREF, FuncType, Module,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_TABLE,
+    EXTERNREF,
+    FUNCREF,
+    FuncType,
+    Module,
 )
+
 
 class ModuleGen:
     """Facts about the module that body emission needs, and the skeleton's context."""
@@ -39,7 +53,8 @@ class ModuleGen:
         self.n_imported_mems = len(m.imported(EXT_MEMORY))
         self.import_modules = sorted({mangle(i.module) for i in m.imports if i.kind == EXT_FUNC})
         self.import_keys = unique_import_keys(m)
-        self.func_import_keys = [k for k, i in zip(self.import_keys, m.imports) if i.kind == EXT_FUNC]
+        self.func_import_keys = [k for k, i in zip(self.import_keys, m.imports, strict=True)
+                                 if i.kind == EXT_FUNC]
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -71,7 +86,7 @@ class ModuleGen:
     def table_elem(self, idx: int) -> int:
         return self.tables[idx].elem
 
-    # -- skeleton -----------------------------------------------------------------------------------
+    # -- skeleton --------------------------------------------------------------------------------
     def signature(self, ft: FuncType, name: str, first: str = "void *instance") -> str:
         params = "".join(f", {C_TYPES[t]} l{i}" for i, t in enumerate(ft.params))
         return f"{result_type(ft)} {name}({first}{params})"
@@ -85,8 +100,9 @@ class ModuleGen:
         ret_structs = [(s, [C_TYPES[t] for t in next(ft.results for ft in m.types
                                                      if sig_letters(ft.results) == s)])
                        for s in ret_sigs]
-        imports, seen = [], set()
-        for n, (key, imp) in enumerate(zip(self.import_keys, m.imports)):
+        imports: list[dict[str, Any]] = []   # template context: values of any type
+        seen: set[tuple[int, str]] = set()
+        for n, (key, imp) in enumerate(zip(self.import_keys, m.imports, strict=True)):
             if (imp.kind, key) not in seen:  # the same import twice: one member
                 seen.add((imp.kind, key))
                 imports.append({"kind": imp.kind, "key": key, "module": imp.module,
@@ -97,7 +113,8 @@ class ModuleGen:
         func_imports = [{"cname": self.callee(i), "proto": self.signature(
             self.func_type(i), self.callee(i), "void *ctx"), "ctx": mangle(imp.module),
             "module": imp.module, "name": imp.name, "first": first[key] == i}
-            for i, (key, imp) in enumerate(zip(self.func_import_keys, self.func_imports))]
+            for i, (key, imp) in enumerate(zip(self.func_import_keys, self.func_imports,
+                                               strict=True))]
         import_globals = [n for n, i in enumerate(m.imports) if i.kind == EXT_GLOBAL]
         return {
             "p": p, "P": p.upper(), "version": __version__, "header": self.header_name,
@@ -106,8 +123,9 @@ class ModuleGen:
             "import_modules": self.import_modules,
             "mem_imports": [i for i in imports if i["kind"] == EXT_MEMORY],
             "table_imports": [i for i in imports if i["kind"] == EXT_TABLE],
-            "global_imports": [dict(i, ctype=C_TYPES[self.globals[import_globals.index(i["n"])].type])
-                               for i in imports if i["kind"] == EXT_GLOBAL],
+            "global_imports": [
+                dict(i, ctype=C_TYPES[self.globals[import_globals.index(i["n"])].type])
+                for i in imports if i["kind"] == EXT_GLOBAL],
             "mems": self.mem_ctx(), "tables": self.table_ctx(), "globals": self.global_ctx(),
             "exports": self.export_ctx(), "nfuncs": len(self.ftypes), "nimported": self.nimported,
             "funcs": self.funcs_ctx(), "datas": self.data_ctx(with_bytes), "elems": self.elem_ctx(),
@@ -128,7 +146,8 @@ class ModuleGen:
             lim = mt.limits
             imported = i < self.n_imported_mems
             log2 = lim.page_size.bit_length() - 1
-            limit = memory_limit_pages(lim.min, lim.max, log2, None if imported else self.max_memory)
+            limit = memory_limit_pages(lim.min, lim.max, log2,
+                                       None if imported else self.max_memory)
             cap = (limit if limit is not None else lim.min) << log2
             out.append({"i": i, "imported": imported, "min": lim.min,
                         "max": lim.max if imported else limit, "page_log2": log2,
@@ -169,19 +188,21 @@ class ModuleGen:
             g = {"i": i, "imported": imported, "ctype": C_TYPES[gt.type], "mutable": gt.mutable,
                  "key": self._import_key(EXT_GLOBAL, i), "type": gt.type}
             if not imported:
-                g["init"] = consts.const_expr(self, self.module.globals[i - self.n_imported_globals].init)
+                init = self.module.globals[i - self.n_imported_globals].init
+                g["init"] = consts.const_expr(self, init)
             out.append(g)
         return out
 
     def _import_key(self, kind: int, index: int) -> str | None:
-        keys = [k for k, i in zip(self.import_keys, self.module.imports) if i.kind == kind]
+        keys = [k for k, i in zip(self.import_keys, self.module.imports, strict=True)
+                if i.kind == kind]
         return keys[index] if index < len(keys) else None
 
     def export_ctx(self) -> list[dict]:
         out = []
         for x in self.module.exports:
-            e = {"kind": x.kind, "cname": f"{self.prefix}_x_{mangle(x.name)}", "name": x.name,
-                 "index": x.index}
+            e: dict[str, Any] = {"kind": x.kind, "cname": f"{self.prefix}_x_{mangle(x.name)}",
+                                 "name": x.name, "index": x.index}
             if x.kind == EXT_FUNC:
                 ft = self.func_type(x.index)
                 e["proto"] = self.signature(ft, e["cname"], f"{self.prefix}_instance *inst")
@@ -200,7 +221,8 @@ class ModuleGen:
         for i in range(len(self.ftypes)):
             ft = self.func_type(i)
             out.append({"i": i, "cname": self.callee(i), "type_id": type_id(ft),
-                        "proto": self.signature(ft, self.callee(i)) if i >= self.nimported else None,
+                        "proto": (self.signature(ft, self.callee(i))
+                                  if i >= self.nimported else None),
                         "name": self.module.names.funcs.get(i)})
         return out
 
@@ -210,7 +232,8 @@ class ModuleGen:
             out.append({"k": k, "bytes": consts.byte_lines(d.init) if with_bytes else None,
                         "len": len(d.init),
                         "active": d.mode == "active", "memory": d.memory,
-                        "offset": consts.const_expr(self, d.offset_expr) if d.offset_expr else None})
+                        "offset": (consts.const_expr(self, d.offset_expr)
+                                   if d.offset_expr else None)})
         return out
 
     def elem_ctx(self) -> list[dict]:
@@ -220,7 +243,8 @@ class ModuleGen:
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
                         "table": e.table, "externref": e.type == EXTERNREF,
-                        "offset": consts.const_expr(self, e.offset_expr) if e.offset_expr else None})
+                        "offset": (consts.const_expr(self, e.offset_expr)
+                                   if e.offset_expr else None)})
         return out
 
 
@@ -257,7 +281,7 @@ def unique_import_keys(m: Module) -> list[str]:
     keys = []
     for n, imp in enumerate(m.imports):
         key = f"{mangle(imp.module)}__{mangle(imp.name)}"
-        desc = m.types[imp.desc] if imp.kind == EXT_FUNC else imp.desc
+        desc = m.types[imp.func_type_index()] if imp.kind == EXT_FUNC else imp.desc
         if first.setdefault((imp.kind, key), desc) != desc:
             key = f"{key}__{n}"
         keys.append(key)

@@ -8,7 +8,16 @@ import re
 from pathlib import Path
 
 from w2c.module import (
-    EXTERNREF, F32, F64, FUNCREF, I32, I64, V128, FuncType, Module, TYPE_NAMES,
+    EXTERNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    TYPE_NAMES,
+    V128,
+    FuncType,
+    Module,
 )
 
 C_TYPES = {I32: "uint32_t", I64: "uint64_t", F32: "float", F64: "double",

@@ -10,7 +10,7 @@ targets) and the spec harness's driver (tests/spec/driver.py).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from w2c.emit.names import result_type
 from w2c.module import FuncType

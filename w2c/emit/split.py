@@ -26,8 +26,9 @@ number of worker processes.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TextIO
 
 from w2c.emit import consts
 from w2c.templates import env
@@ -114,7 +115,8 @@ def write_heads(gen, layout: Layout, files: dict[str, TextIO]) -> None:
     part = env().get_template("module_part.c.j2")
     datas = gen.module.datas
     for k, name in enumerate(layout.parts):
-        mine = [dict(x, bytes=consts.byte_lines(datas[x["k"]].init[x["offset"]:x["offset"] + x["len"]]))
+        mine = [dict(x, bytes=consts.byte_lines(
+                    datas[x["k"]].init[x["offset"]:x["offset"] + x["len"]]))
                 for x in context["pieces"] if x["part"] == k]
         files[name].write(part.render(context, k=k, part_name=name, part_pieces=mine))
 

@@ -32,7 +32,6 @@ from w2c.module import EXT_TABLE, FUNCREF, Module
 from w2c.opcodes import TABLE, TABLE_COPY, TABLE_INIT
 from w2c.parse.code import body_instructions, decode_body
 
-
 # A larger table stays in RAM (its initial size may be up to 2^32-1 entries).
 MAX_CONST_TABLE = 1 << 16
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copyreg
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
 
 from w2c import opcodes
 from w2c.emit import consts
@@ -105,8 +105,8 @@ copyreg.pickle(opcodes.Op, lambda op: (_op_named, (op.name,)))
 def _parallel(tr: Translator, spans, jobs: int, progress):
     # Imported here: multiprocessing and concurrent.futures cost every command
     # 15-25 ms of CPU at start-up and only -j N > 1 uses them (see w2c/cli.py _LAZY).
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing  # noqa: PLC0415 (the reason is above)
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
 
     gen = tr.gen
     init = (gen.module, tr.features, tr.ctx, gen.prefix, gen.max_memory, tr.layout,

@@ -59,12 +59,12 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
     funcs = []
     seen: set[str] = set()
     keys = unique_import_keys(module)
-    for key, imp in zip(keys, module.imports):
+    for key, imp in zip(keys, module.imports, strict=True):
         if imp.module != WASI_MODULE or imp.kind != EXT_FUNC:
             raise W2CError(f"unknown import: {imp.module}.{imp.name} (a WASI program may "
                            f"import only {WASI_MODULE} functions)", imp.offset)
         want = PREVIEW1.get(imp.name)
-        have = module.types[imp.desc]
+        have = module.types[imp.func_type_index()]
         if want is None:
             raise W2CError(f"unknown import: {WASI_MODULE}.{imp.name} is not a preview1 "
                            "function", imp.offset)

@@ -15,8 +15,8 @@ afterwards ("section size mismatch"), and an `else` outside an `if` is
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from w2c import opcodes as O
 from w2c.errors import DecodeError, UnsupportedFeature
@@ -168,6 +168,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
     table = _TABLE
     # Structure: one entry per open block, True while it is an `if` with no `else` yet.
     open_ifs: list[bool] = []
+    imm: int | tuple | bytes | None   # by the opcode's immediate kind (IMMEDIATE_DECODERS)
     pos = r.pos
     while True:
         start = pos
@@ -316,7 +317,7 @@ def decode_prefixed(r: Reader, prefix: int) -> O.Op:
 
 
 # blocktype ::= 0x40 | t:valtype | x:s33
-def decode_blocktype(r: Reader):
+def decode_blocktype(r: Reader) -> tuple | int:
     """() or (t,) for inline result types, or a type index (int)."""
     pos = r.pos
     b = r.u8()

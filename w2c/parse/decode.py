@@ -11,11 +11,39 @@ from __future__ import annotations
 from w2c.errors import DecodeError, UnsupportedFeature
 from w2c.features import Features
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, EXT_TAG, FUNCREF,
-    SEC_CODE, SEC_CUSTOM, SEC_DATA, SEC_DATACOUNT, SEC_ELEMENT, SEC_EXPORT,
-    SEC_FUNCTION, SEC_GLOBAL, SEC_IMPORT, SEC_MEMORY, SEC_START, SEC_TABLE,
-    SEC_TAG, SEC_TYPE, CodeEntry, ConstExpr, Data, Elem, Export,
-    FuncType, Global, GlobalType, Import, Limits, MemType, Module, Section,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_TABLE,
+    EXT_TAG,
+    FUNCREF,
+    SEC_CODE,
+    SEC_CUSTOM,
+    SEC_DATA,
+    SEC_DATACOUNT,
+    SEC_ELEMENT,
+    SEC_EXPORT,
+    SEC_FUNCTION,
+    SEC_GLOBAL,
+    SEC_IMPORT,
+    SEC_MEMORY,
+    SEC_START,
+    SEC_TABLE,
+    SEC_TAG,
+    SEC_TYPE,
+    CodeEntry,
+    ConstExpr,
+    Data,
+    Elem,
+    Export,
+    FuncType,
+    Global,
+    GlobalType,
+    Import,
+    Limits,
+    MemType,
+    Module,
+    Section,
     TableType,
 )
 from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
@@ -216,6 +244,7 @@ def decode_importsec(r: Reader, m: Module, features: Features) -> None:
         name = r.name()
         pos = r.pos
         kind = r.u8()
+        desc: int | TableType | MemType | GlobalType
         if kind == EXT_FUNC:
             desc = r.u32()
         elif kind == EXT_TABLE:

@@ -11,8 +11,8 @@ only place that applies this rule.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from w2c.errors import DecodeError, ValidationError, W2CError
 from w2c.features import Features

@@ -51,7 +51,7 @@ class Reader:
         return DecodeError(self.eof_msg, self.base + min(self.pos, len(self.buf)))
 
     def sub(self, size: int, eof_msg: str = EOF_SECTION,
-            short_msg: str | None = None) -> "Reader":
+            short_msg: str | None = None) -> Reader:
         """A reader over the next `size` bytes; advances past them."""
         start = self.pos
         if size > len(self.buf) - start:

@@ -11,11 +11,16 @@ instructions, several tables or element expressions.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from w2c import opcodes as O
 from w2c.module import (
-    EXT_GLOBAL, EXTERNREF, FUNCREF, SEC_DATACOUNT, V128, Module,
+    EXT_GLOBAL,
+    EXTERNREF,
+    FUNCREF,
+    SEC_DATACOUNT,
+    V128,
+    Module,
 )
 
 _EXTENDED_CONST = {"i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"}
@@ -33,7 +38,7 @@ def module_features(m: Module) -> set[str]:
         used.add("reference-types")
     if any(len(ft.results) > 1 for ft in m.types):
         used.add("multi-value")
-    mutable_imports = any(i.kind == EXT_GLOBAL and i.desc.mutable for i in m.imports)
+    mutable_imports = any(i.kind == EXT_GLOBAL and i.global_type().mutable for i in m.imports)
     globals_ = m.all_globals()
     if mutable_imports or any(x.kind == EXT_GLOBAL and x.index < len(globals_)
                               and globals_[x.index].mutable for x in m.exports):

@@ -11,10 +11,23 @@ from __future__ import annotations
 from w2c.errors import UnsupportedFeature, ValidationError, W2CError
 from w2c.features import Features
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, F32, F64, FUNCREF, I32,
-    I64, V128, ConstExpr, GlobalType, Limits, Module,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_TABLE,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    V128,
+    ConstExpr,
+    GlobalType,
+    Import,
+    Limits,
+    Module,
 )
-from w2c.parse.code import body_instructions, decode_body
+from w2c.parse.code import Body, body_instructions, decode_body
 from w2c.parse.order import decode_errors_first, locate_func
 from w2c.parse.uses import local_features, module_features
 from w2c.parse.validate_func import Context, FuncValidator, mismatch
@@ -54,12 +67,12 @@ class located:
     def __init__(self, m: Module, defined_index: int):
         self.m = m
         self.i = defined_index
-        self.body = None
+        self.body: Body | None = None
 
     def open(self, ctx: Context, features: Features):
-        self.body = decode_body(self.m, self.i, features)
-        v = FuncValidator(ctx, self.m.types[self.m.funcs[self.i]], self.body.locals)
-        return v, body_instructions(self.body, features, self.m)
+        self.body = body = decode_body(self.m, self.i, features)
+        v = FuncValidator(ctx, self.m.types[self.m.funcs[self.i]], body.locals)
+        return v, body_instructions(body, features, self.m)
 
     def __enter__(self):
         return self
@@ -79,9 +92,9 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     ntypes = len(m.types)
     for imp in m.imports:
         _at(imp.offset, validate_import, m, imp, features)
-    for i, t in enumerate(m.funcs):
-        if t >= ntypes:
-            raise ValidationError(f"unknown type {t}", _func_decl_offset(m))
+    for type_idx in m.funcs:
+        if type_idx >= ntypes:
+            raise ValidationError(f"unknown type {type_idx}", _func_decl_offset(m))
     for t in m.tables:
         validate_table_limits(t.limits)
     for mt in m.mems:
@@ -108,6 +121,7 @@ def validate_module_fields(m: Module, features: Features) -> Context:
         if d.mode == "active":
             if d.memory >= len(ctx.mems):
                 raise ValidationError(f"unknown memory {d.memory}", d.offset)
+            assert d.offset_expr is not None, "the decoder gives an active segment its offset"
             validate_const_expr(ctx, d.offset_expr, I32, n_imported_globals, features)
     if m.start is not None:
         if m.start >= len(ctx.funcs):
@@ -135,16 +149,16 @@ def _func_decl_offset(m: Module) -> int | None:
     return None
 
 
-def validate_import(m: Module, imp, features: Features) -> None:
+def validate_import(m: Module, imp: Import, features: Features) -> None:
     if imp.kind == EXT_FUNC:
-        if imp.desc >= len(m.types):
+        if imp.func_type_index() >= len(m.types):
             raise ValidationError(f"unknown type {imp.desc}")
     elif imp.kind == EXT_TABLE:
-        validate_table_limits(imp.desc.limits)
+        validate_table_limits(imp.table_type().limits)
     elif imp.kind == EXT_MEMORY:
-        validate_mem_limits(imp.desc.limits)
+        validate_mem_limits(imp.mem_type().limits)
     elif imp.kind == EXT_GLOBAL:
-        if imp.desc.mutable and "mutable-globals" not in features:
+        if imp.global_type().mutable and "mutable-globals" not in features:
             raise UnsupportedFeature("mutable-globals")
 
 
@@ -178,7 +192,7 @@ def declared_refs(m: Module) -> set[int]:
         if e.funcs is not None:
             refs.update(e.funcs)
         else:
-            for expr in e.exprs:
+            for expr in e.item_exprs():
                 refs.update(_ref_funcs(expr))
     for x in m.exports:
         if x.kind == EXT_FUNC:

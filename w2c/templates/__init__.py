@@ -7,7 +7,12 @@ w2c.emit.wasi (the WASI glue) and w2c.build (main() of a program).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from w2c.resources import templates_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 _ENV: jinja2.Environment | None = None
 
@@ -24,7 +29,7 @@ def env() -> jinja2.Environment:
     if _ENV is None:
         # Imported here: jinja2 costs every command 20-50 ms of CPU at start-up,
         # and `w2c validate` / `info` render no template (see w2c/cli.py _LAZY).
-        import jinja2
+        import jinja2  # noqa: PLC0415 (the reason is above)
         _ENV = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
                                   keep_trailing_newline=True, trim_blocks=True,
                                   lstrip_blocks=True, undefined=jinja2.StrictUndefined)
