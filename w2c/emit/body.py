@@ -212,15 +212,14 @@ class BodyEmitter(InstrMethods):
             kw["imm"] = imm
         if "{lane}" in c:
             kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
-        if len(op.results) > 1:     # the helper writes them: {r0}, {r1}, ...
-            kw.update((f"r{i}", self.slot(base + i, t)) for i, t in enumerate(op.results))
-            self.out(f"{c.format(*args, **kw)};")
-            return
+        results = op.results or ()
+        if len(results) > 1:     # the helper writes them: {r0}, {r1}, ...
+            kw.update((f"r{i}", self.slot(base + i, t)) for i, t in enumerate(results))
         expr = c.format(*args, **kw)
         if not expr:
             return
-        if op.results:
-            self.out(f"{self.slot(base, op.results[0])} = {expr};")
+        if len(results) == 1:
+            self.out(f"{self.slot(base, results[0])} = {expr};")
         else:
             self.out(f"{expr};")
 
