@@ -482,4 +482,69 @@ W2C_TRUNC_SAT(w2c_i64_trunc_sat_f64_u, uint64_t, double, uint64_t, x > -1.0, x <
               0u, UINT64_C(0xFFFFFFFFFFFFFFFF))
 #undef W2C_TRUNC_SAT
 
+/* Wide arithmetic (i64.add128, i64.sub128, i64.mul_wide_s, i64.mul_wide_u):
+ * 128-bit values as (low, high) halves; the results are written through
+ * `lo` and `hi`.  W2C_INT128: use the compiler's unsigned __int128 for the
+ * 64x64->128 multiplies.  Default: 1 where the compiler has the type
+ * (__SIZEOF_INT128__) and W2C_NO_BUILTINS is not defined, else 0; 0 is the
+ * portable C99 code, the reference (tests/runtime/test_wide_arith.py checks
+ * both). */
+#ifndef W2C_INT128
+#if defined(__SIZEOF_INT128__) && !defined(W2C_NO_BUILTINS)
+#define W2C_INT128 1
+#else
+#define W2C_INT128 0
+#endif
+#endif
+
+static inline void w2c_i64_add128(uint64_t *lo, uint64_t *hi, uint64_t alo, uint64_t ahi,
+                                  uint64_t blo, uint64_t bhi) {
+  uint64_t l = alo + blo;
+  *hi = ahi + bhi + (l < alo);
+  *lo = l;
+}
+
+static inline void w2c_i64_sub128(uint64_t *lo, uint64_t *hi, uint64_t alo, uint64_t ahi,
+                                  uint64_t blo, uint64_t bhi) {
+  *hi = ahi - bhi - (alo < blo);
+  *lo = alo - blo;
+}
+
+/* The portable unsigned 64x64->128 product from 32-bit halves. */
+static inline void w2c_mul_wide_u_portable_(uint64_t *lo, uint64_t *hi, uint64_t a, uint64_t b) {
+  uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
+  *lo = (mid << 32) | (p00 & 0xFFFFFFFFu);
+  *hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+}
+
+#if W2C_INT128
+__extension__ typedef unsigned __int128 w2c_u128_;
+__extension__ typedef __int128 w2c_s128_;
+#endif
+
+static inline void w2c_i64_mul_wide_u(uint64_t *lo, uint64_t *hi, uint64_t a, uint64_t b) {
+#if W2C_INT128
+  w2c_u128_ p = (w2c_u128_)a * b;
+  *lo = (uint64_t)p;
+  *hi = (uint64_t)(p >> 64);
+#else
+  w2c_mul_wide_u_portable_(lo, hi, a, b);
+#endif
+}
+
+static inline void w2c_i64_mul_wide_s(uint64_t *lo, uint64_t *hi, uint64_t a, uint64_t b) {
+#if W2C_INT128
+  w2c_u128_ p = (w2c_u128_)((w2c_s128_)(int64_t)a * (int64_t)b);
+  *lo = (uint64_t)p;
+  *hi = (uint64_t)(p >> 64);
+#else
+  /* signed high half = unsigned high half - (a < 0 ? b : 0) - (b < 0 ? a : 0) */
+  uint64_t h;
+  w2c_mul_wide_u_portable_(lo, &h, a, b);
+  *hi = h - ((a >> 63) ? b : 0) - ((b >> 63) ? a : 0);
+#endif
+}
+
 #endif /* W2C_NUM_H */

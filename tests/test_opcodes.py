@@ -68,9 +68,11 @@ WT_FEATURE = {
     "multi-value": "multi-value",
     "tail-call": "tail-call",
     "exceptions": "exceptions,legacy-exceptions",
+    "wide-arithmetic": "wide-arithmetic",
 }
 # What wasm-tools needs besides the feature itself (exnref is a reference type).
-WT_DEPENDS = {"exceptions": "reference-types", "relaxed-simd": "simd"}
+WT_DEPENDS = {"exceptions": "reference-types", "relaxed-simd": "simd",
+              "wide-arithmetic": "multi-value"}
 # The text of wasm-tools' error when the feature is off (a substring of it).
 FEATURE_ERROR = {
     "sat-float-to-int": "saturating float to int conversions support is not enabled",
@@ -81,8 +83,9 @@ FEATURE_ERROR = {
     "reference-types": "reference types support is not enabled",
     "tail-call": "tail calls support is not enabled",
     "exceptions": "exceptions",  # "exceptions support ..." / "legacy_exceptions feature required"
+    "wide-arithmetic": "wide arithmetic support is not enabled",
 }
-EXTRA_FEATURES = "tail-call,exceptions,legacy-exceptions,relaxed-simd"
+EXTRA_FEATURES = "tail-call,exceptions,legacy-exceptions,relaxed-simd,wide-arithmetic"
 TESTED = [op for op in O.OPS if op.feature in WASM2_FEATURES or op.feature in WT_FEATURE]
 
 

@@ -18,17 +18,17 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "bulk-memory": (True, "bulk memory operations"),
     "reference-types": (True, "reference types (externref, several tables)"),
     "tail-call": (False, "tail calls (return_call, return_call_indirect)"),
-    "multi-memory": (False, "several memories (not yet supported)"),
+    "multi-memory": (False, "several memories"),
     "memory64": (False, "64-bit memories (not yet supported)"),
     "exceptions": (False, "exception handling (not yet supported)"),
     "threads": (False, "threads and atomics (not yet supported)"),
     "extended-const": (False, "extended constant expressions"),
     "custom-page-sizes": (False, "custom page sizes"),
+    "wide-arithmetic": (False, "128-bit add/sub and 64x64->128 multiplies"),
 }
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"multi-memory", "memory64",
-                                         "exceptions", "threads"}
+IMPLEMENTED = {n for n in FEATURES} - {"memory64", "exceptions", "threads"}
 
 
 @dataclass

@@ -240,6 +240,15 @@ _special("table.grow", 15, TABLE, prefix=PREFIX_FC, feature="reference-types",
 _special("table.size", 16, TABLE, prefix=PREFIX_FC, feature="reference-types")
 _special("table.fill", 17, TABLE, prefix=PREFIX_FC, feature="reference-types",
          writes_table=True)
+# wide arithmetic: 128-bit values as (low, high) pairs of i64
+_op("i64.add128", 19, NONE, "i64 i64 i64 i64", "i64 i64", prefix=PREFIX_FC,
+    feature="wide-arithmetic")
+_op("i64.sub128", 20, NONE, "i64 i64 i64 i64", "i64 i64", prefix=PREFIX_FC,
+    feature="wide-arithmetic")
+_op("i64.mul_wide_s", 21, NONE, "i64 i64", "i64 i64", prefix=PREFIX_FC,
+    feature="wide-arithmetic")
+_op("i64.mul_wide_u", 22, NONE, "i64 i64", "i64 i64", prefix=PREFIX_FC,
+    feature="wide-arithmetic")
 
 # -- 0xFD prefix: SIMD ----------------------------------------------------------------------
 
@@ -455,6 +464,11 @@ _C.update({
     "memory.size": "w2c_memory_pages(inst->mem{imm})",
     "data.drop": "inst->data_dropped[{imm}] = 1",
     "elem.drop": "inst->elem_dropped[{imm}] = 1",
+    # several results: {r0}, {r1}, ... are the result slots, written by the helper
+    "i64.add128": "w2c_i64_add128(&{r0}, &{r1}, {0}, {1}, {2}, {3})",
+    "i64.sub128": "w2c_i64_sub128(&{r0}, &{r1}, {0}, {1}, {2}, {3})",
+    "i64.mul_wide_s": "w2c_i64_mul_wide_s(&{r0}, &{r1}, {0}, {1})",
+    "i64.mul_wide_u": "w2c_i64_mul_wide_u(&{r0}, &{r1}, {0}, {1})",
 })
 for _t in ("i32", "i64"):
     for _f in ("f32", "f64"):
@@ -510,7 +524,6 @@ PROPOSAL_OPCODES: dict[int | None, list[tuple[int, int, str]]] = {
            (0xD4, 0xD6, "function-references"),   # ref.as_non_null, br_on_null, br_on_non_null
            (0xE0, 0xE6, "stack-switching"),       # cont.new ... switch
            (0xFB, 0xFB, "gc")],                   # the GC prefix: struct.*, array.*, i31.*, ...
-    PREFIX_FC: [(19, 22, "wide-arithmetic")],     # i64.add128, sub128, mul_wide_s/u
 }
 
 

@@ -103,6 +103,27 @@ SMITH_FLAGS = [
 ]
 # The features beyond Wasm 2.0 that smith may use (w2c compile --enable-...).
 W2C_FEATURES = ("tail-call",)
+
+# The multi-memory and wide-arithmetic run (test_differential_wasm3,
+# scripts/difftest --wasm3): SMITH_FLAGS with up to 3 memories (at least 2)
+# and the 128-bit instructions, compiled with those w2c features.
+WASM3_SEEDS = range(0, 300)
+WASM3_FEATURES = ("multi-memory", "wide-arithmetic")
+WASM3_SMITH = {"--max-memories": "3", "--min-memories": "2", "--wide-arithmetic-enabled": "true"}
+
+
+def with_flags(flags: list[str], changes: dict[str, str]) -> list[str]:
+    """`flags` (smith's `--name value` pairs and bare switches) with the
+    values of `changes` replaced or added."""
+    out = list(flags)
+    for name, value in changes.items():
+        if name in out:
+            out[out.index(name) + 1] = value
+        else:
+            out += [name, value]
+    return out
+
+
 # Variants, VARIANTS[seed % 8]: (instructions, traps, fuel).  "straight" leaves
 # out control instructions (but for smith's fuel checks): straight-line code
 # whose values reach the results, where random control flow mostly ends in
@@ -519,7 +540,9 @@ def wasmtime_engine():
         cfg.wasm_threads = False
         cfg.wasm_tail_call = True
         cfg.wasm_memory64 = False
-        cfg.wasm_multi_memory = False
+        # on: they change nothing for a module that does not use them
+        cfg.wasm_multi_memory = True
+        cfg.wasm_wide_arithmetic = True
         cfg.wasm_gc = False
         cfg.wasm_function_references = False
         cfg.wasm_exceptions = False
@@ -962,12 +985,16 @@ def _tail(text: str, n: int = 40) -> str:
 def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
               smith_flags: list[str] | None = None, wasm_tools: str | None = None,
               cc: str | None = None, observe: bool | None = None,
-              num_outputs: int = 1) -> BatchResult:
+              num_outputs: int = 1, features: tuple[str, ...] = ()) -> BatchResult:
     """Generate, run on wasmtime, compile with w2c and gcc, run and compare the
     modules of `seeds` in `build_dir` (kept: module, C and harness).
     num_outputs >= 2 translates each module into that many C parts (w2c
-    compile --num-outputs), each compiled on its own."""
+    compile --num-outputs), each compiled on its own.  `features`: w2c
+    features enabled on top of the defaults (WASM3_FEATURES)."""
     from w2c.emit import compile_module
+    from w2c.features import Features
+
+    enabled = Features(w2c_features().enabled | set(features))
 
     cflags = list(CFLAGS if cflags is None else cflags)
     cc = cc or CC
@@ -1001,7 +1028,7 @@ def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
         times["wasmtime"] += t2 - t1
         try:
             written = compile_module(wasm, build_dir / f"{prefix}.c", prefix,
-                                     features=w2c_features(), num_outputs=num_outputs)
+                                     features=enabled, num_outputs=num_outputs)
         except Exception as err:
             res.status, res.problems = "w2c", [f"w2c compile: {type(err).__name__}: {err}"]
             continue

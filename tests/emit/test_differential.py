@@ -11,6 +11,8 @@ pytest-xdist spreads them over the cores.
 On failure the test prints, per module, its seed, the disagreements and the
 paths of the module (.wasm, .wat), the generated C and the harness (main.c),
 all kept under pytest's tmp_path.  scripts/difftest runs many more seeds.
+test_differential_wasm3 runs difftest.WASM3_SEEDS (300) with several
+memories and wide arithmetic (scripts/difftest --wasm3).
 """
 from __future__ import annotations
 
@@ -232,6 +234,31 @@ def test_differential(seeds, tmp_path):
     assert len(result.modules) == len(seeds)
     if result.failures:
         pytest.fail(_failure_report(result), pytrace=False)
+
+
+WASM3_BATCHES = D.batches(D.WASM3_SEEDS, D.CI_BATCH)
+
+
+@pytest.mark.slow
+@needs_tools
+@pytest.mark.parametrize("seeds", WASM3_BATCHES,
+                         ids=[f"wasm3-seeds{b[0]}-{b[-1]}" for b in WASM3_BATCHES])
+def test_differential_wasm3(seeds, tmp_path):
+    """Modules with 2 or 3 memories (memory instructions on any of them) and
+    the wide-arithmetic instructions (difftest.WASM3_SMITH)."""
+    result = D.run_batch(seeds, tmp_path / "build",
+                         smith_flags=D.with_flags(D.SMITH_FLAGS, D.WASM3_SMITH),
+                         features=D.WASM3_FEATURES)
+    assert len(result.modules) == len(seeds)
+    if result.failures:
+        pytest.fail(_failure_report(result), pytrace=False)
+
+
+def test_wasm3_run_is_large_enough():
+    assert len(D.WASM3_SEEDS) >= 300
+    flags = D.with_flags(D.SMITH_FLAGS, D.WASM3_SMITH)
+    assert flags[flags.index("--max-memories") + 1] == "3"
+    assert flags[flags.index("--wide-arithmetic-enabled") + 1] == "true"
 
 
 @needs_tools

@@ -2,7 +2,7 @@
 import pytest
 
 from tests.support.wasmbin import HEADER, section as sec
-from w2c.errors import DecodeError, UnsupportedFeature
+from w2c.errors import DecodeError, UnsupportedFeature, W2CError
 from w2c.features import Features
 from w2c.module import EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, FUNCREF, I32, I64
 from w2c.parse import check_module, decode_module
@@ -155,3 +155,20 @@ def test_absurd_counts_fail_fast():
     data = (HEADER + sec(1, b"\x01\x60\x00\x00") + sec(3, b"\x01\x00")
             + sec(10, b"\x01\x09\x01\xff\xff\xff\xff\x0f\x7f\x0b\x0b"))
     assert malformed(data).startswith("too many locals")
+
+
+@pytest.mark.parametrize("flags", [0x1F, 0x20, 0x3F])
+def test_memarg_alignment_past_31(flags):
+    """2.0: an alignment exponent of 32 and above is malformed; with
+    multi-memory (Wasm 3.0) the flags below the memory-index bit decode and
+    the validator finds the alignment too large."""
+    body = b"\x00\x41\x00\x28" + bytes([flags, 0x00]) + b"\x1a\x0b"
+    data = (HEADER + sec(1, b"\x01\x60\x00\x00") + sec(3, b"\x01\x00") + sec(5, b"\x01\x00\x01")
+            + sec(10, b"\x01" + bytes([len(body)]) + body))
+    want = {False: "alignment must not be larger than natural", True: "malformed memop flags"}
+    with pytest.raises(W2CError) as e:
+        check_module(data)
+    assert e.value.message.startswith(want[flags >= 32]), e.value
+    with pytest.raises(W2CError) as e:
+        check_module(data, Features(Features().enabled | {"multi-memory"}))
+    assert e.value.message.startswith("alignment must not be larger than natural")

@@ -70,6 +70,7 @@ CASES = [
 # Decoded and validated when their flag is given (compile may still refuse them).
 ACCEPTED_WHEN_ENABLED = {"return_call", "two-memories", "memarg-memidx", "shared-memory",
                          "relaxed-simd",
+                         "i64.add128",
                          "extended-const"}
 
 # Byte strings that are malformed in Wasm 3.0 as well: (id, bytes, message).

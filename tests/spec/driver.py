@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
 from w2c.module import (
@@ -742,6 +743,9 @@ def _instantiate_c(unit: Unit, fields: set[str] | None) -> str:
         lines.append(f"  if ({cond}) return DRV_NOT_READY;")
     lines.append("  memset(&im, 0, sizeof im);")
     done = set()
+    # the imports struct's member of each import (a name imported twice with
+    # other limits, as several memories can be, has its own member)
+    keys = dict(zip(map(id, unit.module.imports), unique_import_keys(unit.module)))
     for link in unit.links:
         mm = mangle(link.imp.module)
         k = link.provider
@@ -752,7 +756,7 @@ def _instantiate_c(unit: Unit, fields: set[str] | None) -> str:
         kind = {EXT_MEMORY: "mem", EXT_TABLE: "table", EXT_GLOBAL: "global"}.get(link.imp.kind)
         if kind is None:
             continue
-        fname = f"{kind}_{mm}__{mangle(link.imp.name)}"
+        fname = f"{kind}_{keys[id(link.imp)]}"
         if fname in done:
             continue
         done.add(fname)

@@ -1,7 +1,9 @@
 """Spec testsuite, execution part: every top-level .wast file (the 57
-simd_* ones included) and the custom-page-sizes and relaxed-simd proposals'
-files are compiled with `w2c compile` (one C file per module), linked with
-a generated C driver (tests/spec/driver.py) by gcc -O2 and run; each check (module
+simd_* ones included) and the files of run_exec.EXEC_PROPOSALS
+(custom-page-sizes, tail-call, Wasm 3.0's return_call files, relaxed-simd,
+multi-memory, extended-const, wide-arithmetic) are compiled with `w2c compile`
+(one C file per module), linked with a generated C driver
+(tests/spec/driver.py) by gcc -O2 and run; each check (module
 instantiation, action, assert_return, assert_trap, assert_exhaustion,
 assert_uninstantiable, assert_unlinkable) is one PASS or FAIL line.  The
 per-file results are compared with tests/spec/expectations/exec.json: a test

@@ -95,6 +95,12 @@ SUITES: dict[str, Suite] = {
     # wast2json 1.0.42 has no --enable-relaxed-simd: --enable-all turns it on.
     "relaxed-simd": Suite("relaxed-simd", "proposals/relaxed-simd", ("--enable-all",),
                           ("relaxed-simd",)),
+    "multi-memory": Suite("multi-memory", "proposals/multi-memory",
+                          (), ("multi-memory",)),
+    "extended-const": Suite("extended-const", "proposals/extended-const",
+                            (), ("extended-const",)),
+    "wide-arithmetic": Suite("wide-arithmetic", "proposals/wide-arithmetic",
+                             ("--enable-wide-arithmetic",), ("wide-arithmetic",)),
 }
 
 

@@ -215,11 +215,14 @@ class BodyEmitter(InstrMethods):
             kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
         if op.imm is O.V128C or op.imm is O.SHUFFLE:
             kw.update(consts.v128_fields(imm))
+        results = op.results or ()
+        if len(results) > 1:     # the helper writes them: {r0}, {r1}, ...
+            kw.update((f"r{i}", self.slot(base + i, t)) for i, t in enumerate(results))
         expr = c.format(*args, **kw)
         if not expr:
             return
-        if op.results:
-            self.out(f"{self.slot(base, op.results[0])} = {expr};")
+        if len(results) == 1:
+            self.out(f"{self.slot(base, results[0])} = {expr};")
         else:
             self.out(f"{expr};")
 

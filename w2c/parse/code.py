@@ -344,7 +344,9 @@ def decode_memarg(r: Reader, features: Features) -> tuple:
             raise UnsupportedFeature("multi-memory", r.base + pos)
         flags -= 0x40
         mem = r.u32()
-    if flags >= 32:
+    if flags >= 32 and "multi-memory" not in features:
+        # 2.0 calls 2**32 and above malformed; with multi-memory (as in 3.0)
+        # any alignment below the memory-index bit decodes, and is invalid
         raise r.error("malformed memop flags", pos)
     return (flags, r.u32(), mem)
 
