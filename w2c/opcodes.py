@@ -274,9 +274,11 @@ for _i, (_shape, _t) in enumerate([("i8x16", "i32"), ("i16x8", "i32"), ("i32x4",
                                    ("i64x2", "i64"), ("f32x4", "f32"), ("f64x2", "f64")]):
     _simd(f"{_shape}.splat", 0x0F + _i, NONE, _t, "v128")
 for _name, _code, _lanes, _t, _replace in [
-    ("i8x16.extract_lane_s", 0x15, 16, "i32", False), ("i8x16.extract_lane_u", 0x16, 16, "i32", False),
+    ("i8x16.extract_lane_s", 0x15, 16, "i32", False),
+    ("i8x16.extract_lane_u", 0x16, 16, "i32", False),
     ("i8x16.replace_lane", 0x17, 16, "i32", True),
-    ("i16x8.extract_lane_s", 0x18, 8, "i32", False), ("i16x8.extract_lane_u", 0x19, 8, "i32", False),
+    ("i16x8.extract_lane_s", 0x18, 8, "i32", False),
+    ("i16x8.extract_lane_u", 0x19, 8, "i32", False),
     ("i16x8.replace_lane", 0x1A, 8, "i32", True),
     ("i32x4.extract_lane", 0x1B, 4, "i32", False), ("i32x4.replace_lane", 0x1C, 4, "i32", True),
     ("i64x2.extract_lane", 0x1D, 2, "i64", False), ("i64x2.replace_lane", 0x1E, 2, "i64", True),
@@ -322,7 +324,8 @@ _simd("i8x16.bitmask", 0x64, NONE, *_V_I)
 _simd_group("i8x16", ["narrow_i16x8_s", "narrow_i16x8_u"], 0x65, _VV_V)
 _simd_group("f32x4", ["ceil", "floor", "trunc", "nearest"], 0x67, _V_V)
 _simd_group("i8x16", ["shl", "shr_s", "shr_u"], 0x6B, _VI_V)
-_simd_group("i8x16", ["add", "add_sat_s", "add_sat_u", "sub", "sub_sat_s", "sub_sat_u"], 0x6E, _VV_V)
+_simd_group("i8x16", ["add", "add_sat_s", "add_sat_u", "sub", "sub_sat_s", "sub_sat_u"],
+            0x6E, _VV_V)
 _simd_group("f64x2", ["ceil", "floor"], 0x74, _V_V)
 _simd_group("i8x16", ["min_s", "min_u", "max_s", "max_u"], 0x76, _VV_V)
 _simd("f64x2.trunc", 0x7A, NONE, *_V_V)
@@ -338,7 +341,8 @@ _simd_group("i16x8", ["narrow_i32x4_s", "narrow_i32x4_u"], 0x85, _VV_V)
 _simd_group("i16x8", ["extend_low_i8x16_s", "extend_high_i8x16_s",
                       "extend_low_i8x16_u", "extend_high_i8x16_u"], 0x87, _V_V)
 _simd_group("i16x8", ["shl", "shr_s", "shr_u"], 0x8B, _VI_V)
-_simd_group("i16x8", ["add", "add_sat_s", "add_sat_u", "sub", "sub_sat_s", "sub_sat_u"], 0x8E, _VV_V)
+_simd_group("i16x8", ["add", "add_sat_s", "add_sat_u", "sub", "sub_sat_s", "sub_sat_u"],
+            0x8E, _VV_V)
 _simd("f64x2.nearest", 0x94, NONE, *_V_V)
 _simd_group("i16x8", ["mul", "min_s", "min_u", "max_s", "max_u", None, "avgr_u"], 0x95, _VV_V)
 _simd_group("i16x8", ["extmul_low_i8x16_s", "extmul_high_i8x16_s",
@@ -456,8 +460,10 @@ _C.update({
     "i64.reinterpret_f64": "w2c_i64_reinterpret_f64({0})",
     "f32.reinterpret_i32": "w2c_f32_reinterpret_i32({0})",
     "f64.reinterpret_i64": "w2c_f64_reinterpret_i64({0})",
-    "i32.extend8_s": "(uint32_t)(int32_t)(int8_t){0}", "i32.extend16_s": "(uint32_t)(int32_t)(int16_t){0}",
-    "i64.extend8_s": "(uint64_t)(int64_t)(int8_t){0}", "i64.extend16_s": "(uint64_t)(int64_t)(int16_t){0}",
+    "i32.extend8_s": "(uint32_t)(int32_t)(int8_t){0}",
+    "i32.extend16_s": "(uint32_t)(int32_t)(int16_t){0}",
+    "i64.extend8_s": "(uint64_t)(int64_t)(int8_t){0}",
+    "i64.extend16_s": "(uint64_t)(int64_t)(int16_t){0}",
     "i64.extend32_s": "(uint64_t)(int64_t)(int32_t){0}",
     "memory.fill": "w2c_memory_fill({mem}, {0}, {1}, {2})",
     "memory.copy": "w2c_memory_copy({mem}, {0}, {1}, {2})",

@@ -82,7 +82,7 @@ class BodyEmitter(InstrMethods):
             _grow_names(k)
         return _NAMES[t][k]
 
-    def out(self, line: str) -> None:
+    def out(self, line: object) -> None:
         self.lines.append(line)
 
     def moves(self, dst: int, src: int, types) -> None:
@@ -198,6 +198,7 @@ class BodyEmitter(InstrMethods):
         args = [self.slot(base + i, t) for i, t in enumerate(types)]
         kw = {}
         c = op.c
+        assert c is not None    # only instructions with a template come here
         if "{mem}" in c:
             if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
                 kw["offset"] = f"{imm[1]}u"
@@ -275,6 +276,7 @@ class BodyEmitter(InstrMethods):
                 self.lines.append(f"L{b.placeholder}:;")
             if kind == "loop":
                 if b.used:
+                    assert b.placeholder is not None   # a loop's label line
                     self.lines[b.placeholder] = f"L{b.label}:;"
             elif b.used:
                 self.lines.append(f"L{b.label}:;")
@@ -385,7 +387,7 @@ class BodyEmitter(InstrMethods):
             vals = ", ".join(self.slot(i, t) for i, t in enumerate(res))
             self.out(f"{{ {result_type(self.ftype)} r_ = {{{vals}}}; return r_; }}")
 
-    # -- output --------------------------------------------------------------------------------------------
+    # -- output -----------------------------------------------------------------------------------
     def render(self, signature: str) -> str:
         p = self.g.prefix
         tail = self.tail
@@ -430,9 +432,7 @@ class BodyEmitter(InstrMethods):
 
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
 # Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
-_NAMES: list[list[str] | None] = [None] * 128
-for _t in LETTERS:
-    _NAMES[_t] = []
+_NAMES: list[list[str]] = [[] for _ in range(128)]
 
 
 def _grow_names(k: int) -> None:
@@ -467,6 +467,7 @@ def _template(o: O.Op) -> tuple:
     """(kind, (%-format of the whole line, operand types p0, p1, result type)):
     the line is `fmt % (result slot, fields in order)`, where the offset
     field is the number (the template's `{offset}` is `<offset>u`)."""
+    assert o.c is not None and o.params is not None and o.results is not None
     fields = []
     fmt = "%s = " if o.results else ""
     for text, field, _, _ in string.Formatter().parse(o.c):

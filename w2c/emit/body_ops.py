@@ -11,6 +11,7 @@ height before the instruction (`top`); slot k of type t is `self.slot(k, t)`.
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING, Any
 
 from w2c import opcodes as O
 from w2c.emit import consts
@@ -26,8 +27,19 @@ class InstrMethods:
     """The per-instruction methods (BodyEmitter supplies slot, out, lines,
     mem_args and g, the module emitter)."""
 
+    # Supplied by BodyEmitter; declared for the type checker.
+    g: Any              # the ModuleGen (not imported: w2c.emit.module imports this file)
+    lines: list[Any]    # C lines and RELOAD placeholders
+    operand: int        # the operand type of the instructions in OPERAND_METHODS
+
+    if TYPE_CHECKING:
+        def slot(self, k: int, t: int) -> str: ...
+        def out(self, line: object) -> None: ...
+        def mem_args(self, k: int) -> str: ...
+
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        assert op.results is not None   # a constant has its result type in the table
         t = op.results[0]
         self.out(f"{self.slot(top, t)} = {consts.literal(t, imm)};")
 
@@ -43,7 +55,7 @@ class InstrMethods:
         a, b = self.slot(top - 3, t), self.slot(top - 2, t)
         self.out(f"{a} = {self.slot(top - 1, I32)} ? {a} : {b};")
 
-    # -- memory ---------------------------------------------------------------------------------------
+    # -- memory -----------------------------------------------------------------------------------
     def _memory_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         s = self.slot(top - 1, I32)
         self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
@@ -54,7 +66,7 @@ class InstrMethods:
         d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
         self.out(f"{self.g.prefix}_memory_init(inst, inst->mem{imm[1]}, {imm[0]}u, {d}, {s}, {n});")
 
-    # -- references and tables ---------------------------------------------------------------------------
+    # -- references and tables --------------------------------------------------------------------
     def _ref_null(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         self.out(f"{self.slot(top, imm)} = {C_ZERO[imm]};")
 
@@ -81,7 +93,8 @@ class InstrMethods:
 
     def _table_set(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         t, k = self._table_kind(imm)
-        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self.slot(top - 2, I32)}, {self.slot(top - 1, t)});")
+        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self.slot(top - 2, I32)}, "
+                 f"{self.slot(top - 1, t)});")
 
     def _table_size(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         self.out(f"{self.slot(top, I32)} = w2c_table_size(inst->t{imm});")
@@ -105,7 +118,7 @@ class InstrMethods:
         d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
         self.out(f"{self.g.prefix}_table_init(inst, inst->t{x}, {seg}u, {d}, {s}, {n});")
 
-    # -- calls ------------------------------------------------------------------------------------------------
+    # -- calls ------------------------------------------------------------------------------------
     def _call(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         ft = self.g.func_type(imm)
         base = top - len(ft.params)

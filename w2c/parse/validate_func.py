@@ -32,7 +32,7 @@ class FuncValidator(FuncState):
         return STEPS[op](self, imm)
 
 
-# -- immediate checks of table-driven instructions ---------------------------------------------------
+# -- immediate checks of table-driven instructions ------------------------------------------------
 
 def _check_memarg(v: FuncValidator, op: O.Op, imm) -> None:
     v.memory(imm[2])
@@ -80,7 +80,7 @@ _IMM_CHECKS = {
 
 
 
-# -- handlers of instructions whose effect depends on immediates or context ---------------------------
+# -- handlers of instructions whose effect depends on immediates or context -----------------------
 
 def _unreachable(v: FuncValidator, imm) -> int:
     n = len(v.vals)
@@ -423,7 +423,7 @@ for _o in O.OPS:
         _HANDLERS[_o.name] = _exceptions
 
 
-# -- instructions with a fixed effect (params -> results) -------------------------------------------
+# -- instructions with a fixed effect (params -> results) -----------------------------------------
 
 def _fixed(op: O.Op):
     """The step of an instruction whose effect is its `params -> results`:
@@ -431,6 +431,7 @@ def _fixed(op: O.Op):
     The common shapes test the top of the stack in place; anything else
     (an underflow, a mismatch, unreachable code) goes through pop_vals.
     Like every step it returns the operand-stack height before it."""
+    assert op.params is not None and op.results is not None   # a fixed effect
     params, results = list(op.params), list(op.results)
     check = _IMM_CHECKS.get(op.imm)
     n = len(params)
