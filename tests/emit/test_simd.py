@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from w2c.emit import compile_module
-from w2c.emit.simd import uses_v128
 from w2c.features import Features
 from w2c.parse import decode_module
 
@@ -95,16 +94,39 @@ def test_module_using_v128_builds_and_runs(tmp_path, wat2wasm, cc):
     assert out.returncode == 0 and out.stdout == EXPECTED, out.stdout
 
 
-@pytest.mark.parametrize("wat, uses", [
-    ("(module (func (result i32) (i32.const 253)))", False),   # 0xFD in an immediate
-    ("(module (func (local i64) (local v128)))", True),
-    ("(module (func (result i32) (i32x4.extract_lane 0 (i32x4.splat (i32.const 1)))))", True),
-    ("(module (func (param v128)))", True),
-    ("(module (global v128 (v128.const i64x2 0 0)))", True),
-    ("(module (func (result i64) (i64.popcnt (i64.const 0x7b))))", False),
+@pytest.mark.parametrize("wat, where", [
+    ("(module (func (result i32) (i32.const 253)))", None),   # 0xFD in an immediate
+    ("(module (func (result i64) (i64.popcnt (i64.const 0x7b))))", None),
+    ("(module (func (local i64) (local v128)))", "c"),
+    ("(module (func (result i32) (i32x4.extract_lane 0 (i32x4.splat (i32.const 1)))))", "c"),
+    ("(module (func (param v128)))", "h"),
+    ("(module (global v128 (v128.const i64x2 0 0)))", "h"),
 ])
-def test_uses_v128(wat, uses, wat2wasm):
-    assert uses_v128(decode_module(wat2wasm(wat), Features()), Features()) is uses
+@pytest.mark.parametrize("num_outputs", [1, 3])
+def test_simd_runtime_only_where_used(wat, where, num_outputs, tmp_path, wat2wasm):
+    """The SIMD runtime is included by the header when a type or global has
+    v128, else once per C file before the first function with v128, and
+    its headers are copied only then."""
+    wasm = wat2wasm(wat.replace("(module", "(module (func $a) (func $b (local v128))", 1)
+                    if where == "c" else wat)
+    written = compile_module(wasm, tmp_path / "m.c", num_outputs=num_outputs)
+    texts = {p.name: p.read_text() for p in written if p.suffix in (".c", ".h")
+             and p.name.startswith("m")}
+    include = '#include "w2c_simd.h"'
+    in_header = [n for n, t in texts.items() if n.endswith(".h") and include in t]
+    in_c = {n: t.count(include) for n, t in texts.items() if n.endswith(".c")}
+    copied = SIMD_HEADERS & {p.name for p in tmp_path.iterdir()}
+    if where is None:
+        assert not in_header and not any(in_c.values()) and not copied
+    elif where == "h":
+        assert in_header and not any(in_c.values()) and copied == SIMD_HEADERS
+    else:
+        assert not in_header and copied == SIMD_HEADERS
+        assert set(in_c.values()) <= {0, 1} and sum(in_c.values()) >= 1
+        for name, n in in_c.items():   # before the first function that has v128
+            t = texts[name]
+            if n:
+                assert t.index(include) < t.index("v128"), name
 
 
 def test_no_simd_runtime_without_v128(tmp_path, wat2wasm):

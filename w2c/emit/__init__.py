@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit.names import module_prefix
-from w2c.emit.simd import is_simd_header, uses_v128
+from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.emit.write import emit_module
 from w2c.errors import W2CError
@@ -60,15 +60,14 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
     _ensure_open_files(len(names))
     with Outputs(out_c) as out:
         out.check_target(out_c)
-        simd = uses_v128(module, t.features)
-        written = _runtime_temps(out, out_dir, simd)
         temps = {name: out.temp(out_dir / name) for name in reversed(names)}   # headers first
         with ExitStack() as stack:
             files: dict[str, TextIO] = {
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
-                emit_module(t, prefix, layout, files, progress, max_memory, jobs, simd)
+                simd = emit_module(t, prefix, layout, files, progress, max_memory, jobs)
+        written = _runtime_temps(out, out_dir, simd)
         out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))
     return [out_dir / name for name in names] + written

@@ -1,48 +1,39 @@
-"""Whether a module needs the SIMD runtime (emitter stage, before the
-skeleton is written): generated code includes runtime_c/w2c_simd.h and the
-output gets the w2c_simd*.h headers only then, so the output of modules
-without v128 is what it was before SIMD code generation.
+"""Whether a module needs the SIMD runtime (emitter stage): generated code
+includes runtime_c/w2c_simd.h, and the output gets the w2c_simd*.h headers,
+only for a module that uses v128, so the output of modules without v128 is
+what it was before SIMD code generation.
 
-A module uses v128 when a type or a global has it, a function declares a
-v128 local, or a body holds a SIMD instruction.  Bodies are decoded for this
-only when their bytes contain 0xFD (the SIMD prefix) or 0x7B (v128 as a local
-type); a body that does not decode is left to the translation to report.
+Found without a pass of its own over the code:
+- a type or a global with v128 (`fields_use_v128`, before anything is
+  written): the module's header includes the SIMD runtime;
+- otherwise a body with a v128 local or stack slot, found while it is
+  translated (`BodyEmitter.uses_v128`): its text starts with SIMD_INCLUDE,
+  which `kept_once` keeps before the first such function of each C file
+  and removes from the others.  The headers are copied when either holds.
 """
 from __future__ import annotations
 
-from w2c.errors import W2CError
-from w2c.features import Features
 from w2c.module import V128, Module
-from w2c.parse.code import datacount_ok, decode_body, decode_instructions
 
 SIMD_HEADER_PREFIX = "w2c_simd"      # runtime_c/w2c_simd.h, w2c_simd_int.h, w2c_simd_float.h
-_FEATURES = ("simd", "relaxed-simd")
+SIMD_INCLUDE = '#include "w2c_simd.h"\n'
 
 
-def uses_v128(m: Module, features: Features) -> bool:
+def fields_use_v128(m: Module) -> bool:
+    """A function type or a global of the module has v128."""
     types = [t for ft in m.types for t in ft.params + ft.results]
-    if V128 in types or any(g.type == V128 for g in m.all_globals()):
-        return True
-    data = m.data
-    has_datacount = datacount_ok(m)
-    for i, entry in enumerate(m.codes):
-        start, end = entry.offset, entry.offset + entry.size
-        simd_byte = data.find(b"\xfd", start, end) >= 0
-        if not simd_byte and data.find(b"\x7b", start, end) < 0:
-            continue
-        try:
-            body = decode_body(m, i, features)
-            if V128 in body.locals:
-                return True
-            if simd_byte:
-                used: set[str] = set()
-                for _ in decode_instructions(body.reader, features, has_datacount, body.end, used):
-                    pass
-                if any(f in used for f in _FEATURES):
-                    return True
-        except W2CError:
-            continue
-    return False
+    return V128 in types or any(g.type == V128 for g in m.all_globals())
+
+
+def kept_once(text: str, seen: bool) -> tuple[str, bool]:
+    """`text` (functions of one C file, in order) with SIMD_INCLUDE kept at
+    its first place only if the file has not had it (`seen`); returns the
+    text and whether the file has it now."""
+    first = text.find(SIMD_INCLUDE)
+    if first < 0:
+        return text, seen
+    rest = text[first + len(SIMD_INCLUDE):].replace(SIMD_INCLUDE, "")
+    return (text[:first] if seen else text[:first + len(SIMD_INCLUDE)]) + rest, True
 
 
 def is_simd_header(name: str) -> bool:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit import consts
+from w2c.emit.simd import kept_once
 from w2c.templates import env
 
 MAX_OUTPUTS = 1000          # parts are numbered 0..999 (build systems rely on it)
@@ -122,8 +123,13 @@ def write_heads(gen, layout: Layout, files: dict[str, TextIO]) -> None:
 
 
 def write_functions(layout: Layout, files: dict[str, TextIO],
-                    bodies: Iterable[tuple[int, str]]) -> None:
-    """Append translated functions, `(part, C text)` in index order, to their parts."""
+                    bodies: Iterable[tuple[int, str]]) -> bool:
+    """Append translated functions, `(part, C text)` in index order, to their
+    parts, each part including the SIMD runtime once, before its first
+    function that needs it (w2c.emit.simd); returns whether any did."""
     out = [files[name] for name in layout.parts]
+    simd = [False] * len(out)
     for part, text in bodies:
+        text, simd[part] = kept_once(text, simd[part])
         out[part].write(text)
+    return any(simd)

@@ -24,6 +24,7 @@ from w2c import opcodes
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
 from w2c.emit.module import ModuleGen
+from w2c.emit.simd import SIMD_INCLUDE, fields_use_v128
 from w2c.parse.validate import located
 
 CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
@@ -41,6 +42,7 @@ class Translator:
         self.linkage = "" if layout.split else "static "
         self.part_of = layout.part_of
         self.nparts = len(layout.parts)
+        self.simd_fields = fields_use_v128(gen.module)   # else bodies include w2c_simd.h
 
     def function(self, i: int) -> str:
         """The C of defined function i: a comment with its name, if any, and its definition."""
@@ -53,6 +55,8 @@ class Translator:
             body.run(v, instrs)
         name = module.names.funcs.get(index)
         head = f"/* {consts.comment(name)} */\n" if name else ""
+        if not self.simd_fields and body.uses_v128():
+            head = SIMD_INCLUDE + head
         sig = gen.signature(gen.func_type(index), gen.callee(index))
         return head + body.render(self.linkage + sig) + "\n"
 

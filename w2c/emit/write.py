@@ -12,6 +12,7 @@ from typing import TextIO
 
 from w2c.emit import split
 from w2c.emit.module import ModuleGen
+from w2c.emit.simd import fields_use_v128
 from w2c.emit.split import Layout
 from w2c.emit.tables import const_tables
 from w2c.emit.translate import Translator, translate
@@ -20,25 +21,24 @@ from w2c.templates import env
 
 
 def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, TextIO],
-                progress=None, max_memory: int | None = None, jobs: int = 1,
-                simd: bool = False) -> None:
+                progress=None, max_memory: int | None = None, jobs: int = 1) -> bool:
     """Write the files of `layout` (name -> open text file) for the module of
     `t` (fields validated), translating one function body at a time; with
-    jobs > 1 in that many worker processes.  `simd`: the module uses v128
-    (w2c.emit.simd), its header includes the SIMD runtime."""
+    jobs > 1 in that many worker processes.  Returns whether the module uses
+    v128, so needs the SIMD runtime (w2c.emit.simd)."""
     module, features = t.module, t.features
     if t.const_tables is None:
         t.const_tables = const_tables(module, features)
     gen = ModuleGen(module, prefix, layout.header, max_memory, t.const_tables)
-    gen.simd = simd
+    gen.simd = fields_use_v128(module)
     bodies = translate(Translator(gen, t.ctx, features, layout), jobs, progress)
     if layout.split:
         split.write_heads(gen, layout, files)
-        split.write_functions(layout, files, bodies)
-        return
+        return split.write_functions(layout, files, bodies) or gen.simd
     context = gen.context()
     out_c = files[layout.parts[0]]
     files[layout.header].write(env().get_template("module.h.j2").render(context))
     out_c.write(env().get_template("module_head.c.j2").render(context))
-    split.write_functions(layout, files, bodies)
+    simd = split.write_functions(layout, files, bodies)
     out_c.write(env().get_template("module_tail.c.j2").render(context))
+    return simd or gen.simd
