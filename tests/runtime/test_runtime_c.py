@@ -304,10 +304,16 @@ def template_program() -> str:
             continue  # reads the module instance (memory.size, data.drop): tests/spec
         params = ["uint8_t *m0", "uint64_t m0_size"]
         params += [f"{C_TYPES[t]} a{k}" for k, t in enumerate(op.params)]
+        results = {f"r{k}": f"r{k}" for k in range(len(op.results))}
         expr = op.c.format(*[f"a{k}" for k in range(len(op.params))],
-                           mem="m0, m0_size", offset="16u", lane="0", imm="0")
-        body = f"{C_TYPES[op.results[0]]} r = {expr}; (void)r;" if op.results else (
-            f"{expr};" if expr else "")
+                           mem="m0, m0_size", offset="16u", lane="0", imm="0", **results)
+        if len(op.results) > 1:   # the helper writes the results: {r0}, {r1}, ...
+            body = "".join(f"{C_TYPES[t]} r{k}; " for k, t in enumerate(op.results))
+            body += f"{expr}; " + " ".join(f"(void)r{k};" for k in range(len(op.results)))
+        elif op.results:
+            body = f"{C_TYPES[op.results[0]]} r = {expr}; (void)r;"
+        else:
+            body = f"{expr};" if expr else ""
         out.append(f"/* {op.name} */\nvoid t{i}({', '.join(params)}) {{\n"
                    f"  (void)m0; (void)m0_size; {body}\n}}")
     return "\n".join(out) + "\n"
