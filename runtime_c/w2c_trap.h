@@ -17,7 +17,8 @@ typedef enum w2c_trap {
   W2C_TRAP_UNDEFINED_ELEMENT,
   W2C_TRAP_UNINITIALIZED_ELEMENT,
   W2C_TRAP_INDIRECT_CALL_TYPE,
-  W2C_TRAP_EXHAUSTION
+  W2C_TRAP_EXHAUSTION,
+  W2C_TRAP_NULL_EXNREF /* throw_ref of a null exnref (w2c_exn.h) */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
@@ -38,6 +39,7 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
     case W2C_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
     case W2C_TRAP_EXHAUSTION: return "call stack exhausted";
+    case W2C_TRAP_NULL_EXNREF: return "null exception reference";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
     default: return "unknown trap";
