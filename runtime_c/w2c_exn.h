@@ -62,11 +62,12 @@ static inline void w2c_exn_throw(const w2c_tag *tag) { w2c_exn_thrown.tag = tag;
 
 /* W2C_EXN_REFS: where exnrefs live.  With an allocator (W2C_MEMORY_ALLOC
  * other than W2C_ALLOC_STATIC) each exnref is a malloc'd copy of the
- * exception, never freed (wasm has no way to say an exnref is dead; a
- * program catches by reference rarely).  Freestanding (W2C_ALLOC_STATIC) a
- * ring of W2C_EXN_REFS copies (default 16): an exnref stays valid until
- * W2C_EXN_REFS more are made.  Defining W2C_EXN_REFS selects the ring in
- * every configuration. */
+ * exception, kept on a list until w2c_exn_free_refs() (wasm cannot say when
+ * an exnref is dead: call it only when none is held, e.g. after freeing the
+ * instances; a program catches by reference rarely).  Freestanding
+ * (W2C_ALLOC_STATIC) a ring of W2C_EXN_REFS copies (default 16): an exnref
+ * stays valid until W2C_EXN_REFS more are made.  Defining W2C_EXN_REFS
+ * selects the ring in every configuration. */
 #if !defined(W2C_EXN_REFS) && W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
 #define W2C_EXN_REFS 16
 #endif
@@ -75,6 +76,11 @@ W2C_GLOBAL(w2c_exn, w2c_exn_ring[W2C_EXN_REFS]);
 W2C_GLOBAL(uint32_t, w2c_exn_ring_next);
 #else
 #include <stdlib.h>
+typedef struct w2c_exn_node {
+  w2c_exn exn; /* first: the exnref points here */
+  struct w2c_exn_node *next;
+} w2c_exn_node;
+W2C_GLOBAL(w2c_exn_node *, w2c_exn_refs);
 #endif
 
 /* An exnref for the exception in flight (a copy of it). */
@@ -84,11 +90,25 @@ W2C_COLD_CALL w2c_exnref w2c_exn_ref(void) {
   e = &w2c_exn_ring[w2c_exn_ring_next];
   w2c_exn_ring_next = (w2c_exn_ring_next + 1u) % (uint32_t)(W2C_EXN_REFS);
 #else
-  e = (w2c_exn *)malloc(sizeof *e);
-  if (e == NULL) W2C_TRAP(W2C_TRAP_EXHAUSTION);
+  w2c_exn_node *n = (w2c_exn_node *)malloc(sizeof *n);
+  if (n == NULL) W2C_TRAP(W2C_TRAP_EXHAUSTION);
+  n->next = w2c_exn_refs;
+  w2c_exn_refs = n;
+  e = &n->exn;
 #endif
   *e = w2c_exn_thrown;
   return e;
+}
+
+/* Release every exnref made so far (none may be used afterwards). */
+static inline void w2c_exn_free_refs(void) {
+#ifndef W2C_EXN_REFS
+  while (w2c_exn_refs != NULL) {
+    w2c_exn_node *n = w2c_exn_refs;
+    w2c_exn_refs = n->next;
+    free(n);
+  }
+#endif
 }
 
 /* throw_ref: make `e` the exception in flight (traps on null). */

@@ -530,7 +530,9 @@ enum { K_MODULE, K_UNINST, K_UNLINK, K_ACTION, K_RETURN, K_TRAP, K_EXHAUST, K_EX
 #ifdef W2C_EXN_H
 #define DRV_EXN_PENDING() w2c_exn_pending()
 #define DRV_EXN_CLEAR() w2c_exn_clear()
+#define DRV_EXN_FREE() w2c_exn_free_refs()
 #else
+#define DRV_EXN_FREE() ((void)0)
 #define DRV_EXN_PENDING() 0
 #define DRV_EXN_CLEAR() ((void)0)
 #endif
@@ -914,6 +916,7 @@ def generate_driver(plan: Plan, available: set[int], title: str = "",
     out.append("static void drv_teardown(void) {")
     for u in reversed(units):
         out.append(f"  if (drv_tried[{u.index}]) {u.prefix}_free(&inst{u.index});")
+    out.append("  DRV_EXN_FREE();")
     out.append("}")
     out.append(DRIVER_RUN)
     return "\n".join(out) + "\n"
