@@ -229,12 +229,9 @@ def catch_all(e: BodyEmitter, v: FuncValidator, op: Any, imm: Any, live: bool) -
 
 def legacy_end(e: BodyEmitter, v: FuncValidator, h: Handler, live: bool) -> None:
     """At the end of a legacy try: an exception no catch took goes on."""
-    _close_body(e, h, live)
+    _close_body(e, h, live)     # (jumps over the rest of the chain)
     e.exn.trys.remove(h)
     if h.next is not None:
-        if live:
-            h.block.used = True
-            e.out(f"goto L{h.block.label};")
         e.out(f"L{h.next}:;")
         e.out(f"goto L{throw_target(e)};")
 
