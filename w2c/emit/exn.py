@@ -37,7 +37,8 @@ from w2c.parse.validate_func import STEPS, FuncValidator
 BodyEmitter = Any
 BlockLabels = Any
 
-EXN_INCLUDE = '#include "w2c_exn.h"\n'
+EXN_HEADER = "w2c_exn.h"
+EXN_INCLUDE = f'#include "{EXN_HEADER}"\n'
 MAX_VALUES = 16          # W2C_EXN_VALUES of runtime_c/w2c_exn.h
 
 
@@ -272,5 +273,5 @@ def declarations(state: ExnState) -> list[str]:
     return [f"w2c_exn x{k}; (void)x{k};" for k in state.saves]
 
 
-__all__ = ["C_TYPES", "EXN_INCLUDE", "ExnState", "after_call", "check_tags",
+__all__ = ["C_TYPES", "EXN_HEADER", "EXN_INCLUDE", "ExnState", "after_call", "check_tags",
            "declarations", "uses_exceptions"]
