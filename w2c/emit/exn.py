@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from w2c.emit.names import C_TYPES
 from w2c.errors import UnsupportedFeature
 from w2c.module import EXNREF, EXT_TAG, Module
 from w2c.parse.validate_exn import CATCH_ALL, CATCH_ALL_REF, CATCH_REF
@@ -273,5 +272,5 @@ def declarations(state: ExnState) -> list[str]:
     return [f"w2c_exn x{k}; (void)x{k};" for k in state.saves]
 
 
-__all__ = ["C_TYPES", "EXN_HEADER", "EXN_INCLUDE", "ExnState", "after_call", "check_tags",
+__all__ = ["EXN_HEADER", "EXN_INCLUDE", "ExnState", "after_call", "check_tags",
            "declarations", "uses_exceptions"]
