@@ -19,7 +19,9 @@
  *                               float, double, ... of the tag's parameter
  *                               type i), then return normally: the caller
  *                               sees the exception when the import returns.
- *   W2C_EXN_GET(i, lvalue)      read value i of the pending exception. */
+ *   W2C_EXN_GET(i, lvalue)      read value i of the pending exception.
+ * Its state is W2C_GLOBALs (w2c_config.h): with W2C_STORAGE_EXTERNAL, the
+ * one file compiled with W2C_DEFINE_STORAGE includes this header too. */
 #ifndef W2C_EXN_H
 #define W2C_EXN_H
 
