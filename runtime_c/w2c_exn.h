@@ -32,10 +32,6 @@
  * the emitter, like W2C_TAIL_VALUES, not a configuration macro. */
 #define W2C_EXN_VALUES 16
 
-/* A result of M_instantiate (besides those of w2c_trap.h): the start
- * function threw an exception (still pending: w2c_exn_pending()). */
-#define W2C_ERR_EXCEPTION (-3)
-
 /* A tag: only its address matters (an imported tag is the exporter's). */
 typedef struct w2c_tag {
   unsigned char unused_;
