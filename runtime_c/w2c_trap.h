@@ -24,7 +24,7 @@ typedef enum w2c_trap {
 /* Results of M_instantiate besides 0 and trap codes. */
 #define W2C_ERR_IMPORT (-1) /* an import is missing or has the wrong type/limits */
 #define W2C_ERR_ALLOC (-2)  /* a memory or table could not be allocated */
-#define W2C_ERR_EXCEPTION (-3) /* the start function threw an exception (w2c_exn.h) */
+#define W2C_ERR_EXCEPTION (-4) /* the start function threw an exception (w2c_exn.h) */
 
 /* The spec interpreter's wording of each trap; also accepts W2C_ERR_*. */
 static inline const char *w2c_trap_message(w2c_trap code) {

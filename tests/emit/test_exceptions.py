@@ -161,6 +161,15 @@ def test_run_reports_an_uncaught_exception(wat2wasm, tmp_path):
     assert (p.returncode, p.stderr) == (134, "error: trap: unreachable\n")
 
 
+def test_run_reports_a_throwing_start_function(wat2wasm, tmp_path):
+    wasm = tmp_path / "s.wasm"
+    wasm.write_bytes(wat2wasm('(module (tag $e) (memory (export "memory") 1) '
+                              '(func $s (throw $e)) (start $s) (func (export "_start")))'))
+    p = _w2c("run", "--enable-exceptions", str(wasm))
+    assert (p.returncode, p.stderr) == (
+        134, "error: uncaught exception (thrown by the start function)\n")
+
+
 NO_TAGS = """
 (module
   (import "m" "f" (func $f))
