@@ -99,6 +99,7 @@ class Kernel:
     params: dict = field(default_factory=dict)  # other placeholders
     what: str = ""
     closed_form: bool = False                 # the model is cheap on the full input too
+    ops: int = 1                              # operations measured per unit of n
 
     def source(self, n: int) -> str:
         text = (MICRO / self.wat).read_text().replace("@N@", str(n))
@@ -112,23 +113,34 @@ class Kernel:
 
 TAIL = ("tail-call",)
 EXN = ("exceptions",)
+# How the throw kernels reach $depth: a call the C compiler may inline, or one through a
+# table with the index read from memory, which no compiler can resolve.
+DIRECT = "(call $depth (i32.const @DEPTH@) (local.get $i))"
+INDIRECT = ("(call_indirect (type $depth_t) (i32.const @DEPTH@) (local.get $i) "
+            "(i32.load (i32.const 2000)))")
 KERNELS = [
     Kernel("tail_interp", "tail_interp.wat", TAIL, 50_000_000, 500_000, model_interp,
-           what="threaded interpreter: 4 return_call_indirect per loop"),
+           what="threaded interpreter: 4 return_call_indirect per loop", ops=4),
     Kernel("tail_mutual", "tail_mutual.wat", TAIL, 200_000_000, 2_000_000, model_mutual,
            what="two functions, return_call each other"),
     Kernel("try_nothrow", "throw_catch.wat", EXN, 50_000_000, 500_000,
-           lambda n: model_throw(n, 1, False), {"DEPTH": 1, "THROW": 0},
-           "try_table around a call that returns (depth 1)", True),
+           lambda n: model_throw(n, 1, False), {"CALL": DIRECT, "DEPTH": 1, "THROW": 0},
+           "try_table around a direct call that returns (depth 1)", True),
+    Kernel("try_nothrow_ind", "throw_catch.wat", EXN, 50_000_000, 500_000,
+           lambda n: model_throw(n, 1, False), {"CALL": INDIRECT, "DEPTH": 1, "THROW": 0},
+           "try_table around a call_indirect that returns (depth 1)", True),
     Kernel("throw_catch", "throw_catch.wat", EXN, 5_000_000, 100_000,
-           lambda n: model_throw(n, 1, True), {"DEPTH": 1, "THROW": 1},
-           "throw caught one frame up (try_table)", True),
+           lambda n: model_throw(n, 1, True), {"CALL": DIRECT, "DEPTH": 1, "THROW": 1},
+           "throw caught one direct call up (try_table)", True),
+    Kernel("throw_catch_ind", "throw_catch.wat", EXN, 5_000_000, 100_000,
+           lambda n: model_throw(n, 1, True), {"CALL": INDIRECT, "DEPTH": 1, "THROW": 1},
+           "throw caught one call_indirect up (try_table)", True),
     Kernel("throw_deep", "throw_catch.wat", EXN, 2_000_000, 50_000,
-           lambda n: model_throw(n, 10, True), {"DEPTH": 10, "THROW": 1},
-           "throw across 10 frames (try_table)", True),
+           lambda n: model_throw(n, 10, True), {"CALL": INDIRECT, "DEPTH": 10, "THROW": 1},
+           "throw across 10 frames, call_indirect then direct (try_table)", True),
     Kernel("throw_legacy", "throw_catch_legacy.wat", EXN, 5_000_000, 100_000,
-           lambda n: model_throw(n, 1, True), {"DEPTH": 1, "THROW": 1},
-           "throw caught one frame up (legacy try/catch)", True),
+           lambda n: model_throw(n, 1, True), {"CALL": INDIRECT, "DEPTH": 1, "THROW": 1},
+           "throw_catch_ind in the legacy encoding (try/catch)", True),
 ]
 
 
@@ -168,18 +180,28 @@ def result_of(m: R.Measured) -> int | None:
 
 # -- measuring ------------------------------------------------------------------------------------
 
-def measure(kernel: Kernel, out: Path, runs: int, callgrind: bool) -> dict:
+def callgrind(exe: Path, expect: int, out: Path) -> int | None:
+    """Instructions callgrind counts for the whole process, if it gives `expect`."""
+    cg = out / "callgrind" / f"{exe.parent.name}.{exe.name}.out"
+    cg.parent.mkdir(parents=True, exist_ok=True)
+    m = R.run_measured(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}", str(exe)],
+                       timeout=1800)
+    found = re.search(r"Collected : (\d+)", m.stderr)
+    return int(found[1]) if found and result_of(m) == expect else None
+
+
+def measure(kernel: Kernel, out: Path, runs: int, with_callgrind: bool) -> dict:
     row: dict = {"kernel": kernel.name, "what": kernel.what, "n_full": kernel.n_full,
-                 "n_small": kernel.n_small, "engines": {}}
-    full, small = assemble(kernel, kernel.n_full, out), assemble(kernel, kernel.n_small, out)
+                 "n_small": kernel.n_small, "ops": kernel.ops, "engines": {}}
+    sizes = (kernel.n_full, kernel.n_small, 1)  # 1: the baseline of the per-operation count
+    wasms = [assemble(kernel, n, out) for n in sizes]
     expect_small = kernel.model(kernel.n_small)
     results: dict[str, set] = {}
     for engine in ENGINES:
-        cell: dict = {"times": [], "ir": None, "error": None}
+        cell: dict = {"times": [], "ir": None, "ir_per_op": None, "error": None}
         row["engines"][engine] = cell
         try:
-            exe_full, exe_small = build(engine, kernel, full, out), build(engine, kernel, small,
-                                                                            out)
+            exe_full, exe_small, exe_one = (build(engine, kernel, w, out) for w in wasms)
         except R.BuildFailed as err:
             lines = str(err).strip().splitlines()
             cell["error"] = next((ln for ln in lines[1:] if "error" in ln), lines[0])[:200]
@@ -195,13 +217,12 @@ def measure(kernel: Kernel, out: Path, runs: int, callgrind: bool) -> dict:
             m = R.run_measured([str(exe_full)], timeout=600)
             results.setdefault(engine, set()).add(result_of(m))
             cell["times"].append(m.wall)
-        if callgrind:
-            cg = out / "callgrind" / f"{kernel.name}.{engine}.out"
-            cg.parent.mkdir(parents=True, exist_ok=True)
-            m = R.run_measured(["valgrind", "--tool=callgrind", f"--callgrind-out-file={cg}",
-                                str(exe_small)], timeout=1800)
-            found = re.search(r"Collected : (\d+)", m.stderr)
-            cell["ir"] = int(found[1]) if found and result_of(m) == expect_small else None
+        if with_callgrind:
+            cell["ir"] = callgrind(exe_small, expect_small, out)
+            base = callgrind(exe_one, kernel.model(1), out)
+            if cell["ir"] is not None and base is not None:
+                ops = (kernel.n_small - 1) * kernel.ops
+                cell["ir_per_op"] = (cell["ir"] - base) / ops
     agreed = set().union(*results.values()) if results else set()
     if kernel.closed_form and results:
         agreed.add(kernel.model(kernel.n_full))
@@ -226,8 +247,8 @@ def _cell(engines: dict, engine: str, value: float | None, fmt: str) -> str:
 def render(rows: list[dict], runs: int) -> str:
     """The Markdown table of RESULTS.md's micro-benchmark section."""
     lines = ["| kernel | what | n (full / reduced) | w2c s | wasm2c s | w2c/wasm2c | "
-             "w2c instr. | wasm2c instr. | w2c/wasm2c |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "w2c instr. | wasm2c instr. | w2c/wasm2c | instr./op w2c | instr./op wasm2c |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for row in rows:
         e = row["engines"]
         tw, tc = (_median(e[engine]["times"]) for engine in ENGINES)
@@ -238,10 +259,14 @@ def render(rows: list[dict], runs: int) -> str:
             f" | {f'{tw / tc:.2f}' if tw and tc else '-'} | "
             f"{_cell(e, 'w2c', iw and iw / 1e6, '{:.1f} M')} | "
             f"{_cell(e, 'wasm2c', ic and ic / 1e6, '{:.1f} M')} | "
-            f"{f'{iw / ic:.2f}' if iw and ic else '-'} |")
+            f"{f'{iw / ic:.2f}' if iw and ic else '-'} | "
+            f"{_cell(e, 'w2c', e['w2c']['ir_per_op'], '{:.1f}')} | "
+            f"{_cell(e, 'wasm2c', e['wasm2c']['ir_per_op'], '{:.1f}')} |")
     lines.append("")
     lines.append(f"Times: median wall time of the whole process over {runs} runs, full input. "
-                 "Instructions: callgrind, whole process, reduced input.")
+                 "Instructions: callgrind, whole process, reduced input; per operation (a "
+                 "tail call, a try entered, a throw caught): the reduced input's count less "
+                 "that of n = 1, over the operations between them.")
     for row in rows:
         for engine, c in row["engines"].items():
             if c["error"]:
@@ -273,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for kernel in kernels:
         R.log(f"{kernel.name} ...")
-        rows.append(measure(kernel, ns.out, ns.runs, not ns.no_callgrind))
+        rows.append(measure(kernel, ns.out, ns.runs, with_callgrind=not ns.no_callgrind))
     print(render(rows, ns.runs), end="")
     if ns.json:
         ns.json.write_text(json.dumps(rows, indent=1) + "\n")

@@ -3,9 +3,17 @@
 ;; throws the tag $e with the iteration number (@THROW@ = 1), or returns it
 ;; (@THROW@ = 0: the cost of entering a handler that is never used).  Either
 ;; way the loop adds up what reaches it.
-;; A fragment: bench/micro.py fills in @N@, @DEPTH@ and @THROW@ and wraps it
-;; into a module whose _start prints $run's result.
+;; The loop reaches $depth by a direct call
+;; (which a C compiler may inline, and then a throw by explicit propagation
+;; becomes a branch) or call_indirect with the index read from memory (a
+;; real call boundary for every engine).
+;; A fragment: bench/micro.py fills in @N@, @DEPTH@, @THROW@ and the call
+;; (@CALL@) and wraps it into a module whose _start prints $run's result.
 (tag $e (param i32))
+(type $depth_t (func (param i32 i32) (result i32)))
+(table $depths 1 funcref)
+(elem (table $depths) (i32.const 0) func $depth)
+(data (i32.const 2000) "\00\00\00\00")  ;; the index call_indirect reads
 
 (func $depth (param $d i32) (param $i i32) (result i32)
   (if (i32.eqz (local.get $d))
@@ -23,7 +31,7 @@
         (i64.extend_i32_u
           (block $caught (result i32)
             (try_table (result i32) (catch $e $caught)
-              (call $depth (i32.const @DEPTH@) (local.get $i)))))))
+              @CALL@)))))
     (local.set $i (i32.add (local.get $i) (i32.const 1)))
     (br_if $next (i32.lt_u (local.get $i) (i32.const @N@))))
   (local.get $sum))
