@@ -116,6 +116,7 @@ EXN = ("exceptions",)
 # How the throw kernels reach $depth: a call the C compiler may inline, or one through a
 # table with the index read from memory, which no compiler can resolve.
 DIRECT = "(call $depth (i32.const @DEPTH@) (local.get $i))"
+MAYTHROW = "(if (i32.load (i32.const 2004)) (then (throw $e (local.get $i))))"
 INDIRECT = ("(call_indirect (type $depth_t) (i32.const @DEPTH@) (local.get $i) "
             "(i32.load (i32.const 2000)))")
 KERNELS = [
@@ -123,6 +124,13 @@ KERNELS = [
            what="threaded interpreter: 4 return_call_indirect per loop", ops=4),
     Kernel("tail_mutual", "tail_mutual.wat", TAIL, 200_000_000, 2_000_000, model_mutual,
            what="two functions, return_call each other"),
+    Kernel("calls_plain", "calls.wat", (), 20_000_000, 200_000,
+           lambda n: model_throw(n, 10, False), {"DEPTH": 10, "TAG": "", "THROW": ""},
+           "11 calls per loop, no exceptions in the module", True),
+    Kernel("calls_maythrow", "calls.wat", EXN, 20_000_000, 200_000,
+           lambda n: model_throw(n, 10, False),
+           {"DEPTH": 10, "TAG": "(tag $e (param i32))", "THROW": MAYTHROW},
+           "the same calls, the callee holds a throw never run", True),
     Kernel("try_nothrow", "throw_catch.wat", EXN, 50_000_000, 500_000,
            lambda n: model_throw(n, 1, False), {"CALL": DIRECT, "DEPTH": 1, "THROW": 0},
            "try_table around a direct call that returns (depth 1)", True),
