@@ -1,6 +1,7 @@
-"""Real programs that use wasm exceptions: C setjmp/longjmp and C++ try/catch.
+"""Real programs that use Wasm 3.0's control flow: exceptions (C setjmp/longjmp,
+C++ try/catch) and tail calls (C with musttail).
 
-The sources in tests/programs/src/ are compiled at test time with zig's
+Exceptions: the sources in tests/programs/src/ are compiled at test time with zig's
 clang (`zig cc` / `zig c++`: LLVM 22 and a wasi-libc with the setjmp
 runtime; the recipe and why each flag is there: docs/toolchains-wasm.md), in
 both encodings of the exception-handling proposal: exnref (`try_table`,
@@ -16,6 +17,13 @@ totals and exit 1 on a wrong one.
 zig is looked for as $W2C_ZIG (a command line), `zig` on PATH, or the
 `ziglang` package in this Python (`pip install ziglang`); without it the
 tests skip, saying so.
+
+Tail calls: tail_calls.c (a bytecode interpreter whose handlers dispatch
+with `musttail` through a table, and a mutual recursion 10^7 deep) is built
+with Debian's clang 14 and `-mtail-call` (return_call and
+return_call_indirect; at -O2: clang 14's -O0 build traps in every engine)
+and must print under wasmtime and `w2c run --enable-tail-call` what the
+host's clang -O2 build prints (gcc 12 has no musttail).
 """
 from __future__ import annotations
 
@@ -60,6 +68,10 @@ PROGRAMS = [
     Program("sjlj", "sjlj.c", "total=361"),
     Program("cxx_exceptions", "cxx_exceptions.cpp", "total=1362"),
 ]
+TAIL = Program("tail_calls", "tail_calls.c", "is_even(10000000)=1 is_even(10000001)=0")
+CLANG_TAIL = ["clang", "--target=wasm32-wasi", "-O2", "-mtail-call", "-Wall", "-Wextra", "-Werror",
+              "-Wl,--strip-all"]
+CLANG_HINT = "apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32"
 
 
 def zig_command() -> list[str] | None:
@@ -137,9 +149,9 @@ def built(shared: Path, program: Program, encoding: str) -> Path:
     return out
 
 
-def native(shared: Path, program: Program) -> tuple[int, str]:
-    """(status, stdout) of the source built with the host's gcc/g++."""
-    cc = "g++" if program.cxx else "gcc"
+def native(shared: Path, program: Program, cc: str | None = None) -> tuple[int, str]:
+    """(status, stdout) of the source built with the host's `cc` (default gcc/g++)."""
+    cc = cc or ("g++" if program.cxx else "gcc")
     if shutil.which(cc) is None:
         pytest.skip(f"{cc} not found (apt-get install -y build-essential)")
     exe = shared / f"{program.name}.native"
@@ -159,10 +171,10 @@ def run_wasmtime(wasm: Path) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def run_w2c(wasm: Path, shared: Path) -> tuple[int, str]:
+def run_w2c(wasm: Path, shared: Path, feature: str = "exceptions") -> tuple[int, str]:
     env = dict(os.environ, W2C_CACHE_DIR=str(shared / "w2c-cache"))
     env.pop("W2C_PROGRESS", None)
-    proc = subprocess.run([sys.executable, "-m", "w2c.cli", "run", "--enable-exceptions",
+    proc = subprocess.run([sys.executable, "-m", "w2c.cli", "run", f"--enable-{feature}",
                            str(wasm)], capture_output=True, text=True, env=env,
                           timeout=TIMEOUT)
     return proc.returncode, proc.stdout + proc.stderr
@@ -184,3 +196,29 @@ def test_w2c_agrees_with_native(program: Program, encoding: str, shared: Path) -
     assert (status, out.splitlines()[-1]) == (0, program.expect), out
     assert run_w2c(built(shared, program, encoding), shared) == (status, out)
 
+
+
+def built_tail(shared: Path) -> Path:
+    """tail_calls.c compiled by Debian's clang with -mtail-call, once per run."""
+    if shutil.which("clang") is None:
+        pytest.skip(f"clang not found ({CLANG_HINT})")
+    out = shared / "tail_calls.wasm"
+    with file_lock(shared / f"{out.name}.lock"):
+        if not out.exists():
+            cmd = [*CLANG_TAIL, str(SRC / TAIL.source), "-o", str(out)]
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
+            if proc.returncode != 0:
+                if "wasi" in proc.stderr or "wasm-ld" in proc.stderr:
+                    pytest.skip(f"clang cannot build wasm32-wasi programs ({CLANG_HINT}): "
+                                f"{proc.stderr.strip()[:300]}")
+                pytest.fail(f"{shlex.join(cmd)} failed:\n{proc.stderr[-3000:]}")
+    return out
+
+
+@pytest.mark.parametrize("engine", ["wasmtime", "w2c"])
+def test_tail_calls_agree_with_native(engine: str, shared: Path) -> None:
+    status, out = native(shared, TAIL, cc="clang")
+    assert (status, out.splitlines()[-1]) == (0, TAIL.expect), out
+    wasm = built_tail(shared)
+    got = run_wasmtime(wasm) if engine == "wasmtime" else run_w2c(wasm, shared, "tail-call")
+    assert got == (status, out)
