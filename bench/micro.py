@@ -14,9 +14,11 @@ configuration (guard pages): `w2c build` with the kernel's --enable flags,
 and wasm2c with its runtime and bench/wasm2c_shim (as bench/run.py's
 wasm2c variant).  A run counts only if it prints the result of the kernel's
 Python model (reduced input) or, for the full input, the result the other
-engine printed.  Reported: the median wall time of the whole process over
---runs runs on the full input (start-up is about a millisecond), and the
-instructions callgrind counts for the whole process on the reduced input.
+engine printed (and the model's, where it is cheap).  Reported: the median
+wall time of the whole process over --runs runs on the full input (start-up
+is about a millisecond), the instructions callgrind counts for the whole
+process on the reduced input, and per operation (that count less the one
+at n = 1, over the operations in between).
 A build w2c refuses (a feature it does not translate yet) is reported as
 such, with wasm2c's figures alone.
 """
@@ -253,7 +255,7 @@ def _cell(engines: dict, engine: str, value: float | None, fmt: str) -> str:
 
 
 def render(rows: list[dict], runs: int) -> str:
-    """The Markdown table of RESULTS.md's micro-benchmark section."""
+    """The figures as a Markdown table (bench/ANALYSIS.md quotes them)."""
     lines = ["| kernel | what | n (full / reduced) | w2c s | wasm2c s | w2c/wasm2c | "
              "w2c instr. | wasm2c instr. | w2c/wasm2c | instr./op w2c | instr./op wasm2c |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
