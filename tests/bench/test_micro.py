@@ -66,7 +66,6 @@ def test_w2c_gives_the_model(name: str, tmp_path: Path) -> None:
     _w2c(name, tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="exceptions not yet translated")
 @pytest.mark.parametrize("name", EXN)
 def test_w2c_exceptions_give_the_model(name: str, tmp_path: Path) -> None:
     _w2c(name, tmp_path)

@@ -188,7 +188,6 @@ def test_wasmtime_agrees_with_native(program: Program, shared: Path) -> None:
     assert run_wasmtime(built(shared, program, "exnref")) == (status, out)
 
 
-@pytest.mark.xfail(strict=True, reason="exceptions not yet translated")
 @pytest.mark.parametrize("encoding", sorted(ENCODINGS))
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: p.name)
 def test_w2c_agrees_with_native(program: Program, encoding: str, shared: Path) -> None:
