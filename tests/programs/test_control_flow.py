@@ -153,7 +153,7 @@ def native(shared: Path, program: Program, cc: str | None = None) -> tuple[int, 
     """(status, stdout) of the source built with the host's `cc` (default gcc/g++)."""
     cc = cc or ("g++" if program.cxx else "gcc")
     if shutil.which(cc) is None:
-        pytest.skip(f"{cc} not found (apt-get install -y build-essential)")
+        pytest.skip(f"{cc} not found (apt-get install -y {cc})")
     exe = shared / f"{program.name}.native"
     with file_lock(shared / f"{exe.name}.lock"):
         if not exe.exists():
