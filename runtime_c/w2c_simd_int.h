@@ -201,6 +201,17 @@ W2C_BITMASK_(w2c_i64x2_bitmask, u64, 64, _mm_movemask_pd(a.md))
 
 #if defined(W2C_SIMD_SSE2_) && defined(__SSE4_1__)
 #define W2C_SIMD_PACKUS32_ r.m = _mm_packus_epi32(a.m, b.m); return r
+#elif defined(W2C_SIMD_SSE2_)
+/* SSE2 has no packusdw: negative lanes to 0 (andnot the sign mask), then
+ * biased by -32768 into packssdw's range (which saturates the top at
+ * 32767, i.e. 65535) and back by flipping bit 15 */
+static inline __m128i w2c_sse2_packus32_(__m128i a, __m128i b) {
+  const __m128i bias = _mm_set1_epi32(32768);
+  a = _mm_sub_epi32(_mm_andnot_si128(_mm_srai_epi32(a, 31), a), bias);
+  b = _mm_sub_epi32(_mm_andnot_si128(_mm_srai_epi32(b, 31), b), bias);
+  return _mm_xor_si128(_mm_packs_epi32(a, b), _mm_set1_epi16(-32768));
+}
+#define W2C_SIMD_PACKUS32_ r.m = w2c_sse2_packus32_(a.m, b.m); return r
 #else
 #define W2C_SIMD_PACKUS32_ (void)0
 #endif
