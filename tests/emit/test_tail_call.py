@@ -4,8 +4,8 @@ return_call_indirect loop and a chain through functions of other
 signatures with two results, under a 64 KiB stack (`ulimit -s 64`) with
 gcc and clang at -O0 and -O2, and as Cortex-M3 firmware under QEMU (8 KiB
 stack).  The same program with plain calls instead exhausts the stack (the
-test can fail).  A module without tail calls is refused them unless
---enable-tail-call is given.
+test can fail).  Tail calls are on by default (Wasm 3.0);
+--disable-tail-call refuses them.
 """
 from __future__ import annotations
 
@@ -141,6 +141,10 @@ def test_constant_stack_on_cortex_m3(programs, tmp_path):
 
 
 def test_tail_calls_need_the_feature(programs, tmp_path):
-    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "m.c"))
+    """On by default (Wasm 3.0); --disable-tail-call refuses them by name."""
+    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "m.c"),
+             "--disable-tail-call")
     assert p.returncode == 1
     assert "tail-call" in p.stderr and "Traceback" not in p.stderr
+    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "d.c"))
+    assert p.returncode == 0, p.stderr

@@ -374,8 +374,11 @@ def w2c_compile_available() -> str | None:
 
 
 def feature_flags(suite: wast.Suite) -> list[str]:
-    """`w2c compile` options enabling the suite's features."""
-    return [f"--enable-{name}" for name in suite.features]
+    """`w2c compile` options giving the suite's features: Wasm 3.0's
+    defaults off unless the suite has them, then its own."""
+    from w2c.features import WASM3_DEFAULTS
+    return ([f"--disable-{name}" for name in sorted(WASM3_DEFAULTS - set(suite.features))]
+            + [f"--enable-{name}" for name in suite.features])
 
 
 def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()

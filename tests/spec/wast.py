@@ -56,7 +56,7 @@ class Suite:
     `subdir` is relative to the testsuite root ("" = the top level, the
     WebAssembly 2.0 core suite).  `wast2json_flags` go to wast2json (e.g.
     "--enable-tail-call"); `features` are w2c feature names enabled on top
-    of the defaults (w2c.features.FEATURES) when decoding its modules;
+    of WebAssembly 2.0 (w2c.features.Features.wasm2) for its modules;
     `files`, if given, are the only files of the folder it runs.
     """
     name: str
@@ -66,8 +66,10 @@ class Suite:
     files: tuple[str, ...] = ()
 
     def make_features(self):
+        """WebAssembly 2.0 (the core suite is 2.0's: w2c's Wasm 3.0 defaults
+        would change its verdicts) plus the suite's `features`."""
         from w2c.features import Features
-        f = Features()
+        f = Features.wasm2()
         for name in self.features:
             f.enable(name)
         return f
