@@ -415,6 +415,9 @@ def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
             continue
         code, msg = done[u.prefix]
         if code != 0 or not (build / f"{u.prefix}.c").is_file():
+            # The module's name without its folder (the cache's, or a
+            # temporary one): the ratchet's text is the same everywhere.
+            msg = msg.replace(str(u.wasm), Path(u.wasm).name)
             errors[u.index] = f"w2c compile exited {code}: {_first_line(msg)}"
     return errors
 
@@ -1068,11 +1071,7 @@ def make_entry(result: ExecResult, old: dict | None = None) -> dict:
     old_f = {e.get("ident") or str(e["line"]): e for e in (old or {}).get("failures", [])}
     failures = []
     for o in result.exceptions():
-        prev = old_f.get(o.ident)
-        reason = wast.UNEXPLAINED
-        if prev and prev.get("reason") and prev["reason"] != wast.UNEXPLAINED:
-            reason = prev["reason"] if prev["status"] == o.status else \
-                f"{wast.UNEXPLAINED} (earlier, when {prev['status']}: {prev['reason']})"
+        reason = wast.failure_reason(o.reason, old_f.get(o.ident), o.status)
         e = {"line": o.line, "command": o.command, "status": o.status, "got": o.reason,
              "reason": reason}
         if o.ident != str(o.line):

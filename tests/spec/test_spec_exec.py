@@ -86,12 +86,14 @@ class SpecImprovement(UserWarning):
 
 
 def _file_id(suite: wast.Suite, path) -> str:
-    return path.stem if not suite.subdir else f"{suite.name}/{path.stem}"
+    return suite.test_id(path)
 
 
 def is_simd_file(suite: wast.Suite, path) -> bool:
-    """The SIMD files: simd_*.wast and the relaxed-simd proposal."""
-    return path.name.startswith("simd_") or suite.name == "relaxed-simd"
+    """The SIMD files: simd_*.wast, the relaxed-simd proposal and the
+    relaxed SIMD files of wasm-3.0."""
+    return (path.name.startswith("simd_") or suite.name == "relaxed-simd"
+            or "relaxed" in path.name)
 
 
 def _params(targets=(None,), only: tuple[str, ...] | None = None,
