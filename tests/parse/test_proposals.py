@@ -111,8 +111,12 @@ def parse(tmp_path: Path, text: str) -> bytes:
 
 
 def feature_sets(feature: str) -> list[tuple[str, Features]]:
-    """The defaults, the defaults plus the feature's flag (if w2c has one), and --enable-all."""
-    sets = [("default", Features())]
+    """The defaults (without the feature: --disable-NAME for the Wasm 3.0
+    features on by default), the defaults plus the feature's flag (if w2c
+    has one), and --enable-all."""
+    default = Features()
+    default.enabled.discard(feature)
+    sets = [("default", default)]
     if feature in FEATURES:
         sets.append((f"--enable-{feature}", Features(Features().enabled | {feature})))
     sets.append(("--enable-all", Features.all()))
