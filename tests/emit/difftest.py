@@ -450,7 +450,7 @@ def wasm_to_wat(wasm: bytes, wasm_tools: str | None = None) -> str:
 class Export:
     index: int
     name: str
-    kind: str                 # func | global | memory | table
+    kind: str                 # func | global | memory | table | tag
     params: tuple = ()        # value type names (func)
     results: tuple = ()       # value type names (func); (type,) for a global
     elem: str = ""            # funcref | externref (table)
@@ -494,6 +494,8 @@ def module_exports(wasm: bytes, engine=None) -> list[Export]:
             out.append(Export(i, e.name, "memory"))
         elif isinstance(t, wasmtime.TableType):
             out.append(Export(i, e.name, "table", elem=_valtype(t.element)))
+        elif isinstance(t, wasmtime.TagType):   # exceptions: nothing to compare
+            out.append(Export(i, e.name, "tag"))
         else:
             raise ValueError(f"unsupported export {e.name!r}: {t}")
     return out
