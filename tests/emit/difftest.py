@@ -404,6 +404,7 @@ _USES = {
     "multi-memory": re.compile(r"^\s*((?!v128\.\w+_lane)\S+\.(load|store)\S*|memory\.(copy|fill))"
                                r"( \d+)? [1-9]\d*( (offset|align)=\S+)*\s*$", re.M),
     "wide-arithmetic": re.compile(r"^\s*i64\.(add128|sub128|mul_wide_[su])\b", re.M),
+    "relaxed-simd": re.compile(r"^\s*\S+\.relaxed_", re.M),
     # an arithmetic instruction in a constant expression
     "extended-const": re.compile(r"^\s*\((global|data|elem) .*\bi(32|64)\.(add|sub|mul)\b",
                                  re.M),
