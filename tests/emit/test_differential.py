@@ -397,3 +397,36 @@ def test_global_store_before_a_guard_page_trap(tmp_path):
                    check=True)
     out = subprocess.run([str(tmp_path / "prog"), "0"], capture_output=True, text=True).stdout
     assert D.compare(expected, D.parse_output(out)) == []
+
+
+# Found by scripts/difftest --features simd,relaxed-simd,tail-call (seed 96
+# of 0-199): on x86 GCC folded cvttpd2dq of a constant out-of-range f64 to
+# 0x7fffffff where the instruction gives 0x80000000, so one build gave both.
+RELAXED_TRUNC = """
+(module
+  (func (export "f") (param f64 f32) (result i32 i32 i32 i32)
+    (i32x4.extract_lane 0 (i32x4.relaxed_trunc_f64x2_s_zero (f64x2.splat (f64.const 1e300))))
+    (i32x4.extract_lane 0 (i32x4.relaxed_trunc_f64x2_s_zero (f64x2.splat (local.get 0))))
+    (i32x4.extract_lane 0 (i32x4.relaxed_trunc_f32x4_s (f32x4.splat (f32.const 1e30))))
+    (i32x4.extract_lane 0 (i32x4.relaxed_trunc_f32x4_s (f32x4.splat (local.get 1))))))
+"""
+
+
+@pytest.mark.parametrize("cc", ["gcc", "clang"])
+def test_relaxed_trunc_of_a_constant_is_the_instructions(cc, tmp_path):
+    from w2c.emit import compile_module
+    from w2c.features import Features
+
+    if shutil.which(cc) is None:
+        pytest.skip(f"{cc} not found")
+    wasm = wasmtime.wat2wasm(RELAXED_TRUNC)
+    exports = D.module_exports(wasm, D.wasmtime_engine())
+    calls = [D.Call(0, exports[0], (0x7E37E43C8800759C, 0x7149F2CA))]   # 1e300, 1e30
+    compile_module(wasm, tmp_path / "m0.c", "m0",
+                   features=Features(D.w2c_features().enabled | {"relaxed-simd"}))
+    (tmp_path / "main.c").write_text(D.harness_c([("m0", exports, calls)]))
+    subprocess.run([cc, *D.CFLAGS, "main.c", "m0.c", "-o", "prog", *D.LDLIBS], cwd=tmp_path,
+                   check=True)
+    out = subprocess.run([str(tmp_path / "prog"), "0"], capture_output=True, text=True).stdout
+    words = dict(D.parse_output(out))["call 0"].split()
+    assert words[0] == "ok" and words[1] == words[2] and words[3] == words[4], words
