@@ -19,7 +19,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "reference-types": (True, "reference types (externref, several tables)"),
     "tail-call": (False, "tail calls (return_call, return_call_indirect)"),
     "multi-memory": (False, "several memories"),
-    "memory64": (False, "64-bit memories (not yet supported)"),
+    "memory64": (False, "64-bit memories and tables"),
     "exceptions": (False, "exception handling (not yet supported)"),
     "threads": (False, "threads and atomics (not yet supported)"),
     "extended-const": (False, "extended constant expressions"),
@@ -28,7 +28,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
 }
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"memory64", "exceptions", "threads"}
+IMPLEMENTED = {n for n in FEATURES} - {"exceptions", "threads"}
 
 
 @dataclass

@@ -358,7 +358,7 @@ def _global_text(gt) -> str:
 
 def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
     """Walk the script's commands: units, links, checks, callers."""
-    from w2c.parse import decode_module
+    from w2c.parse import decode_module, validate_module
     from w2c.errors import W2CError
 
     features = features if features is not None else script.suite.make_features()
@@ -402,11 +402,17 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
                 continue
             try:
                 module = decode_module(cmd.module_bytes(), features)
+                if cmd.data.get("definition"):   # (module definition ...): not instantiated
+                    validate_module(module, features)
             except W2CError as e:
                 c = new_check(cmd, kind, None)
                 c.static = ("fail", f"does not decode: {e}")
                 if t == "module":
                     current = None
+                continue
+            if cmd.data.get("definition"):
+                c = new_check(cmd, kind, None)
+                c.static = ("pass", "a module definition: valid, not instantiated")
                 continue
             unit = Unit(len(units), cmd.module_path, module, cmd.line, t)
             units.append(unit)

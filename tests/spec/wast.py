@@ -90,8 +90,13 @@ SUITES: dict[str, Suite] = {
     # wast2json 1.0.42 has tail calls on by default (no --enable-tail-call).
     "tail-call": Suite("tail-call", "proposals/tail-call", (), ("tail-call",)),
     # Of Wasm 3.0, the files that need no feature w2c lacks.
-    "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", (), ("tail-call",),
-                      ("return_call.wast", "return_call_indirect.wast")),
+    "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", (), ("tail-call", "memory64"),
+                      ("return_call.wast", "return_call_indirect.wast",
+                       # memory64 (64-bit memories and tables)
+                       "address64.wast", "align64.wast", "endianness64.wast",
+                       "float_memory64.wast", "load64.wast", "memory64.wast",
+                       "memory_grow64.wast", "memory_redundancy64.wast",
+                       "memory_trap64.wast", "table_copy_mixed.wast")),
     # wast2json 1.0.42 has no --enable-relaxed-simd: --enable-all turns it on.
     "relaxed-simd": Suite("relaxed-simd", "proposals/relaxed-simd", ("--enable-all",),
                           ("relaxed-simd",)),
