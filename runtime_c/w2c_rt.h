@@ -14,6 +14,7 @@
  *   w2c_guard.h   the SIGSEGV/SIGBUS handler of guard pages (memory, stack),
  *                 W2C_THREAD_ENTER
  *   w2c_mem.h     w2c_memory, loads/stores, bulk memory, guard pages
+ *   w2c_mem64.h   the same for 64-bit memories (memory64; included by w2c_mem.h)
  *   w2c_table.h   w2c_funcref, w2c_externref, w2c_table, call_indirect
  *   w2c_tail.h    the trampoline of tail calls (w2c_tail, w2c_tail_enter)
  *
@@ -64,7 +65,7 @@
  *                              uint64_t initial_pages, uint64_t max_pages, uint32_t page_log2)
  *   uint32_t w2c_memory_grow(w2c_memory *, uint32_t delta)   old pages or 0xFFFFFFFF
  *   uint32_t w2c_memory_pages(const w2c_memory *)
- *   64-bit memories (memory64; always explicitly checked): w2c_<op>_a64 loads
+ *   64-bit memories (memory64, w2c_mem64.h; always explicitly checked): w2c_<op>_a64 loads
  *   and stores (uint64_t addr, offset), w2c_memory_fill64, _copy_between64,
  *   _init64, _init_pieces64, w2c_memory_alloc64 / _use_static64 (as above),
  *   uint64_t w2c_memory_grow64(w2c_memory *, uint64_t delta)  old or UINT64_MAX,
