@@ -232,10 +232,10 @@ static inline uint64_t w2c_round_up_(uint64_t x, uint64_t a) { return (x + a - 1
 #endif
 
 /* W2C_MEM64_RESERVE: the address space (bytes) W2C_ALLOC_MMAP reserves for a
- * 64-bit memory (memory64; explicitly checked, no guard region), which grows
- * in place up to this or its declared maximum, whichever is smaller;
- * memory.grow past it returns -1.  Default: 2^34 (16 GiB) on 64-bit hosts,
- * 2^30 on others (where a smaller reservation is tried if that fails). */
+ * 64-bit memory (memory64), which grows in place up to this or its declared
+ * maximum, whichever is smaller; memory.grow past it returns -1.  Default:
+ * 2^34 (16 GiB) on 64-bit hosts, 2^30 on others (where a smaller
+ * reservation is tried if that fails). */
 #ifndef W2C_MEM64_RESERVE
 #if UINTPTR_MAX > 0xFFFFFFFFu
 #define W2C_MEM64_RESERVE (UINT64_C(1) << 34)
@@ -244,21 +244,36 @@ static inline uint64_t w2c_round_up_(uint64_t x, uint64_t a) { return (x + a - 1
 #endif
 #endif
 
+/* W2C_MEM64_GUARD: with W2C_BOUNDS_GUARD, a 64-bit memory is guarded too:
+ * its reservation is at least W2C_GUARD_RESERVE and registered with the
+ * fault handler, so a load or store whose address and offset are both below
+ * 2^32 (it stays below 2^33 + 8) needs no compare with the size, only a test
+ * of their high bits (w2c_mem64.h); others compare.  Default: 1; 0: 64-bit
+ * memories compare always. */
+#ifndef W2C_MEM64_GUARD
+#define W2C_MEM64_GUARD 1
+#endif
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && W2C_MEM64_GUARD
+#define W2C_MEM64_GUARDED
+#endif
+
 /* Reserve address space (PROT_NONE), make the first `bytes` accessible. */
 static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_bytes) {
   uint64_t page = w2c_os_page_(), reserve;
+  int guarded = 0;
   void *p;
   if (m->is64 && max_bytes > (uint64_t)W2C_MEM64_RESERVE) max_bytes = W2C_MEM64_RESERVE;
+  reserve = w2c_round_up_(max_bytes, page);
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  if (m->is64) {
-    reserve = w2c_round_up_(max_bytes, page);
-  } else {
+#ifndef W2C_MEM64_GUARDED
+  if (!m->is64)
+#endif
+  {
     /* Accesses past the size must fault: pages no smaller than the OS's. */
     if (((UINT64_C(1) << m->page_log2) % page) != 0 || w2c_guard_init() != 0) return -1;
-    reserve = W2C_GUARD_RESERVE;
+    if (!m->is64 || reserve < W2C_GUARD_RESERVE) reserve = W2C_GUARD_RESERVE;
+    guarded = 1;
   }
-#else
-  reserve = w2c_round_up_(max_bytes, page);
 #endif
   if (reserve == 0) {
     m->kind = W2C_MEMKIND_MMAP;
@@ -267,13 +282,9 @@ static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_b
   p = reserve <= (uint64_t)SIZE_MAX
           ? mmap(NULL, (size_t)reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
           : MAP_FAILED;
-  /* Not that much address space (32-bit host): no room to grow in place.
-     (Guarded memories need their whole reservation.) */
-#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  if (m->is64)
-#endif
-  if (p == MAP_FAILED && w2c_round_up_(bytes, page) < reserve) {
-    /* Not that much address space (32-bit host): no room to grow in place. */
+  if (p == MAP_FAILED && !guarded && w2c_round_up_(bytes, page) < reserve) {
+    /* Not that much address space (32-bit host): no room to grow in place.
+       (A guarded memory needs its whole reservation.) */
     reserve = w2c_round_up_(bytes, page);
     if (reserve == 0) {
       m->kind = W2C_MEMKIND_MMAP;
@@ -290,7 +301,7 @@ static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_b
   m->kind = W2C_MEMKIND_MMAP;
   m->capacity = reserve;
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  if (!m->is64) w2c_guard_add_(&m->guard, p, reserve); /* so m must not move while allocated */
+  if (guarded) w2c_guard_add_(&m->guard, p, reserve); /* so m must not move while allocated */
 #endif
   return 0;
 }
@@ -304,7 +315,7 @@ static inline int w2c_mmap_extend_(w2c_memory *m, uint64_t new_bytes) {
 
 static inline void w2c_mmap_release_(w2c_memory *m) {
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  if (!m->is64) w2c_guard_remove_(&m->guard);
+  w2c_guard_remove_(&m->guard); /* (nothing if it was not registered) */
 #endif
   if (m->capacity) munmap(m->data, (size_t)m->capacity);
 }

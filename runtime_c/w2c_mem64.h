@@ -1,37 +1,60 @@
 /* w2c_mem64.h: 64-bit memories (memory64): loads and stores, bulk memory
  * operations, size, grow and allocation with i64 addresses.  No guard region
- * covers a 64-bit address, so every access checks explicitly (under every
- * W2C_BOUNDS_CHECK but W2C_NONCONFORMING_NO_BOUNDS_CHECK), whatever the
- * module's 32-bit memories do; the emitter calls these helpers for a 64-bit
- * memory only (w2c/opcodes64.py).  Included by w2c_mem.h at its end. */
+ * covers every 64-bit address: accesses compare with the size, in every
+ * configuration, unless guard pages are the configuration and
+ * W2C_MEM64_GUARD (w2c_mem.h) is on, where only those whose address or
+ * offset reach 2^32 do.  The emitter calls these helpers for 64-bit
+ * memories only (w2c/opcodes64.py), whatever the module's 32-bit memories
+ * use.  Included by w2c_mem.h at its end. */
 #ifndef W2C_MEM64_H
 #define W2C_MEM64_H
 
 #include "w2c_mem.h"
 
 /* ---- loads and stores of 64-bit memories (memory64) ------------------------
- * (mem, size, addr, offset[, value]) with 64-bit addresses and offsets.  No
- * guard region can catch addr + offset, so they check explicitly, under every
- * W2C_BOUNDS_CHECK but W2C_NONCONFORMING_NO_BOUNDS_CHECK: addr + offset + n
- * <= size, computed without wraparound (offset and n are constants, so
- * k = offset + n folds, and two compares remain). */
+ * (mem, size, addr, offset[, value]) with 64-bit addresses and offsets,
+ * checked under every W2C_BOUNDS_CHECK but W2C_NONCONFORMING_NO_BOUNDS_CHECK:
+ * addr + offset + n <= size, computed without wraparound (offset and n are
+ * constants, so k = offset + n folds, and two compares remain).  With
+ * W2C_MEM64_GUARDED (w2c_mem.h: guard pages, W2C_MEM64_GUARD) the compare
+ * is only made when addr or offset has a bit above bit 31: below, the access
+ * stays inside the memory's guarded reservation, and a load whose value is
+ * unused is still performed (W2C_FORCE_READ). */
 static inline int w2c_oob64_(uint64_t size, uint64_t addr, uint64_t offset, uint64_t n) {
   uint64_t k = offset + n;
   return k < offset || size < k || addr > size - k;
 }
 #if W2C_BOUNDS_CHECK == W2C_NONCONFORMING_NO_BOUNDS_CHECK
 #define W2C_MEM64_CHECK(size, addr, offset, n) (void)(size)
+#elif defined(W2C_MEM64_GUARDED)
+#define W2C_MEM64_CHECK(size, addr, offset, n)                        \
+  if (W2C_UNLIKELY((((addr) | (offset)) >> 32) != 0) &&               \
+      W2C_UNLIKELY(w2c_oob64_(size, addr, offset, n)))                \
+  W2C_TRAP(W2C_TRAP_OOB_MEMORY)
 #else
 #define W2C_MEM64_CHECK(size, addr, offset, n) \
   if (W2C_UNLIKELY(w2c_oob64_(size, addr, offset, n))) W2C_TRAP(W2C_TRAP_OOB_MEMORY)
 #endif
-#define W2C_LOAD64(name, R, U, N, conv)                                                      \
+#ifdef W2C_MEM64_GUARDED
+#define W2C_FORCE_READ64(r, v) W2C_FORCE_READ(r)
+#define W2C_FORCE_READ64_FLOAT(r, v) W2C_FORCE_READ_FLOAT(r, v)
+#else
+#define W2C_FORCE_READ64(r, v) ((void)0)
+#define W2C_FORCE_READ64_FLOAT(r, v) ((void)0)
+#endif
+#define W2C_LOAD64_(name, R, U, N, conv, FORCE)                                              \
   static inline R name(const uint8_t *mem, uint64_t size, uint64_t addr, uint64_t offset) { \
     U v;                                                                                     \
+    R r;                                                                                     \
     W2C_MEM64_CHECK(size, addr, offset, N);                                                  \
     W2C_MEMCPY(&v, mem + (size_t)(addr + offset), N);                                        \
-    return conv;                                                                             \
+    r = conv;                                                                                \
+    FORCE(r, v);                                                                             \
+    return r;                                                                                \
   }
+#define W2C_LOAD64(name, R, U, N, conv) W2C_LOAD64_(name, R, U, N, conv, W2C_FORCE_READ64)
+#define W2C_LOAD64_FLOAT(name, R, U, N, conv) \
+  W2C_LOAD64_(name, R, U, N, conv, W2C_FORCE_READ64_FLOAT)
 #define W2C_STORE64(name, V, U, N, conv)                                                         \
   static inline void name(uint8_t *mem, uint64_t size, uint64_t addr, uint64_t offset, V val) { \
     U v = conv;                                                                                  \
@@ -40,8 +63,8 @@ static inline int w2c_oob64_(uint64_t size, uint64_t addr, uint64_t offset, uint
   }
 W2C_LOAD64(w2c_i32_load_a64, uint32_t, uint32_t, 4, W2C_LE32(v))
 W2C_LOAD64(w2c_i64_load_a64, uint64_t, uint64_t, 8, W2C_LE64(v))
-W2C_LOAD64(w2c_f32_load_a64, float, uint32_t, 4, w2c_f32_bits(W2C_LE32(v)))
-W2C_LOAD64(w2c_f64_load_a64, double, uint64_t, 8, w2c_f64_bits(W2C_LE64(v)))
+W2C_LOAD64_FLOAT(w2c_f32_load_a64, float, uint32_t, 4, w2c_f32_bits(W2C_LE32(v)))
+W2C_LOAD64_FLOAT(w2c_f64_load_a64, double, uint64_t, 8, w2c_f64_bits(W2C_LE64(v)))
 W2C_LOAD64(w2c_i32_load8_s_a64, uint32_t, uint8_t, 1, W2C_SEXT8_32(v))
 W2C_LOAD64(w2c_i32_load8_u_a64, uint32_t, uint8_t, 1, (uint32_t)v)
 W2C_LOAD64(w2c_i32_load16_s_a64, uint32_t, uint16_t, 2, W2C_SEXT16_32(W2C_LE16(v)))
@@ -62,7 +85,9 @@ W2C_STORE64(w2c_i64_store8_a64, uint64_t, uint8_t, 1, (uint8_t)(val & 0xFFu))
 W2C_STORE64(w2c_i64_store16_a64, uint64_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFFFFu)))
 W2C_STORE64(w2c_i64_store32_a64, uint64_t, uint32_t, 4,
             W2C_LE32((uint32_t)(val & 0xFFFFFFFFu)))
+#undef W2C_LOAD64_
 #undef W2C_LOAD64
+#undef W2C_LOAD64_FLOAT
 #undef W2C_STORE64
 
 /* Bulk memory on 64-bit memories: [d, d + n) within size, without wraparound. */
