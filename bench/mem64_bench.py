@@ -20,10 +20,10 @@ which must agree.  Prints the best of `--runs` user CPU times per build.
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
-import resource
 import tempfile
 from pathlib import Path
 
@@ -86,13 +86,16 @@ WAT = """
           (br_if $dk (i{b}.ge_u (local.get $k) (local.get $n)))
           (local.set $s (f64.add (local.get $s) (f64.mul
             (f64.load (i{b}.add (local.get $a)
-              (i{b}.shl (i{b}.add (i{b}.mul (local.get $i) (local.get $n)) (local.get $k)) (i{b}.const 3))))
+              (i{b}.shl (i{b}.add (i{b}.mul (local.get $i) (local.get $n)) (local.get $k))
+                        (i{b}.const 3))))
             (f64.load (i{b}.add (local.get $bm)
-              (i{b}.shl (i{b}.add (i{b}.mul (local.get $k) (local.get $n)) (local.get $j)) (i{b}.const 3)))))))
+              (i{b}.shl (i{b}.add (i{b}.mul (local.get $k) (local.get $n)) (local.get $j))
+                        (i{b}.const 3)))))))
           (local.set $k (i{b}.add (local.get $k) (i{b}.const 1)))
           (br $lk)))
         (f64.store (i{b}.add (local.get $c)
-          (i{b}.shl (i{b}.add (i{b}.mul (local.get $i) (local.get $n)) (local.get $j)) (i{b}.const 3)))
+          (i{b}.shl (i{b}.add (i{b}.mul (local.get $i) (local.get $n)) (local.get $j))
+                    (i{b}.const 3)))
           (local.get $s))
         (local.set $j (i{b}.add (local.get $j) (i{b}.const 1)))
         (br $lj)))
@@ -109,7 +112,8 @@ WAT = """
         (br_if $d (i{b}.ge_u (local.get $i) (local.get $k)))
         (local.set $s (i32.add (local.get $s)
           (i32.add (i32.load (i{b}.add (local.get $a) (i{b}.shl (local.get $i) (i{b}.const 2))))
-                   (i32.load offset=4 (i{b}.add (local.get $a) (i{b}.shl (local.get $i) (i{b}.const 2)))))))
+                   (i32.load offset=4 (i{b}.add (local.get $a)
+                                                (i{b}.shl (local.get $i) (i{b}.const 2)))))))
         (local.set $i (i{b}.add (local.get $i) (i{b}.const 2)))
         (br $l)))
       (local.set $m (i32.sub (local.get $m) (i32.const 1)))
