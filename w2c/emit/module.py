@@ -167,9 +167,10 @@ class ModuleGen:
         out = []
         for i, tt in enumerate(self.tables):
             lim = tt.limits
-            cap = lim.max if lim.max is not None and lim.max <= MAX_STATIC_TABLE else lim.min
             # The runtime's tables hold at most 2^32-1 elements: a larger
             # maximum of a 64-bit table is none, a larger minimum fails.
+            cap = lim.max if lim.max is not None and lim.max <= MAX_STATIC_TABLE else lim.min
+            cap = min(cap, 0xFFFFFFFF)
             tmax = lim.max if lim.max is None or lim.max < 0xFFFFFFFF else None
             out.append({"i": i, "imported": i < self.n_imported_tables,
                         "min": min(lim.min, 0xFFFFFFFF),
