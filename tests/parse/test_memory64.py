@@ -150,3 +150,9 @@ def test_variants_on_the_stream(wat2wasm):
     loads = [op for _, op, _ in body_instructions(decode_body(m, 0, f), f, m)
              if op.name == "i32.load"]
     assert [op.params for op in loads] == [(I32,), (I64,)]
+
+
+@pytest.mark.parametrize("text", ["(memory i64 1)", "(table i64 1 funcref)"])
+def test_features_used(wat2wasm, text):
+    """`w2c info` names memory64 for a 64-bit memory and a 64-bit table."""
+    assert "memory64" in check_module(wasm(wat2wasm, text), features()).features_used
