@@ -96,7 +96,11 @@ SUITES: dict[str, Suite] = {
                        "address64.wast", "align64.wast", "endianness64.wast",
                        "float_memory64.wast", "load64.wast", "memory64.wast",
                        "memory_grow64.wast", "memory_redundancy64.wast",
-                       "memory_trap64.wast", "table_copy_mixed.wast")),
+                       "memory_trap64.wast", "table_copy_mixed.wast",
+                       # (with 64-bit tables too)
+                       "table_copy.wast", "table_fill.wast", "table_get.wast",
+                       "table_grow.wast", "table_init.wast", "table_set.wast",
+                       "table_size.wast")),
     # wast2json 1.0.42 has no --enable-relaxed-simd: --enable-all turns it on.
     "relaxed-simd": Suite("relaxed-simd", "proposals/relaxed-simd", ("--enable-all",),
                           ("relaxed-simd",)),
