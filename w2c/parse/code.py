@@ -131,8 +131,8 @@ def body_instructions(body: Body, features: Features, module: Module) -> Iterato
     The features of its instructions are added to module.features_used."""
     instrs = decode_instructions(body.reader, features, datacount_ok(module), body.end,
                                  module.features_used)
-    mem64 = [mt.limits.is64 for mt in module.all_mems()]
-    return addr64_instructions(instrs, mem64) if any(mem64) else instrs
+    mem64 = module.mems_64bit()
+    return addr64_instructions(instrs, mem64) if True in mem64 else instrs
 
 
 def datacount_ok(module: Module) -> bool:
