@@ -85,6 +85,14 @@ W2C_STORE64(w2c_i64_store8_a64, uint64_t, uint8_t, 1, (uint8_t)(val & 0xFFu))
 W2C_STORE64(w2c_i64_store16_a64, uint64_t, uint16_t, 2, W2C_LE16((uint16_t)(val & 0xFFFFu)))
 W2C_STORE64(w2c_i64_store32_a64, uint64_t, uint32_t, 4,
             W2C_LE32((uint32_t)(val & 0xFFFFFFFFu)))
+/* The n bytes at addr + offset of a 64-bit memory, checked as above: SIMD
+ * accesses call the 32-bit memories' helpers on them (w2c/opcodes64.py:
+ * `w2c_v128_load(w2c_mem64_at(mem, size, addr, offset, 16u), 16u, 0u, 0u)`). */
+static inline uint8_t *w2c_mem64_at(uint8_t *mem, uint64_t size, uint64_t addr, uint64_t offset,
+                                    uint64_t n) {
+  W2C_MEM64_CHECK(size, addr, offset, n);
+  return mem + (size_t)(addr + offset);
+}
 #undef W2C_LOAD64_
 #undef W2C_LOAD64
 #undef W2C_LOAD64_FLOAT

@@ -4,7 +4,8 @@ An instruction on a memory whose address type is i64 takes i64 addresses
 (and lengths; memory.size and memory.grow count pages in i64).  Its variant
 here is the opcode-table entry with those types and the C template of the
 runtime's 64-bit helper (`w2c_i32_load_a64`, `w2c_memory_fill64`, ...;
-runtime_c/w2c_mem.h: explicit bounds checks without wraparound).  The
+runtime_c/w2c_mem64.h: bounds checks without wraparound; SIMD accesses
+through `w2c_mem64_at`, then the 32-bit helper).  The
 decoder's instruction stream (w2c.parse.code.body_instructions) swaps an
 instruction for its variant when its memory is 64-bit, so the validator's
 fixed-effect steps and the emitter's templates serve both unchanged, and a
@@ -34,7 +35,13 @@ def _a64(op: O.Op) -> O.Op:
     if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
         params[0] = I64
         fn = "w2c_" + name.replace(".", "_")
-        c = c.replace(fn + "(", fn + "_a64(") if c and op.feature is None else None
+        assert c is not None and op.align is not None
+        if op.feature is None:
+            c = c.replace(fn + "(", fn + "_a64(")
+        else:   # SIMD: the 32-bit helper on the checked bytes (n: the natural alignment)
+            n = f"{1 << op.align}u"
+            c = c.replace("{mem}, {0}, {offset}",
+                          f"w2c_mem64_at({{mem}}, {{0}}, {{offset}}, {n}), {n}, 0u, 0u")
     elif name == "memory.size":
         results = [I64]
         c = "w2c_memory_pages64(inst->mem{imm})"
@@ -47,10 +54,7 @@ def _a64(op: O.Op) -> O.Op:
         params = [I64, I32, I32]
     else:
         raise AssertionError(f"no 64-bit variant for {name}")
-    # SIMD accesses of a 64-bit memory: no template (the emitter names them
-    # unsupported, feature memory64); the validator takes them.
-    return replace(op, params=tuple(params), results=tuple(results), c=c,
-                   feature="memory64" if c is None else op.feature)
+    return replace(op, params=tuple(params), results=tuple(results), c=c)
 
 
 def _copy(d64: bool, s64: bool) -> O.Op:

@@ -13,6 +13,8 @@ with W2C_MEM64_GUARD=0 (compares always for the 64-bit memory, guard pages
 for the 32-bit one) and with explicit checks only; on a 64-bit host the memory grows
 past 4 GiB and is used there.  For rpi-armhf (32-bit) under qemu-arm the
 same program runs and growing past the host's address space returns -1.
+SIMD loads and stores of a 64-bit memory (lane and splat forms too) trap
+the same way.
 """
 from __future__ import annotations
 
@@ -24,7 +26,6 @@ import pytest
 from tests.support.ctool import STRICT, compile_quietly, run_checks
 from w2c.build import load_target
 from w2c.emit import compile_module
-from w2c.errors import UnsupportedFeature
 from w2c.features import Features
 
 WAT = r"""
@@ -182,15 +183,58 @@ def test_rpi_armhf(translated, tmp_path):
     run_checks(prof.run_command(exe), 48)
 
 
-def test_simd_access_is_named(tmp_path, wat2wasm):
-    """SIMD loads and stores of a 64-bit memory validate but are not
-    translated yet: the error names memory64 and the instruction."""
+SIMD_WAT = r"""
+(module
+  (memory i64 1)
+  (func (export "store") (param i64 i64) (v128.store (local.get 0) (i64x2.splat (local.get 1))))
+  (func (export "load") (param i64) (result i64)
+    (i64x2.extract_lane 1 (v128.load offset=8 (local.get 0))))
+  (func (export "lane") (param i64) (result i32)
+    (i8x16.extract_lane_u 3 (v128.load8_lane 3 (local.get 0) (v128.const i64x2 0 0))))
+  (func (export "splat") (param i64) (result i32)
+    (i32x4.extract_lane 2 (v128.load32_splat offset=0xFFFFFFFFFFFFFFF0 (local.get 0))))
+)
+"""
+SIMD_DRIVER = r"""
+#include "m.h"
+#include <stdio.h>
+static int checks, failures;
+#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
+  printf("FAIL line %d: %s\n", __LINE__, #cond); } } while (0)
+#define OOB W2C_TRAP_OOB_MEMORY
+static m_instance inst;
+static volatile uint64_t r64;
+static volatile uint32_t r32;
+int main(void) {
+  CHECK(m_instantiate(&inst, NULL) == 0);
+  CHECK(W2C_TRY(m_x_store(&inst, 65520, UINT64_C(0x0102030405060708))) == 0);
+  CHECK(m_x_load(&inst, 65504) == UINT64_C(0x0102030405060708));
+  CHECK(m_x_lane(&inst, 65521) == 0x07);
+  CHECK(W2C_TRY(m_x_store(&inst, 65521, 1)) == OOB);
+  CHECK(W2C_TRY(m_x_store(&inst, UINT64_MAX - 7, 1)) == OOB);
+  CHECK(W2C_TRY(r64 = m_x_load(&inst, 65513)) == OOB);
+  CHECK(W2C_TRY(r64 = m_x_load(&inst, 65512)) == 0);
+  CHECK(W2C_TRY(r64 = m_x_load(&inst, UINT64_MAX - 7)) == OOB); /* wraps to 0 */
+  CHECK(W2C_TRY(r32 = m_x_lane(&inst, UINT64_C(1) << 32)) == OOB);
+  CHECK(W2C_TRY(r32 = m_x_lane(&inst, 65536)) == OOB);
+  CHECK(W2C_TRY(r32 = m_x_splat(&inst, 16)) == OOB); /* wraps to 0 */
+  CHECK(W2C_TRY(r32 = m_x_splat(&inst, 0)) == OOB);
+  m_free(&inst);
+  printf("checks: %d failures: %d\n", checks, failures);
+  return failures != 0;
+}
+"""
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_simd(tmp_path, wat2wasm, cc, config):
+    """SIMD loads and stores of a 64-bit memory: w2c_mem64_at checks the
+    bytes, the 32-bit helper reads or writes them."""
     features = Features()
     features.enable("memory64")
-    data = wat2wasm("(module (memory i64 1) (func (param i64) (result v128) "
-                    "(v128.load (local.get 0))))")
-    with pytest.raises(UnsupportedFeature) as e:
-        compile_module(data, tmp_path / "m.c", "m", features=features)
-    assert e.value.message.startswith("unsupported feature: memory64 (code generation of "
-                                      "v128.load")
-    assert not (tmp_path / "m.c").exists()
+    compile_module(wat2wasm(SIMD_WAT), tmp_path / "m.c", "m", features=features)
+    (tmp_path / "main.c").write_text(SIMD_DRIVER)
+    exe = tmp_path / "simd64"
+    compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config][0], "-I", tmp_path,
+                     tmp_path / "m.c", tmp_path / "main.c", "-o", exe, "-lm"])
+    run_checks([exe], 12)
