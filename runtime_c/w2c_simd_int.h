@@ -201,6 +201,17 @@ W2C_BITMASK_(w2c_i64x2_bitmask, u64, 64, _mm_movemask_pd(a.md))
 
 #if defined(W2C_SIMD_SSE2_) && defined(__SSE4_1__)
 #define W2C_SIMD_PACKUS32_ r.m = _mm_packus_epi32(a.m, b.m); return r
+#elif defined(W2C_SIMD_SSE2_)
+/* SSE2 has no packusdw: negative lanes to 0 (andnot the sign mask), then
+ * biased by -32768 into packssdw's range (which saturates the top at
+ * 32767, i.e. 65535) and back by flipping bit 15 */
+static inline __m128i w2c_sse2_packus32_(__m128i a, __m128i b) {
+  const __m128i bias = _mm_set1_epi32(32768);
+  a = _mm_sub_epi32(_mm_andnot_si128(_mm_srai_epi32(a, 31), a), bias);
+  b = _mm_sub_epi32(_mm_andnot_si128(_mm_srai_epi32(b, 31), b), bias);
+  return _mm_xor_si128(_mm_packs_epi32(a, b), _mm_set1_epi16(-32768));
+}
+#define W2C_SIMD_PACKUS32_ r.m = w2c_sse2_packus32_(a.m, b.m); return r
 #else
 #define W2C_SIMD_PACKUS32_ (void)0
 #endif
@@ -305,6 +316,70 @@ W2C_NWIDEN_(i32x4, i32, u32, i16, u16, s16, u16, i16x8)
 W2C_NWIDEN_(i64x2, i64, u64, i32, u32, s32, u32, i32x4)
 #undef W2C_NEXT_
 #undef W2C_NWIDEN_
+#elif defined(W2C_SIMD_SSE2_)
+/* x86: extend by punpck with zero (unsigned) or with the vector itself and
+ * an arithmetic shift (signed; pmovsx for the low half with SSE4.1), i64 by
+ * punpck with the sign mask (GCC makes 5-7 instructions of the shuffle +
+ * convert above).  extmul: i16 lanes pmullw of the extended halves; i32
+ * lanes pmullw + pmulhw/pmulhuw interleaved; i64 lanes pmuludq (signed:
+ * pmuldq with SSE4.1, else the unsigned product less the correction
+ * (a < 0 ? b : 0) + (b < 0 ? a : 0) in the high half). */
+#define W2C_Z_ _mm_setzero_si128()
+#ifdef __SSE4_1__
+W2C_V1_(w2c_i16x8_extend_low_i8x16_s, r.m = _mm_cvtepi8_epi16(a.m))
+W2C_V1_(w2c_i32x4_extend_low_i16x8_s, r.m = _mm_cvtepi16_epi32(a.m))
+W2C_V1_(w2c_i64x2_extend_low_i32x4_s, r.m = _mm_cvtepi32_epi64(a.m))
+#else
+W2C_V1_(w2c_i16x8_extend_low_i8x16_s, r.m = _mm_srai_epi16(_mm_unpacklo_epi8(a.m, a.m), 8))
+W2C_V1_(w2c_i32x4_extend_low_i16x8_s, r.m = _mm_srai_epi32(_mm_unpacklo_epi16(a.m, a.m), 16))
+W2C_V1_(w2c_i64x2_extend_low_i32x4_s, r.m = _mm_unpacklo_epi32(a.m, _mm_srai_epi32(a.m, 31)))
+#endif
+W2C_V1_(w2c_i16x8_extend_high_i8x16_s, r.m = _mm_srai_epi16(_mm_unpackhi_epi8(a.m, a.m), 8))
+W2C_V1_(w2c_i32x4_extend_high_i16x8_s, r.m = _mm_srai_epi32(_mm_unpackhi_epi16(a.m, a.m), 16))
+W2C_V1_(w2c_i64x2_extend_high_i32x4_s, r.m = _mm_unpackhi_epi32(a.m, _mm_srai_epi32(a.m, 31)))
+W2C_V1_(w2c_i16x8_extend_low_i8x16_u, r.m = _mm_unpacklo_epi8(a.m, W2C_Z_))
+W2C_V1_(w2c_i16x8_extend_high_i8x16_u, r.m = _mm_unpackhi_epi8(a.m, W2C_Z_))
+W2C_V1_(w2c_i32x4_extend_low_i16x8_u, r.m = _mm_unpacklo_epi16(a.m, W2C_Z_))
+W2C_V1_(w2c_i32x4_extend_high_i16x8_u, r.m = _mm_unpackhi_epi16(a.m, W2C_Z_))
+W2C_V1_(w2c_i64x2_extend_low_i32x4_u, r.m = _mm_unpacklo_epi32(a.m, W2C_Z_))
+W2C_V1_(w2c_i64x2_extend_high_i32x4_u, r.m = _mm_unpackhi_epi32(a.m, W2C_Z_))
+#define W2C_XM16_(half, from)                                                        \
+  W2C_V2_(w2c_i16x8_extmul_##half##_i8x16_##from,                                    \
+          r.m = _mm_mullo_epi16(w2c_i16x8_extend_##half##_i8x16_##from(a).m,          \
+                                w2c_i16x8_extend_##half##_i8x16_##from(b).m))
+W2C_XM16_(low, s)
+W2C_XM16_(high, s)
+W2C_XM16_(low, u)
+W2C_XM16_(high, u)
+#undef W2C_XM16_
+#define W2C_XM32_(half, from, unpack, mulhi)                                          \
+  W2C_V2_(w2c_i32x4_extmul_##half##_i16x8_##from,                                    \
+          r.m = unpack(_mm_mullo_epi16(a.m, b.m), mulhi(a.m, b.m)))
+W2C_XM32_(low, s, _mm_unpacklo_epi16, _mm_mulhi_epi16)
+W2C_XM32_(high, s, _mm_unpackhi_epi16, _mm_mulhi_epi16)
+W2C_XM32_(low, u, _mm_unpacklo_epi16, _mm_mulhi_epu16)
+W2C_XM32_(high, u, _mm_unpackhi_epi16, _mm_mulhi_epu16)
+#undef W2C_XM32_
+/* the two 32-bit lanes of a half in lanes 0 and 2, as pmuludq reads them */
+#define W2C_LO2_(v) _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 1, 0, 0))
+#define W2C_HI2_(v) _mm_shuffle_epi32(v, _MM_SHUFFLE(3, 3, 2, 2))
+W2C_V2_(w2c_i64x2_extmul_low_i32x4_u, r.m = _mm_mul_epu32(W2C_LO2_(a.m), W2C_LO2_(b.m)))
+W2C_V2_(w2c_i64x2_extmul_high_i32x4_u, r.m = _mm_mul_epu32(W2C_HI2_(a.m), W2C_HI2_(b.m)))
+#ifdef __SSE4_1__
+W2C_V2_(w2c_i64x2_extmul_low_i32x4_s, r.m = _mm_mul_epi32(W2C_LO2_(a.m), W2C_LO2_(b.m)))
+W2C_V2_(w2c_i64x2_extmul_high_i32x4_s, r.m = _mm_mul_epi32(W2C_HI2_(a.m), W2C_HI2_(b.m)))
+#else
+static inline __m128i w2c_sse2_mul_epi32_(__m128i a, __m128i b) {
+  __m128i fix = _mm_add_epi32(_mm_and_si128(_mm_srai_epi32(a, 31), b),
+                              _mm_and_si128(_mm_srai_epi32(b, 31), a));
+  return _mm_sub_epi64(_mm_mul_epu32(a, b), _mm_slli_epi64(fix, 32));
+}
+W2C_V2_(w2c_i64x2_extmul_low_i32x4_s, r.m = w2c_sse2_mul_epi32_(W2C_LO2_(a.m), W2C_LO2_(b.m)))
+W2C_V2_(w2c_i64x2_extmul_high_i32x4_s, r.m = w2c_sse2_mul_epi32_(W2C_HI2_(a.m), W2C_HI2_(b.m)))
+#endif
+#undef W2C_LO2_
+#undef W2C_HI2_
+#undef W2C_Z_
 #else
 W2C_WIDEN_(i16x8, i16, int16_t, u16, uint16_t, i8x16, 16)
 W2C_WIDEN_(i32x4, i32, int32_t, u32, uint32_t, i16x8, 8)

@@ -17,12 +17,14 @@ typedef enum w2c_trap {
   W2C_TRAP_UNDEFINED_ELEMENT,
   W2C_TRAP_UNINITIALIZED_ELEMENT,
   W2C_TRAP_INDIRECT_CALL_TYPE,
-  W2C_TRAP_EXHAUSTION
+  W2C_TRAP_EXHAUSTION,
+  W2C_TRAP_NULL_EXNREF /* throw_ref of a null exnref (w2c_exn.h) */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
 #define W2C_ERR_IMPORT (-1) /* an import is missing or has the wrong type/limits */
 #define W2C_ERR_ALLOC (-2)  /* a memory or table could not be allocated */
+#define W2C_ERR_EXCEPTION (-4) /* the start function threw an exception (w2c_exn.h) */
 
 /* The spec interpreter's wording of each trap; also accepts W2C_ERR_*. */
 static inline const char *w2c_trap_message(w2c_trap code) {
@@ -38,8 +40,10 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
     case W2C_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
     case W2C_TRAP_EXHAUSTION: return "call stack exhausted";
+    case W2C_TRAP_NULL_EXNREF: return "null exception reference";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
+    case W2C_ERR_EXCEPTION: return "uncaught exception";
     default: return "unknown trap";
   }
 }

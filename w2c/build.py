@@ -23,6 +23,7 @@ from pathlib import Path
 
 from w2c import __version__, resources
 from w2c.emit import compile_module
+from w2c.emit.simd import SIMD_HEADER_PREFIX
 from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
@@ -127,7 +128,11 @@ def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str
     """Link the firmware into `elf`; returns the size report if wanted."""
     try:
         map_file = build_firmware(work, "program", profile, compiler, elf, cflags)
-        return size_report(map_file, elf, "program", profile) if want_report else None
+        if not want_report:
+            return None
+        # the emitter copies the SIMD headers beside the C only for a module using v128
+        simd = any(work.glob(f"{SIMD_HEADER_PREFIX}*.h"))
+        return size_report(map_file, elf, "program", profile, simd)
     except FitError as err:
         raise W2CError(str(err)) from None
     except RuntimeError as err:

@@ -20,7 +20,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "tail-call": (False, "tail calls (return_call, return_call_indirect)"),
     "multi-memory": (False, "several memories"),
     "memory64": (False, "64-bit memories and tables"),
-    "exceptions": (False, "exception handling (not yet supported)"),
+    "exceptions": (False, "exception handling (tags, try_table, throw, legacy try)"),
     "threads": (False, "threads and atomics (not yet supported)"),
     "extended-const": (False, "extended constant expressions"),
     "custom-page-sizes": (False, "custom page sizes"),
@@ -28,7 +28,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
 }
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"exceptions", "threads"}
+IMPLEMENTED = {n for n in FEATURES} - {"threads"}
 
 
 @dataclass

@@ -9,8 +9,9 @@ bare-metal shim (runtime_c/wasi/w2c_wasi_bare.h) and a generated main()
 build time; the profile's startup code and linker script
 (targets/baremetal/) make it a firmware image.  Every source is compiled to
 its own object so that the linker map tells whose bytes are whose:
-size_report() splits flash and RAM into translated code, runtime, WASI
-shim, libgcc, data, module state, linear memory and stack.
+size_report() splits flash and RAM into translated code, runtime, SIMD
+runtime (for a module using v128), WASI shim, libgcc, data, module state,
+linear memory and stack.
 
 A module that cannot fit the profile's RAM is refused before compiling,
 with its figures and what to do about them; the linker's own region check
@@ -18,6 +19,7 @@ is the final word and is reported the same way.
 """
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 import subprocess
@@ -26,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from w2c.emit.module import memory_limit_pages
+from w2c.emit.simd import SIMD_HEADER_PREFIX
 from w2c.module import EXT_MEMORY
-from w2c.resources import targets_dir
+from w2c.resources import runtime_dir, targets_dir
 
 SHRINK_HINT = ("shrink the module: build it with wasm-ld's -z stack-size=N, --initial-memory=N "
                "and --max-memory=N (clang -Wl,...), use custom page sizes, or give w2c "
@@ -134,8 +137,8 @@ def build_firmware(work: Path, prefix: str, profile, compiler: str, out_tmp: Pat
 
 # -- the footprint report ------------------------------------------------------------------------
 
-CATEGORIES = ("translated code", "runtime", "WASI shim", "libgcc", "data", "module state",
-              "linear memory", "stack")
+CATEGORIES = ("translated code", "runtime", "SIMD runtime", "WASI shim", "libgcc", "data",
+              "module state", "linear memory", "stack")
 FLASH_SECTIONS = (".text", ".ARM.exidx", ".rodata")
 _OUT_RE = re.compile(r"^(\.[\w.$]+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)")
 _IN_ONE_RE = re.compile(r"^ (\S+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
@@ -152,11 +155,15 @@ class SizeReport:
     flash_size: int = 0
     ram_size: int = 0
     size_tool: str = ""     # the size tool's line for the ELF (text data bss dec hex)
+    simd: bool = False      # the module uses v128: the SIMD runtime's row is shown
+
+    def categories(self) -> tuple[str, ...]:
+        return tuple(c for c in CATEGORIES if c != "SIMD runtime" or self.simd)
 
     def format(self, name: str) -> str:
         lines = [f"w2c: footprint of {name} ({self.target}), in bytes:",
                  f"  {'':18}{'flash':>10}{'RAM':>10}"]
-        for c in CATEGORIES:
+        for c in self.categories():
             f, r = self.flash[c], self.ram[c]
             lines.append(f"  {c:18}{f if f else '-':>10}{r if r else '-':>10}")
         tf, tr = sum(self.flash.values()), sum(self.ram.values())
@@ -165,9 +172,33 @@ class SizeReport:
         rt_f = self.flash["runtime"] + self.flash["WASI shim"]
         rt_r = self.ram["runtime"] + self.ram["WASI shim"]
         lines.append(f"  runtime + WASI shim: {rt_f} flash, {rt_r} RAM")
+        if self.simd:
+            lines.append(f"  SIMD runtime: {self.flash['SIMD runtime']} flash out of line "
+                         "(helpers the compiler inlined count as translated code)")
         if self.size_tool:
             lines.append(f"  size tool: {self.size_tool}")
         return "\n".join(lines)
+
+
+# The SIMD instructions' helpers: w2c_<shape>_<op>, some of them named by token pasting.
+_SIMD_HELPER_RE = re.compile(r"w2c_(v128|i8x16|i16x8|i32x4|i64x2|f32x4|f64x2)_")
+
+
+def is_simd_runtime(name: str) -> bool:
+    """Whether the function `name` is part of the SIMD runtime."""
+    return bool(_SIMD_HELPER_RE.match(name)) or name in simd_runtime_names()
+
+
+@functools.cache
+def simd_runtime_names() -> frozenset[str]:
+    """The other w2c_ identifiers of the SIMD runtime (w2c_clamp_, ...): named
+    in runtime_c/w2c_simd*.h and in no other runtime header."""
+    def names(paths) -> set[str]:
+        return {n for p in paths for n in re.findall(r"\bw2c_\w+", p.read_text())}
+    rt = runtime_dir()
+    simd = sorted(rt.glob(f"{SIMD_HEADER_PREFIX}*.h"))
+    others = [p for p in rt.rglob("*.h") if p not in simd]
+    return frozenset(names(simd) - names(others))
 
 
 def _category(section: str, obj: str, prefix: str) -> str:
@@ -175,6 +206,9 @@ def _category(section: str, obj: str, prefix: str) -> str:
     sec = section
     if base == f"{prefix}.o":
         if sec.startswith(".text.w2c_") or sec.startswith(".rodata.w2c_"):
+            # .text.w2c_v128_load, .text.w2c_v128_store.constprop.0, ...
+            if is_simd_runtime(sec.split(".")[2]):
+                return "SIMD runtime"
             return "runtime"
         if sec.startswith(".text"):
             return "translated code"
@@ -195,10 +229,12 @@ def _category(section: str, obj: str, prefix: str) -> str:
     return "runtime"       # main, startup, mini libc
 
 
-def size_report(map_file: Path, elf: Path, prefix: str, profile) -> SizeReport:
-    """Split the firmware's flash and RAM by category from the linker map."""
+def size_report(map_file: Path, elf: Path, prefix: str, profile,
+                simd: bool = False) -> SizeReport:
+    """Split the firmware's flash and RAM by category from the linker map
+    (with a row for the SIMD runtime if `simd`: the module uses v128)."""
     mm = memory_map(profile)
-    rep = SizeReport(profile.name, flash_size=mm["flash"][1], ram_size=mm["ram"][1])
+    rep = SizeReport(profile.name, flash_size=mm["flash"][1], ram_size=mm["ram"][1], simd=simd)
     out_sec = None
     pending = None
     started = False

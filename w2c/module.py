@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 # Value types (binary encodings).
 I32, I64, F32, F64, V128 = 0x7F, 0x7E, 0x7D, 0x7C, 0x7B
 FUNCREF, EXTERNREF = 0x70, 0x6F
+EXNREF = 0x69   # exceptions (decoded only with the feature enabled)
 # A value of unknown type, popped from the polymorphic stack of unreachable code.
 UNKNOWN = 0
 
@@ -22,7 +23,8 @@ REF_TYPES = (FUNCREF, EXTERNREF)
 VALUE_TYPES = NUM_TYPES + VEC_TYPES + REF_TYPES
 
 TYPE_NAMES = {I32: "i32", I64: "i64", F32: "f32", F64: "f64", V128: "v128",
-              FUNCREF: "funcref", EXTERNREF: "externref", UNKNOWN: "unknown"}
+              FUNCREF: "funcref", EXTERNREF: "externref", EXNREF: "exnref",
+              UNKNOWN: "unknown"}
 TYPE_BY_NAME = {v: k for k, v in TYPE_NAMES.items() if k != UNKNOWN}
 
 # External kinds (import/export descriptors).
@@ -108,6 +110,10 @@ class Import:
         assert isinstance(self.desc, MemType), self
         return self.desc
 
+    def tag_type_index(self) -> int:
+        assert isinstance(self.desc, int) and self.kind == EXT_TAG, self
+        return self.desc
+
     def global_type(self) -> GlobalType:
         assert isinstance(self.desc, GlobalType), self
         return self.desc
@@ -186,6 +192,7 @@ class Module:
     funcs: list[int] = field(default_factory=list)        # type index of each defined function
     tables: list[TableType] = field(default_factory=list)  # defined tables
     mems: list[MemType] = field(default_factory=list)      # defined memories
+    tags: list[int] = field(default_factory=list)          # type index of each defined tag
     globals: list[Global] = field(default_factory=list)    # defined globals
     exports: list[Export] = field(default_factory=list)
     start: int | None = None
@@ -221,6 +228,10 @@ class Module:
         if self.mems64 is None:
             self.mems64 = [mt.limits.is64 for mt in self.all_mems()]
         return self.mems64
+
+    def all_tags(self) -> list[int]:
+        """Type index of every tag in the tag index space (exceptions)."""
+        return [i.tag_type_index() for i in self.imports if i.kind == EXT_TAG] + self.tags
 
     def all_globals(self) -> list[GlobalType]:
         return ([i.global_type() for i in self.imports if i.kind == EXT_GLOBAL]

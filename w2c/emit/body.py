@@ -23,7 +23,7 @@ from __future__ import annotations
 import string
 
 from w2c import opcodes as O
-from w2c.emit import consts
+from w2c.emit import consts, exn
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls
@@ -64,6 +64,7 @@ class BodyEmitter(InstrMethods):
         self.uses_mem = False
         self.operand = 0  # type of the operand of ref.is_null
         self.tail: TailCalls | None = None  # made by the first tail call
+        self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -273,9 +274,17 @@ class BodyEmitter(InstrMethods):
         return True
 
     def _end(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        STEPS[op](v, imm)
+        return self.close_block(v, live)
+
+    def close_block(self, v: FuncValidator, live: bool) -> bool:
+        """Leave the innermost block (its validator frame is closed)."""
         blocks = self.blocks
         b = blocks.pop()
-        STEPS[op](v, imm)
+        trys = self.exn.trys
+        if trys and trys[-1].block is b:
+            h = trys[-1]
+            (exn.legacy_end if h.legacy else exn.try_table_end)(self, v, h, live)
         if not b.dead:
             kind = b.kind
             if kind == "if":
@@ -366,7 +375,9 @@ class BodyEmitter(InstrMethods):
             return False
         self.blocks[0].used = True
         if len(ft.params) > MAX_VALUES or not indirect and imm < self.g.nimported:
-            (self._call_indirect if indirect else self._call)(v, op, imm, top)
+            handlers, self.exn.handlers = self.exn.handlers, []   # (the callee's exceptions
+            (self._call_indirect if indirect else self._call)(v, op, imm, top)  # are not ours)
+            self.exn.handlers = handlers
             self.moves(0, base, ft.results)
             self.out(f"goto L{self.blocks[0].label};")
             return False
@@ -421,6 +432,7 @@ class BodyEmitter(InstrMethods):
             out.append(f"  W2C_MEM_BASE m0 = {ref}data;")
             out.append(f"  uint64_t m0_size = {ref}size;")
         out.append("  (void)inst;")
+        out.extend("  " + line for line in exn.declarations(self.exn))
         if tail is not None:
             out.extend("  " + line for line in tail.entry())
         out.append("  W2C_CALL_ENTER();")
@@ -454,6 +466,9 @@ _STRUCTURE = {
     "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
     "return": BodyEmitter._return, "unreachable": BodyEmitter._unreachable,
     "return_call": BodyEmitter._return_call, "return_call_indirect": BodyEmitter._return_call,
+    "throw": exn.throw, "throw_ref": exn.throw_ref, "try_table": exn.try_table,
+    "try": exn.try_, "catch": exn.catch, "catch_all": exn.catch_all,
+    "delegate": exn.delegate, "rethrow": exn.rethrow,
 }
 
 # Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline.

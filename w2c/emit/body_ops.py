@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from w2c import opcodes as O
 from w2c.emit import consts
+from w2c.emit.exn import after_call
 from w2c.emit.names import C_ZERO, fn_pointer_type, type_id
 from w2c.emit.results import call_results
 from w2c.module import FUNCREF, I32, I64, FuncType
@@ -31,6 +32,7 @@ class InstrMethods:
     g: Any              # the ModuleGen (not imported: w2c.emit.module imports this file)
     lines: list[Any]    # C lines and RELOAD placeholders
     operand: int        # the operand type of the instructions in OPERAND_METHODS
+    exn: Any            # the open try blocks (w2c.emit.exn.ExnState)
 
     if TYPE_CHECKING:
         def slot(self, k: int, t: int) -> str: ...
@@ -173,6 +175,8 @@ class InstrMethods:
         for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
             self.out(line)
         self.out(RELOAD)
+        if self.g.exn or self.exn.handlers:
+            after_call(self)
 
 
 _GLOBALS: list = [None, []]   # [weak reference to a ModuleGen, its globals' (type, C lvalue)]

@@ -11,6 +11,7 @@ from typing import Any
 
 from w2c import __version__
 from w2c.emit import consts
+from w2c.emit.exn import check_tags, uses_exceptions
 from w2c.emit.names import (
     C_TYPES,
     mangle,
@@ -24,6 +25,7 @@ from w2c.module import (
     EXT_GLOBAL,
     EXT_MEMORY,
     EXT_TABLE,
+    EXT_TAG,
     EXTERNREF,
     FUNCREF,
     FuncType,
@@ -56,6 +58,11 @@ class ModuleGen:
         self.import_keys = unique_import_keys(m)
         self.func_import_keys = [k for k, i in zip(self.import_keys, m.imports, strict=True)
                                  if i.kind == EXT_FUNC]
+        self.exn = uses_exceptions(m)            # w2c.emit.exn
+        if self.exn:
+            check_tags(m)
+        self.tags = m.all_tags()
+        self.n_imported_tags = len(m.imported(EXT_TAG))
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -68,6 +75,9 @@ class ModuleGen:
 
     def callee_ctx(self, idx: int) -> str:
         return f"inst->fctx[{idx}]" if idx < self.nimported else "inst"
+
+    def tag_type(self, idx: int) -> FuncType:
+        return self.module.types[self.tags[idx]]
 
     def global_type(self, idx: int) -> int:
         return self.globals[idx].type
@@ -141,7 +151,10 @@ class ModuleGen:
             or len(self.tables) > self.n_imported_tables,
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
-            "simd": self.simd,
+            "simd": self.simd, "exn": self.exn,
+            "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
+            "tags": [{"i": i, "imported": i < self.n_imported_tags,
+                      "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
         }
 
     def _uses_ref_func(self) -> bool:

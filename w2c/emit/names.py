@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from w2c.module import (
+    EXNREF,
     EXTERNREF,
     F32,
     F64,
@@ -21,12 +22,14 @@ from w2c.module import (
 )
 
 C_TYPES = {I32: "uint32_t", I64: "uint64_t", F32: "float", F64: "double",
-           V128: "w2c_v128", FUNCREF: "w2c_funcref", EXTERNREF: "w2c_externref"}
-LETTERS = {I32: "i", I64: "j", F32: "f", F64: "d", V128: "v", FUNCREF: "r", EXTERNREF: "e"}
+           V128: "w2c_v128", FUNCREF: "w2c_funcref", EXTERNREF: "w2c_externref",
+           EXNREF: "w2c_exnref"}
+LETTERS = {I32: "i", I64: "j", F32: "f", F64: "d", V128: "v", FUNCREF: "r", EXTERNREF: "e",
+           EXNREF: "x"}
 # Zero values, for locals and fresh slots.
 C_ZERO = {I32: "0u", I64: "UINT64_C(0)", F32: "0.0f", F64: "0.0", V128: "w2c_v128_zero()",
-          FUNCREF: "w2c_funcref_null()", EXTERNREF: "NULL"}
-_TYPE_CODES = {I32: 1, I64: 2, F32: 3, F64: 4, V128: 5, FUNCREF: 6, EXTERNREF: 7}
+          FUNCREF: "w2c_funcref_null()", EXTERNREF: "NULL", EXNREF: "NULL"}
+_TYPE_CODES = {I32: 1, I64: 2, F32: 3, F64: 4, V128: 5, FUNCREF: 6, EXTERNREF: 7, EXNREF: 8}
 
 _SAFE = re.compile(rb"[A-Za-z0-9]")
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit import consts
+from w2c.emit.exn import EXN_INCLUDE
 from w2c.emit.simd import kept_once
 from w2c.templates import env
 
@@ -123,13 +124,16 @@ def write_heads(gen, layout: Layout, files: dict[str, TextIO]) -> None:
 
 
 def write_functions(layout: Layout, files: dict[str, TextIO],
-                    bodies: Iterable[tuple[int, str]]) -> bool:
+                    bodies: Iterable[tuple[int, str]]) -> tuple[bool, bool]:
     """Append translated functions, `(part, C text)` in index order, to their
     parts, each part including the SIMD runtime once, before its first
-    function that needs it (w2c.emit.simd); returns whether any did."""
+    function that needs it (w2c.emit.simd); returns whether any did, and
+    whether a function includes the exceptions runtime (w2c.emit.exn)."""
     out = [files[name] for name in layout.parts]
     simd = [False] * len(out)
+    exn = False
     for part, text in bodies:
         text, simd[part] = kept_once(text, simd[part])
+        exn = exn or EXN_INCLUDE in text
         out[part].write(text)
-    return any(simd)
+    return any(simd), exn

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from w2c import opcodes
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
+from w2c.emit.exn import EXN_INCLUDE
 from w2c.emit.module import ModuleGen
 from w2c.emit.simd import SIMD_INCLUDE, fields_use_v128
 from w2c.parse.validate import located
@@ -57,6 +58,8 @@ class Translator:
         head = f"/* {consts.comment(name)} */\n" if name else ""
         if not self.simd_fields and body.uses_v128():
             head = SIMD_INCLUDE + head
+        if not gen.exn and body.exn.used:
+            head = EXN_INCLUDE + head
         sig = gen.signature(gen.func_type(index), gen.callee(index))
         return head + body.render(self.linkage + sig) + "\n"
 

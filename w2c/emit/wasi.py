@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from w2c.emit.exn import uses_exceptions
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle
 from w2c.errors import W2CError
@@ -96,6 +97,7 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
         "start": f"{prefix}_x_{mangle('_start')}" if start and start.kind == EXT_FUNC else None,
         "initialize": f"{prefix}_x_{mangle('_initialize')}"
         if init and init.kind == EXT_FUNC else None,
+        "exn": uses_exceptions(module),
     }
 
 

@@ -21,11 +21,13 @@ from w2c.templates import env
 
 
 def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, TextIO],
-                progress=None, max_memory: int | None = None, jobs: int = 1) -> bool:
+                progress=None, max_memory: int | None = None, jobs: int = 1
+                ) -> tuple[bool, bool]:
     """Write the files of `layout` (name -> open text file) for the module of
     `t` (fields validated), translating one function body at a time; with
     jobs > 1 in that many worker processes.  Returns whether the module uses
-    v128, so needs the SIMD runtime (w2c.emit.simd)."""
+    v128, so needs the SIMD runtime (w2c.emit.simd), and whether it uses
+    exceptions, so needs w2c_exn.h (w2c.emit.exn)."""
     module, features = t.module, t.features
     if t.const_tables is None:
         t.const_tables = const_tables(module, features)
@@ -34,11 +36,12 @@ def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, Te
     bodies = translate(Translator(gen, t.ctx, features, layout), jobs, progress)
     if layout.split:
         split.write_heads(gen, layout, files)
-        return split.write_functions(layout, files, bodies) or gen.simd
+        simd, exn = split.write_functions(layout, files, bodies)
+        return simd or gen.simd, exn or gen.exn
     context = gen.context()
     out_c = files[layout.parts[0]]
     files[layout.header].write(env().get_template("module.h.j2").render(context))
     out_c.write(env().get_template("module_head.c.j2").render(context))
-    simd = split.write_functions(layout, files, bodies)
+    simd, exn = split.write_functions(layout, files, bodies)
     out_c.write(env().get_template("module_tail.c.j2").render(context))
-    return simd or gen.simd
+    return simd or gen.simd, exn or gen.exn

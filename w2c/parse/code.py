@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from w2c import opcodes as O
 from w2c.errors import DecodeError, UnsupportedFeature
 from w2c.features import Features
-from w2c.module import REF_TYPES, SEC_DATA, VALUE_TYPES, Module
+from w2c.module import EXNREF, REF_TYPES, SEC_DATA, VALUE_TYPES, Module
 from w2c.opcodes64 import addr64_instructions
 from w2c.parse.reader import EOF_SECTION, Reader
 
@@ -48,25 +48,29 @@ def decode_body(module: Module, defined_index: int, features: Features) -> Body:
     entry = module.codes[defined_index]
     r = Reader(module.data, 0, EOF_SECTION)
     r.pos = entry.offset
-    locals_ = decode_locals(r, entry.offset + entry.size)
+    locals_ = decode_locals(r, entry.offset + entry.size, features)
     return Body(module.num_imported_funcs + defined_index, locals_, r,
                 entry.offset + entry.size)
 
 
 # valtype ::= numtype | vectype | reftype
-def decode_valtype(r: Reader) -> int:
+def decode_valtype(r: Reader, features: Features | None = None) -> int:
     pos = r.pos
     t = r.u8()
     if t not in VALUE_TYPES:
+        if t == EXNREF and features is not None and "exceptions" in features:
+            return t
         raise type_error(r, pos, "malformed value type")
     return t
 
 
-# reftype ::= 0x70 (funcref) | 0x6F (externref)
-def decode_reftype(r: Reader) -> int:
+# reftype ::= 0x70 (funcref) | 0x6F (externref) | 0x69 (exnref, exceptions)
+def decode_reftype(r: Reader, features: Features | None = None) -> int:
     pos = r.pos
     t = r.u8()
     if t not in REF_TYPES:
+        if t == EXNREF and features is not None and "exceptions" in features:
+            return t
         raise type_error(r, pos, "malformed reference type")
     return t
 
@@ -113,7 +117,7 @@ def _heap_type_feature(r: Reader, pos: int, index_ok: bool) -> str | None:
 
 
 # locals ::= n:u32 t:valtype   (sum of n < 2^32)
-def decode_locals(r: Reader, end: int) -> list[int]:
+def decode_locals(r: Reader, end: int, features: Features | None = None) -> list[int]:
     total = 0
     out: list[int] = []
     for _ in range(r.vec_len()):
@@ -122,7 +126,7 @@ def decode_locals(r: Reader, end: int) -> list[int]:
         total += n
         if total > 0xFFFFFFFF or total > MAX_LOCALS:
             raise r.error("too many locals", pos - 1)
-        out.extend([decode_valtype(r)] * n)
+        out.extend([decode_valtype(r, features)] * n)
     return out
 
 
@@ -226,7 +230,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     imm = _VALTYPE_RESULT[b]
                 else:
                     r.pos = pos
-                    imm = decode_blocktype(r)
+                    imm = decode_blocktype(r, features)
                     pos = r.pos
                     if used is not None and imm.__class__ is int:
                         used.add("multi-value")
@@ -261,8 +265,8 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     pos = r.pos
                 kind = op.imm
                 r.pos = pos
-                if kind is O.BLOCK:     # (prefixed blocks: none in 2.0)
-                    imm = decode_blocktype(r)
+                if kind is O.BLOCK:     # (prefixed blocks: none in 2.0); try (legacy exceptions)
+                    imm = decode_blocktype(r, features)
                     open_ifs.append(op is _IF)
                 else:
                     imm = IMMEDIATE_DECODERS[kind](r, features)
@@ -271,6 +275,10 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                             raise r.error("data count section required", start)
                     elif kind is O.TRY_TABLE:
                         open_ifs.append(False)
+                    elif op is _DELEGATE:    # ends its try (legacy exceptions)
+                        if not open_ifs:
+                            raise r.error("illegal opcode", start)
+                        open_ifs.pop()
                 pos = r.pos
         except IndexError:     # bytes are read in order: the first one missing is the end
             r.pos = len(buf)
@@ -282,6 +290,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
 # Kinds of immediates the decoding loop reads in place (the rest: _K_OTHER).
 _K_U32, _K_NONE, _K_I32, _K_END, _K_BLOCK, _K_ELSE, _K_MEMARG, _K_OTHER = range(8)
 _IF = O.BY_NAME["if"]
+_DELEGATE = O.BY_NAME["delegate"]
 _VALTYPE_RESULT = {t: (t,) for t in VALUE_TYPES}
 
 
@@ -320,13 +329,13 @@ def decode_prefixed(r: Reader, prefix: int) -> O.Op:
 
 
 # blocktype ::= 0x40 | t:valtype | x:s33
-def decode_blocktype(r: Reader) -> tuple | int:
+def decode_blocktype(r: Reader, features: Features | None = None) -> tuple | int:
     """() or (t,) for inline result types, or a type index (int)."""
     pos = r.pos
     b = r.u8()
     if b == 0x40:
         return _EMPTY
-    if b in VALUE_TYPES:
+    if b in VALUE_TYPES or b == EXNREF and features is not None and "exceptions" in features:
         return (b,)
     r.pos = pos
     x = r.s33()
@@ -379,7 +388,7 @@ def _two_u32(r: Reader, features: Features) -> tuple:
 
 
 def _select_t(r: Reader, features: Features) -> tuple:
-    return tuple(decode_valtype(r) for _ in range(r.vec_len()))
+    return tuple(decode_valtype(r, features) for _ in range(r.vec_len()))
 
 
 def _reftype(r: Reader, features: Features) -> int:
@@ -388,6 +397,8 @@ def _reftype(r: Reader, features: Features) -> int:
     pos = r.pos
     t = r.u8()
     if t not in REF_TYPES:
+        if t == EXNREF and "exceptions" in features:
+            return t
         raise type_error(r, pos, "malformed reference type", heap=True)
     return t
 
@@ -421,8 +432,23 @@ def _memarg_lane(r: Reader, features: Features) -> tuple:
     return decode_memarg(r, features) + (r.u8(),)
 
 
-def _unsupported(r: Reader, features: Features):
-    raise UnsupportedFeature("exceptions", r.offset)
+# try_table's immediate: bt:blocktype c*:vec(catch)
+# catch ::= 0x00 x:tagidx l:labelidx     (catch)
+#         | 0x01 x:tagidx l:labelidx     (catch_ref)
+#         | 0x02 l:labelidx              (catch_all)
+#         | 0x03 l:labelidx              (catch_all_ref)
+def decode_try_table(r: Reader, features: Features) -> tuple:
+    """(blocktype, ((kind, tag or None, label), ...)), kind 0-3 as encoded."""
+    bt = decode_blocktype(r, features)
+    catches = []
+    for _ in range(r.vec_len()):
+        pos = r.pos
+        kind = r.u8()
+        if kind > 3:
+            raise r.error("malformed catch clause", pos)
+        tag = r.u32() if kind < 2 else None
+        catches.append((kind, tag, r.u32()))
+    return (bt, tuple(catches))
 
 
 IMMEDIATE_DECODERS = {
@@ -434,5 +460,5 @@ IMMEDIATE_DECODERS = {
     O.MEMORY_INIT: _memory_init, O.DATA: _u32, O.MEMORY_COPY: _memory_copy,
     O.ELEM: _u32, O.TABLE_INIT: _two_u32, O.TABLE_COPY: _two_u32, O.V128C: _v128,
     O.SHUFFLE: _v128, O.LANE: _lane, O.MEMARG_LANE: _memarg_lane,
-    O.TRY_TABLE: _unsupported, O.TAG: _u32,
+    O.TRY_TABLE: decode_try_table, O.TAG: _u32,
 }

@@ -79,7 +79,7 @@ def decode_sections(m: Module, features: Features) -> None:
         size = r.u32()
         if sec_id not in SECTION_ORDER and sec_id != SEC_CUSTOM:
             raise DecodeError("malformed section id", sec_start)
-        if sec_id == SEC_TAG:   # (with --enable-exceptions too: not implemented)
+        if sec_id == SEC_TAG and "exceptions" not in features:
             raise UnsupportedFeature("exceptions", sec_start)
         content = r.pos
         if size > r.remaining():
@@ -123,15 +123,15 @@ def decode_preamble(r: Reader) -> None:
 # -- types -----------------------------------------------------------------------------
 
 # functype ::= 0x60 rt1:resulttype rt2:resulttype
-def decode_functype(r: Reader) -> FuncType:
+def decode_functype(r: Reader, features: Features) -> FuncType:
     pos = r.pos
     form = r.u8()
     if form != 0x60:
         if form in _PROPOSAL_TYPE_FORMS:
             raise UnsupportedFeature(_PROPOSAL_TYPE_FORMS[form], r.base + pos)
         raise r.error("integer representation too long", pos)
-    params = tuple(decode_valtype(r) for _ in range(r.vec_len()))
-    results = tuple(decode_valtype(r) for _ in range(r.vec_len()))
+    params = tuple(decode_valtype(r, features) for _ in range(r.vec_len()))
+    results = tuple(decode_valtype(r, features) for _ in range(r.vec_len()))
     return FuncType(params, results)
 
 
@@ -195,7 +195,7 @@ def _limits_error(r: Reader, pos: int, flags: int, features: Features, memory: b
 
 # tabletype ::= et:reftype lim:limits
 def decode_tabletype(r: Reader, features: Features) -> TableType:
-    et = decode_reftype(r)
+    et = decode_reftype(r, features)
     return TableType(et, decode_limits(r, features, memory=False))
 
 
@@ -205,8 +205,8 @@ def decode_memtype(r: Reader, features: Features) -> MemType:
 
 
 # globaltype ::= t:valtype m:mut    mut ::= 0x00 | 0x01
-def decode_globaltype(r: Reader) -> GlobalType:
-    t = decode_valtype(r)
+def decode_globaltype(r: Reader, features: Features) -> GlobalType:
+    t = decode_valtype(r, features)
     pos = r.pos
     mut = r.u8()
     if mut > 1:
@@ -234,12 +234,13 @@ def decode_customsec(r: Reader, m: Module, section: Section) -> None:
 # typesec ::= section_1(vec(functype))
 def decode_typesec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
-        m.types.append(decode_functype(r))
+        m.types.append(decode_functype(r, features))
 
 
 # importsec ::= section_2(vec(import))
 # import ::= mod:name nm:name d:importdesc
 # importdesc ::= 0x00 typeidx | 0x01 tabletype | 0x02 memtype | 0x03 globaltype
+#              | 0x04 tagtype (exceptions)
 def decode_importsec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
         offset = r.offset
@@ -255,7 +256,9 @@ def decode_importsec(r: Reader, m: Module, features: Features) -> None:
         elif kind == EXT_MEMORY:
             desc = decode_memtype(r, features)
         elif kind == EXT_GLOBAL:
-            desc = decode_globaltype(r)
+            desc = decode_globaltype(r, features)
+        elif kind == EXT_TAG and "exceptions" in features:
+            desc = decode_tagtype(r)
         elif kind == EXT_TAG and _tagtype_follows(r, m.sections[-1]):
             raise UnsupportedFeature("exceptions", r.base + pos)
         else:
@@ -297,10 +300,24 @@ def decode_memsec(r: Reader, m: Module, features: Features) -> None:
         m.mems.append(decode_memtype(r, features))
 
 
+# tagtype ::= 0x00 x:typeidx   (exceptions: the attribute 0, an exception)
+def decode_tagtype(r: Reader) -> int:
+    pos = r.pos
+    if r.u8() != 0x00:
+        raise r.error("malformed tag attribute", pos)   # (wasm-tools: "invalid tag attributes")
+    return r.u32()
+
+
+# tagsec ::= section_13(vec(tag))    tag ::= tt:tagtype   (exceptions)
+def decode_tagsec(r: Reader, m: Module, features: Features) -> None:
+    for _ in range(r.vec_len()):
+        m.tags.append(decode_tagtype(r))
+
+
 # globalsec ::= section_6(vec(global))    global ::= gt:globaltype e:expr
 def decode_globalsec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
-        gt = decode_globaltype(r)
+        gt = decode_globaltype(r, features)
         m.globals.append(Global(gt, decode_const_expr(r, features)))
 
 
@@ -312,7 +329,7 @@ def decode_exportsec(r: Reader, m: Module, features: Features) -> None:
         name = r.name()
         pos = r.pos
         kind = r.u8()
-        if kind > EXT_GLOBAL:
+        if kind > EXT_GLOBAL and not (kind == EXT_TAG and "exceptions" in features):
             if kind == EXT_TAG:
                 raise UnsupportedFeature("exceptions", r.base + pos)
             raise r.error("malformed export kind", pos)
@@ -359,7 +376,7 @@ def decode_elem(r: Reader, features: Features) -> Elem:
         e.offset_expr = decode_const_expr(r, features)
     if passive_or_declarative or explicit_table:
         if uses_exprs:
-            e.type = decode_reftype(r)
+            e.type = decode_reftype(r, features)
         else:
             kpos = r.pos
             if r.u8() != 0x00:
@@ -420,4 +437,5 @@ SECTION_DECODERS = {
     SEC_TABLE: decode_tablesec, SEC_MEMORY: decode_memsec, SEC_GLOBAL: decode_globalsec,
     SEC_EXPORT: decode_exportsec, SEC_START: decode_startsec, SEC_ELEMENT: decode_elemsec,
     SEC_DATACOUNT: decode_datacountsec, SEC_CODE: decode_codesec, SEC_DATA: decode_datasec,
+    SEC_TAG: decode_tagsec,
 }

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from w2c import opcodes as O
 from w2c.module import (
+    EXNREF,
     EXT_GLOBAL,
     EXTERNREF,
     FUNCREF,
@@ -55,6 +56,8 @@ def module_features(m: Module) -> set[str]:
     if any(op.name in _EXTENDED_CONST for op in ops):
         used.add("extended-const")
     used |= op_features(ops)
+    if m.all_tags() or EXNREF in all_types or any(t.elem == EXNREF for t in m.all_tables()):
+        used.add("exceptions")
     mems = m.all_mems()
     if len(mems) > 1:
         used.add("multi-memory")
@@ -82,4 +85,6 @@ def local_features(locals_: list[int]) -> set[str]:
         used.add("simd")
     if EXTERNREF in locals_ or FUNCREF in locals_:
         used.add("reference-types")
+    if EXNREF in locals_:
+        used.add("exceptions")
     return used

@@ -15,6 +15,7 @@ from w2c.module import (
     EXT_GLOBAL,
     EXT_MEMORY,
     EXT_TABLE,
+    EXT_TAG,
     F32,
     F64,
     FUNCREF,
@@ -96,6 +97,8 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     for type_idx in m.funcs:
         if type_idx >= ntypes:
             raise ValidationError(f"unknown type {type_idx}", _func_decl_offset(m))
+    for type_idx in m.tags:
+        _at(_section_offset(m, 13) or 0, validate_tagtype, m, type_idx)
     for t in m.tables:
         validate_table_limits(t.limits)
     for mt in m.mems:
@@ -107,7 +110,7 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     ctx = Context(types=m.types, funcs=m.func_types(), tables=m.all_tables(),
                   mems=all_mems, globals=m.all_globals(),
                   elems=[e.type for e in m.elems], datacount=m.datacount,
-                  refs=declared_refs(m))
+                  refs=declared_refs(m), tags=m.all_tags())
     # In 2.0, constant expressions may read imported globals only.
     n_imported_globals = len(m.imported(EXT_GLOBAL))
     for i, g in enumerate(m.globals):
@@ -142,8 +145,12 @@ def _at(offset: int, fn, *args) -> None:
 
 
 def _func_decl_offset(m: Module) -> int | None:
+    return _section_offset(m, 3)
+
+
+def _section_offset(m: Module, sec_id: int) -> int | None:
     for s in m.sections:
-        if s.id == 3:
+        if s.id == sec_id:
             return s.offset
     return None
 
@@ -159,6 +166,16 @@ def validate_import(m: Module, imp: Import, features: Features) -> None:
     elif imp.kind == EXT_GLOBAL:
         if imp.global_type().mutable and "mutable-globals" not in features:
             raise UnsupportedFeature("mutable-globals")
+    elif imp.kind == EXT_TAG:
+        validate_tagtype(m, imp.tag_type_index())
+
+
+def validate_tagtype(m: Module, type_idx: int) -> None:
+    """A tag's type: a function type with no results (exceptions)."""
+    if type_idx >= len(m.types):
+        raise ValidationError(f"unknown type {type_idx}")
+    if m.types[type_idx].results:
+        raise ValidationError("non-empty tag result type")
 
 
 def validate_table_limits(lim: Limits) -> None:
@@ -233,7 +250,8 @@ def validate_elem(ctx: Context, e, visible_globals: int, features: Features) -> 
 def validate_exports(m: Module, ctx: Context) -> None:
     seen: set[str] = set()
     spaces = {EXT_FUNC: ("function", len(ctx.funcs)), EXT_TABLE: ("table", len(ctx.tables)),
-              EXT_MEMORY: ("memory", len(ctx.mems)), EXT_GLOBAL: ("global", len(ctx.globals))}
+              EXT_MEMORY: ("memory", len(ctx.mems)), EXT_GLOBAL: ("global", len(ctx.globals)),
+              EXT_TAG: ("tag", len(ctx.tags))}
     for x in m.exports:
         what, count = spaces[x.kind]
         if x.index >= count:

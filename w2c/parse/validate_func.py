@@ -15,9 +15,22 @@ numbers), `reachable` says whether the code after it is reachable,
 from __future__ import annotations
 
 from w2c import opcodes as O
-from w2c.errors import UnsupportedFeature, ValidationError
-from w2c.module import F32, F64, FUNCREF, I32, I64, REF_TYPES, UNKNOWN, V128, FuncType, type_name
+from w2c.errors import ValidationError
+from w2c.module import (
+    EXNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    REF_TYPES,
+    UNKNOWN,
+    V128,
+    FuncType,
+    type_name,
+)
 from w2c.opcodes64 import VARIANTS
+from w2c.parse.validate_exn import HANDLERS as EXN_HANDLERS
 from w2c.parse.validate_state import Context, ControlFrame, FuncState, mismatch
 
 __all__ = ["STEPS", "Context", "ControlFrame", "FuncValidator", "mismatch"]
@@ -393,7 +406,7 @@ def _ref_null(v: FuncValidator, t) -> int:
 def _ref_is_null(v: FuncValidator, imm) -> int:
     n = len(v.vals)
     t = v.pop()
-    if t not in REF_TYPES and t != UNKNOWN:
+    if t not in REF_TYPES and t != UNKNOWN and t != EXNREF:
         raise ValidationError(f"type mismatch: expected a reference, got {type_name(t)}")
     v.vals.append(I32)
     return n
@@ -408,10 +421,6 @@ def _ref_func(v: FuncValidator, idx) -> int:
     return n
 
 
-def _exceptions(v: FuncValidator, imm) -> int:
-    raise UnsupportedFeature("exceptions")
-
-
 _HANDLERS = {
     "unreachable": _unreachable, "block": _block("block"), "loop": _block("loop"),
     "if": _block("if"), "else": _else, "end": _end, "br": _br, "br_if": _br_if,
@@ -423,13 +432,11 @@ _HANDLERS = {
     "table.get": _table_get, "table.set": _table_set, "table.size": _table_size,
     "table.grow": _table_grow, "table.fill": _table_fill, "table.copy": _table_copy,
     "table.init": _table_init, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
-    "ref.func": _ref_func,
+    "ref.func": _ref_func, **EXN_HANDLERS,
 }
 for _o in O.OPS:
     if _o.params is None and _o.name not in _HANDLERS:
-        if _o.feature != "exceptions":
-            raise AssertionError(f"no validator handler for {_o.name}")
-        _HANDLERS[_o.name] = _exceptions
+        raise AssertionError(f"no validator handler for {_o.name}")
 
 
 # -- instructions with a fixed effect (params -> results) -----------------------------------------

@@ -26,6 +26,7 @@ class Context:
     elems: list[int]                  # element type of every element segment
     datacount: int | None
     refs: set[int] = field(default_factory=set)  # functions declared for ref.func
+    tags: list[int] = field(default_factory=list)  # type index of every tag (exceptions)
 
 
 class ControlFrame:
@@ -169,6 +170,11 @@ class FuncState:
         if idx >= len(self.locals):
             raise ValidationError(f"unknown local {idx}")
         return self.locals[idx]
+
+    def tag(self, idx: int) -> FuncType:
+        if idx >= len(self.ctx.tags):
+            raise ValidationError(f"unknown tag {idx}")
+        return self.ctx.types[self.ctx.tags[idx]]
 
     def global_(self, idx: int) -> GlobalType:
         if idx >= len(self.ctx.globals):

@@ -1,0 +1,1 @@
+"""End-to-end tests of real programs built with other toolchains (tests/programs/src/)."""
