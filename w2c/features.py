@@ -7,25 +7,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# name -> (enabled by default, description).  Defaults are WebAssembly 2.0.
+# name -> (enabled by default, description).  Defaults are WebAssembly 2.0
+# plus the features of Wasm 3.0 that w2c implements (WASM3_DEFAULTS), as
+# wasmtime does.
 FEATURES: dict[str, tuple[bool, str]] = {
     "mutable-globals": (True, "import/export mutable globals"),
     "sat-float-to-int": (True, "saturating float-to-int operators"),
     "sign-extension": (True, "sign-extension operators"),
     "simd": (True, "128-bit SIMD"),
-    "relaxed-simd": (False, "relaxed SIMD (results the target's instructions give)"),
+    "relaxed-simd": (True, "relaxed SIMD (results the target's instructions give)"),
     "multi-value": (True, "multi-value blocks and functions"),
     "bulk-memory": (True, "bulk memory operations"),
     "reference-types": (True, "reference types (externref, several tables)"),
-    "tail-call": (False, "tail calls (return_call, return_call_indirect)"),
-    "multi-memory": (False, "several memories"),
+    "tail-call": (True, "tail calls (return_call, return_call_indirect)"),
+    "multi-memory": (True, "several memories"),
     "memory64": (False, "64-bit memories and tables"),
-    "exceptions": (False, "exception handling (tags, try_table, throw, legacy try)"),
+    "exceptions": (True, "exception handling (tags, try_table, throw, legacy try)"),
     "threads": (False, "threads and atomics (not yet supported)"),
-    "extended-const": (False, "extended constant expressions"),
+    "extended-const": (True, "extended constant expressions"),
     "custom-page-sizes": (False, "custom page sizes"),
     "wide-arithmetic": (False, "128-bit add/sub and 64x64->128 multiplies"),
 }
+
+# The features of WABT's set that are part of Wasm 3.0 (its GC and typed
+# function references have no WABT flag here).
+WASM3 = frozenset({"tail-call", "extended-const", "multi-memory", "relaxed-simd",
+                   "memory64", "exceptions"})
+# Those on by default: the ones w2c supports fully.  custom-page-sizes and
+# wide-arithmetic are not Wasm 3.0 and stay off.
+WASM3_DEFAULTS = frozenset(n for n in WASM3 if FEATURES[n][0])
 
 # Features w2c can decode and validate completely when enabled.
 IMPLEMENTED = {n for n in FEATURES} - {"threads"}
@@ -50,6 +60,11 @@ class Features:
     @classmethod
     def all(cls) -> Features:
         return cls(set(FEATURES))
+
+    @classmethod
+    def wasm2(cls) -> Features:
+        """WebAssembly 2.0: the defaults without the Wasm 3.0 features."""
+        return cls({n for n, (on, _) in FEATURES.items() if on} - WASM3)
 
     @staticmethod
     def _check(name: str) -> None:

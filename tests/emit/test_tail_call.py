@@ -2,13 +2,15 @@
 constant C stack: 10^7 mutual tail calls, a self tail call, a
 return_call_indirect loop and a chain through functions of other
 signatures with two results, under a 64 KiB stack (`ulimit -s 64`) with
-gcc and clang at -O0 and -O2, and as Cortex-M3 firmware under QEMU (8 KiB
-stack).  The same program with plain calls instead exhausts the stack (the
-test can fail).  A module without tail calls is refused them unless
---enable-tail-call is given.
+gcc and clang at -O0 and -O2, for rpi-aarch64 and rpi-armhf under
+qemu-user (a 64 KiB guest stack: QEMU_STACK_SIZE), and as Cortex-M3
+firmware under QEMU (8 KiB stack).  The same program with plain calls
+instead exhausts the stack (the test can fail).  Tail calls are on by
+default (Wasm 3.0); --disable-tail-call refuses them.
 """
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
@@ -101,7 +103,7 @@ def _small_stack() -> None:
 def _build_host(wasm: Path, cc: str, opt: str, out: Path) -> Path:
     if shutil.which(cc) is None:
         pytest.skip(f"{cc} not found (apt-get install -y {cc})")
-    p = _w2c("build", "--enable-tail-call", "--cc", cc, str(wasm), "-o", str(out), "--", opt)
+    p = _w2c("build", "--cc", cc, str(wasm), "-o", str(out), "--", opt)
     assert p.returncode == 0, p.stderr
     assert p.stderr == "", p.stderr     # no warnings
     return out
@@ -132,7 +134,7 @@ def test_constant_stack_on_cortex_m3(programs, tmp_path):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} not found (Debian: see the profile's debian_packages)")
     elf = tmp_path / "tail.elf"
-    p = _w2c("build", "--enable-tail-call", "--target", "cortex-m3", str(programs[True]),
+    p = _w2c("build", "--target", "cortex-m3", str(programs[True]),
              "-o", str(elf))
     assert p.returncode == 0 and p.stderr == "", p.stderr
     p = subprocess.run(prof.run_command(elf), capture_output=True, text=True,
@@ -141,6 +143,49 @@ def test_constant_stack_on_cortex_m3(programs, tmp_path):
 
 
 def test_tail_calls_need_the_feature(programs, tmp_path):
-    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "m.c"))
+    """On by default (Wasm 3.0); --disable-tail-call refuses them by name."""
+    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "m.c"),
+             "--disable-tail-call")
     assert p.returncode == 1
     assert "tail-call" in p.stderr and "Traceback" not in p.stderr
+    p = _w2c("compile", str(programs[True]), "-o", str(tmp_path / "d.c"))
+    assert p.returncode == 0, p.stderr
+
+
+QEMU_USER_TARGETS = ["rpi-aarch64", "rpi-armhf"]
+
+
+def _build_qemu_user(wasm: Path, target: str, out: Path) -> list[str]:
+    """`w2c build --target` for a qemu-user profile; the command to run it."""
+    prof = load_target(target)
+    for tool in (prof.cc, prof.run[0]):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} not found (Debian: {' '.join(prof.debian_packages)})")
+    p = _w2c("build", "--target", target, str(wasm), "-o", str(out))
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    return prof.run_command(out)
+
+
+def _qemu_env() -> dict[str, str]:
+    """A 64 KiB guest stack (qemu-user's -s; its own stack is the host's)."""
+    return dict(os.environ, QEMU_STACK_SIZE=str(STACK))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", QEMU_USER_TARGETS)
+def test_constant_stack_under_qemu_user(programs, target, tmp_path):
+    cmd = _build_qemu_user(programs[True], target, tmp_path / "tail")
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                       env=_qemu_env())
+    assert (p.returncode, p.stdout, p.stderr) == (0, OK, "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", QEMU_USER_TARGETS)
+def test_plain_calls_exhaust_the_qemu_user_stack(programs, target, tmp_path):
+    """The control: QEMU_STACK_SIZE does limit the guest's stack."""
+    cmd = _build_qemu_user(programs[False], target, tmp_path / "plain")
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+                       env=_qemu_env())
+    assert p.returncode != 0 and p.stdout == ""
+

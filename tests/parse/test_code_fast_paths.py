@@ -72,9 +72,10 @@ def test_memarg_immediates(align, offset):
     (0x40, "unsupported feature: multi-memory"),   # Wasm 3.0's memory index bit
     (0x80, "malformed memop flags")])
 def test_memarg_bad_flags(flags, message):
+    """WebAssembly 2.0's rules (multi-memory, on by default, off)."""
     body = b"\x41\x00\x28" + uleb(flags) + b"\x00\x1a\x0b"
     with pytest.raises(DecodeError) as e:
-        check_module(module(body))
+        check_module(module(body), Features.wasm2())
     assert e.value.message.startswith(message)
 
 

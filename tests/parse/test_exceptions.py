@@ -101,7 +101,10 @@ def test_malformed_catch_clause():
 
 @pytest.mark.parametrize("text", ["(tag $e)", "(func (local exnref))",
                                   "(func (block $h (try_table (catch_all $h))))"])
-def test_off_by_default(wat2wasm, text):
+def test_on_by_default_and_can_be_disabled(wat2wasm, text):
+    check_module(wat2wasm(f"(module {text})"))
+    off = Features()
+    off.disable("exceptions")
     with pytest.raises(UnsupportedFeature) as e:
-        check_module(wat2wasm(f"(module {text})"))
+        check_module(wat2wasm(f"(module {text})"), off)
     assert e.value.message.startswith("unsupported feature: exceptions")

@@ -111,8 +111,12 @@ def parse(tmp_path: Path, text: str) -> bytes:
 
 
 def feature_sets(feature: str) -> list[tuple[str, Features]]:
-    """The defaults, the defaults plus the feature's flag (if w2c has one), and --enable-all."""
-    sets = [("default", Features())]
+    """The defaults (without the feature: --disable-NAME for the Wasm 3.0
+    features on by default), the defaults plus the feature's flag (if w2c
+    has one), and --enable-all."""
+    default = Features()
+    default.enabled.discard(feature)
+    sets = [("default", default)]
     if feature in FEATURES:
         sets.append((f"--enable-{feature}", Features(Features().enabled | {feature})))
     sets.append(("--enable-all", Features.all()))
@@ -131,17 +135,18 @@ def test_names_the_feature(tmp_path, name, text, feature):
         assert e.value.message.startswith(f"unsupported feature: {feature}"), (label, e.value)
 
 
-def test_enable_exceptions_cli(tmp_path):
-    """--enable-exceptions on a module with a tag section: accepted by every
-    command; without the flag the feature is named."""
+def test_disable_exceptions_cli(tmp_path):
+    """A module with a tag section is accepted by every command (exceptions
+    are on by default, Wasm 3.0); with --disable-exceptions the feature is
+    named."""
     wasm = tmp_path / "tag.wasm"
     wasm.write_bytes(parse(tmp_path, CASES[0][1]))
     for cmd in (["validate"], ["info"], ["compile", "-o", str(tmp_path / "out" / "m.c")]):
-        p = subprocess.run([sys.executable, "-m", "w2c", cmd[0], "--enable-exceptions",
-                            str(wasm), *cmd[1:]], capture_output=True, text=True)
-        assert p.returncode == 0, p.stderr
         p = subprocess.run([sys.executable, "-m", "w2c", cmd[0], str(wasm), *cmd[1:]],
                            capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        p = subprocess.run([sys.executable, "-m", "w2c", cmd[0], "--disable-exceptions",
+                            str(wasm), *cmd[1:]], capture_output=True, text=True)
         assert p.returncode == 1, p.stderr
         assert re.fullmatch(rf"error: {re.escape(str(wasm))}:0x[0-9a-f]+: "
                             r"unsupported feature: exceptions\n", p.stderr), p.stderr

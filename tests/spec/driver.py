@@ -366,7 +366,7 @@ def _global_text(gt) -> str:
 
 def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
     """Walk the script's commands: units, links, checks, callers."""
-    from w2c.parse import decode_module, validate_module
+    from w2c.parse import decode_module
     from w2c.errors import W2CError
 
     features = features if features is not None else script.suite.make_features()
@@ -378,6 +378,9 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
         registry[SPECTEST_NAME] = 0
     named: dict[str, int] = {}
     current: int | None = None
+    # Why a module that did not decode is missing: later actions on it and
+    # imports from it say so ("module of line 12 does not decode: ...").
+    lost: dict[str | None, str] = {}
     checks: list[Check] = []
     callers: dict[tuple, Caller] = {}
     seen_lines: dict[int, int] = {}
@@ -398,10 +401,37 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
             src = named.get(cmd.name) if cmd.name else current
             if src is not None:
                 registry[cmd.data["as"]] = src
+            elif (cmd.name or None) in lost:
+                registry.pop(cmd.data["as"], None)
+                lost[f"register:{cmd.data['as']}"] = lost[cmd.name or None]
+            continue
+        if t == "module_definition" or (t == "module" and cmd.data.get("definition")):
+            # Wasm 3.0's `module definition`: valid, never instantiated by
+            # itself (wast2json marks the module, wasm-tools has a command).
+            c = new_check(cmd, K_MODULE, None)
+            if cmd.module_type != "binary":
+                c.static = ("skip", "text module (module quote)")
+                continue
+            try:
+                decode_module(cmd.module_bytes(), features)
+                c.static = ("pass", "module definition: decodes and validates")
+            except W2CError as e:
+                c.static = ("fail", f"does not decode: {e}")
+                if cmd.name:
+                    lost[cmd.name] = f"the module definition of line {cmd.line} " \
+                                     f"does not decode: {e}"
+            continue
+        if t in ("instance", "module_instance"):
+            c = new_check(cmd, K_MODULE, None)
+            why = lost.get(cmd.data.get("definition") or cmd.data.get("module"))
+            c.static = ("skip", "instances of a module definition are not run by the "
+                                "harness" + (f"; {why}" if why else ""))
             continue
         if t == "module" or (cmd.filename and t in ("assert_uninstantiable",
                                                     "assert_unlinkable", "assert_trap")):
             kind = {"module": K_MODULE, "assert_unlinkable": K_UNLINK}.get(t, K_UNINST)
+            if t == "module":
+                lost.pop(None, None)
             if cmd.module_type != "binary":
                 c = new_check(cmd, kind, None)
                 c.static = ("skip", "text module (module quote)")
@@ -410,21 +440,20 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
                 continue
             try:
                 module = decode_module(cmd.module_bytes(), features)
-                if cmd.data.get("definition"):   # (module definition ...): not instantiated
-                    validate_module(module, features)
             except W2CError as e:
                 c = new_check(cmd, kind, None)
                 c.static = ("fail", f"does not decode: {e}")
                 if t == "module":
                     current = None
-                continue
-            if cmd.data.get("definition"):
-                c = new_check(cmd, kind, None)
-                c.static = ("pass", "a module definition: valid, not instantiated")
+                    lost[None] = f"the module of line {cmd.line} does not decode: {e}"
+                    if cmd.name:
+                        named.pop(cmd.name, None)
+                        lost[cmd.name] = lost[None]
                 continue
             unit = Unit(len(units), cmd.module_path, module, cmd.line, t)
             units.append(unit)
             resolve_imports(unit, units, registry)
+            _explain_unknown_import(unit, lost)
             c = new_check(cmd, kind, unit.index)
             if t == "module":
                 current = unit.index
@@ -455,11 +484,27 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
                 _plan_action(c, cmd, act, target, units, callers)
             except Unsupported as e:
                 c.static = ("skip", f"unsupported: {e}")
+            why = lost.get(act.get("module"))
+            if target is None and why and c.static and c.static[0] == "fail":
+                c.static = ("fail", f"{c.static[1]}: {why}")
             continue
         # Anything else (assert_return with `either`, ...) is unknown here.
         c = new_check(cmd, K_ACTION, None)
-        c.static = ("skip", f"unsupported command {t}")
+        act = cmd.action or {}
+        why = lost.get(act.get("module")) if act.get("module") or current is None else None
+        c.static = ("skip", f"unsupported command {t}" + (f"; {why}" if why else ""))
     return Plan(units, checks, callers)
+
+
+def _explain_unknown_import(unit: Unit, lost: dict) -> None:
+    """An import from a name that a module which did not decode was
+    registered under: the link error says why that module is missing."""
+    if unit.link_error and unit.link_error.startswith("unknown import"):
+        for imp in unit.module.imports:
+            why = lost.get(f"register:{imp.module}")
+            if why and f"{imp.module!r}." in unit.link_error:
+                unit.link_error += f" ({why})"
+                return
 
 
 def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -> None:
@@ -468,7 +513,8 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
         return
     unit = units[target]
     if unit.link_error is not None:
-        c.static = ("fail", f"module m{target} (line {unit.line}) does not link")
+        c.static = ("fail", f"module m{target} (line {unit.line}) does not link: "
+                            f"{unit.link_error}")
         return
     name = act["field"]
     exp = unit.exports().get(name)

@@ -374,8 +374,11 @@ def w2c_compile_available() -> str | None:
 
 
 def feature_flags(suite: wast.Suite) -> list[str]:
-    """`w2c compile` options enabling the suite's features."""
-    return [f"--enable-{name}" for name in suite.features]
+    """`w2c compile` options giving the suite's features: Wasm 3.0's
+    defaults off unless the suite has them, then its own."""
+    from w2c.features import WASM3_DEFAULTS
+    return ([f"--disable-{name}" for name in sorted(WASM3_DEFAULTS - set(suite.features))]
+            + [f"--enable-{name}" for name in suite.features])
 
 
 def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
@@ -412,6 +415,9 @@ def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
             continue
         code, msg = done[u.prefix]
         if code != 0 or not (build / f"{u.prefix}.c").is_file():
+            # The module's name without its folder (the cache's, or a
+            # temporary one): the ratchet's text is the same everywhere.
+            msg = msg.replace(str(u.wasm), Path(u.wasm).name)
             errors[u.index] = f"w2c compile exited {code}: {_first_line(msg)}"
     return errors
 
@@ -1065,11 +1071,7 @@ def make_entry(result: ExecResult, old: dict | None = None) -> dict:
     old_f = {e.get("ident") or str(e["line"]): e for e in (old or {}).get("failures", [])}
     failures = []
     for o in result.exceptions():
-        prev = old_f.get(o.ident)
-        reason = wast.UNEXPLAINED
-        if prev and prev.get("reason") and prev["reason"] != wast.UNEXPLAINED:
-            reason = prev["reason"] if prev["status"] == o.status else \
-                f"{wast.UNEXPLAINED} (earlier, when {prev['status']}: {prev['reason']})"
+        reason = wast.failure_reason(o.reason, old_f.get(o.ident), o.status)
         e = {"line": o.line, "command": o.command, "status": o.status, "got": o.reason,
              "reason": reason}
         if o.ident != str(o.line):
@@ -1099,7 +1101,7 @@ def exec_wast_files(root: Path | None = None) -> list[Path]:
 # Proposal suites (wast.SUITES) whose files the execution harness runs too.
 EXEC_PROPOSALS = ("custom-page-sizes", "tail-call", "wasm-3.0", "relaxed-simd",
                   "multi-memory", "extended-const", "wide-arithmetic",
-                  "exception-handling", "exception-handling-legacy", "wasm-3.0-legacy")
+                  "exception-handling", "exception-handling-legacy")
 
 
 def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS

@@ -37,8 +37,7 @@ def _params():
     params = []
     for suite in wast.SUITES.values():
         for path in wast.wast_files(suite, root):
-            ident = path.stem if not suite.subdir else f"{suite.name}/{path.stem}"
-            params.append(pytest.param(suite, path, id=ident))
+            params.append(pytest.param(suite, path, id=suite.test_id(path, root)))
     return params
 
 

