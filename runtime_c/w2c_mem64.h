@@ -25,7 +25,7 @@ static inline int w2c_oob64_(uint64_t size, uint64_t addr, uint64_t offset, uint
   return k < offset || size < k || addr > size - k;
 }
 #if W2C_BOUNDS_CHECK == W2C_NONCONFORMING_NO_BOUNDS_CHECK
-#define W2C_MEM64_CHECK(size, addr, offset, n) (void)(size)
+#define W2C_MEM64_CHECK(size, addr, offset, n) ((void)(size), (void)(n))
 #elif defined(W2C_MEM64_GUARDED)
 #define W2C_MEM64_CHECK(size, addr, offset, n)                        \
   if (W2C_UNLIKELY((((addr) | (offset)) >> 32) != 0) &&               \
