@@ -10,10 +10,13 @@
 typedef struct w2c_memory {
   uint8_t *data;       /* base; NULL while size is 0 (except W2C_ALLOC_MMAP) */
   uint64_t size;       /* bytes: pages << page_log2 */
-  uint32_t pages;      /* current size in pages */
-  uint32_t max_pages;  /* effective limit: the declared max, else the 4 GiB limit */
+  uint64_t pages;      /* current size in pages */
+  uint64_t max_pages;  /* effective limit: the declared max, else the 4 GiB limit
+                          (64-bit memories: the host's address space) */
   uint32_t page_log2;  /* 16 for 64 KiB pages (0 for 1-byte custom pages) */
   uint8_t has_max;     /* 1 if a maximum was declared (import matching) */
+  uint8_t is64;        /* 1 for a 64-bit memory (memory64): i64 addresses,
+                          explicit bounds checks in every configuration */
   /* private */
   uint8_t kind;        /* W2C_MEMKIND_* */
   uint64_t capacity;   /* bytes usable without moving data (reserved bytes for mmap) */
@@ -196,7 +199,7 @@ static inline void w2c_memory_init_pieces(uint8_t *mem, uint64_t size,
 static inline uint64_t w2c_page_limit_(uint32_t page_log2) {
   return page_log2 == 0 ? 0xFFFFFFFFu : UINT64_C(1) << (32 - page_log2);
 }
-static inline uint32_t w2c_memory_pages(const w2c_memory *m) { return m->pages; }
+static inline uint32_t w2c_memory_pages(const w2c_memory *m) { return (uint32_t)m->pages; }
 
 /* ---- storage backends ------------------------------------------------------ */
 #if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC || W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP
@@ -228,17 +231,49 @@ static inline uint64_t w2c_round_up_(uint64_t x, uint64_t a) { return (x + a - 1
 #define W2C_GUARD_RESERVE ((UINT64_C(1) << 33) + 65536u)
 #endif
 
+/* W2C_MEM64_RESERVE: the address space (bytes) W2C_ALLOC_MMAP reserves for a
+ * 64-bit memory (memory64), which grows in place up to this or its declared
+ * maximum, whichever is smaller; memory.grow past it returns -1.  Default:
+ * 2^34 (16 GiB) on 64-bit hosts, 2^30 on others (where a smaller
+ * reservation is tried if that fails). */
+#ifndef W2C_MEM64_RESERVE
+#if UINTPTR_MAX > 0xFFFFFFFFu
+#define W2C_MEM64_RESERVE (UINT64_C(1) << 34)
+#else
+#define W2C_MEM64_RESERVE (UINT64_C(1) << 30)
+#endif
+#endif
+
+/* W2C_MEM64_GUARD: with W2C_BOUNDS_GUARD, a 64-bit memory is guarded too:
+ * its reservation is at least W2C_GUARD_RESERVE and registered with the
+ * fault handler, so a load or store whose address and offset are both below
+ * 2^32 (it stays below 2^33 + 8) needs no compare with the size, only a test
+ * of their high bits (w2c_mem64.h); others compare.  Default: 1; 0: 64-bit
+ * memories compare always. */
+#ifndef W2C_MEM64_GUARD
+#define W2C_MEM64_GUARD 1
+#endif
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD && W2C_MEM64_GUARD
+#define W2C_MEM64_GUARDED
+#endif
+
 /* Reserve address space (PROT_NONE), make the first `bytes` accessible. */
 static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_bytes) {
   uint64_t page = w2c_os_page_(), reserve;
+  int guarded = 0;
   void *p;
-#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  (void)max_bytes;
-  /* Accesses past the size must fault: pages no smaller than the OS's. */
-  if (((UINT64_C(1) << m->page_log2) % page) != 0 || w2c_guard_init() != 0) return -1;
-  reserve = W2C_GUARD_RESERVE;
-#else
+  if (m->is64 && max_bytes > (uint64_t)W2C_MEM64_RESERVE) max_bytes = W2C_MEM64_RESERVE;
   reserve = w2c_round_up_(max_bytes, page);
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+#ifndef W2C_MEM64_GUARDED
+  if (!m->is64)
+#endif
+  {
+    /* Accesses past the size must fault: pages no smaller than the OS's. */
+    if (((UINT64_C(1) << m->page_log2) % page) != 0 || w2c_guard_init() != 0) return -1;
+    if (!m->is64 || reserve < W2C_GUARD_RESERVE) reserve = W2C_GUARD_RESERVE;
+    guarded = 1;
+  }
 #endif
   if (reserve == 0) {
     m->kind = W2C_MEMKIND_MMAP;
@@ -247,9 +282,9 @@ static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_b
   p = reserve <= (uint64_t)SIZE_MAX
           ? mmap(NULL, (size_t)reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
           : MAP_FAILED;
-#if W2C_BOUNDS_CHECK != W2C_BOUNDS_GUARD
-  if (p == MAP_FAILED && w2c_round_up_(bytes, page) < reserve) {
-    /* Not that much address space (32-bit host): no room to grow in place. */
+  if (p == MAP_FAILED && !guarded && w2c_round_up_(bytes, page) < reserve) {
+    /* Not that much address space (32-bit host): no room to grow in place.
+       (A guarded memory needs its whole reservation.) */
     reserve = w2c_round_up_(bytes, page);
     if (reserve == 0) {
       m->kind = W2C_MEMKIND_MMAP;
@@ -257,7 +292,6 @@ static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_b
     }
     p = mmap(NULL, (size_t)reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   }
-#endif
   if (p == MAP_FAILED) return -1;
   if (bytes && mprotect(p, (size_t)w2c_round_up_(bytes, page), PROT_READ | PROT_WRITE) != 0) {
     munmap(p, (size_t)reserve);
@@ -267,7 +301,7 @@ static inline int w2c_mmap_obtain_(w2c_memory *m, uint64_t bytes, uint64_t max_b
   m->kind = W2C_MEMKIND_MMAP;
   m->capacity = reserve;
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  w2c_guard_add_(&m->guard, p, reserve); /* so m must not move while allocated */
+  if (guarded) w2c_guard_add_(&m->guard, p, reserve); /* so m must not move while allocated */
 #endif
   return 0;
 }
@@ -281,7 +315,7 @@ static inline int w2c_mmap_extend_(w2c_memory *m, uint64_t new_bytes) {
 
 static inline void w2c_mmap_release_(w2c_memory *m) {
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-  w2c_guard_remove_(&m->guard);
+  w2c_guard_remove_(&m->guard); /* (nothing if it was not registered) */
 #endif
   if (m->capacity) munmap(m->data, (size_t)m->capacity);
 }
@@ -432,8 +466,9 @@ static inline uint64_t w2c_mem_reset_(w2c_memory *m, uint64_t max_pages, uint32_
   m->kind = W2C_MEMKIND_NONE;
   m->guard.next = NULL;
   m->has_max = max_pages != UINT64_MAX;
-  m->max_pages = (uint32_t)max;
+  m->max_pages = max;
   m->page_log2 = page_log2;
+  m->is64 = 0;
   return max;
 }
 
@@ -445,7 +480,7 @@ static inline int w2c_memory_alloc(w2c_memory *m, uint64_t initial_pages, uint64
   uint64_t max = w2c_mem_reset_(m, max_pages, page_log2);
   if (page_log2 > 16 || initial_pages > max) return W2C_ERR_ALLOC;
   if (w2c_mem_obtain_(m, initial_pages << page_log2, max << page_log2) != 0) return W2C_ERR_ALLOC;
-  m->pages = (uint32_t)initial_pages;
+  m->pages = initial_pages;
   m->size = initial_pages << page_log2;
   return 0;
 }
@@ -463,22 +498,23 @@ static inline int w2c_memory_use_static(w2c_memory *m, uint8_t *buf, uint64_t ca
   m->data = buf;
   m->kind = W2C_MEMKIND_USER;
   m->capacity = capacity_bytes;
-  m->pages = (uint32_t)initial_pages;
+  m->pages = initial_pages;
   m->size = initial_pages << page_log2;
   if (m->size) W2C_MEMSET(buf, 0, (size_t)m->size);
   return 0;
 }
+
 #endif
 
 /* memory.grow: the old size in pages, or 0xFFFFFFFF (nothing changes). */
 static inline uint32_t w2c_memory_grow(w2c_memory *m, uint32_t delta) {
-  uint32_t old = m->pages;
+  uint32_t old = (uint32_t)m->pages;
   uint64_t pages = (uint64_t)old + delta, bytes;
   if (delta == 0) return old;
   if (pages > m->max_pages) return 0xFFFFFFFFu;
   bytes = pages << m->page_log2;
   if (w2c_mem_extend_(m, bytes) != 0) return 0xFFFFFFFFu;
-  m->pages = (uint32_t)pages;
+  m->pages = pages;
   m->size = bytes;
   return old;
 }
@@ -497,5 +533,7 @@ static inline void w2c_memory_free(w2c_memory *m) {
   m->pages = 0;
   m->kind = W2C_MEMKIND_NONE;
 }
+
+#include "w2c_mem64.h"
 
 #endif /* W2C_MEM_H */

@@ -14,6 +14,7 @@
  *   w2c_guard.h   the SIGSEGV/SIGBUS handler of guard pages (memory, stack),
  *                 W2C_THREAD_ENTER
  *   w2c_mem.h     w2c_memory, loads/stores, bulk memory, guard pages
+ *   w2c_mem64.h   the same for 64-bit memories (memory64; included by w2c_mem.h)
  *   w2c_table.h   w2c_funcref, w2c_externref, w2c_table, call_indirect
  *   w2c_tail.h    the trampoline of tail calls (w2c_tail, w2c_tail_enter)
  *
@@ -64,6 +65,11 @@
  *                              uint64_t initial_pages, uint64_t max_pages, uint32_t page_log2)
  *   uint32_t w2c_memory_grow(w2c_memory *, uint32_t delta)   old pages or 0xFFFFFFFF
  *   uint32_t w2c_memory_pages(const w2c_memory *)
+ *   64-bit memories (memory64, w2c_mem64.h; always explicitly checked): w2c_<op>_a64 loads
+ *   and stores (uint64_t addr, offset), w2c_memory_fill64, _copy_between64,
+ *   _init64, _init_pieces64, w2c_memory_alloc64 / _use_static64 (as above),
+ *   uint64_t w2c_memory_grow64(w2c_memory *, uint64_t delta)  old or UINT64_MAX,
+ *   uint64_t w2c_memory_pages64(const w2c_memory *)
  *   void w2c_memory_free(w2c_memory *)
  *   int  w2c_guard_init(void)                   (w2c_guard.h; with guard pages only)
  *
@@ -76,6 +82,8 @@
  *   T    w2c_table_get_R(const w2c_table *, uint32_t i)
  *   void w2c_table_set_R(w2c_table *, uint32_t i, T v)
  *   uint32_t w2c_table_grow_R(w2c_table *, T init, uint32_t n)  old size or 0xFFFFFFFF
+ *   64-bit tables: uint32_t w2c_table_index64(uint64_t i) (traps past 2^32-1),
+ *   w2c_call_index64(i) (call_indirect's), uint64_t w2c_table_grow64_R(t, init, n)
  *   void w2c_table_fill_R(w2c_table *, uint32_t i, T v, uint32_t n)
  *   void w2c_table_init_R(w2c_table *, const T *seg, uint32_t seg_len,
  *                         uint32_t d, uint32_t s, uint32_t n)

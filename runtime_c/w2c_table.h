@@ -200,6 +200,33 @@ W2C_TABLE_OPS(funcref, w2c_funcref, funcs)
 W2C_TABLE_OPS(externref, w2c_externref, externs)
 #undef W2C_TABLE_OPS
 
+/* 64-bit tables (memory64): indices and lengths are i64; no table holds more
+ * than 2^32-1 elements, so one past 2^32-1 is out of bounds whatever the
+ * operation (get, set, fill, copy, init: their bounds traps), and the 32-bit
+ * operations do the rest with it narrowed. */
+static inline uint32_t w2c_table_index64(uint64_t i) {
+  if (W2C_UNLIKELY(i > 0xFFFFFFFFu)) W2C_TRAP(W2C_TRAP_OOB_TABLE);
+  return (uint32_t)i;
+}
+/* call_indirect's index into a 64-bit table (its trap: undefined element). */
+static inline uint32_t w2c_call_index64(uint64_t i) {
+  if (W2C_UNLIKELY(i > 0xFFFFFFFFu)) W2C_TRAP(W2C_TRAP_UNDEFINED_ELEMENT);
+  return (uint32_t)i;
+}
+/* table.grow of a 64-bit table: the old size, or UINT64_MAX. */
+static inline uint64_t w2c_table_grow64_funcref(w2c_table *t, w2c_funcref init, uint64_t n) {
+  uint32_t old;
+  if (n > 0xFFFFFFFFu) return UINT64_MAX;
+  old = w2c_table_grow_funcref(t, init, (uint32_t)n);
+  return old == 0xFFFFFFFFu ? UINT64_MAX : old;
+}
+static inline uint64_t w2c_table_grow64_externref(w2c_table *t, w2c_externref init, uint64_t n) {
+  uint32_t old;
+  if (n > 0xFFFFFFFFu) return UINT64_MAX;
+  old = w2c_table_grow_externref(t, init, (uint32_t)n);
+  return old == 0xFFFFFFFFu ? UINT64_MAX : old;
+}
+
 /* table.copy: both tables have the same element type; may be the same table. */
 static inline void w2c_table_copy(w2c_table *dst, const w2c_table *src, uint32_t d, uint32_t s,
                                   uint32_t n) {

@@ -21,7 +21,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "reference-types": (True, "reference types (externref, several tables)"),
     "tail-call": (True, "tail calls (return_call, return_call_indirect)"),
     "multi-memory": (True, "several memories"),
-    "memory64": (False, "64-bit memories (not yet supported)"),
+    "memory64": (False, "64-bit memories and tables"),
     "exceptions": (True, "exception handling (tags, try_table, throw, legacy try)"),
     "threads": (False, "threads and atomics (not yet supported)"),
     "extended-const": (True, "extended constant expressions"),
@@ -38,7 +38,7 @@ WASM3 = frozenset({"tail-call", "extended-const", "multi-memory", "relaxed-simd"
 WASM3_DEFAULTS = frozenset(n for n in WASM3 if FEATURES[n][0])
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"memory64", "threads"}
+IMPLEMENTED = {n for n in FEATURES} - {"threads"}
 
 
 @dataclass

@@ -203,6 +203,7 @@ class Module:
     sections: list[Section] = field(default_factory=list)
     names: Names = field(default_factory=Names)
     features_used: set[str] = field(default_factory=set)  # filled by validation (parse/uses.py)
+    mems64: list[bool] | None = None   # which memories are 64-bit (mems_64bit() makes it)
 
     # Index spaces: imports come first.
     def imported(self, kind: int) -> list[Import]:
@@ -221,6 +222,12 @@ class Module:
 
     def all_mems(self) -> list[MemType]:
         return [i.mem_type() for i in self.imports if i.kind == EXT_MEMORY] + self.mems
+
+    def mems_64bit(self) -> list[bool]:
+        """For each memory, whether it is 64-bit (memory64); made once."""
+        if self.mems64 is None:
+            self.mems64 = [mt.limits.is64 for mt in self.all_mems()]
+        return self.mems64
 
     def all_tags(self) -> list[int]:
         """Type index of every tag in the tag index space (exceptions)."""

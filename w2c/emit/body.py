@@ -29,6 +29,7 @@ from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
 from w2c.module import I32, V128, FuncType
+from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 
 __all__ = ["RELOAD", "BlockLabels", "BodyEmitter"]
@@ -210,8 +211,9 @@ class BodyEmitter(InstrMethods):
                 kw["mem"] = self.mem_args(imm[2])
             elif op.imm is O.MEMORY_COPY:   # (destination, source)
                 kw["mem"] = self.mem_args(imm[0])
-                if imm[0] != imm[1]:
-                    c = "w2c_memory_copy_between({mem}, {src}, {0}, {1}, {2})"
+                if imm[0] != imm[1] or "{src}" in c:   # (64-bit variants: always)
+                    if "{src}" not in c:
+                        c = "w2c_memory_copy_between({mem}, {src}, {0}, {1}, {2})"
                     kw["src"] = self.mem_args(imm[1])
             else:
                 kw["mem"] = self.mem_args(imm)
@@ -383,7 +385,7 @@ class BodyEmitter(InstrMethods):
         if indirect:
             typeidx, x = imm
             self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                     f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
+                     f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
             instance = "inst" if x in self.g.const_tables else "fr_.instance"
             self.lines.extend(tail.via_trampoline(ft, args, None, instance, label))
             self.out("}")
@@ -517,4 +519,4 @@ def _dispatch(o: O.Op) -> tuple:
 
 
 # op -> (kind, validator step, method, template): one look-up per instruction.
-_DISPATCH = {o: _dispatch(o) for o in O.OPS}
+_DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}

@@ -18,7 +18,7 @@ from w2c.emit import consts
 from w2c.emit.exn import after_call
 from w2c.emit.names import C_ZERO, fn_pointer_type, type_id
 from w2c.emit.results import call_results
-from w2c.module import FUNCREF, I32, FuncType
+from w2c.module import FUNCREF, I32, I64, FuncType
 from w2c.parse.validate_func import FuncValidator
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
@@ -59,14 +59,20 @@ class InstrMethods:
 
     # -- memory -----------------------------------------------------------------------------------
     def _memory_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        s = self.slot(top - 1, I32)
-        self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
+        if op.results == (I64,):    # a 64-bit memory (w2c.opcodes64)
+            s = self.slot(top - 1, I64)
+            self.out(f"{s} = w2c_memory_grow64(inst->mem{imm}, {s});")
+        else:
+            s = self.slot(top - 1, I32)
+            self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
         if imm == 0:
             self.out(RELOAD)
 
     def _memory_init(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        self.out(f"{self.g.prefix}_memory_init(inst, inst->mem{imm[1]}, {imm[0]}u, {d}, {s}, {n});")
+        assert op.params is not None   # (i32 or i64, i32, i32)
+        d, s, n = (self.slot(top - 3 + i, t) for i, t in enumerate(op.params))
+        fn = "memory_init64" if op.params[0] == I64 else "memory_init"
+        self.out(f"{self.g.prefix}_{fn}(inst, inst->mem{imm[1]}, {imm[0]}u, {d}, {s}, {n});")
 
     # -- references and tables --------------------------------------------------------------------
     def _ref_null(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
@@ -85,9 +91,24 @@ class InstrMethods:
         t = self.g.table_elem(x)
         return t, ("funcref" if t == FUNCREF else "externref")
 
+    def _index(self, x: int, k: int) -> str:
+        """Slot k, an index or length into table x, as the runtime's uint32_t:
+        of a 64-bit table (memory64), through w2c_table_index64, which traps
+        on values past 2^32-1 (no table is that large: out of bounds)."""
+        if self.g.table64(x):
+            return f"w2c_table_index64({self.slot(k, I64)})"
+        return self.slot(k, I32)
+
+    def call_index(self, x: int, k: int) -> str:
+        """Slot k, call_indirect's index into table x (w2c_call_index64 traps
+        with undefined element past 2^32-1)."""
+        if self.g.table64(x):
+            return f"w2c_call_index64({self.slot(k, I64)})"
+        return self.slot(k, I32)
+
     def _table_get(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         t, k = self._table_kind(imm)
-        i = self.slot(top - 1, I32)
+        i = self._index(imm, top - 1)
         get = f"w2c_table_get_{k}(inst->t{imm}, {i})"
         if imm in self.g.const_tables:   # its entries leave the instance to the caller
             get = f"w2c_funcref_with_instance({get}, inst)"
@@ -95,29 +116,40 @@ class InstrMethods:
 
     def _table_set(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         t, k = self._table_kind(imm)
-        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self.slot(top - 2, I32)}, "
+        self.out(f"w2c_table_set_{k}(inst->t{imm}, {self._index(imm, top - 2)}, "
                  f"{self.slot(top - 1, t)});")
 
     def _table_size(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        self.out(f"{self.slot(top, I32)} = w2c_table_size(inst->t{imm});")
+        if self.g.table64(imm):
+            self.out(f"{self.slot(top, I64)} = (uint64_t)w2c_table_size(inst->t{imm});")
+        else:
+            self.out(f"{self.slot(top, I32)} = w2c_table_size(inst->t{imm});")
 
     def _table_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         t, k = self._table_kind(imm)
+        if self.g.table64(imm):
+            self.out(f"{self.slot(top - 2, I64)} = w2c_table_grow64_{k}(inst->t{imm}, "
+                     f"{self.slot(top - 2, t)}, {self.slot(top - 1, I64)});")
+            return
         self.out(f"{self.slot(top - 2, I32)} = w2c_table_grow_{k}(inst->t{imm}, "
                  f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
 
     def _table_fill(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         t, k = self._table_kind(imm)
-        self.out(f"w2c_table_fill_{k}(inst->t{imm}, {self.slot(top - 3, I32)}, "
-                 f"{self.slot(top - 2, t)}, {self.slot(top - 1, I32)});")
+        self.out(f"w2c_table_fill_{k}(inst->t{imm}, {self._index(imm, top - 3)}, "
+                 f"{self.slot(top - 2, t)}, {self._index(imm, top - 1)});")
 
     def _table_copy(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
-        self.out(f"w2c_table_copy(inst->t{imm[0]}, inst->t{imm[1]}, {d}, {s}, {n});")
+        dx, sx = imm
+        d64, s64 = self.g.table64(dx), self.g.table64(sx)
+        d, s = self._index(dx, top - 3), self._index(sx, top - 2)
+        n = self._index(dx, top - 1) if d64 and s64 else self.slot(top - 1, I32)
+        self.out(f"w2c_table_copy(inst->t{dx}, inst->t{sx}, {d}, {s}, {n});")
 
     def _table_init(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         seg, x = imm
-        d, s, n = (self.slot(top - 3 + i, I32) for i in range(3))
+        d = self._index(x, top - 3)
+        s, n = (self.slot(top - 2 + i, I32) for i in range(2))
         self.out(f"{self.g.prefix}_table_init(inst, inst->t{x}, {seg}u, {d}, {s}, {n});")
 
     # -- calls ------------------------------------------------------------------------------------
@@ -133,7 +165,7 @@ class InstrMethods:
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
         self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                 f"{self.slot(top - 1, I32)}, UINT64_C({type_id(ft)}));")
+                 f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
         # A constant table holds only this module's functions: they get this instance.
         instance = "inst" if x in self.g.const_tables else "fr_.instance"
         self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")

@@ -97,6 +97,10 @@ class ModuleGen:
     def table_elem(self, idx: int) -> int:
         return self.tables[idx].elem
 
+    def table64(self, idx: int) -> bool:
+        """Whether table idx is 64-bit (memory64: i64 indices)."""
+        return self.tables[idx].limits.is64
+
     # -- skeleton --------------------------------------------------------------------------------
     def signature(self, ft: FuncType, name: str, first: str = "void *instance") -> str:
         params = "".join(f", {C_TYPES[t]} l{i}" for i, t in enumerate(ft.params))
@@ -146,6 +150,7 @@ class ModuleGen:
             "static_storage": len(self.mems) > self.n_imported_mems
             or len(self.tables) > self.n_imported_tables,
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
+            "mem64": any(mt.limits.is64 for mt in self.mems),
             "simd": self.simd, "exn": self.exn,
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
@@ -167,7 +172,7 @@ class ModuleGen:
             out.append({"i": i, "imported": imported, "min": lim.min,
                         "max": lim.max if imported else limit, "page_log2": log2,
                         "static_bytes": cap, "static_words": max(1, (cap + 7) // 8),
-                        "static_ok": cap <= MAX_STATIC_BYTES,
+                        "static_ok": cap <= MAX_STATIC_BYTES, "is64": lim.is64,
                         "key": self._import_key(EXT_MEMORY, i)})
         return out
 
@@ -175,9 +180,14 @@ class ModuleGen:
         out = []
         for i, tt in enumerate(self.tables):
             lim = tt.limits
+            # The runtime's tables hold at most 2^32-1 elements: a larger
+            # maximum of a 64-bit table is none, a larger minimum fails.
             cap = lim.max if lim.max is not None and lim.max <= MAX_STATIC_TABLE else lim.min
-            out.append({"i": i, "imported": i < self.n_imported_tables, "min": lim.min,
-                        "max": lim.max, "externref": tt.elem == EXTERNREF,
+            cap = min(cap, 0xFFFFFFFF)
+            tmax = lim.max if lim.max is None or lim.max < 0xFFFFFFFF else None
+            out.append({"i": i, "imported": i < self.n_imported_tables,
+                        "min": min(lim.min, 0xFFFFFFFF),
+                        "max": tmax, "externref": tt.elem == EXTERNREF, "is64": lim.is64,
                         "static_cap": cap, "key": self._import_key(EXT_TABLE, i),
                         "const": self.const_items(i)})
         return out
@@ -247,9 +257,16 @@ class ModuleGen:
             out.append({"k": k, "bytes": consts.byte_lines(d.init) if with_bytes else None,
                         "len": len(d.init),
                         "active": d.mode == "active", "memory": d.memory,
+                        "is64": d.mode == "active" and self.mems[d.memory].limits.is64,
                         "offset": (consts.const_expr(self, d.offset_expr)
                                    if d.offset_expr else None)})
         return out
+
+    def _table_offset(self, x: int, expr) -> str:
+        """An active element segment's offset into table x: of a 64-bit table,
+        as w2c_table_index64 of it (it traps past 2^32-1)."""
+        c = consts.const_expr(self, expr)
+        return f"w2c_table_index64({c})" if self.table64(x) else c
 
     def elem_ctx(self) -> list[dict]:
         out = []
@@ -258,7 +275,7 @@ class ModuleGen:
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
                         "table": e.table, "externref": e.type == EXTERNREF,
-                        "offset": (consts.const_expr(self, e.offset_expr)
+                        "offset": (self._table_offset(e.table, e.offset_expr)
                                    if e.offset_expr else None)})
         return out
 

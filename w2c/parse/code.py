@@ -22,6 +22,7 @@ from w2c import opcodes as O
 from w2c.errors import DecodeError, UnsupportedFeature
 from w2c.features import Features
 from w2c.module import EXNREF, REF_TYPES, SEC_DATA, VALUE_TYPES, Module
+from w2c.opcodes64 import addr64_instructions
 from w2c.parse.reader import EOF_SECTION, Reader
 
 # Implementation limit on the number of locals of one function (the spec allows
@@ -132,8 +133,10 @@ def decode_locals(r: Reader, end: int, features: Features | None = None) -> list
 def body_instructions(body: Body, features: Features, module: Module) -> Iterator[tuple]:
     """All instructions of a body, the final `end` included; then checks the size.
     The features of its instructions are added to module.features_used."""
-    return decode_instructions(body.reader, features, datacount_ok(module), body.end,
-                               module.features_used)
+    instrs = decode_instructions(body.reader, features, datacount_ok(module), body.end,
+                                 module.features_used)
+    mem64 = module.mems_64bit()
+    return addr64_instructions(instrs, mem64) if True in mem64 else instrs
 
 
 def datacount_ok(module: Module) -> bool:
@@ -341,7 +344,8 @@ def decode_blocktype(r: Reader, features: Features | None = None) -> tuple | int
     return x
 
 
-# memarg ::= a:u32 o:u32   (multi-memory: a has bit 6 set and x:memidx follows a)
+# memarg ::= a:u32 o:u32   (multi-memory: a has bit 6 set and x:memidx follows a;
+#                           memory64: o:u64, validated against the address type)
 def decode_memarg(r: Reader, features: Features) -> tuple:
     pos = r.pos
     flags = r.u32()
@@ -357,7 +361,7 @@ def decode_memarg(r: Reader, features: Features) -> tuple:
         # 2.0 calls 2**32 and above malformed; with multi-memory (as in 3.0)
         # any alignment below the memory-index bit decodes, and is invalid
         raise r.error("malformed memop flags", pos)
-    return (flags, r.u32(), mem)
+    return (flags, r.u64() if "memory64" in features else r.u32(), mem)
 
 
 # 2.0: memory.size/grow/fill carry one byte that must be zero (a memidx with multi-memory)

@@ -142,7 +142,8 @@ _PROPOSAL_TYPE_FORMS = {0x4E: "gc", 0x50: "gc", 0x4F: "gc", 0x5F: "gc", 0x5E: "g
 
 
 # limits ::= 0x00 n:u32 | 0x01 n:u32 m:u32
-#          (+ 0x02/0x03 shared (threads), 0x04-0x07 i64 (memory64),
+#          (+ 0x02/0x03 shared (threads), 0x04-0x07 i64 (memory64: memories and
+#             tables; then n and m are u64),
 #             bit 3: page size log2 follows (custom-page-sizes))
 def decode_limits(r: Reader, features: Features, memory: bool) -> Limits:
     pos = r.pos
@@ -154,6 +155,8 @@ def decode_limits(r: Reader, features: Features, memory: bool) -> Limits:
         for bit, feature in _LIMIT_FLAG_FEATURES:
             if feature in features:
                 allowed |= bit
+    elif "memory64" in features:   # (table64 is part of memory64)
+        allowed |= 0x04
     if flags & ~allowed or flags & 0x03 == 0x02:   # (a shared memory has a maximum)
         raise _limits_error(r, pos, flags, features, memory)
     is64 = bool(flags & 0x04)
@@ -181,7 +184,7 @@ def _limits_error(r: Reader, pos: int, flags: int, features: Features, memory: b
     known = 0x07 if memory else 0x05
     shared_ok = not flags & 0x02 or flags & 0x01    # a shared memory has a maximum
     if not flags & ~known and shared_ok:
-        if flags & 0x04 and ("memory64" not in features or not memory):
+        if flags & 0x04 and "memory64" not in features:
             return UnsupportedFeature(f"memory64 (a 64-bit {what})", r.base + pos)
         if flags & 0x02 and "threads" not in features:
             return UnsupportedFeature("threads (a shared memory)", r.base + pos)

@@ -68,6 +68,8 @@ def module_features(m: Module) -> set[str]:
             used.add("memory64")
         if mt.limits.shared:
             used.add("threads")
+    if any(tt.limits.is64 for tt in m.all_tables()):
+        used.add("memory64")   # (table64 is part of memory64)
     return used
 
 

@@ -35,6 +35,7 @@ from w2c.parse.validate_func import Context, FuncValidator, mismatch
 
 MAX_PAGES_64K = 65536
 MAX_TABLE = 0xFFFFFFFF
+MAX_TABLE64 = 0xFFFFFFFFFFFFFFFF
 
 
 def validate_module(m: Module, features: Features) -> None:
@@ -105,9 +106,6 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     all_mems = m.all_mems()
     if len(all_mems) > 1 and "multi-memory" not in features:
         raise UnsupportedFeature("multi-memory")   # (valid in Wasm 3.0)
-    if (m.codes or m.datas) and any(mt.limits.is64 for mt in all_mems):
-        # 64-bit addresses: decoded (--enable-memory64), not validated or translated
-        raise UnsupportedFeature("memory64 (code or data using a 64-bit memory)")
 
     ctx = Context(types=m.types, funcs=m.func_types(), tables=m.all_tables(),
                   mems=all_mems, globals=m.all_globals(),
@@ -125,7 +123,8 @@ def validate_module_fields(m: Module, features: Features) -> Context:
             if d.memory >= len(ctx.mems):
                 raise ValidationError(f"unknown memory {d.memory}", d.offset)
             assert d.offset_expr is not None, "the decoder gives an active segment its offset"
-            validate_const_expr(ctx, d.offset_expr, I32, n_imported_globals, features)
+            validate_const_expr(ctx, d.offset_expr, _addr(ctx.mems[d.memory].limits),
+                                n_imported_globals, features)
     if m.start is not None:
         if m.start >= len(ctx.funcs):
             raise ValidationError(f"unknown function {m.start}")
@@ -180,7 +179,15 @@ def validate_tagtype(m: Module, type_idx: int) -> None:
 
 
 def validate_table_limits(lim: Limits) -> None:
-    _validate_limits(lim, MAX_TABLE, "table size must be at most 2^32-1")
+    if lim.is64:
+        _validate_limits(lim, MAX_TABLE64, "table size must be at most 2^64-1")
+    else:
+        _validate_limits(lim, MAX_TABLE, "table size must be at most 2^32-1")
+
+
+def _addr(lim: Limits) -> int:
+    """The address type of a memory or table with these limits (memory64)."""
+    return I64 if lim.is64 else I32
 
 
 def validate_mem_limits(lim: Limits) -> None:
@@ -227,7 +234,8 @@ def validate_elem(ctx: Context, e, visible_globals: int, features: Features) -> 
     if e.mode == "active":
         if e.table >= len(ctx.tables):
             raise ValidationError(f"unknown table {e.table}")
-        validate_const_expr(ctx, e.offset_expr, I32, visible_globals, features)
+        validate_const_expr(ctx, e.offset_expr, _addr(ctx.tables[e.table].limits),
+                            visible_globals, features)
         if ctx.tables[e.table].elem != e.type:
             raise mismatch(ctx.tables[e.table].elem, e.type)
     if e.funcs is not None:

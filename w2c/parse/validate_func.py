@@ -29,6 +29,7 @@ from w2c.module import (
     FuncType,
     type_name,
 )
+from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_exn import HANDLERS as EXN_HANDLERS
 from w2c.parse.validate_state import Context, ControlFrame, FuncState, mismatch
 
@@ -49,6 +50,8 @@ class FuncValidator(FuncState):
 
 def _check_memarg(v: FuncValidator, op: O.Op, imm) -> None:
     v.memory(imm[2])
+    if imm[1] > 0xFFFFFFFF and not v.ctx.mems[imm[2]].limits.is64:
+        raise ValidationError("offset out of range")
     if imm[0] > op.align:
         raise ValidationError("alignment must not be larger than natural")
 
@@ -208,6 +211,11 @@ def _call(v: FuncValidator, idx) -> int:
     return n
 
 
+def _addr(t) -> int:
+    """A table's address type (memory64: i64 for a 64-bit table)."""
+    return I64 if t.limits.is64 else I32
+
+
 def _call_indirect(v: FuncValidator, imm) -> int:
     n = len(v.vals)
     typeidx, tableidx = imm
@@ -215,7 +223,7 @@ def _call_indirect(v: FuncValidator, imm) -> int:
     if t.elem != FUNCREF:
         raise ValidationError("type mismatch: call_indirect on a table of externref")
     ft = v.type_at(typeidx)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     v.pop_vals(ft.params)
     v.vals.extend(ft.results)
     return n
@@ -228,10 +236,11 @@ def _return_call(v: FuncValidator, idx) -> int:
 def _return_call_indirect(v: FuncValidator, imm) -> int:
     n = len(v.vals)
     typeidx, tableidx = imm
-    if v.table(tableidx).elem != FUNCREF:
+    t = v.table(tableidx)
+    if t.elem != FUNCREF:
         raise ValidationError("type mismatch: call_indirect on a table of externref")
     ft = v.type_at(typeidx)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     _tail(v, ft)
     return n
 
@@ -329,7 +338,7 @@ def _global_set(v: FuncValidator, idx) -> int:
 def _table_get(v: FuncValidator, idx) -> int:
     n = len(v.vals)
     t = v.table(idx)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     v.vals.append(t.elem)
     return n
 
@@ -338,32 +347,31 @@ def _table_set(v: FuncValidator, idx) -> int:
     n = len(v.vals)
     t = v.table(idx)
     v.pop_expect(t.elem)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     return n
 
 
 def _table_size(v: FuncValidator, idx) -> int:
     n = len(v.vals)
-    v.table(idx)
-    v.vals.append(I32)
+    v.vals.append(_addr(v.table(idx)))
     return n
 
 
 def _table_grow(v: FuncValidator, idx) -> int:
     n = len(v.vals)
     t = v.table(idx)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     v.pop_expect(t.elem)
-    v.vals.append(I32)
+    v.vals.append(_addr(t))
     return n
 
 
 def _table_fill(v: FuncValidator, idx) -> int:
     n = len(v.vals)
     t = v.table(idx)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     v.pop_expect(t.elem)
-    v.pop_expect(I32)
+    v.pop_expect(_addr(t))
     return n
 
 
@@ -373,7 +381,8 @@ def _table_copy(v: FuncValidator, imm) -> int:
     td, ts = v.table(dst), v.table(src)
     if td.elem != ts.elem:
         raise mismatch(td.elem, ts.elem)
-    v.pop_vals((I32, I32, I32))
+    ad, as_ = _addr(td), _addr(ts)
+    v.pop_vals((ad, as_, I64 if ad == as_ == I64 else I32))
     return n
 
 
@@ -384,7 +393,7 @@ def _table_init(v: FuncValidator, imm) -> int:
     et = v.elem(seg)
     if et != t.elem:
         raise mismatch(t.elem, et)
-    v.pop_vals((I32, I32, I32))
+    v.pop_vals((_addr(t), I32, I32))
     return n
 
 
@@ -500,6 +509,8 @@ def _fixed(op: O.Op):
                 v.memory(imm[2])
             if imm[0] > align:
                 raise ValidationError("alignment must not be larger than natural")
+            if imm[1] > 0xFFFFFFFF and not v.ctx.mems[imm[2]].limits.is64:
+                raise ValidationError("offset out of range")   # (memory64: u64 offsets)
             return step(v, imm)
         return memarg
 
@@ -529,4 +540,4 @@ def _generic(params: list[int], results: list[int]):
 # op -> its step: the handler, or the check and effect from the table; every
 # step returns the operand-stack height before the instruction.  One look-up
 # per instruction (FuncValidator.step; the emitter keeps them too).
-STEPS = {o: _HANDLERS[o.name] if o.params is None else _fixed(o) for o in O.OPS}
+STEPS = {o: _HANDLERS[o.name] if o.params is None else _fixed(o) for o in O.OPS + VARIANTS}
