@@ -130,8 +130,12 @@ def test_proposals_rejected_unless_enabled():
         check_module(tail, no_tail)
     assert e.value.message == "unsupported feature: tail-call"
     check_module(tail)   # on by default (Wasm 3.0)
+    tags = HEADER + sec(13, b"\x00")
+    check_module(tags)   # exceptions too
+    no_exn = Features()
+    no_exn.disable("exceptions")
     with pytest.raises(UnsupportedFeature):
-        check_module(HEADER + sec(13, b"\x00"))
+        check_module(tags, no_exn)
 
 
 def test_custom_page_sizes():
