@@ -21,7 +21,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "reference-types": (True, "reference types (externref, several tables)"),
     "tail-call": (True, "tail calls (return_call, return_call_indirect)"),
     "multi-memory": (True, "several memories"),
-    "memory64": (False, "64-bit memories and tables"),
+    "memory64": (True, "64-bit memories and tables"),
     "exceptions": (True, "exception handling (tags, try_table, throw, legacy try)"),
     "threads": (False, "threads and atomics (not yet supported)"),
     "extended-const": (True, "extended constant expressions"),

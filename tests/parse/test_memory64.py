@@ -11,6 +11,7 @@ from w2c.errors import UnsupportedFeature, ValidationError
 from w2c.features import Features
 from w2c.module import I32, I64
 from w2c.parse import check_module
+from w2c.parse.code import body_instructions, decode_body
 
 FLAGS: tuple[str, ...] = ()   # (wat2wasm 1.0.42: memory64 and multi-memory by default)
 
@@ -41,9 +42,12 @@ def test_limits_decode(wat2wasm):
 
 
 @pytest.mark.parametrize("text", ["(memory i64 1)", "(table i64 1 funcref)"])
-def test_without_the_feature(wat2wasm, text):
+def test_on_by_default_and_can_be_disabled(wat2wasm, text):
+    check_module(wasm(wat2wasm, text))
+    off = Features()
+    off.disable("memory64")
     with pytest.raises(UnsupportedFeature) as e:
-        check_module(wasm(wat2wasm, text))
+        check_module(wasm(wat2wasm, text), off)
     assert e.value.message.startswith("unsupported feature: memory64")
 
 
@@ -142,7 +146,6 @@ def test_offset_range(wat2wasm, is64, ok):
 
 def test_variants_on_the_stream(wat2wasm):
     """Only instructions on a 64-bit memory get their i64 variant."""
-    from w2c.parse.code import body_instructions, decode_body
     f = features()
     m = check_module(wasm(wat2wasm, "(memory $a 1) (memory $b i64 1) (func "
                                     "(drop (i32.load $a (i32.const 0))) "
