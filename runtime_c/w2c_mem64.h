@@ -22,6 +22,12 @@
  * unused is still performed (W2C_FORCE_READ). */
 static inline int w2c_oob64_(uint64_t size, uint64_t addr, uint64_t offset, uint64_t n) {
   uint64_t k = offset + n;
+#if defined(__GNUC__)
+  /* No memory is larger than PTRDIFF_MAX bytes (no allocator gives more).
+   * Told to GCC, which otherwise warns (-Warray-bounds) of an access 2^63
+   * bytes in on the path where a constant address passed the check. */
+  if (size > (uint64_t)PTRDIFF_MAX) __builtin_unreachable();
+#endif
   return k < offset || size < k || addr > size - k;
 }
 #if W2C_BOUNDS_CHECK == W2C_NONCONFORMING_NO_BOUNDS_CHECK
