@@ -19,7 +19,7 @@ must equal the BENCH_MAIN value.  Figures: callgrind instruction counts on
 the reduced input (independent of load) and the best of `--runs` times on
 the full input.
 
-    python -m bench.mem64_programs [--programs sieve crc32 sha256] [--runs 3]
+    python -m bench.mem64_programs [--programs sieve crc32 sha256 matmul] [--runs 3]
                                    [--no-callgrind] [--no-time]
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ FREESTANDING = BENCH / "freestanding"
 CLANG = "clang"
 CC = "gcc"
 CFLAGS = ["-O2"]
-DEFAULT_PROGRAMS = ["sieve", "crc32", "sha256"]
+DEFAULT_PROGRAMS = ["sieve", "crc32", "sha256", "matmul"]
 BUILDS = ["w2c-64", "w2c-32", "wasm2c-64", "wasm2c-32"]
 
 W2C_DRIVER = r"""
@@ -194,6 +194,11 @@ def main() -> None:
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--no-time", action="store_true")
     args = ap.parse_args()
+    known = {p.name for p in programs()}
+    if set(args.programs) - known:
+        ap.error(f"unknown programs: {' '.join(sorted(set(args.programs) - known))} "
+                 f"(known: {' '.join(sorted(known))})")
+    progs = programs(args.programs)
     problem = toolchain_problem()
     if problem:
         sys.exit(f"error: {problem}")
@@ -203,7 +208,7 @@ def main() -> None:
               f"callgrind counts do not)")
         print(f"{'program':8} {'build':10} {'Ir (small n)':>14} {'x w2c-32':>8} "
               f"{'time (full n)':>13} {'x w2c-32':>8}")
-        for prog in programs(args.programs):
+        for prog in progs:
             exes = build_all(prog, work)
             ir = {} if args.no_callgrind else {
                 b: run(e, prog, True, work / f"{prog.name}.{b}.cg")[1] for b, e in exes.items()}
