@@ -274,7 +274,7 @@ def test_wasm3_run_is_large_enough():
 # multi-memory 298, wide-arithmetic 35, extended-const 38); a smith that
 # stops generating one of them fails here.
 WASM3_MIN_USES = {"simd": 200, "tail-call": 100, "multi-memory": 200,
-                  "wide-arithmetic": 20, "extended-const": 20}
+                  "wide-arithmetic": 20, "extended-const": 20, "exceptions": 50}
 
 
 @needs_tools
