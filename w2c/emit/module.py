@@ -26,6 +26,7 @@ from w2c.module import (
     EXT_MEMORY,
     EXT_TABLE,
     EXT_TAG,
+    EXNREF,
     EXTERNREF,
     FUNCREF,
     FuncType,
@@ -177,7 +178,7 @@ class ModuleGen:
             lim = tt.limits
             cap = lim.max if lim.max is not None and lim.max <= MAX_STATIC_TABLE else lim.min
             out.append({"i": i, "imported": i < self.n_imported_tables, "min": lim.min,
-                        "max": lim.max, "externref": tt.elem == EXTERNREF,
+                        "max": lim.max, "externref": tt.elem in (EXTERNREF, EXNREF),
                         "static_cap": cap, "key": self._import_key(EXT_TABLE, i),
                         "const": self.const_items(i)})
         return out
@@ -257,7 +258,7 @@ class ModuleGen:
             codes = consts.elem_codes(e)
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
-                        "table": e.table, "externref": e.type == EXTERNREF,
+                        "table": e.table, "externref": e.type in (EXTERNREF, EXNREF),
                         "offset": (consts.const_expr(self, e.offset_expr)
                                    if e.offset_expr else None)})
         return out
