@@ -339,6 +339,37 @@ def test_v128_exports_are_wrapped_and_observed():
 
 
 @needs_tools
+def test_exnref_exports_are_dropped_and_locals_observed():
+    """Exports with exnref in their type are not compared (neither side has
+    exnref values); an exnref local reaches the hash as ref.is_null; an
+    escaping exception is the value `exception`."""
+    wasm = wasmtime.wat2wasm("""
+      (module
+        (tag $t)
+        (global (export "gx") (mut exnref) (ref.null exn))
+        (table (export "tx") 1 exnref)
+        (func (export "fx") (param exnref) (result i32) (i32.const 0))
+        (func (export "f") (param i32) (result i32) (local exnref)
+          (block $h (result exnref)
+            (try_table (catch_all_ref $h) (if (local.get 0) (then (throw $t))))
+            (ref.null exn))
+          (local.set 1)
+          (if (i32.eq (local.get 0) (i32.const 2)) (then (throw $t)))
+          (local.get 0)))""")
+    observed = D.add_observer(wasm)
+    exports = D.module_exports(observed, D.wasmtime_engine())
+    assert [e.name for e in exports] == ["f", D.OBSERVER_EXPORT]
+    f = exports[0]
+    hashes = []
+    for arg in (0, 1, 2):
+        lines = dict(D.run_wasmtime(observed, exports, [D.Call(0, f, (arg,))]))
+        hashes.append(lines["global 1"])
+        if arg == 2:
+            assert lines["call 0"] == "exception"
+    assert hashes[0] != hashes[1] == hashes[2]
+
+
+@needs_tools
 def test_differential_detects_a_miscompile(tmp_path):
     """End to end: w2c's real output against a reference with one value changed."""
     result = D.run_batch([D.CI_SEEDS[0]], tmp_path / "build")
