@@ -46,6 +46,21 @@ typedef struct w2c_exn {
 /* exnref: a caught exception (catch_ref, catch_all_ref); NULL is ref.null exn. */
 typedef const w2c_exn *w2c_exnref;
 
+/* Tables of exnref: stored as externref (void *, w2c_table.h), the same
+ * pointer without its const. */
+static inline w2c_exnref w2c_table_get_exnref(const w2c_table *t, uint32_t i) {
+  return (w2c_exnref)w2c_table_get_externref(t, i);
+}
+static inline void w2c_table_set_exnref(w2c_table *t, uint32_t i, w2c_exnref v) {
+  w2c_table_set_externref(t, i, (w2c_externref)(uintptr_t)v);
+}
+static inline void w2c_table_fill_exnref(w2c_table *t, uint32_t i, w2c_exnref v, uint32_t n) {
+  w2c_table_fill_externref(t, i, (w2c_externref)(uintptr_t)v, n);
+}
+static inline uint32_t w2c_table_grow_exnref(w2c_table *t, w2c_exnref init, uint32_t n) {
+  return w2c_table_grow_externref(t, (w2c_externref)(uintptr_t)init, n);
+}
+
 /* The exception in flight; tag != NULL while one is. */
 W2C_GLOBAL(w2c_exn, w2c_exn_thrown);
 

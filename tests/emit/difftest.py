@@ -22,7 +22,11 @@ One module's round (`run_batch` does it for a batch of seeds):
    wasmtime's Python API has no v128 values: an exported function with v128
    in its type is called through a wrapper passing each v128 as two i64, and
    v128 globals are hashed by the observer instead of exported
-   (difftest_v128.py; `instrument` does both in one pass).
+   (difftest_v128.py; `instrument` does both in one pass).  Neither side
+   carries exnref values: exports with exnref in their type (functions,
+   globals, tables) are removed (`drop_exnref_exports`), exnref locals are
+   hashed as ref.is_null; an exception escaping a call or the start
+   function is the value `exception`.
    Variants by seed (VARIANTS): straight-line code or not, traps or
    `--disallow-traps`, SMITH_FUEL (calls nest at most that deep) or
    DEEP_FUEL (enough to exhaust wasmtime's stack; w2c's default stack, the
@@ -39,8 +43,8 @@ One module's round (`run_batch` does it for a batch of seeds):
    one program; `prog K` runs module K in its own process, so a crash loses
    only that module.
 5. Both sides produce the same lines `key<TAB>value`:
-      instantiate   ok | trap <message> | error <message>
-      call N        ok <results> | trap <message>     (N: index into the plan)
+      instantiate   ok | trap <message> | error <message> | exception
+      call N        ok <results> | trap <message> | exception   (N: index into the plan)
       after N       <global values> pages=P crc=X     (after call N, trap or not)
       global E      <value>                           (E: export index)
       memory E      pages=P crc=XXXXXXXX              (CRC-32 of the bytes)
@@ -135,7 +139,8 @@ FEATURE_TABLE: dict[str, tuple[str, dict[str, str], str]] = {
     # (and between w2c's targets), so its values cannot be compared bit for bit.
     "relaxed-simd": ("relaxed-simd", {"--relaxed-simd-enabled": "true"}, "wasm_relaxed_simd"),
 }
-WASM3_SET = ("simd", "tail-call", "multi-memory", "wide-arithmetic", "extended-const")
+WASM3_SET = ("simd", "tail-call", "multi-memory", "wide-arithmetic", "extended-const",
+             "exceptions", "memory64")
 WASM3_SEEDS = range(0, 300)
 
 
@@ -337,6 +342,7 @@ _TO_I64 = {
     "v128": V.OBSERVE_V128,
     "funcref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
     "externref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
+    "exnref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
 }
 _FUNC_RE = re.compile(r"^\s*\(func \(;\d+;\)(.*)$")
 _DECL_RE = re.compile(r"\((param|local) ([^()]*)\)")
@@ -367,7 +373,7 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
     text = wasm_to_wat(wasm, tool)
     if info is not None:
         info["features"] = features_used(text)
-    if observe is False and "v128" not in text:
+    if observe is False and "v128" not in text and "exnref" not in text:
         return wasm
     nglobals = len(re.findall(r"^\s*\(global \(;\d+;\)", text, re.M))
     h = nglobals   # the new global's index: defined after all the others
@@ -382,7 +388,7 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
                 seq = [*(i.format(get=get) for i in part), f"global.get {h}", "i64.xor",
                        "i64.const 1099511628211", "i64.mul", f"global.set {h}"]
                 out += [pad + ins for ins in seq]
-    lines, wrappers = V.wrap_exports(out)
+    lines, wrappers = V.wrap_exports(drop_exnref_exports(out))
     body = "\n".join(lines).rstrip()
     assert body.endswith(")"), "unexpected wasm-tools print output"
     if observe is not False:
@@ -397,6 +403,31 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
     return proc.stdout
 
 
+_EXN_FUNC_RE = re.compile(r"^\s*\(func \(;(\d+);\)(.*)$")
+_EXN_ITEM_RE = re.compile(r"^\s*\((global|table) \(;(\d+);\)[^;]*\bexnref\b")
+_EXN_EXPORT_RE = re.compile(r'^\s*\(export ".*" \((func|global|table) (\d+)\)\)\s*$')
+
+
+def drop_exnref_exports(lines: list[str]) -> list[str]:
+    """The module's printed lines without the exports that have exnref in
+    their type: functions with an exnref param or result, exnref globals and
+    tables.  Neither the wasmtime Python API nor the C harness carries an
+    exnref value; what such a function computes is still observed through
+    the exported functions calling it, and exnref locals through the hash
+    (as ref.is_null)."""
+    funcs, items = set(), set()
+    for line in lines:
+        m = _EXN_FUNC_RE.match(line)
+        if m and re.search(r"\bexnref\b", m.group(2).split(";;")[0]):
+            funcs.add(("func", m.group(1)))
+        m = _EXN_ITEM_RE.match(line)
+        if m:
+            items.add((m.group(1), m.group(2)))
+    drop = funcs | items
+    return [line for line in lines
+            if not ((m := _EXN_EXPORT_RE.match(line)) and (m.group(1), m.group(2)) in drop)]
+
+
 # What shows that a module uses a feature, in its printed text (one
 # instruction a line): features_used.
 _USES = {
@@ -407,6 +438,9 @@ _USES = {
                                r"( \d+)? [1-9]\d*( (offset|align)=\S+)*\s*$", re.M),
     "wide-arithmetic": re.compile(r"^\s*i64\.(add128|sub128|mul_wide_[su])\b", re.M),
     "relaxed-simd": re.compile(r"^\s*\S+\.relaxed_", re.M),
+    # a 64-bit memory or table
+    "memory64": re.compile(r"^\s*\((memory|table) \(;\d+;\) i64\b", re.M),
+    "exceptions": re.compile(r"^\s*(throw|throw_ref|try_table|try)\b", re.M),
     # an arithmetic instruction in a constant expression
     "extended-const": re.compile(r"^\s*\((global|data|elem) .*\bi(32|64)\.(add|sub|mul)\b",
                                  re.M),
@@ -655,6 +689,8 @@ WASMTIME_TRAPS = {
     "INTEGER_DIVISION_BY_ZERO": "integer divide by zero",
     "BAD_CONVERSION_TO_INTEGER": "invalid conversion to integer",
     "UNREACHABLE": "unreachable",
+    # without typed function references only throw_ref traps on a null reference
+    "NULL_REFERENCE": "null exception reference",
 }
 FUEL = "fuel"  # the value of a line whose call ran out of wasmtime fuel
 EXHAUSTED = "trap call stack exhausted"
@@ -695,6 +731,8 @@ def wasmtime_engine():
 def _trap_text(err) -> str:
     import wasmtime
 
+    if "thrown Wasm exception" in str(err):     # uncaught: w2c's ESCAPED_EXCEPTION
+        return "exception"
     if isinstance(err, wasmtime.Trap):
         code = err.trap_code
         if code is not None and code.name == "OUT_OF_FUEL":
@@ -812,6 +850,13 @@ HARNESS_HEAD = r"""/* Generated by tests/emit/difftest.py: runs one module per p
 #include <string.h>
 %(includes)s
 
+/* An exception escaped a call (uncaught; not a trap): forget it, say so. */
+#ifdef W2C_EXN_H
+#define ESCAPED_EXCEPTION() (w2c_exn_pending() ? (w2c_exn_clear(), 1) : 0)
+#else
+#define ESCAPED_EXCEPTION() 0
+#endif
+
 #if defined(__GNUC__)
 #define DT_UNUSED __attribute__((unused))
 #else
@@ -891,6 +936,7 @@ DT_UNUSED static inline int put_instantiate(int rc, w2c_trap escaped) {
   printf("instantiate\t");
   if (escaped) printf("escaped trap %%s\n", w2c_trap_message(escaped));
   else if (rc > 0) put_trap((w2c_trap)rc);
+  else if (rc == W2C_ERR_EXCEPTION) { (void)ESCAPED_EXCEPTION(); printf("exception\n"); }
   else if (rc < 0) printf("error %%s\n", w2c_trap_message((w2c_trap)rc));
   else printf("ok\n");
   return rc != 0 || escaped;
@@ -905,7 +951,8 @@ def _c_put(t: str, expr: str) -> str:
 def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str:
     """The C function run_<prefix>() doing what run_wasmtime does."""
     p = prefix
-    out = [f"static void state_{p}({p}_instance *inst, int n) {{",
+    # (unused when every function export has exnref in its type: none is called)
+    out = [f"DT_UNUSED static void state_{p}({p}_instance *inst, int n) {{",
            '  printf("after %d\\t", n);']
     for e in exports:
         fn = f"{p}_x_{mangle(e.name)}(inst)"
@@ -943,7 +990,8 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
         res = e.wire_results
         if not res:
             out.append(f"  W2C_TRY_STMT(t, {call});")
-            out.append(f'  if (t) {trap} else printf("ok\\n");')
+            out.append(f'  if (t) {trap} else if (ESCAPED_EXCEPTION()) printf("exception\\n");'
+                       ' else printf("ok\\n");')
             out.append(f"  state_{p}(&inst, {c.index});")
             continue
         rtype = C_TYPE[res[0]] if len(res) == 1 else "w2c_ret_" + "".join(LETTER[r] for r in res)
@@ -951,6 +999,7 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
         out.append(f"    volatile {rtype} r;")
         out.append(f"    W2C_TRY_STMT(t, r = {call});")
         out.append(f"    if (t) {trap}")
+        out.append('    else if (ESCAPED_EXCEPTION()) printf("exception\\n");')
         out.append("    else {")
         out.append('      printf("ok");')
         if len(res) == 1:

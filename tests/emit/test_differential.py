@@ -13,8 +13,8 @@ paths of the module (.wasm, .wat), the generated C and the harness (main.c),
 all kept under pytest's tmp_path.  scripts/difftest runs many more seeds.
 test_differential_wasm3 runs difftest.WASM3_SEEDS (300) with the Wasm 3.0
 features of difftest.WASM3_SET: SIMD, tail calls, several memories, wide
-arithmetic and extended constant expressions (scripts/difftest --wasm3);
-test_wasm3_modules_use_every_feature counts the modules using each.
+arithmetic, extended constant expressions and exceptions (scripts/difftest
+--wasm3); test_wasm3_modules_use_every_feature counts the modules using each.
 """
 from __future__ import annotations
 
@@ -270,11 +270,13 @@ def test_wasm3_run_is_large_enough():
 
 
 # How many of the WASM3_SEEDS modules use each feature at least: smith's
-# choices for these seeds (wasm-tools 1.262: simd 260, tail-call 156,
-# multi-memory 298, wide-arithmetic 35, extended-const 38); a smith that
-# stops generating one of them fails here.
+# choices for these seeds (wasm-tools 1.262: simd 266, tail-call 154,
+# multi-memory 299, wide-arithmetic 46, extended-const 38, exceptions 185
+# (throw, try_table or try)); a smith that stops generating one of them
+# fails here.
 WASM3_MIN_USES = {"simd": 200, "tail-call": 100, "multi-memory": 200,
-                  "wide-arithmetic": 20, "extended-const": 20}
+                  "wide-arithmetic": 20, "extended-const": 20, "exceptions": 100,
+                  "memory64": 100}
 
 
 @needs_tools
@@ -336,6 +338,37 @@ def test_v128_exports_are_wrapped_and_observed():
     assert h != run(0x00000004_00000003_00000002_00000002)[1]
     assert D.normalize("ok v128:7ff80000000000017fc00001ffc00000") == \
         "ok v128:7ff80000000000007fc000007fc00000"
+
+
+@needs_tools
+def test_exnref_exports_are_dropped_and_locals_observed():
+    """Exports with exnref in their type are not compared (neither side has
+    exnref values); an exnref local reaches the hash as ref.is_null; an
+    escaping exception is the value `exception`."""
+    wasm = wasmtime.wat2wasm("""
+      (module
+        (tag $t)
+        (global (export "gx") (mut exnref) (ref.null exn))
+        (table (export "tx") 1 exnref)
+        (func (export "fx") (param exnref) (result i32) (i32.const 0))
+        (func (export "f") (param i32) (result i32) (local exnref)
+          (block $h (result exnref)
+            (try_table (catch_all_ref $h) (if (local.get 0) (then (throw $t))))
+            (ref.null exn))
+          (local.set 1)
+          (if (i32.eq (local.get 0) (i32.const 2)) (then (throw $t)))
+          (local.get 0)))""")
+    observed = D.add_observer(wasm)
+    exports = D.module_exports(observed, D.wasmtime_engine())
+    assert [e.name for e in exports] == ["f", D.OBSERVER_EXPORT]
+    f = exports[0]
+    hashes = []
+    for arg in (0, 1, 2):
+        lines = dict(D.run_wasmtime(observed, exports, [D.Call(0, f, (arg,))]))
+        hashes.append(lines["global 1"])
+        if arg == 2:
+            assert lines["call 0"] == "exception"
+    assert hashes[0] != hashes[1] == hashes[2]
 
 
 @needs_tools

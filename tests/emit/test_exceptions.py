@@ -3,8 +3,9 @@ with throw/catch across functions, catch_ref + throw_ref, a tag thrown by a
 host import, an exception escaping an export (w2c_exn_pending, not a trap)
 and a trap inside try_table (not caught), embedded by a C program built with
 gcc and clang (-std=c99 -Wall -Wextra -Werror -pedantic); `w2c run` on an
-uncaught exception; a module without tags but with a try_table; and the
-same program as Cortex-M3 firmware under QEMU.
+uncaught exception; a module without tags but with a try_table; exnref
+locals without tags and tables of exnref; and the same program as
+Cortex-M3 firmware under QEMU.
 """
 from __future__ import annotations
 
@@ -207,6 +208,78 @@ int main(void) {
                            tmp_path / "main.c", "-o", exe, "-lm"])
     run = ctool.run([exe])
     assert (run.returncode, run.stdout) == (0, "1 0\n"), run.stderr
+
+
+# exnref without a tag, throw or try (a local, a block result), and a table
+# of exnref (get, set, grow, fill, init): found by tests/emit/difftest.py,
+# whose C did not compile (w2c_exnref undeclared; const dropped).
+EXNREF_ONLY = """
+(module
+  (func (export "local") (result i32) (local exnref)
+    (local.set 0 (block (result exnref) (ref.null exn)))
+    (ref.is_null (local.get 0))))
+"""
+EXNREF_TABLE = """
+(module
+  (tag $e (param i32))
+  (table $t 1 10 exnref)
+  (elem $s exnref (ref.null exn) (ref.null exn))
+  (func $catch (param i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+      (ref.null exn)))
+  (func (export "grow") (param i32) (result i32)
+    (table.grow $t (call $catch (local.get 0)) (i32.const 2)))
+  (func (export "fill") (param i32)
+    (table.fill $t (i32.const 0) (call $catch (local.get 0)) (table.size $t)))
+  (func (export "init") (table.init $t $s (i32.const 0) (i32.const 0) (i32.const 2)))
+  (func (export "set") (param i32 i32) (table.set $t (local.get 0) (call $catch (local.get 1))))
+  (func (export "get") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw_ref (table.get $t (local.get 0))))
+      (i32.const -1))))
+"""
+EXNREF_MAIN = r"""
+#include <stdio.h>
+#include "a.h"
+#include "b.h"
+static int get(b_instance *b, uint32_t i) {   /* -2: null (trap) */
+  volatile int r = -2;
+  w2c_trap t;
+  W2C_TRY_STMT(t, r = (int)b_x_get(b, i));
+  return t ? -2 : r;
+}
+static void show(b_instance *b, uint32_t i) { printf(" %d", get(b, i)); }
+int main(void) {
+  static a_instance a;
+  static b_instance b;
+  if (a_instantiate(&a, NULL) != 0 || b_instantiate(&b, NULL) != 0) return 1;
+  printf("%u", a_x_local(&a));
+  printf(" %u", b_x_grow(&b, 7));
+  show(&b, 0); show(&b, 2);
+  b_x_set(&b, 0, 9);
+  show(&b, 0); show(&b, 1);
+  b_x_fill(&b, 5);
+  show(&b, 0); show(&b, 2);
+  b_x_init(&b);
+  show(&b, 0); show(&b, 1); show(&b, 2);
+  printf("\n");
+  return 0;
+}
+"""
+
+
+def test_exnref_locals_and_tables(wat2wasm, cc, tmp_path):
+    for name, wat in (("a", EXNREF_ONLY), ("b", EXNREF_TABLE)):
+        (tmp_path / f"{name}.wasm").write_bytes(wat2wasm(wat))
+        p = _w2c("compile", str(tmp_path / f"{name}.wasm"), "-o", str(tmp_path / f"{name}.c"))
+        assert p.returncode == 0, p.stderr
+    (tmp_path / "main.c").write_text(EXNREF_MAIN)
+    exe = tmp_path / "main"
+    ctool.compile_quietly([cc, *ctool.STRICT, "-O2", "-I", tmp_path, tmp_path / "a.c",
+                           tmp_path / "b.c", tmp_path / "main.c", "-o", exe, "-lm"])
+    run = ctool.run([exe])
+    assert (run.returncode, run.stdout) == (0, "1 1 -2 7 9 7 5 5 -2 -2 5\n"), run.stderr
 
 
 def test_output_unchanged_by_the_flag(wat2wasm, tmp_path):

@@ -28,7 +28,7 @@ from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, glob
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
-from w2c.module import I32, V128, FuncType
+from w2c.module import EXNREF, I32, V128, FuncType
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 
@@ -80,6 +80,11 @@ class BodyEmitter(InstrMethods):
     def uses_v128(self) -> bool:
         """A v128 local or stack slot (so the SIMD runtime): after `run`."""
         return self.deep[V128] >= 0 or V128 in self.locals
+
+    def uses_exnref(self) -> bool:
+        """An exnref local or stack slot (so w2c_exn.h, for w2c_exnref, even
+        without a throw or try): after `run`."""
+        return self.deep[EXNREF] >= 0 or EXNREF in self.locals
 
     def slot(self, k: int, t: int) -> str:
         deep = self.deep

@@ -18,7 +18,7 @@ from w2c.emit import consts
 from w2c.emit.exn import after_call
 from w2c.emit.names import C_ZERO, fn_pointer_type, type_id
 from w2c.emit.results import call_results
-from w2c.module import FUNCREF, I32, I64, FuncType
+from w2c.module import EXNREF, FUNCREF, I32, I64, FuncType
 from w2c.parse.validate_func import FuncValidator
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
@@ -89,7 +89,7 @@ class InstrMethods:
 
     def _table_kind(self, x: int) -> tuple[int, str]:
         t = self.g.table_elem(x)
-        return t, ("funcref" if t == FUNCREF else "externref")
+        return t, {FUNCREF: "funcref", EXNREF: "exnref"}.get(t, "externref")
 
     def _index(self, x: int, k: int) -> str:
         """Slot k, an index or length into table x, as the runtime's uint32_t:

@@ -21,6 +21,7 @@ from w2c.emit.names import (
 )
 from w2c.errors import W2CError
 from w2c.module import (
+    EXNREF,
     EXT_FUNC,
     EXT_GLOBAL,
     EXT_MEMORY,
@@ -187,7 +188,8 @@ class ModuleGen:
             tmax = lim.max if lim.max is None or lim.max < 0xFFFFFFFF else None
             out.append({"i": i, "imported": i < self.n_imported_tables,
                         "min": min(lim.min, 0xFFFFFFFF),
-                        "max": tmax, "externref": tt.elem == EXTERNREF, "is64": lim.is64,
+                        "max": tmax, "externref": tt.elem in (EXTERNREF, EXNREF),
+                        "is64": lim.is64,
                         "static_cap": cap, "key": self._import_key(EXT_TABLE, i),
                         "const": self.const_items(i)})
         return out
@@ -274,7 +276,7 @@ class ModuleGen:
             codes = consts.elem_codes(e)
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
-                        "table": e.table, "externref": e.type == EXTERNREF,
+                        "table": e.table, "externref": e.type in (EXTERNREF, EXNREF),
                         "offset": (self._table_offset(e.table, e.offset_expr)
                                    if e.offset_expr else None)})
         return out

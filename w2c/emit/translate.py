@@ -58,7 +58,7 @@ class Translator:
         head = f"/* {consts.comment(name)} */\n" if name else ""
         if not self.simd_fields and body.uses_v128():
             head = SIMD_INCLUDE + head
-        if not gen.exn and body.exn.used:
+        if not gen.exn and (body.exn.used or body.uses_exnref()):
             head = EXN_INCLUDE + head
         sig = gen.signature(gen.func_type(index), gen.callee(index))
         return head + body.render(self.linkage + sig) + "\n"
