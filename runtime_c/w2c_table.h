@@ -32,6 +32,8 @@ typedef struct w2c_table {
   uint32_t size;          /* elements */
   uint32_t max;           /* declared maximum; UINT32_MAX if none */
   uint8_t is_externref;   /* element type: externs if 1, else funcs */
+  uint8_t is64;           /* a 64-bit table (memory64): i64 indices; import
+                           * matching tells it from a 32-bit one */
   w2c_funcref *funcs;
   w2c_externref *externs;
   /* private */
@@ -79,6 +81,7 @@ static inline int w2c_table_alloc(w2c_table *t, int is_externref, uint32_t initi
   t->max = max;
   t->has_max = max != UINT32_MAX;
   t->is_externref = is_externref != 0;
+  t->is64 = 0;
   t->funcs = NULL;
   t->externs = NULL;
   if (initial > max || initial > W2C_TABLE_MAX_ELEMS) return W2C_ERR_ALLOC;
@@ -111,6 +114,7 @@ static inline int w2c_table_use_static(w2c_table *t, int is_externref, void *buf
   t->max = max;
   t->has_max = max != UINT32_MAX;
   t->is_externref = is_externref != 0;
+  t->is64 = 0;
   t->funcs = NULL;
   t->externs = NULL;
   if (initial > max || initial > capacity) return W2C_ERR_ALLOC;
@@ -138,6 +142,7 @@ static inline void w2c_table_use_const(w2c_table *t, const w2c_funcref *elems, u
   t->size = t->capacity = t->max = size;
   t->has_max = 1;
   t->is_externref = 0;
+  t->is64 = 0;
   t->funcs = (w2c_funcref *)(uintptr_t)elems; /* read only: see above */
   t->externs = NULL;
   t->static_buf = 1;
