@@ -381,6 +381,8 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
     # Why a module that did not decode is missing: later actions on it and
     # imports from it say so ("module of line 12 does not decode: ...").
     lost: dict[str | None, str] = {}
+    # `module definition $M`: its bytes and decoded module, for `module instance`.
+    definitions: dict[str, tuple[Path, Module]] = {}
     checks: list[Check] = []
     callers: dict[tuple, Caller] = {}
     seen_lines: dict[int, int] = {}
@@ -413,8 +415,10 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
                 c.static = ("skip", "text module (module quote)")
                 continue
             try:
-                decode_module(cmd.module_bytes(), features)
+                defined = decode_module(cmd.module_bytes(), features)
                 c.static = ("pass", "module definition: decodes and validates")
+                if cmd.name:
+                    definitions[cmd.name] = (cmd.module_path, defined)
             except W2CError as e:
                 c.static = ("fail", f"does not decode: {e}")
                 if cmd.name:
@@ -422,10 +426,28 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
                                      f"does not decode: {e}"
             continue
         if t in ("instance", "module_instance"):
-            c = new_check(cmd, K_MODULE, None)
-            why = lost.get(cmd.data.get("definition") or cmd.data.get("module"))
-            c.static = ("skip", "instances of a module definition are not run by the "
-                                "harness" + (f"; {why}" if why else ""))
+            # `module instance $I $M`: another instance of a definition, run
+            # as a unit of its own (the same bytes compiled under a new prefix).
+            source = cmd.data.get("definition") or cmd.data.get("module")
+            if source not in definitions:
+                c = new_check(cmd, K_MODULE, None)
+                why = lost.get(source)
+                c.static = ("fail", "no module definition to instantiate"
+                            + (f": {why}" if why else ""))
+                if why and cmd.data.get("instance"):
+                    lost[cmd.data["instance"]] = why
+                continue
+            path, defined = definitions[source]
+            unit = Unit(len(units), path, defined, cmd.line, "module")
+            units.append(unit)
+            resolve_imports(unit, units, registry)
+            _explain_unknown_import(unit, lost)
+            c = new_check(cmd, K_MODULE, unit.index)
+            if unit.link_error is not None:
+                c.static = ("fail", f"does not link: {unit.link_error}")
+            current = unit.index
+            if cmd.data.get("instance"):
+                named[cmd.data["instance"]] = unit.index
             continue
         if t == "module" or (cmd.filename and t in ("assert_uninstantiable",
                                                     "assert_unlinkable", "assert_trap")):
