@@ -381,6 +381,10 @@ def feature_flags(suite: wast.Suite) -> list[str]:
             + [f"--enable-{name}" for name in suite.features])
 
 
+# The spectest host module (unit 0) exports a 64-bit table, whatever the suite.
+SPECTEST_FLAGS = ["--enable-memory64"]
+
+
 def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
                  ) -> dict[int, str]:
     """w2c compile each unit into build/m<N>.c (with the options `flags`,
@@ -388,7 +392,8 @@ def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
     if not units:
         return {}
     jobs = "".join(json.dumps([str(u.wasm), str(build / f"{u.prefix}.c"), u.prefix,
-                               list(flags)]) + "\n" for u in units)
+                               list(flags) + (SPECTEST_FLAGS if u.index == 0 else [])])
+                   + "\n" for u in units)
     import w2c
     env = dict(os.environ)   # the same w2c as this process, installed or not
     top = str(Path(w2c.__file__).resolve().parent.parent)

@@ -4,7 +4,8 @@ The scripts import from "spectest" (see the testsuite's README and the
 reference interpreter's spectest.ml): functions print, print_i32,
 print_i64, print_f32, print_f64, print_i32_f32, print_f64_f64; immutable
 globals global_i32 = 666, global_i64 = 666, global_f32 = 666.6,
-global_f64 = 666.6; table = 10..20 funcref; memory = 1..2 pages.
+global_f64 = 666.6; table = 10..20 funcref; table64 = 10..20 funcref
+(i64 indices, Wasm 3.0); memory = 1..2 pages.
 
 Rather than hand-writing C objects against the runtime's private struct
 fields, the harness compiles this module with w2c like any other (as unit
@@ -40,6 +41,7 @@ SPECTEST_WAT = """\
   (global (export "global_f32") f32 (f32.const 666.6))
   (global (export "global_f64") f64 (f64.const 666.6))
   (table (export "table") 10 20 funcref)
+  (table (export "table64") i64 10 20 funcref)
   (memory (export "memory") 1 2)
 )
 """
