@@ -60,6 +60,9 @@ static inline void w2c_table_fill_exnref(w2c_table *t, uint32_t i, w2c_exnref v,
 static inline uint32_t w2c_table_grow_exnref(w2c_table *t, w2c_exnref init, uint32_t n) {
   return w2c_table_grow_externref(t, (w2c_externref)(uintptr_t)init, n);
 }
+static inline uint64_t w2c_table_grow64_exnref(w2c_table *t, w2c_exnref init, uint64_t n) {
+  return w2c_table_grow64_externref(t, (w2c_externref)(uintptr_t)init, n);
+}
 
 /* The exception in flight; tag != NULL while one is. */
 W2C_GLOBAL(w2c_exn, w2c_exn_thrown);

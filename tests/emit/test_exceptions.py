@@ -332,3 +332,21 @@ def test_cortex_m3_firmware(wat2wasm, tmp_path):
     p = subprocess.run(prof.run_command(elf), capture_output=True, text=True, timeout=120)
     assert (p.returncode, p.stdout) == (134, "exceptions ok\n"), p.stderr
     assert "error: uncaught exception" in p.stderr
+
+
+EXNREF_TABLE64 = """
+(module
+  (table $t i64 1 exnref)
+  (func (export "grow") (result i64) (table.grow $t (ref.null exn) (i64.const 3)))
+  (func (export "size") (result i64) (table.size $t)))
+"""
+
+
+def test_exnref_table64_compiles(wat2wasm, cc, tmp_path):
+    """table.grow of a 64-bit exnref table (w2c_table_grow64_exnref; found by
+    the differential, seed 1457 of its Wasm 3.0 run)."""
+    (tmp_path / "t.wasm").write_bytes(wat2wasm(EXNREF_TABLE64))
+    p = _w2c("compile", str(tmp_path / "t.wasm"), "-o", str(tmp_path / "t.c"))
+    assert p.returncode == 0, p.stderr
+    ctool.compile_quietly([cc, *ctool.STRICT, "-O2", "-I", tmp_path, "-c", tmp_path / "t.c",
+                           "-o", tmp_path / "t.o"])
