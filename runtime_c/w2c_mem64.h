@@ -108,9 +108,19 @@ static inline uint8_t *w2c_mem64_at(uint8_t *mem, uint64_t size, uint64_t addr, 
 static inline int w2c_range_oob64_(uint64_t size, uint64_t d, uint64_t n) {
   return d > size || n > size - d;
 }
+/* After that check n <= size <= PTRDIFF_MAX: told to GCC, which otherwise
+ * warns (-Wstringop-overflow) of a constant n near 2^64 on the path where
+ * the check passed. */
+#if defined(__GNUC__)
+#define W2C_MEM64_FITS_(n) \
+  do { if ((n) > (uint64_t)PTRDIFF_MAX) __builtin_unreachable(); } while (0)
+#else
+#define W2C_MEM64_FITS_(n) ((void)0)
+#endif
 static inline void w2c_memory_fill64(uint8_t *mem, uint64_t size, uint64_t d, uint32_t val,
                                      uint64_t n) {
   if (W2C_UNLIKELY(w2c_range_oob64_(size, d, n))) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  W2C_MEM64_FITS_(n);
   if (n) W2C_MEMSET(mem + (size_t)d, (int)(val & 0xFFu), (size_t)n);
 }
 /* memory.copy where either memory is 64-bit (or both; the same one too). */
@@ -119,6 +129,7 @@ static inline void w2c_memory_copy_between64(uint8_t *dmem, uint64_t dsize, cons
                                              uint64_t n) {
   if (W2C_UNLIKELY(w2c_range_oob64_(dsize, d, n) || w2c_range_oob64_(ssize, s, n)))
     W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  W2C_MEM64_FITS_(n);
   if (n) W2C_MEMMOVE(dmem + (size_t)d, smem + (size_t)s, (size_t)n);
 }
 static inline void w2c_memory_init64(uint8_t *mem, uint64_t size, const uint8_t *seg,

@@ -29,6 +29,7 @@ typedef union w2c_tail_value {
   double d;
   w2c_funcref r;
   w2c_externref e;
+  const void *x;   /* exnref (w2c_exn.h's const w2c_exn *) */
 } w2c_tail_value;
 
 typedef struct w2c_tail_state {

@@ -350,3 +350,21 @@ def test_exnref_table64_compiles(wat2wasm, cc, tmp_path):
     assert p.returncode == 0, p.stderr
     ctool.compile_quietly([cc, *ctool.STRICT, "-O2", "-I", tmp_path, "-c", tmp_path / "t.c",
                            "-o", tmp_path / "t.o"])
+
+
+EXNREF_TAIL = """
+(module
+  (func $f (param i32 exnref f64) (result i32) (local.get 0))
+  (func (export "g") (result i32)
+    (return_call $f (i32.const 1) (ref.null exn) (f64.const 2))))
+"""
+
+
+def test_exnref_tail_call_argument_compiles(wat2wasm, cc, tmp_path):
+    """An exnref passed by return_call (w2c_tail_value's x; found by the
+    differential, seed 3788 of its Wasm 3.0 run)."""
+    (tmp_path / "t.wasm").write_bytes(wat2wasm(EXNREF_TAIL))
+    p = _w2c("compile", str(tmp_path / "t.wasm"), "-o", str(tmp_path / "t.c"))
+    assert p.returncode == 0, p.stderr
+    ctool.compile_quietly([cc, *ctool.STRICT, "-O2", "-I", tmp_path, "-c", tmp_path / "t.c",
+                           "-o", tmp_path / "t.o"])
