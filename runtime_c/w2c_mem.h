@@ -472,17 +472,23 @@ static inline uint64_t w2c_mem_reset_(w2c_memory *m, uint64_t max_pages, uint32_
   return max;
 }
 
-/* Allocate a memory of initial_pages, growable to max_pages (UINT64_MAX: no
- * declared max) pages of 2^page_log2 bytes.  0, or W2C_ERR_ALLOC.  m may be
- * freed with w2c_memory_free even after a failure. */
-static inline int w2c_memory_alloc(w2c_memory *m, uint64_t initial_pages, uint64_t max_pages,
-                                   uint32_t page_log2) {
-  uint64_t max = w2c_mem_reset_(m, max_pages, page_log2);
+/* After a reset to `max` pages: obtain storage for initial_pages (of 32-
+ * and 64-bit memories alike).  0, or W2C_ERR_ALLOC. */
+static inline int w2c_mem_start_(w2c_memory *m, uint64_t initial_pages, uint64_t max,
+                                 uint32_t page_log2) {
   if (page_log2 > 16 || initial_pages > max) return W2C_ERR_ALLOC;
   if (w2c_mem_obtain_(m, initial_pages << page_log2, max << page_log2) != 0) return W2C_ERR_ALLOC;
   m->pages = initial_pages;
   m->size = initial_pages << page_log2;
   return 0;
+}
+
+/* Allocate a memory of initial_pages, growable to max_pages (UINT64_MAX: no
+ * declared max) pages of 2^page_log2 bytes.  0, or W2C_ERR_ALLOC.  m may be
+ * freed with w2c_memory_free even after a failure. */
+static inline int w2c_memory_alloc(w2c_memory *m, uint64_t initial_pages, uint64_t max_pages,
+                                   uint32_t page_log2) {
+  return w2c_mem_start_(m, initial_pages, w2c_mem_reset_(m, max_pages, page_log2), page_log2);
 }
 
 #if W2C_BOUNDS_CHECK != W2C_BOUNDS_GUARD

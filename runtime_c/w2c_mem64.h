@@ -173,12 +173,7 @@ static inline uint64_t w2c_mem_reset64_(w2c_memory *m, uint64_t max_pages, uint3
  * 2^64 bytes' worth; the memory grows as far as the host allows. */
 static inline int w2c_memory_alloc64(w2c_memory *m, uint64_t initial_pages, uint64_t max_pages,
                                      uint32_t page_log2) {
-  uint64_t max = w2c_mem_reset64_(m, max_pages, page_log2);
-  if (page_log2 > 16 || initial_pages > max) return W2C_ERR_ALLOC;
-  if (w2c_mem_obtain_(m, initial_pages << page_log2, max << page_log2) != 0) return W2C_ERR_ALLOC;
-  m->pages = initial_pages;
-  m->size = initial_pages << page_log2;
-  return 0;
+  return w2c_mem_start_(m, initial_pages, w2c_mem_reset64_(m, max_pages, page_log2), page_log2);
 }
 
 #if W2C_BOUNDS_CHECK != W2C_BOUNDS_GUARD
