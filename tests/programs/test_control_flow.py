@@ -27,18 +27,18 @@ host's clang -O2 build prints (gcc 12 has no musttail).
 """
 from __future__ import annotations
 
-import fcntl
 import importlib.util
 import os
 import shlex
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.locks import file_lock
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
@@ -110,17 +110,6 @@ def build_command(zig: list[str], program: Program, encoding: str, out: Path) ->
             str(SRC / program.source), str(abi / "src" / "cxa_exception.cpp"),
             str(abi / "src" / "cxa_personality.cpp"), str(unwind / "src" / "Unwind-wasm.c"),
             str(TAGS), "-o", str(out)]
-
-
-@contextmanager
-def file_lock(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

@@ -21,18 +21,18 @@ Pi targets under qemu-user, test_sandbox.py the escape attempts.
 from __future__ import annotations
 
 import difflib
-import fcntl
 import hashlib
 import os
 import shutil
 import stat
 import subprocess
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.support.locks import file_lock
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
@@ -267,17 +267,6 @@ def tree_text(tree: dict[str, tuple]) -> str:
 
 
 # -- building -------------------------------------------------------------------------------
-
-@contextmanager
-def file_lock(path: Path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-
 
 def shared_tmp(tmp_path_factory) -> Path:
     """A folder shared by all xdist workers of this pytest run."""
