@@ -56,7 +56,9 @@
  * first in a strict mode (-std=c99) and hid mmap and sigaction (include
  * w2c_rt.h first, or add -D_DEFAULT_SOURCE); those builds default to
  * W2C_BOUNDS_EXPLICIT.  Files built either way may be linked together (one
- * trap frame layout; each memory is allocated by its module's file).
+ * trap frame layout; each memory is allocated by its module's file), but a
+ * module built with guard pages refuses (W2C_ERR_IMPORT) an imported memory
+ * that a file without them made: its accesses past the end would not fault.
  * W2C_NO_GUARD_DEFAULT: keep the portable defaults (malloc, explicit checks)
  * on these hosts too.  Default: off. */
 #if !defined(W2C_BOUNDS_CHECK) && !defined(W2C_NO_GUARD_DEFAULT) &&                  \
