@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,12 +29,12 @@ from w2c import __version__
 from w2c.emit import compile_module, output_names
 from w2c.emit.names import module_prefix
 from w2c.emit.split import MAX_OUTPUTS
-from w2c.emit.wasi import write_wasi_glue
+from w2c.emit.wasi import is_wasi, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
 from w2c.frontdoor import Translation, open_module
 from w2c.info import describe, format_text
-from w2c.outputs import OutputError
+from w2c.outputs import OutputError, Outputs
 from w2c.target import HOST_TARGET, BuildError, list_targets, load_target
 
 T = TypeVar("T")
@@ -45,6 +46,8 @@ T = TypeVar("T")
 # every other command about 20, 20-50 and 15-25 ms of CPU (import alone, on
 # this loaded 2-core machine); `w2c validate hello.wasm`: 0.08 s CPU with all
 # three where they are used, 0.11 s with the last two at the top (min of 12).
+# So are w2c.checkhost and pycparser (check-host, --check-host,
+# --host-stubs): about 40 ms more at the top.
 
 # Exit statuses.
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -267,9 +270,16 @@ _MAX_MEMORY_HELP = ("Cap every memory the module defines at BYTES (e.g. 64K): me
 @click.option("--list-outputs", is_flag=True,
               help="Only print the files these options write (one per line, relative to "
                    "OUT.c's folder, runtime headers not included); FILE is not read.")
+@click.option("--check-host", "check_hosts", multiple=True, metavar="HOST.c",
+              help="After writing, check that HOST.c defines each imported function with "
+                   "the generated prototype, as `w2c check-host` does (repeatable; "
+                   "preprocessed with cc and -I OUT.c's folder).")
+@click.option("--host-stubs", "stubs_path", default=None, metavar="FILE.c",
+              help="Also write FILE.c: every imported function as a stub to fill in.")
 @feature_options
 def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: bool,
             max_memory: int | None, num_outputs: int, jobs: int, list_outputs: bool,
+            check_hosts: tuple[str, ...], stubs_path: str | None,
             features: Features) -> None:
     """Translate the WebAssembly module FILE into portable C.
 
@@ -284,7 +294,7 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
             click.echo(name)
         sys.exit(EXIT_OK)
 
-    def run() -> None:
+    def run() -> int:
         t = load_module(file, features, bodies=False)   # the emitter validates the bodies
         with ProgressBar.for_stderr(quiet) as bar:
             written = compile_module(t, output, module_name,
@@ -302,8 +312,99 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
                     raise OutputError(f"{output}: cannot write the WASI glue: "
                                       f"{err.strerror or err}") from None
                 raise
+        prefix = module_prefix(t.module, None if file == "-" else file, module_name)
+        if stubs_path:
+            _write_host_stubs(t, prefix, Path(output).with_suffix(".h").name, stubs_path)
+        if check_hosts:
+            return _check_hosts(t, prefix, check_hosts, "cc",
+                                [f"-I{Path(output).parent}"])
+        return EXIT_OK
 
-    sys.exit(run_guarded(file, run)[1])
+    result, status = run_guarded(file, run)
+    sys.exit(status if result is None else result)
+
+
+def _write_host_stubs(t: Translation, prefix: str, header: str, path: str) -> None:
+    from w2c.checkhost import expected_imports, host_stubs  # noqa: PLC0415 (see _LAZY above)
+    with Outputs(path) as out:
+        tmp = out.temp(path)
+        tmp.write_text(host_stubs(expected_imports(t.module, prefix), header), encoding="utf-8")
+        out.commit()
+
+
+def _check_hosts(t: Translation, prefix: str, hosts: tuple[str, ...], cc: str,
+                 flags: list[str]) -> int:
+    """Report each problem of the host files (`error: HOST.c:LINE: ...`); the exit status."""
+    from w2c.checkhost import check_host, expected_imports  # noqa: PLC0415 (see _LAZY above)
+    from w2c.hostc import HostCError  # noqa: PLC0415 (see _LAZY above)
+    for h in hosts:
+        if not Path(h).is_file():
+            raise InputError(f"{h}: no such host file")
+    expected = expected_imports(t.module, prefix)
+    try:
+        problems = check_host(expected, [Path(h) for h in hosts], cc, flags)
+    except HostCError as err:   # located by the compiler or pycparser
+        report(str(err))
+        return EXIT_INVALID
+    for p in problems:
+        report(str(p))
+    if problems:
+        return EXIT_INVALID
+    if expected:
+        click.echo(f"{', '.join(hosts)}: {len(expected)} imported function"
+                   f"{'' if len(expected) == 1 else 's'} defined as the module declares them")
+    else:
+        click.echo(f"{', '.join(hosts)}: nothing to check: the module imports no function "
+                   f"from its host (WASI imports are w2c's)")
+    return EXIT_OK
+
+
+@w2c.command("check-host", epilog=EXIT_HELP)
+@click.argument("file", metavar="MODULE")
+@click.argument("hosts", nargs=-1, required=True, metavar="HOST.c...")
+@click.option("-I", "includes", multiple=True, metavar="DIR", help="Include folder (repeatable).")
+@click.option("-D", "defines", multiple=True, metavar="NAME[=VALUE]",
+              help="Macro for the preprocessor (repeatable).")
+@click.option("-n", "--module-name", default=None, metavar="NAME",
+              help="The C prefix given to `w2c compile -n` (default as compile's).")
+@click.option("-o", "--output", default=None, metavar="OUT.c",
+              help="The -o given to `w2c compile`: the host includes OUT.h "
+                   "(default: MODULE's name with .c).")
+@click.option("--cc", default="cc", show_default=True, metavar="CC",
+              help="The C compiler that preprocesses the host files.")
+@click.option("--std", default=None, metavar="STD", help="-std= for the preprocessor (e.g. c99).")
+@feature_options
+def check_host_cmd(file: str, hosts: tuple[str, ...], includes: tuple[str, ...],
+                   defines: tuple[str, ...], module_name: str | None, output: str | None,
+                   cc: str, std: str | None, features: Features) -> None:
+    """Check that the C files HOST.c... implement MODULE's imported functions
+    with the prototypes w2c generates (`P_i_<module>__<name>`, see OUT.h).
+
+    The host files are preprocessed by the C compiler (with the module's
+    generated header and runtime first on the include path) and parsed with
+    pycparser.  Each import that is missing, static, or defined with another
+    number of parameters, a parameter or result of another width, sign or
+    kind (i32 vs i64, float vs double, a pointer for an i32 offset) is one
+    line `error: HOST.c:LINE: import "MOD" "NAME": ...`, exit 1.  Imports
+    from wasi_snapshot_preview1 are w2c's WASI implementation's and are not
+    looked for.  Example: `w2c check-host plugin.wasm host.c -I include`.
+    """
+    def run() -> int:
+        t = load_module(file, features)
+        prefix = module_prefix(t.module, None if file == "-" else file, module_name)
+        out_name = Path(output).name if output else Path(file).stem + ".c"
+        with tempfile.TemporaryDirectory(prefix="w2c-check-host-") as tmp:
+            compile_module(t, Path(tmp) / out_name, module_name,
+                           source_name=None if file == "-" else file)
+            if is_wasi(t.module):   # the host may include OUT_wasi.h
+                write_wasi_glue(t.module, prefix, str(Path(tmp) / out_name))
+            flags = [f"-I{tmp}", *(f"-I{d}" for d in includes), *(f"-D{d}" for d in defines)]
+            if std:
+                flags.append(f"-std={std}")
+            return _check_hosts(t, prefix, hosts, cc, flags)
+
+    result, status = run_guarded(file, run)
+    sys.exit(status if result is None else result)
 
 
 class ProgressBar:

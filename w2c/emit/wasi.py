@@ -54,13 +54,19 @@ def is_wasi(module: Module) -> bool:
     return any(i.module == WASI_MODULE for i in module.imports)
 
 
-def wasi_context(module: Module, prefix: str, header: str) -> dict:
+def wasi_context(module: Module, prefix: str, header: str, host_imports: bool = False) -> dict:
     """What templates/wasi_main.c.j2 needs; raises W2CError for imports that
-    neither WASI nor w2c provides."""
+    neither WASI nor w2c provides.  With host_imports (the C API of `w2c
+    compile --wasi`), imports from other modules are the embedder's, passed
+    to <prefix>_wasi_instantiate_with."""
     funcs = []
     seen: set[str] = set()
     keys = unique_import_keys(module)
+    host = False
     for key, imp in zip(keys, module.imports, strict=True):
+        if host_imports and imp.module != WASI_MODULE:
+            host = True
+            continue
         if imp.module != WASI_MODULE or imp.kind != EXT_FUNC:
             raise W2CError(f"unknown import: {imp.module}.{imp.name} (a WASI program may "
                            f"import only {WASI_MODULE} functions)", imp.offset)
@@ -94,6 +100,7 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
         "p": prefix, "P": prefix.upper(), "header": header, "funcs": funcs,
         "mem_expr": mem_expr,
         "ctx_field": f"ctx_{mangle(WASI_MODULE)}" if funcs else None,
+        "host_imports": host,
         "start": f"{prefix}_x_{mangle('_start')}" if start and start.kind == EXT_FUNC else None,
         "initialize": f"{prefix}_x_{mangle('_initialize')}"
         if init and init.kind == EXT_FUNC else None,
@@ -103,9 +110,10 @@ def wasi_context(module: Module, prefix: str, header: str) -> dict:
 
 def write_wasi_glue(module: Module, prefix: str, out_c) -> list:
     """Write <prefix>_wasi.h and <prefix>_wasi.c beside the module's C file
-    `out_c`; returns their paths.  Raises W2CError for non-WASI imports."""
+    `out_c`; returns their paths.  Raises W2CError for a wasi_snapshot_preview1
+    import that preview1 does not have (other modules' imports are the host's)."""
     out_c = Path(out_c)
-    ctx = wasi_context(module, prefix, out_c.with_suffix(".h").name)
+    ctx = wasi_context(module, prefix, out_c.with_suffix(".h").name, host_imports=True)
     paths = []
     for template, suffix in (("wasi_glue.h.j2", "_wasi.h"), ("wasi_glue.c.j2", "_wasi.c")):
         path = out_c.with_name(out_c.stem + suffix)
