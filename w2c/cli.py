@@ -36,6 +36,7 @@ from w2c.frontdoor import Translation, open_module
 from w2c.info import describe, format_text
 from w2c.outputs import OutputError, Outputs
 from w2c.target import HOST_TARGET, BuildError, list_targets, load_target
+from w2c.wat import NoTextParser, is_text, wat_to_wasm
 
 T = TypeVar("T")
 
@@ -98,7 +99,19 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
 
 
 def read_input(path: str) -> bytes:
-    """The bytes of `path` (`-` is stdin); raises InputError if it cannot be read."""
+    """The binary module in `path` (`-` is stdin), assembled first if it is
+    in the text format (w2c.wat: a syntax error is a TextError, exit 1);
+    raises InputError if it cannot be read."""
+    data = _read_bytes(path)
+    if not is_text(data):
+        return data
+    try:
+        return wat_to_wasm(data)
+    except NoTextParser as err:
+        raise InputError(str(err)) from None
+
+
+def _read_bytes(path: str) -> bytes:
     if path == "-":
         return sys.stdin.buffer.read()
     try:

@@ -51,10 +51,12 @@ from pathlib import Path
 
 try:
     from . import driver, spectest, wast
+    from .wat_text import module_text
 except ImportError:   # loaded as a top-level module (scripts/spec-exec)
     import driver  # type: ignore[no-redef]
     import spectest  # type: ignore[no-redef]
     import wast  # type: ignore[no-redef]
+    from wat_text import module_text  # type: ignore[no-redef]
 
 EXEC_EXPECTATIONS = wast.EXPECTATIONS_DIR / "exec.json"
 MAX_RERUNS = int(os.environ.get("W2C_SPEC_MAX_RERUNS", "25"))
@@ -234,6 +236,7 @@ class Config:
     timeout: float = DEFAULT_TIMEOUT
     pycparser_every: int = 0        # parse m1, m(1+n), m(1+2n)... with pycparser; 0: none
     target: str | None = None       # a profile of targets/ (None: this machine, natively)
+    from_text: bool = False         # compile each text module from its .wast text (w2c/wat.py)
 
     def __post_init__(self):
         self.spec: TargetSpec | None = TargetSpec.load(self.target) if self.target else None
@@ -246,6 +249,7 @@ class Config:
     def name(self) -> str:
         base = f"{self.cc} {self.opt}" + (" asan+ubsan" if self.sanitize else "") + \
             ("".join(" " + f for f in self.cflags))
+        base += " from-text" if self.from_text else ""
         return f"{self.target}: {base}" if self.target else base
 
     def missing_tools(self) -> str | None:
@@ -326,6 +330,7 @@ class ExecResult:
     timings: dict[str, float] = field(default_factory=dict)
     runs: int = 0
     modules: int = 0
+    text_modules: int = 0       # compiled from the script's text (Config.from_text)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -383,6 +388,21 @@ def feature_flags(suite: wast.Suite) -> list[str]:
 
 # The spectest host module (unit 0) exports a 64-bit table, whatever the suite.
 SPECTEST_FLAGS = ["--enable-memory64"]
+
+
+def use_text_modules(units: list[driver.Unit], wast_path: Path, build: Path) -> int:
+    """Point each unit whose module is written as text in the script at
+    build/m<N>.wat, that text (so `w2c compile` reads the text format);
+    returns how many."""
+    source = wast_path.read_text(encoding="utf-8")
+    n = 0
+    for u in units:
+        text = module_text(source, u.line) if u.line > 0 and u.index > 0 else None
+        if text is not None:
+            u.wasm = build / f"{u.prefix}.wat"
+            u.wasm.write_text(text, encoding="utf-8")
+            n += 1
+    return n
 
 
 def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
@@ -900,6 +920,8 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
     t = time.monotonic()
     for u in units:
         (build / f"{u.prefix}.c").unlink(missing_ok=True)
+    if config.from_text:
+        result.text_modules = use_text_modules(units, wast_path, build)
     failed = compile_wasm(units, build, feature_flags(suite))
     for i, e in failed.items():
         plan.units[i].error = e

@@ -763,3 +763,30 @@ def test_run_driver_reruns_firmware(target, tmp_path):
     assert results[4] == ("fail", f"driver timed out after {config.run_timeout():g}s")
     assert results[0] == results[2] == results[6] == ("pass", "")
     assert results[5] == ("fail", "got (0x1)")
+
+
+# Text-format input (w2c/wat.py): 20 files across the instruction set, each
+# text module compiled by `w2c compile m<N>.wat` from the script's own text
+# instead of wast2json's binary, against the same expectations.
+TEXT_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, cflags=("-fsignaling-nans",),
+                              from_text=True)
+TEXT_SAMPLE = (
+    "address", "block", "br_table", "call_indirect", "conversions", "data", "elem",
+    "exports", "f64", "float_exprs", "func", "global", "i32", "i64", "imports", "linking",
+    "loop", "memory_grow", "names", "table_copy",
+)
+
+
+@pytest.mark.parametrize("target, suite, path", _params(only=TEXT_SAMPLE))
+def test_spec_exec_from_text(target, suite, path, tmp_path):
+    _require_tools(TEXT_CONFIG)
+    _check(path, suite, tmp_path, TEXT_CONFIG)
+    wats = list(tmp_path.glob("m*.wat"))
+    assert wats, "no module of the file went through the text input"
+
+
+def test_text_sample_names():
+    if wast.testsuite_dir() is None:
+        pytest.skip(wast.missing_testsuite_reason())
+    ids = {_file_id(s, p) for s, p in run_exec.exec_files()}
+    assert set(TEXT_SAMPLE) <= ids and len(set(TEXT_SAMPLE)) == 20
