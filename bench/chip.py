@@ -30,7 +30,6 @@ bench/results-chip.json.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -42,11 +41,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench import chip_build as cb
-from bench import chip_count as cc
+from bench import chip_build as cb, chip_count as cc
 from bench.chip_report import write_results
 from bench.run import build_wasm, programs
 from w2c.target import load_target
+
+try:
+    import wasmtime
+except ImportError:      # reported by main(): the reference checksum needs it
+    wasmtime = None  # type: ignore[assignment]
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -64,9 +67,9 @@ class Variant:
     """Another w2c build: LABEL=SOURCE[:CFLAGS] (SOURCE empty: this tree)."""
 
     def __init__(self, spec: str):
-        label, _, rest = spec.partition("=")
+        label, eq, rest = spec.partition("=")
         source, _, flags = rest.partition(":")
-        if not label or not label.replace("-", "").replace("_", "").isalnum():
+        if not eq or not label or not label.replace("-", "").replace("_", "").isalnum():
             raise ValueError(f"bad --variant {spec!r}: LABEL=SOURCE[:CFLAGS]")
         self.label, self.source, self.cflags = label, source, tuple(flags.split())
         self.tree: Path | None = None
@@ -102,12 +105,13 @@ class Variant:
 
 def reference(wasm: Path, n: int) -> tuple[int, int]:
     """(checksum, linear memory bytes after the run) of bench_run(n) under wasmtime."""
-    import wasmtime
     store = wasmtime.Store(wasmtime.Engine())
     inst = wasmtime.Instance(store, wasmtime.Module.from_file(store.engine, str(wasm)), [])
     ex = inst.exports(store)
-    total = ex["bench_run"](store, n) & 0xFFFFFFFF
-    return total, ex["memory"].data_len(store)
+    run, mem = ex["bench_run"], ex["memory"]
+    if not isinstance(run, wasmtime.Func) or not isinstance(mem, wasmtime.Memory):
+        raise cb.BuildFailed(f"{wasm.name}: no bench_run function or no memory exported")
+    return run(store, n) & 0xFFFFFFFF, mem.data_len(store)
 
 
 def bench_program(prog, profile, variants: list[Variant], wasm3: bool, work: Path) -> dict:
@@ -172,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, subprocess.CalledProcessError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    if wasmtime is None:
+        print("error: wasmtime (PyPI) not installed: it gives the reference checksums",
+              file=sys.stderr)
+        return 1
     for prof in profiles:
         problem = cc.toolchain_problem(prof)
         if problem:
@@ -194,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futs = [pool.submit(bench_program, prog, prof, variants, not args.no_wasm3, work)
                     for prog, prof in jobs]
-            for (prog, prof), fut in zip(jobs, futs):
+            for (prog, prof), fut in zip(jobs, futs, strict=True):
                 r = fut.result()
                 results[prof.name].append(r)
                 b = r["builds"]

@@ -18,6 +18,7 @@ code and its data, the .wasm bytes in flash, native's compiled C), in flash
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import subprocess
@@ -36,7 +37,6 @@ _MEM = re.compile(r"^mem=(\d+)$", re.M)
 
 def plugin() -> Path:
     """The counting plugin, compiled for this host (cached by source content)."""
-    import hashlib
     src = PLUGIN_SRC.read_bytes()
     so = cache_dir() / f"insncount-{hashlib.sha256(src).hexdigest()[:12]}.so"
     if not so.exists():
@@ -150,7 +150,7 @@ def footprint(map_file: Path) -> dict[str, dict[str, int]]:
     static memory array)."""
     rep = {"flash": dict.fromkeys(PARTS, 0), "ram": dict.fromkeys(PARTS, 0)}
     rep["ram"]["linear memory"] = 0
-    out_sec, pending, last, started = None, None, "harness", False
+    out_sec, pending, last, started = "", None, "harness", False
 
     def put(part: str, size: int) -> None:
         if out_sec.startswith((".text", ".ARM.exidx", ".rodata", ".data")):
@@ -166,7 +166,7 @@ def footprint(map_file: Path) -> dict[str, dict[str, int]]:
         if m:
             out_sec, pending = m.group(1), None
             continue
-        if out_sec is None:
+        if not out_sec:
             continue
         m = _FILL_RE.match(line)
         if m:

@@ -35,6 +35,7 @@ def linear_memory(b: dict) -> int:
 
 def write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    os.fchmod(fd, 0o644)
     with os.fdopen(fd, "w") as f:
         f.write(text)
     os.replace(tmp, path)
