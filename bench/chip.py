@@ -73,9 +73,12 @@ class Variant:
             raise ValueError(f"bad --variant {spec!r}: LABEL=SOURCE[:CFLAGS]")
         self.label, self.source, self.cflags = label, source, tuple(flags.split())
         self.tree: Path | None = None
+        self.sha = ""
 
     def describe(self) -> str:
         src = f"w2c of {self.source}" if self.source else "this tree's w2c"
+        if self.sha:
+            src += f" (commit {self.sha[:12]})"
         return src + (f", C flags {' '.join(self.cflags)}" if self.cflags else "")
 
     def prepare(self) -> None:
@@ -91,7 +94,7 @@ class Variant:
         if rev.returncode != 0:
             raise ValueError(f"--variant {self.label}: {self.source} is neither a w2c "
                              f"checkout nor a git revision")
-        sha = rev.stdout.strip()
+        sha = self.sha = rev.stdout.strip()
         tree = cb.cache_dir() / f"w2c-{sha[:12]}"
         if not (tree / "w2c" / "__init__.py").exists():
             tmp = Path(tempfile.mkdtemp(dir=cb.cache_dir()))
