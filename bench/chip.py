@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{calib[p.name]['n2'] - calib[p.name]['n1']} loop iterations, repeatable)",
                   flush=True)
             if not args.no_wasm3:
-                cb.wasm3_objects(p, work)
+                cb.wasm3_objects(p)
         jobs = [(prog, prof) for prof in profiles for prog in progs]
         results: dict[str, list] = {p.name: [] for p in profiles}
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:

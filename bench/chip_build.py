@@ -24,12 +24,14 @@ the stack, the heap peak and linear memory.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +89,13 @@ def wasm3_sources() -> Path:
         call([sys.executable, "-m", "pip", "download", "--no-binary", ":all:", "--no-deps",
               "--no-build-isolation", PYWASM3, "-d", dl], f"pip download {PYWASM3}")
         tars = sorted(dl.glob("pywasm3-*.tar.gz"))
-    tmp = cache_dir() / "unpack.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
+    tmp = Path(tempfile.mkdtemp(dir=cache_dir(), prefix="unpack-"))
     with tarfile.open(tars[-1]) as tf:
         tf.extractall(tmp, filter="data")
-    top = next(tmp.iterdir())
-    shutil.rmtree(root, ignore_errors=True)
-    top.rename(root)
+    try:
+        next(tmp.iterdir()).rename(root)    # another process may have won: keep its copy
+    except OSError:
+        pass
     shutil.rmtree(tmp, ignore_errors=True)
     if not (src / "wasm3.h").exists():
         raise BuildFailed(f"{tars[-1].name} has no wasm3/wasm3.h")
@@ -205,25 +207,27 @@ def embed(wasm: Path, out: Path) -> None:
                    f"const size_t chip_wasm_len = {len(data)};\n")
 
 
-def wasm3_objects(profile, work: Path) -> list[Path]:
-    """wasm3's objects for this profile, compiled once per profile into the cache."""
+def wasm3_objects(profile) -> list[Path]:
+    """wasm3's objects for this profile, compiled once per profile and flags into the cache."""
     src = wasm3_sources()
-    lib = cache_dir() / f"wasm3-objs-{profile.name}"
-    stamp = lib / "done"
+    flags = [*[f for f in profile.cflags if not f.startswith("-O")], *COMMON_CFLAGS,
+             *WASM3_CFLAGS, "-std=gnu11", f"-I{src}"]
+    key = hashlib.sha256(" ".join([profile.cc, *flags]).encode()).hexdigest()[:12]
+    lib = cache_dir() / f"wasm3-objs-{profile.name}-{key}"
     files = sorted(src.glob("*.c"))
-    if not stamp.exists():
-        shutil.rmtree(lib, ignore_errors=True)
-        lib.mkdir(parents=True)
-        flags = [*[f for f in profile.cflags if not f.startswith("-O")], *COMMON_CFLAGS,
-                 *WASM3_CFLAGS, "-std=gnu11", f"-I{src}"]
-        compile_objs(profile.cc, [(f, lib / f"w3_{f.stem}.o", flags) for f in files])
-        stamp.write_text("ok\n")
+    if not lib.is_dir():
+        tmp = Path(tempfile.mkdtemp(dir=cache_dir(), prefix="wasm3-objs-"))
+        compile_objs(profile.cc, [(f, tmp / f"w3_{f.stem}.o", flags) for f in files])
+        try:
+            tmp.rename(lib)                 # another process may have won: keep its copy
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
     return [lib / f"w3_{f.stem}.o" for f in files]
 
 
 def build_wasm3(prog, profile, wasm: Path, n: int, expect: int | None, work: Path) -> Firmware:
     work.mkdir(parents=True, exist_ok=True)
-    objs = wasm3_objects(profile, work)
+    objs = wasm3_objects(profile)
     embed(wasm, work / "module_wasm.c")
     jobs = harness_jobs(profile, work, FW / "main_wasm3.c",
                         [*prog_defines(prog, n, expect), f"-I{wasm3_sources()}",
