@@ -217,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    meta = {"date": time.strftime("%Y-%m-%d"), "seconds": round(time.monotonic() - start),
+    meta = {"command": " ".join(["python -m bench.chip", *(argv if argv is not None
+                                                             else sys.argv[1:])]),
+            "date": time.strftime("%Y-%m-%d"), "seconds": round(time.monotonic() - start),
             "host": f"{platform.machine()}, {os.cpu_count()} CPUs", "jobs": args.jobs,
             "tools": tool_versions(profiles),
             "profiles": {p.name: {"description": p.description, "cflags": p.cflags,

@@ -113,6 +113,7 @@ def write_results(md: Path, js: Path, meta: dict, results: dict[str, list]) -> N
          + "; ".join(f"{p}: a 2-instruction loop run {c['n2'] - c['n1']} more times counts "
                      f"{c['diff']} more, repeatable" for p, c in meta["calibration"].items())
          + "). Every build's checksum equals wasmtime's for the same module and n.", "",
+         f"`{meta['command']}`: "
          f"{meta['date']}, {meta['host']}, {meta['jobs']} jobs, {meta['seconds']} s; "
          f"{meta['tools']['qemu']}; {meta['tools']['cc']}; wasm3 from {meta['tools']['wasm3']} "
          f"(sdist) with {' '.join(meta['wasm3_cflags'])}.", "",
