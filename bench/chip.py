@@ -121,7 +121,7 @@ def bench_program(prog, profile, variants: list[Variant], wasm3: bool, work: Pat
     """Build and count every build of one program on one profile."""
     n = CHIP_N[prog.name]
     out = work / profile.name / prog.name
-    wasm = build_wasm(prog, work / "wasm" / prog.name, True)
+    wasm = build_wasm(prog, out, True)    # per profile: jobs of one program may overlap
     ref, mem_bytes = reference(wasm, n)
     if n == prog.n_small and ref != prog.expect_small:
         raise cb.BuildFailed(f"{prog.name}: wasmtime gives {ref:08x}, BENCH_MAIN "
