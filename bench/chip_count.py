@@ -55,9 +55,8 @@ def toolchain_problem(profile) -> str | None:
     for tool in (profile.cc, profile.run[0], "gcc"):
         if shutil.which(tool) is None:
             return f"{tool} not found (Debian: {' '.join(profile.debian_packages)})"
-    probe = subprocess.run([profile.run[0], "-M", "none", "-plugin", "/nonexistent.so"],
-                           capture_output=True, text=True)
-    if "plugin" not in probe.stderr.lower():
+    probe = subprocess.run([profile.run[0], "-help"], capture_output=True, text=True)
+    if "\n-plugin " not in probe.stdout:     # QEMU built without CONFIG_PLUGIN
         return f"{profile.run[0]} was built without TCG plugin support"
     return None
 
