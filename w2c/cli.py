@@ -596,6 +596,31 @@ def targets() -> None:
         click.echo(f"{t.name:16} {t.description}")
 
 
+@w2c.command()
+@click.option("--target", "names", multiple=True, metavar="NAME",
+              help="Check only this profile (repeatable); exit 1 if it cannot build.")
+def doctor(names: tuple[str, ...]) -> None:
+    """Tell which target toolchains are installed and how to install the rest.
+
+    For each target profile (`w2c targets`) the profile's C compiler builds a
+    small C file with the profile's flags (and links it, for Linux targets),
+    and the emulator `w2c run --target` needs is looked for.  Each line says
+    ready, build (it builds, but cannot run here) or missing, with the
+    Debian/Ubuntu command that installs what is missing.  Example:
+    `w2c doctor --target cortex-m3`.
+    """
+    from w2c.doctor import check_all, format_report  # noqa: PLC0415 (see _LAZY above)
+    try:
+        for n in names:
+            load_target(n)
+    except BuildError as err:
+        report(str(err))
+        sys.exit(EXIT_USAGE)
+    statuses = [s for s in check_all() if not names or s.target.name in names]
+    click.echo(format_report(statuses), nl=False)
+    sys.exit(EXIT_INVALID if names and any(s.build_problem for s in statuses) else EXIT_OK)
+
+
 @w2c.command("target-info", epilog=EXIT_HELP)
 @click.argument("name", metavar="NAME")
 @click.option("--format", "fmt", type=click.Choice(["json", "make", "cmake"]), default="json",
