@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 import w2c
 import w2c.cli as cli
+from w2c import api
 from w2c.features import FEATURES
 from w2c.frontdoor import Translation
 from w2c.module import Module
@@ -168,7 +169,7 @@ def test_stdin(sample):
 def test_internal_error_no_traceback(sample, monkeypatch, exc):
     def broken(data, features=None, **options):
         raise exc
-    monkeypatch.setattr(cli, "open_module", broken)
+    monkeypatch.setattr(api, "open_module", broken)
     result = invoke("validate", str(sample))
     assert result.exit_code == 3
     lines = error_lines(result)
@@ -222,7 +223,7 @@ def test_feature_flags(seen_features, args, added, removed):
 
 
 def test_feature_flags_on_info(seen_features, monkeypatch):
-    monkeypatch.setattr(cli, "describe", lambda module, size: {"ok": size})
+    monkeypatch.setattr(api, "describe", lambda module, size: {"ok": size})
     result = invoke("info", "--json", "--enable-all", "--disable-simd", "x.wasm")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"ok": 0}

@@ -1,11 +1,11 @@
-"""Tests of w2c/info.py: `describe` on a hand-built Module (no decoder
+"""Tests of w2c/moduleinfo.py: `describe` on a hand-built Module (no decoder
 involved) and `format_text`'s aligned rendering of it.
 """
 from __future__ import annotations
 
 import json
 
-from w2c.info import describe, format_text
+from w2c.moduleinfo import describe, format_text
 from w2c.module import (EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_TABLE, FUNCREF, I32, I64,
                         EXTERNREF, ConstExpr, Data, Elem, Export, FuncType, Global,
                         GlobalType, Import, Limits, MemType, Module, Names, Section,

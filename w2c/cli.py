@@ -16,7 +16,6 @@ import functools
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,18 +24,16 @@ from typing import ClassVar, TypeVar
 import click
 from click.core import ParameterSource
 
-from w2c import __version__
-from w2c.emit import compile_module, output_names
-from w2c.emit.names import module_prefix
+from w2c import __version__, api
+from w2c.api import InputError
+from w2c.emit import output_names
 from w2c.emit.split import MAX_OUTPUTS
-from w2c.emit.wasi import is_wasi, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
-from w2c.frontdoor import Translation, open_module
-from w2c.info import describe, format_text
-from w2c.outputs import OutputError, Outputs
+from w2c.frontdoor import Translation
+from w2c.moduleinfo import format_text
+from w2c.outputs import OutputError
 from w2c.target import HOST_TARGET, BuildError, list_targets, load_target
-from w2c.wat import NoTextParser, is_text, wat_to_wasm
 
 T = TypeVar("T")
 
@@ -60,10 +57,6 @@ Exit status:
   2  usage error (bad option, missing or unreadable file, output
      path that cannot be written)
   3  internal error in w2c (please report it)"""
-
-
-class InputError(Exception):
-    """A file named on the command line cannot be read (a usage error)."""
 
 
 # -- reporting ------------------------------------------------------------------
@@ -99,38 +92,15 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
 
 
 def read_input(path: str) -> bytes:
-    """The binary module in `path` (`-` is stdin), assembled first if it is
-    in the text format (w2c.wat: a syntax error is a TextError, exit 1);
-    raises InputError if it cannot be read."""
-    data = _read_bytes(path)
-    if not is_text(data):
-        return data
-    try:
-        return wat_to_wasm(data)
-    except NoTextParser as err:
-        raise InputError(str(err)) from None
-
-
-def _read_bytes(path: str) -> bytes:
-    if path == "-":
-        return sys.stdin.buffer.read()
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except FileNotFoundError:
-        raise InputError("no such file") from None
-    except IsADirectoryError:
-        raise InputError("is a directory") from None
-    except PermissionError:
-        raise InputError("permission denied") from None
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror or err}") from None
+    """The binary module of `path` (`-` is stdin; text is assembled):
+    w2c.api.read_source; InputError if it cannot be read."""
+    return api.read_source(path)
 
 
 def load_module(path: str, features: Features, bodies: bool = True) -> Translation:
     """Read `path` and open it at the front door (w2c.frontdoor): decoded,
     its fields validated and, with bodies, every function body."""
-    return open_module(read_input(path), features, bodies=bodies)
+    return api.load(path, features, bodies=bodies)
 
 
 # -- feature flags ----------------------------------------------------------------
@@ -225,8 +195,7 @@ def info(file: str, as_json: bool, features: Features) -> None:
     features it uses.
     """
     def run() -> None:
-        t = load_module(file, features)
-        desc = describe(t.module, len(t.data))
+        desc = api.info(load_module(file, features))
         text = json.dumps(desc, sort_keys=True, indent=2) + "\n" if as_json else format_text(desc)
         click.echo(text, nl=False)
 
@@ -308,54 +277,29 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
         sys.exit(EXIT_OK)
 
     def run() -> int:
+        name = None if file == "-" else file
         t = load_module(file, features, bodies=False)   # the emitter validates the bodies
         with ProgressBar.for_stderr(quiet) as bar:
-            written = compile_module(t, output, module_name,
-                                     source_name=None if file == "-" else file,
-                                     max_memory=max_memory, num_outputs=num_outputs,
-                                     jobs=jobs or os.cpu_count() or 1, progress=bar)
-        if wasi:
-            prefix = module_prefix(t.module, None if file == "-" else file, module_name)
-            try:
-                write_wasi_glue(t.module, prefix, output)
-            except (W2CError, OSError) as err:
-                for path in written[:len(output_names(output, num_outputs))]:
-                    path.unlink()   # no half-written output
-                if isinstance(err, OSError):
-                    raise OutputError(f"{output}: cannot write the WASI glue: "
-                                      f"{err.strerror or err}") from None
-                raise
-        prefix = module_prefix(t.module, None if file == "-" else file, module_name)
+            api.compile(t, output, module_name=module_name, wasi=wasi,
+                        num_outputs=num_outputs, jobs=jobs or os.cpu_count() or 1,
+                        max_memory=max_memory, source_name=name, progress=bar)
         if stubs_path:
-            _write_host_stubs(t, prefix, Path(output).with_suffix(".h").name, stubs_path)
+            api.host_stubs(t, stubs_path, header=Path(output).with_suffix(".h").name,
+                           module_name=module_name, source_name=name)
         if check_hosts:
-            return _check_hosts(t, prefix, check_hosts, "cc",
-                                [f"-I{Path(output).parent}"])
+            return _check_hosts(t, check_hosts, module_name=module_name, source_name=name,
+                                header_dir=str(Path(output).parent))
         return EXIT_OK
 
     result, status = run_guarded(file, run)
     sys.exit(status if result is None else result)
 
 
-def _write_host_stubs(t: Translation, prefix: str, header: str, path: str) -> None:
-    from w2c.checkhost import expected_imports, host_stubs  # noqa: PLC0415 (see _LAZY above)
-    with Outputs(path) as out:
-        tmp = out.temp(path)
-        tmp.write_text(host_stubs(expected_imports(t.module, prefix), header), encoding="utf-8")
-        out.commit()
-
-
-def _check_hosts(t: Translation, prefix: str, hosts: tuple[str, ...], cc: str,
-                 flags: list[str]) -> int:
+def _check_hosts(t: Translation, hosts: tuple[str, ...], **options) -> int:
     """Report each problem of the host files (`error: HOST.c:LINE: ...`); the exit status."""
-    from w2c.checkhost import check_host, expected_imports  # noqa: PLC0415 (see _LAZY above)
     from w2c.hostc import HostCError  # noqa: PLC0415 (see _LAZY above)
-    for h in hosts:
-        if not Path(h).is_file():
-            raise InputError(f"{h}: no such host file")
-    expected = expected_imports(t.module, prefix)
     try:
-        problems = check_host(expected, [Path(h) for h in hosts], cc, flags)
+        problems = api.check_host(t, hosts, **options)
     except HostCError as err:   # located by the compiler or pycparser
         report(str(err))
         return EXIT_INVALID
@@ -363,9 +307,10 @@ def _check_hosts(t: Translation, prefix: str, hosts: tuple[str, ...], cc: str,
         report(str(p))
     if problems:
         return EXIT_INVALID
-    if expected:
-        click.echo(f"{', '.join(hosts)}: {len(expected)} imported function"
-                   f"{'' if len(expected) == 1 else 's'} defined as the module declares them")
+    n = api.count_host_imports(t)
+    if n:
+        click.echo(f"{', '.join(hosts)}: {n} imported function"
+                   f"{'' if n == 1 else 's'} defined as the module declares them")
     else:
         click.echo(f"{', '.join(hosts)}: nothing to check: the module imports no function "
                    f"from its host (WASI imports are w2c's)")
@@ -403,18 +348,9 @@ def check_host_cmd(file: str, hosts: tuple[str, ...], includes: tuple[str, ...],
     looked for.  Example: `w2c check-host plugin.wasm host.c -I include`.
     """
     def run() -> int:
-        t = load_module(file, features)
-        prefix = module_prefix(t.module, None if file == "-" else file, module_name)
-        out_name = Path(output).name if output else Path(file).stem + ".c"
-        with tempfile.TemporaryDirectory(prefix="w2c-check-host-") as tmp:
-            compile_module(t, Path(tmp) / out_name, module_name,
-                           source_name=None if file == "-" else file)
-            if is_wasi(t.module):   # the host may include OUT_wasi.h
-                write_wasi_glue(t.module, prefix, str(Path(tmp) / out_name))
-            flags = [f"-I{tmp}", *(f"-I{d}" for d in includes), *(f"-D{d}" for d in defines)]
-            if std:
-                flags.append(f"-std={std}")
-            return _check_hosts(t, prefix, hosts, cc, flags)
+        return _check_hosts(load_module(file, features), hosts, includes=includes,
+                            defines=defines, module_name=module_name, output=output, cc=cc,
+                            std=std, source_name=None if file == "-" else file)
 
     result, status = run_guarded(file, run)
     sys.exit(status if result is None else result)
