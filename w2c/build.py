@@ -91,7 +91,8 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         work = Path(keep_dir) if keep_dir else Path(tmp)
         linked = work / "program.out"
         c_file = work / "program.c"
-        compile_module(t, c_file, "program", source_name=source_name, max_memory=max_memory)
+        compile_module(t, c_file, "program", source_name=source_name, max_memory=max_memory,
+                       debug=any(f.startswith("-g") and f != "-g0" for f in cflags))
         write_wasi_glue(module, "program", c_file)
         ctx = wasi_context(module, "program", "program.h")
         if profile.bare_metal:

@@ -258,10 +258,15 @@ _MAX_MEMORY_HELP = ("Cap every memory the module defines at BYTES (e.g. 64K): me
                    "preprocessed with cc and -I OUT.c's folder).")
 @click.option("--host-stubs", "stubs_path", default=None, metavar="FILE.c",
               help="Also write FILE.c: every imported function as a stub to fill in.")
+@click.option("-g", "debug", is_flag=True,
+              help="Source-level debugging: #line directives in the C naming the original "
+                   "source lines (the module's DWARF .debug_line, as clang -g writes it), "
+                   "else the lines of OUT.w2c.txt, a text dump of the module's code written "
+                   "beside.  Build the C with -g too.")
 @feature_options
 def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: bool,
             max_memory: int | None, num_outputs: int, jobs: int, list_outputs: bool,
-            check_hosts: tuple[str, ...], stubs_path: str | None,
+            check_hosts: tuple[str, ...], stubs_path: str | None, debug: bool,
             features: Features) -> None:
     """Translate the WebAssembly module FILE into portable C.
 
@@ -282,7 +287,7 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
         with ProgressBar.for_stderr(quiet) as bar:
             api.compile(t, output, module_name=module_name, wasi=wasi,
                         num_outputs=num_outputs, jobs=jobs or os.cpu_count() or 1,
-                        max_memory=max_memory, source_name=name, progress=bar)
+                        max_memory=max_memory, source_name=name, progress=bar, debug=debug)
         if stubs_path:
             api.host_stubs(t, stubs_path, header=Path(output).with_suffix(".h").name,
                            module_name=module_name, source_name=name)

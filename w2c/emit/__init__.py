@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit.exn import EXN_HEADER
+from w2c.emit.lines import DUMP_SUFFIX, source_lines
 from w2c.emit.names import module_prefix
 from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
@@ -43,14 +44,16 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                    module_name: str | None = None,
                    features: Features | None = None, source_name: str | None = None,
                    progress=None, max_memory: int | None = None, num_outputs: int = 1,
-                   jobs: int = 1) -> list[Path]:
+                   jobs: int = 1, debug: bool = False) -> list[Path]:
     """Translate a module (a Translation, or its bytes: decoded and checked
     here with `features`); returns the paths written (the files of
     output_names(out_c, num_outputs), then the runtime headers).
     max_memory (bytes) caps every defined memory's growth and sizes its
     static array in W2C_ALLOC_STATIC builds.  num_outputs >= 2 splits the C
     into that many parts plus a data file; jobs > 1 translates in that many
-    worker processes.  `progress(done, total)` is called as functions are done."""
+    worker processes.  `progress(done, total)` is called as functions are done.
+    debug (-g) adds `#line` directives to the bodies: the module's DWARF
+    lines, else lines of OUT.w2c.txt, a text dump written beside (w2c.emit.lines)."""
     t = source if isinstance(source, Translation) else open_module(source, features)
     out_c = Path(out_c)
     layout = Layout(out_c, num_outputs)
@@ -67,7 +70,15 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
-                simd, exn = emit_module(t, prefix, layout, files, progress, max_memory, jobs)
+                lines = None
+                if debug:
+                    dump_path = out_c.with_suffix(DUMP_SUFFIX)
+                    lines, dump = source_lines(module, t.features, dump_path.name)
+                    if dump is not None:
+                        out.temp(dump_path).write_text(dump, encoding="utf-8")
+                        names = names + [dump_path.name]
+                simd, exn = emit_module(t, prefix, layout, files, progress, max_memory, jobs,
+                                        lines)
         written = _runtime_temps(out, out_dir, simd, exn)
         out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))

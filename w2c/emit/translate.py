@@ -24,6 +24,7 @@ from w2c import opcodes
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
 from w2c.emit.exn import EXN_INCLUDE
+from w2c.emit.lines import RESTORE, SourceLines, directive, pin
 from w2c.emit.module import ModuleGen
 from w2c.emit.simd import SIMD_INCLUDE, fields_use_v128
 from w2c.parse.validate import located
@@ -44,6 +45,7 @@ class Translator:
         self.part_of = layout.part_of
         self.nparts = len(layout.parts)
         self.simd_fields = fields_use_v128(gen.module)   # else bodies include w2c_simd.h
+        self.lines: SourceLines | None = None             # with -g (w2c.emit.lines)
 
     def function(self, i: int) -> str:
         """The C of defined function i: a comment with its name, if any, and its definition."""
@@ -53,6 +55,8 @@ class Translator:
         with located(module, i) as loc:
             v, instrs = loc.open(self.ctx, self.features)
             body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
+            if self.lines is not None:
+                instrs = self.lines.annotate(instrs, body.lines)
             body.run(v, instrs)
         name = module.names.funcs.get(index)
         head = f"/* {consts.comment(name)} */\n" if name else ""
@@ -61,7 +65,11 @@ class Translator:
         if not gen.exn and (body.exn.used or body.uses_exnref()):
             head = EXN_INCLUDE + head
         sig = gen.signature(gen.func_type(index), gen.callee(index))
-        return head + body.render(self.linkage + sig) + "\n"
+        text = body.render(self.linkage + sig)
+        if self.lines is not None:
+            start = self.lines.at(module.codes[i].offset)
+            text = pin((directive(*start) + "\n" if start else "") + text) + RESTORE
+        return head + text + "\n"
 
     def chunk(self, start: int, stop: int) -> list[str]:
         """Functions start..stop-1, joined per part (index order within a part)."""
@@ -117,7 +125,7 @@ def _parallel(tr: Translator, spans, jobs: int, progress):
 
     gen = tr.gen
     init = (gen.module, tr.features, tr.ctx, gen.prefix, gen.max_memory, tr.layout,
-            gen.const_tables)
+            gen.const_tables, tr.lines)
     total = len(gen.module.funcs)
     pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_init_worker, initargs=init)
@@ -148,12 +156,14 @@ def _parallel(tr: Translator, spans, jobs: int, progress):
 _WORKER: Translator | None = None
 
 
-def _init_worker(module, features, ctx, prefix: str, max_memory, layout, const_tables) -> None:
+def _init_worker(module, features, ctx, prefix: str, max_memory, layout, const_tables,
+                 lines: SourceLines | None) -> None:
     """The parent's translator, rebuilt from its decoded module, validation
     context and constant tables (bodies are decoded one by one as chunks come)."""
     global _WORKER
     gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables)
     _WORKER = Translator(gen, ctx, features, layout)
+    _WORKER.lines = lines
 
 
 def _run_chunk(start: int, stop: int) -> list[str]:
