@@ -286,11 +286,20 @@ def decode_funcsec(r: Reader, m: Module, features: Features) -> None:
         m.funcs.append(r.u32())
 
 
-# tablesec ::= section_4(vec(tabletype))
+# tablesec ::= section_4(vec(table))
+# table ::= tt:tabletype | 0x40 0x00 tt:tabletype e:expr (function-references)
 def decode_tablesec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
         if r.pos < len(r.buf) and r.buf[r.pos] == 0x40:   # 0x40 0x00 tabletype expr
-            raise UnsupportedFeature("function-references (a table initializer)", r.offset)
+            if "function-references" not in features:
+                raise UnsupportedFeature("function-references (a table initializer)", r.offset)
+            r.pos += 1
+            pos = r.pos
+            if r.u8() != 0x00:
+                raise r.error("malformed table", pos)
+            tt = decode_tabletype(r, features)
+            m.tables.append(TableType(tt.elem, tt.limits, decode_const_expr(r, features)))
+            continue
         m.tables.append(decode_tabletype(r, features))
 
 
