@@ -88,6 +88,17 @@ def ref_name(t: int) -> str:
     return f"(ref {'null ' if nullable(t) else ''}{heap_name(heap_of(t))})"
 
 
+def erase(t: int) -> int:
+    """The 2.0 type with the same C representation: a typed reference is
+    the funcref, externref or exnref of its hierarchy (other types stay)."""
+    if t < REF_BASE:
+        return t
+    return _ERASED.get(top_heap(heap_of(t)), HT_FUNC)
+
+
+_ERASED = {HT_FUNC: HT_FUNC, HT_EXTERN: HT_EXTERN, HT_EXN: HT_EXN}
+
+
 def heap_sub(h1: int, h2: int, canon: Sequence[int]) -> bool:
     """h1 <: h2 for heap types (function references: concrete types are
     function types; equal concrete types are those of equal `canon`)."""

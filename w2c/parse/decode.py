@@ -50,6 +50,7 @@ from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
 from w2c.parse.names import decode_name_section
 from w2c.parse.order import decode_errors_first
 from w2c.parse.reader import EOF_FILE, EOF_SECTION, Reader
+from w2c.valtypes import REF_BASE, concrete, heap_of, nullable, ref_type, type_index
 
 MAGIC = b"\0asm"
 VERSION = b"\x01\0\0\0"
@@ -235,6 +236,22 @@ def decode_customsec(r: Reader, m: Module, section: Section) -> None:
 def decode_typesec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
         m.types.append(decode_functype(r, features))
+    if any(t >= REF_BASE for ft in m.types for t in ft.params + ft.results):
+        canonical_refs(m)
+
+
+def canonical_refs(m: Module) -> None:
+    """Typed references in function types name the first of the equivalent
+    types (so equal signatures print, and hash, alike: w2c.emit.names.type_id)."""
+    canon = m.type_canon()
+
+    def one(t: int) -> int:
+        x = type_index(heap_of(t)) if t >= REF_BASE else None
+        if x is None or x >= len(canon):
+            return t
+        return ref_type(concrete(canon[x]), nullable(t))
+    m.types[:] = [FuncType(tuple(map(one, ft.params)), tuple(map(one, ft.results)))
+                  for ft in m.types]
 
 
 # importsec ::= section_2(vec(import))
