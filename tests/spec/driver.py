@@ -172,6 +172,8 @@ def expected_lanes(exp: dict) -> list[tuple[str, int, int, int]]:
 def expected_value(exp: dict) -> tuple[str, int]:
     """(E_* kind, bits) for one expected scalar result."""
     t, v = exp["type"], exp.get("value")
+    if v is None and t == "funcref":
+        return E_NONNULL, 0       # (ref.func): any function reference
     if v is None:
         raise Unsupported(f"an expected {t} without a value")
     if t in ("f32", "f64"):
