@@ -32,7 +32,7 @@ from w2c.module import (
     FuncType,
     Module,
 )
-from w2c.valtypes import erase
+from w2c.valtypes import REF_BASE, erase
 
 
 class ModuleGen:
@@ -154,11 +154,18 @@ class ModuleGen:
             or len(self.tables) > self.n_imported_tables,
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
-            "simd": self.simd, "exn": self.exn,
+            "simd": self.simd, "exn": self.exn, "typed_refs": self._typed_refs(),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
         }
+
+    def _typed_refs(self) -> bool:
+        """Whether the embedding API shows typed references (the header says
+        how they look in C)."""
+        types = [t for ft in self.module.types for t in ft.params + ft.results]
+        types += [g.type for g in self.globals] + [t.elem for t in self.tables]
+        return any(t >= REF_BASE for t in types)
 
     def _uses_ref_func(self) -> bool:
         return True  # ref.func may appear in any body; _funcref is cheap and marked unused
