@@ -33,6 +33,10 @@ VALID = [
     ("local-init", "(module (type $t (func)) (func $f) (elem declare func $f) "
                    "(func (local (ref $t)) (local.set 0 (ref.func $f)) "
                    "(call_ref $t (local.get 0))))"),
+    ("init-survives-catch", "(module (type $t (func)) (tag $e) (func $f) "
+                            "(elem declare func $f) (func (local (ref $t)) "
+                            "(local.set 0 (ref.func $f)) try catch $e end "
+                            "(call_ref $t (local.get 0))))"),
     ("ref.func-to-funcref", "(module (func $f) (elem declare func $f) "
                             "(func (result funcref) (ref.func $f)))"),
     ("equivalent-types", "(module (type $a (func (param i32))) (type $b (func (param i32))) "

@@ -82,7 +82,7 @@ def _catch_block(v: FuncState, kind: str, values: tuple) -> int:
         raise ValidationError(f"{kind} without try" if f.kind != "catch_all"
                               else f"{kind} after catch_all")
     v.pop_ctrl()
-    v.ctrls.append(ControlFrame(kind, f.params, f.results, len(v.vals)))
+    v.ctrls.append(ControlFrame(kind, f.params, f.results, len(v.vals), len(v.init_log)))
     v.vals.extend(values)
     return n
 
