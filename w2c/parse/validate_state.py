@@ -84,7 +84,8 @@ class FuncState:
         self.vals: list[int] = []
         self.ctrls: list[ControlFrame] = [ControlFrame("func", (), ftype.results, 0)]
         # Local initialisation (typed references): the non-defaultable locals
-        # not yet set, and the order in which the others were set.
+        # not yet set, and those set so far, in order (a block's end takes
+        # back what was set inside it: ControlFrame.inits).
         self.uninit: set[int] = {i for i, t in enumerate(locals_, len(ftype.params))
                                  if t >= REF_BASE and not nullable(t)}
         self.init_log: list[int] = []
