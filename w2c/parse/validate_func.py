@@ -290,34 +290,34 @@ def _select_t(v: FuncValidator, types) -> int:
 def _local_get(v: FuncValidator, idx) -> int:
     n = len(v.vals)
     try:
-        v.vals.append(v.locals[idx])
+        t = v.locals[idx]
     except IndexError:
-        v.local(idx)
-    if v.uninit and idx in v.uninit:
+        t = v.local(idx)
+    if t < 0:
         raise ValidationError(f"uninitialized local {idx}")
+    v.vals.append(t)
     return n
 
 
 def _local_set(v: FuncValidator, idx) -> int:
     vals = v.vals
     n = len(vals)
-    if v.uninit and idx in v.uninit:
-        v.init_local(idx)
     if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         vals.pop()
         return n
-    v.pop_expect(v.local(idx))
+    t = v.local(idx)
+    v.pop_expect(v.init_local(idx) if t < 0 else t)
     return n
 
 
 def _local_tee(v: FuncValidator, idx) -> int:
     vals = v.vals
     n = len(vals)
-    if v.uninit and idx in v.uninit:
-        v.init_local(idx)
     if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         return n   # popped and pushed back
     t = v.local(idx)
+    if t < 0:
+        t = v.init_local(idx)
     v.pop_expect(t)
     v.vals.append(t)
     return n

@@ -83,26 +83,36 @@ class FuncState:
         self.results = ftype.results
         self.vals: list[int] = []
         self.ctrls: list[ControlFrame] = [ControlFrame("func", (), ftype.results, 0)]
-        # Local initialisation (typed references): the non-defaultable locals
-        # not yet set, and those set so far, in order (a block's end takes
-        # back what was set inside it: ControlFrame.inits).
-        self.uninit: set[int] = {i for i, t in enumerate(locals_, len(ftype.params))
-                                 if t >= REF_BASE and not nullable(t)}
+        # Local initialisation (typed references): a non-defaultable local
+        # not yet set has its type negated in `locals` (so local.get's one
+        # compare finds it); `init_log` lists those set so far, in order (a
+        # block's end takes back what was set inside it: ControlFrame.inits).
         self.init_log: list[int] = []
-        for t in locals_:
-            if t >= REF_BASE:
-                ctx.check_type(t)
+        if locals_ and max(locals_) >= REF_BASE:
+            self._typed_locals(len(ftype.params))
 
-    def init_local(self, idx: int) -> None:
-        """local.set or local.tee of a local not yet initialised."""
-        self.uninit.discard(idx)
+    def _typed_locals(self, first: int) -> None:
+        locals_ = self.locals
+        for i in range(first, len(locals_)):
+            t = locals_[i]
+            if t >= REF_BASE:
+                self.ctx.check_type(t)
+                if not nullable(t):
+                    locals_[i] = -t
+
+    def init_local(self, idx: int) -> int:
+        """local.set or local.tee of a local not yet initialised; its type."""
+        t = self.locals[idx] = -self.locals[idx]
         self.init_log.append(idx)
+        return t
 
     def reset_inits(self, f: ControlFrame) -> None:
         """At the end of a block: its initialisations end with it."""
         log = self.init_log
+        locals_ = self.locals
         while len(log) > f.inits:
-            self.uninit.add(log.pop())
+            i = log.pop()
+            locals_[i] = -locals_[i]
 
     # -- the algorithm's primitives ----------------------------------------------------
     def pop(self) -> int:
@@ -221,6 +231,7 @@ class FuncState:
             raise ValidationError(f"unknown data segment {idx}")
 
     def local(self, idx: int) -> int:
+        """Local idx's type (negated while it is not initialised)."""
         if idx >= len(self.locals):
             raise ValidationError(f"unknown local {idx}")
         return self.locals[idx]
