@@ -243,6 +243,13 @@ static inline void w2c_table_copy(w2c_table *dst, const w2c_table *src, uint32_t
                 (const uint8_t *)w2c_table_elems_(src) + s * es, (size_t)(n * es));
 }
 
+/* call_ref, return_call_ref: the callee of a typed function reference
+ * (validation proved its type), or a trap if it is null. */
+static inline w2c_funcref w2c_funcref_call_target(w2c_funcref f) {
+  if (W2C_UNLIKELY(f.func == 0)) W2C_TRAP(W2C_TRAP_NULL_FUNCREF);
+  return f;
+}
+
 /* call_indirect: the funcref at t[i] if its signature is type_id, else trap.
  * A null element has type_id 0, so the hot path is one compare. */
 static inline w2c_funcref w2c_table_call_target(const w2c_table *t, uint32_t i,

@@ -18,7 +18,9 @@ typedef enum w2c_trap {
   W2C_TRAP_UNINITIALIZED_ELEMENT,
   W2C_TRAP_INDIRECT_CALL_TYPE,
   W2C_TRAP_EXHAUSTION,
-  W2C_TRAP_NULL_EXNREF /* throw_ref of a null exnref (w2c_exn.h) */
+  W2C_TRAP_NULL_EXNREF, /* throw_ref of a null exnref (w2c_exn.h) */
+  W2C_TRAP_NULL_FUNCREF, /* call_ref, return_call_ref of a null reference */
+  W2C_TRAP_NULL_REFERENCE /* ref.as_non_null of a null reference */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
@@ -41,6 +43,8 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
     case W2C_TRAP_EXHAUSTION: return "call stack exhausted";
     case W2C_TRAP_NULL_EXNREF: return "null exception reference";
+    case W2C_TRAP_NULL_FUNCREF: return "null function reference";
+    case W2C_TRAP_NULL_REFERENCE: return "null reference";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
     case W2C_ERR_EXCEPTION: return "uncaught exception";

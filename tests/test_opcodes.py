@@ -69,10 +69,11 @@ WT_FEATURE = {
     "tail-call": "tail-call",
     "exceptions": "exceptions,legacy-exceptions",
     "wide-arithmetic": "wide-arithmetic",
+    "function-references": "function-references",
 }
 # What wasm-tools needs besides the feature itself (exnref is a reference type).
 WT_DEPENDS = {"exceptions": "reference-types", "relaxed-simd": "simd",
-              "wide-arithmetic": "multi-value"}
+              "wide-arithmetic": "multi-value", "function-references": "reference-types"}
 # The text of wasm-tools' error when the feature is off (a substring of it).
 FEATURE_ERROR = {
     "sat-float-to-int": "saturating float to int conversions support is not enabled",
@@ -84,8 +85,10 @@ FEATURE_ERROR = {
     "tail-call": "tail calls support is not enabled",
     "exceptions": "exceptions",  # "exceptions support ..." / "legacy_exceptions feature required"
     "wide-arithmetic": "wide arithmetic support is not enabled",
+    "function-references": "function references",
 }
-EXTRA_FEATURES = "tail-call,exceptions,legacy-exceptions,relaxed-simd,wide-arithmetic"
+EXTRA_FEATURES = ("tail-call,exceptions,legacy-exceptions,relaxed-simd,wide-arithmetic,"
+                  "function-references")
 TESTED = [op for op in O.OPS if op.feature in WASM2_FEATURES or op.feature in WT_FEATURE]
 
 
@@ -108,7 +111,8 @@ def _without_feature(op: O.Op) -> str:
     """Everything the full set has, but the entry's feature."""
     if op.feature in WASM2_FEATURES:
         return f"wasm2,-{WT_FEATURE[op.feature]}"
-    return "wasm2,-exceptions,-legacy-exceptions,-tail-call,-relaxed-simd"
+    return ("wasm2,-exceptions,-legacy-exceptions,-tail-call,-relaxed-simd,"
+            "-function-references")
 
 
 # -- the WAT of each entry ----------------------------------------------------------------
@@ -136,6 +140,7 @@ IMM_BYTES = {
     O.MEMORY_INIT: b"\x00\x00", O.DATA: b"\x00", O.MEMORY_COPY: b"\x00\x00",
     O.ELEM: b"\x00", O.TABLE_INIT: b"\x00\x00", O.TABLE_COPY: b"\x00\x00",
     O.V128C: bytes(16), O.SHUFFLE: bytes(16), O.LANE: b"\x00", O.TRY_TABLE: b"\x40\x00", O.TAG: b"\x00",
+    O.TYPE: b"\x00",
 }
 
 
@@ -218,6 +223,14 @@ SPECIAL: dict[str, Snippet] = {
     "throw_ref": Snippet(["ref.null exn"], "throw_ref"),
     "delegate": Snippet(["try"], "delegate 0"),
     "try_table": Snippet([], "try_table", "end"),
+    # typed function references
+    "call_ref": Snippet(["i32.const 0", "ref.func $callee"], "call_ref $sig", results=["i32"]),
+    "return_call_ref": Snippet(["i32.const 0", "ref.func $callee"], "return_call_ref $sig",
+                               results=["i32"]),
+    "ref.as_non_null": Snippet(["ref.null func"], "ref.as_non_null", results=["(ref func)"]),
+    "br_on_null": Snippet(["ref.null func"], "br_on_null 0", "drop"),
+    "br_on_non_null": Snippet(["block (result funcref)", "ref.null func"], "br_on_non_null 0",
+                              "ref.null func end drop"),
 }
 
 

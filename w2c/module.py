@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from w2c.valtypes import canonical_types, heap_of, is_ref, nullable, ref_name, type_index
+
 # Value types (binary encodings).
 I32, I64, F32, F64, V128 = 0x7F, 0x7E, 0x7D, 0x7C, 0x7B
 FUNCREF, EXTERNREF = 0x70, 0x6F
@@ -42,7 +44,10 @@ SECTION_NAMES = {0: "custom", 1: "type", 2: "import", 3: "function", 4: "table",
 
 
 def type_name(t: int) -> str:
-    return TYPE_NAMES.get(t, f"<0x{t:02x}>")
+    name = TYPE_NAMES.get(t)
+    if name is None:
+        return ref_name(t) if is_ref(t) else f"<0x{t:02x}>"
+    return name
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class Limits:
 class TableType:
     elem: int
     limits: Limits
+    # typed references: the initial value of every element (0x40 0x00 tabletype expr)
+    init: ConstExpr | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,7 @@ class Module:
     names: Names = field(default_factory=Names)
     features_used: set[str] = field(default_factory=set)  # filled by validation (parse/uses.py)
     mems64: list[bool] | None = None   # which memories are 64-bit (mems_64bit() makes it)
+    canon: list[int] | None = None     # type equivalence classes (type_canon() makes it)
 
     # Index spaces: imports come first.
     def imported(self, kind: int) -> list[Import]:
@@ -228,6 +236,20 @@ class Module:
         if self.mems64 is None:
             self.mems64 = [mt.limits.is64 for mt in self.all_mems()]
         return self.mems64
+
+    def type_canon(self) -> list[int]:
+        """For each type index, the first index of an equivalent type; made once."""
+        if self.canon is None:
+            types = self.types
+
+            def key(i: int, ref) -> object:
+                def one(t: int) -> object:
+                    x = type_index(heap_of(t)) if is_ref(t) else None
+                    return t if x is None else (nullable(t), ref(x))
+                ft = types[i]
+                return tuple(map(one, ft.params)), tuple(map(one, ft.results))
+            self.canon = canonical_types(types, key)
+        return self.canon
 
     def all_tags(self) -> list[int]:
         """Type index of every tag in the tag index space (exceptions)."""

@@ -42,6 +42,7 @@ LANE = "laneidx"             # one byte
 MEMARG_LANE = "memarg_lane"  # memarg laneidx
 TRY_TABLE = "try_table"      # blocktype vec(catch) (exceptions)
 TAG = "tagidx"               # throw, catch (exceptions)
+TYPE = "typeidx"             # call_ref, return_call_ref (function-references)
 
 PREFIX_FC = 0xFC
 PREFIX_FD = 0xFD
@@ -120,6 +121,8 @@ _special("call", 0x10, FUNC)
 _special("call_indirect", 0x11, CALL_INDIRECT)
 _special("return_call", 0x12, FUNC, feature="tail-call")
 _special("return_call_indirect", 0x13, CALL_INDIRECT, feature="tail-call")
+_special("call_ref", 0x14, TYPE, feature="function-references")
+_special("return_call_ref", 0x15, TYPE, feature="function-references")
 _special("delegate", 0x18, LABEL, feature="exceptions")
 _special("catch_all", 0x19, feature="exceptions")
 _special("drop", 0x1A)
@@ -217,6 +220,9 @@ for _name, _code, _t in [("i32.extend8_s", 0xC0, "i32"), ("i32.extend16_s", 0xC1
 _special("ref.null", 0xD0, REFTYPE, feature="reference-types")
 _special("ref.is_null", 0xD1, feature="reference-types")
 _special("ref.func", 0xD2, FUNC, feature="reference-types")
+_special("ref.as_non_null", 0xD4, feature="function-references")
+_special("br_on_null", 0xD5, LABEL, feature="function-references")
+_special("br_on_non_null", 0xD6, LABEL, feature="function-references")
 
 # -- 0xFC prefix: saturating truncation, bulk memory, tables -------------------------------
 for _i, (_name, _p, _r) in enumerate([
@@ -525,9 +531,7 @@ PREFIX_FEATURES = {PREFIX_FC: None, PREFIX_FD: "simd", PREFIX_FE: "threads"}
 # (None: one-byte opcodes): (first code, last code, feature).  Only error
 # messages use them, to name the feature instead of calling the module malformed.
 PROPOSAL_OPCODES: dict[int | None, list[tuple[int, int, str]]] = {
-    None: [(0x14, 0x15, "function-references"),   # call_ref, return_call_ref
-           (0xD3, 0xD3, "gc"),                    # ref.eq
-           (0xD4, 0xD6, "function-references"),   # ref.as_non_null, br_on_null, br_on_non_null
+    None: [(0xD3, 0xD3, "gc"),                    # ref.eq
            (0xE0, 0xE6, "stack-switching"),       # cont.new ... switch
            (0xFB, 0xFB, "gc")],                   # the GC prefix: struct.*, array.*, i31.*, ...
 }

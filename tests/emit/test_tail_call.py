@@ -1,6 +1,6 @@
-"""Tail calls (return_call, return_call_indirect; w2c.emit.tail) run in
-constant C stack: 10^7 mutual tail calls, a self tail call, a
-return_call_indirect loop and a chain through functions of other
+"""Tail calls (return_call, return_call_indirect, return_call_ref;
+w2c.emit.tail) run in constant C stack: 10^7 mutual tail calls, a self
+tail call, a return_call_indirect loop, a return_call_ref loop and a chain through functions of other
 signatures with two results, under a 64 KiB stack (`ulimit -s 64`) with
 gcc and clang at -O0 and -O2, for rpi-aarch64 and rpi-armhf under
 qemu-user (a 64 KiB guest stack: QEMU_STACK_SIZE), and as Cortex-M3
@@ -55,6 +55,13 @@ WAT = """
     (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
       (else (return_call_indirect (type $ii) (i64.sub (local.get 0) (i64.const 1))
                                   (i32.const 0)))))
+  (elem declare func $even_r $odd_r)
+  (func $even_r (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 1))
+      (else (return_call_ref $ii (i64.sub (local.get 0) (i64.const 1)) (ref.func $odd_r)))))
+  (func $odd_r (param i64) (result i32)
+    (if (result i32) (i64.eqz (local.get 0)) (then (i32.const 0))
+      (else (return_call_ref $ii (i64.sub (local.get 0) (i64.const 1)) (ref.func $even_r)))))
   (func $ping (param i64 i32) (result i64 i32)
     (if (result i64 i32) (i64.eqz (local.get 0)) (then (local.get 0) (local.get 1))
       (else (return_call $pong (i32.add (local.get 1) (i32.const 1))
@@ -69,6 +76,7 @@ WAT = """
     (call $check (i64.eq (call $count (i64.const {n}) (i64.const 1)) (i64.const {count})))
     (call $check (call $even_i (i64.const {n})))
     (call $check (i32.eqz (call $odd_i (i64.const {n}))))
+    (call $check (call $even_r (i64.const {n})))
     (call $check (i32.eq (call $ping (i64.const {n}) (i32.const 0)) (i32.const {n})))
     (drop)
     (i32.store (i32.const 0) (i32.const 16))
@@ -94,7 +102,7 @@ def programs(wat2wasm, tmp_path_factory) -> dict[bool, Path]:
     out = {}
     for tail in (True, False):
         path = d / f"{'tail' if tail else 'plain'}.wasm"
-        path.write_bytes(wat2wasm(_wat(tail)))
+        path.write_bytes(wat2wasm(_wat(tail), "--enable-function-references"))
         out[tail] = path
     return out
 

@@ -59,7 +59,7 @@ INVALID = [
     ("(tag $e (param i32)) (func (block $h (try_table (catch $e $h))))",
      "type mismatch: expected nothing, got i32"),
     ("(func (block $h (try_table (catch_all_ref $h))))",
-     "type mismatch: expected nothing, got exnref"),
+     "type mismatch: expected nothing, got (ref exn)"),
     ("(func (block $h (result i32) (try_table (catch_all $h)) (i32.const 0)) (drop))",
      "type mismatch: expected i32, got nothing"),
     ("(func (try_table (catch_all 1)))", "unknown label 1"),

@@ -43,20 +43,6 @@ CASES = [
     ("ref.i31", "(module (func (result i32) (i31.get_s (ref.i31 (i32.const 1)))))", "gc"),
     ("ref.eq", "(module (func (param eqref eqref) (result i32) "
                "(ref.eq (local.get 0) (local.get 1))))", "gc"),
-    ("global.get-defined", "(module (global $a i32 (i32.const 1)) (global i32 (global.get $a)))",
-     "gc"),
-    ("call_ref", "(module (type $t (func)) (func (param (ref $t)) "
-                 "(call_ref $t (local.get 0))))", "function-references"),
-    ("ref-func-type", "(module (func (param (ref func))))", "function-references"),
-    ("ref.as_non_null", "(module (func (param funcref) "
-                        "(drop (ref.as_non_null (local.get 0)))))", "function-references"),
-    ("table-initializer", "(module (type $t (func)) (func $f) "
-                          "(table 1 (ref $t) (ref.func $f)))", "function-references"),
-    ("ref.null-typeidx", "(module (type $t (func)) (func (drop (ref.null $t))))",
-     "function-references"),
-    ("block-ref-type", "(module (type $t (func)) "
-                       "(func (block (result (ref null $t)) (ref.null $t)) drop))",
-     "function-references"),
     ("relaxed-simd", "(module (func (param v128 v128) (result v128) "
                      "(i8x16.relaxed_swizzle (local.get 0) (local.get 1))))", "relaxed-simd"),
     ("i64.add128", "(module (func (param i64 i64 i64 i64) (result i64 i64) "
@@ -95,7 +81,7 @@ MALFORMED = [
      "malformed import kind"),
     ("type-form", HEADER + sec(1, b"\x01\x61\x00\x00"), "integer representation too long"),
     ("valtype", code(b"\x01\x01\x7a\x0b"), "malformed value type"),
-    ("ref-bad-heaptype", code(b"\x01\x01\x64\x7a\x0b"), "malformed value type"),
+    ("ref-bad-heaptype", code(b"\x01\x01\x64\x7a\x0b"), "malformed heap type"),
     ("elem-reftype", HEADER + sec(9, b"\x01\x05\x7f\x00"), "malformed reference type"),
     ("opcode-0xff", code(b"\x00\xff\x0b"), "illegal opcode"),
     ("opcode-fc-99", code(b"\x00\xfc\x63\x0b"), "illegal opcode"),

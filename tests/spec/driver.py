@@ -51,8 +51,10 @@ from w2c.emit.results import call_results
 from w2c.module import (
     EXNREF, EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXT_TAG, EXTERNREF, F32, F64,
     FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
-    Module,
+    Module, type_name,
 )
+from w2c.valtypes import (
+    HT_FUNC, HT_NOFUNC, erase, heap_of, is_ref, nullable, ref_type, type_index, val_sub)
 
 SUPPORTED_TYPES = (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF)
 
@@ -71,6 +73,8 @@ TRAP_CODES = {
     "uninitialized element": "W2C_TRAP_UNINITIALIZED_ELEMENT",
     "indirect call type mismatch": "W2C_TRAP_INDIRECT_CALL_TYPE",
     "call stack exhausted": "W2C_TRAP_EXHAUSTION",
+    "null function reference": "W2C_TRAP_NULL_FUNCREF",
+    "null reference": "W2C_TRAP_NULL_REFERENCE",
 }
 
 # Check kinds.
@@ -168,6 +172,8 @@ def expected_lanes(exp: dict) -> list[tuple[str, int, int, int]]:
 def expected_value(exp: dict) -> tuple[str, int]:
     """(E_* kind, bits) for one expected scalar result."""
     t, v = exp["type"], exp.get("value")
+    if v is None and t == "funcref":
+        return E_NONNULL, 0       # (ref.func): any function reference
     if v is None:
         raise Unsupported(f"an expected {t} without a value")
     if t in ("f32", "f64"):
@@ -334,11 +340,13 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
         have = _extern_type(pm, exp)
         if imp.kind == EXT_FUNC:
             want = m.types[imp.desc]
-            if want != have:
+            if _func_key(m, want) != _func_key(pm, have):
                 unit.link_error = f"incompatible import type: {what} is {have}, imported as {want}"
                 return
         elif imp.kind == EXT_GLOBAL:
-            if imp.desc != have:
+            if imp.desc.mutable != have.mutable or not (
+                    _xsub(pm, have.type, m, imp.desc.type) if not have.mutable
+                    else _key(pm, have.type) == _key(m, imp.desc.type)):
                 unit.link_error = (f"incompatible import type: global {what} is "
                                    f"{_global_text(have)}, imported as {_global_text(imp.desc)}")
                 return
@@ -348,9 +356,9 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
                 unit.link_error = f"incompatible import type: tag {what} is {have}, imported as {want}"
                 return
         elif imp.kind == EXT_TABLE:
-            if imp.desc.elem != have.elem:
+            if _key(m, imp.desc.elem) != _key(pm, have.elem):
                 unit.link_error = (f"incompatible import type: table {what} holds "
-                                   f"{TYPE_NAMES[have.elem]}, imported as {TYPE_NAMES[imp.desc.elem]}")
+                                   f"{type_name(have.elem)}, imported as {type_name(imp.desc.elem)}")
                 return
         # Memory and table limits depend on the provider's current size: the
         # generated instantiate checks them (W2C_ERR_IMPORT).
@@ -359,8 +367,38 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
             unit.providers.append(prov)
 
 
+def _key(m: Module, t: int, depth: int = 0):
+    """A value type of module m in a form comparable across modules: a
+    concrete reference as the structure of its type (typed references)."""
+    x = type_index(heap_of(t)) if is_ref(t) else None
+    if x is None:
+        return t
+    if depth > 8 or x >= len(m.types):     # (a type naming itself)
+        return ("rec", nullable(t))
+    return (nullable(t), _func_key(m, m.types[x], depth + 1))
+
+
+def _func_key(m: Module, ft: FuncType, depth: int = 0):
+    return (tuple(_key(m, t, depth) for t in ft.params),
+            tuple(_key(m, t, depth) for t in ft.results))
+
+
+def _xsub(m1: Module, t1: int, m2: Module, t2: int) -> bool:
+    """t1 of m1 <: t2 of m2."""
+    if _key(m1, t1) == _key(m2, t2):
+        return True
+    if not (is_ref(t1) and is_ref(t2)) or nullable(t1) and not nullable(t2):
+        return False
+    h1, h2 = heap_of(t1), heap_of(t2)
+    if type_index(h1) is not None:
+        if type_index(h2) is not None:
+            return _key(m1, ref_type(h1, True)) == _key(m2, ref_type(h2, True))
+        return h2 == HT_FUNC
+    return type_index(h2) is None and val_sub(t1, t2, []) or h1 == HT_NOFUNC
+
+
 def _global_text(gt) -> str:
-    t = TYPE_NAMES.get(gt.type, "?")
+    t = type_name(gt.type)
     return f"(mut {t})" if gt.mutable else t
 
 
@@ -552,14 +590,15 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
         return
     if atype == "invoke":
         ft = _func_type(unit.module, exp.index)
-        params, results = ft.params, ft.results
+        # (typed references: the C representation of their 2.0 type)
+        params, results = tuple(map(erase, ft.params)), tuple(map(erase, ft.results))
         args = act.get("args", [])
         if [a["type"] for a in args] != [TYPE_NAMES[p] for p in params]:
             c.static = ("fail", f"arguments {[a['type'] for a in args]} do not match {ft}")
             return
         c.args = [w for a in args for w in arg_words(a)]
     else:
-        params, results = (), (unit.module.all_globals()[exp.index].type,)
+        params, results = (), (erase(unit.module.all_globals()[exp.index].type),)
     for ty in params + results:
         if ty not in SUPPORTED_TYPES:
             raise Unsupported(f"values of type {TYPE_NAMES.get(ty, ty)}")

@@ -1128,7 +1128,7 @@ def exec_wast_files(root: Path | None = None) -> list[Path]:
 # Proposal suites (wast.SUITES) whose files the execution harness runs too.
 EXEC_PROPOSALS = ("custom-page-sizes", "tail-call", "wasm-3.0", "relaxed-simd",
                   "multi-memory", "extended-const", "wide-arithmetic",
-                  "exception-handling", "exception-handling-legacy")
+                  "exception-handling", "exception-handling-legacy", "function-references")
 
 
 def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS

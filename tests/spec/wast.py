@@ -116,8 +116,13 @@ SUITES: dict[str, Suite] = {
     # What w2c lacks is recorded in the ratchet as "unsupported feature: NAME".
     "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", ("--enable-function-references",),
                       ("tail-call", "multi-memory", "extended-const", "relaxed-simd",
-                       "memory64", "exceptions"),
+                       "memory64", "exceptions", "function-references"),
                       recursive=True, converters=("wast2json", "wasm-tools")),
+    # Typed function references (with the tail calls of return_call_ref).
+    "function-references": Suite("function-references", "proposals/function-references",
+                                 ("--enable-function-references",),
+                                 ("function-references", "tail-call"),
+                                 converters=("wast2json", "wasm-tools")),
     # try_table.wast makes a tail call (return_call_indirect).
     "exception-handling": Suite("exception-handling", "proposals/exception-handling",
                                 (), ("exceptions", "tail-call")),

@@ -28,9 +28,10 @@ from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, glob
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
-from w2c.module import EXNREF, I32, V128, FuncType
+from w2c.module import EXNREF, FUNCREF, I32, V128, FuncType
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
+from w2c.valtypes import REF_BASE, erase
 
 __all__ = ["RELOAD", "BlockLabels", "BodyEmitter"]
 
@@ -55,7 +56,8 @@ class BodyEmitter(InstrMethods):
         self.g = gen                     # the module emitter (names, module facts)
         self.index = index
         self.ftype = ftype
-        self.locals = list(ftype.params) + local_types
+        # (typed references as the 2.0 type of their C representation)
+        self.locals = [erase(t) for t in ftype.params] + [erase(t) for t in local_types]
         self.nparams = len(ftype.params)
         self.lines: list = []
         self.deep = [-1] * 128           # deepest slot used, by type code (see `depth`)
@@ -87,6 +89,8 @@ class BodyEmitter(InstrMethods):
         return self.deep[EXNREF] >= 0 or EXNREF in self.locals
 
     def slot(self, k: int, t: int) -> str:
+        if t >= REF_BASE:
+            t = erase(t)
         deep = self.deep
         if k > deep[t]:
             deep[t] = k
@@ -134,7 +138,7 @@ class BodyEmitter(InstrMethods):
                 elif kind == _K_METHOD:
                     fn(self, v, op, imm, step(v, imm))
                 elif kind == _K_OPERAND:
-                    self.operand = v.top_type()
+                    self.operand = erase(v.top_type())
                     fn(self, v, op, imm, step(v, imm))
                 else:
                     raise UnsupportedFeature(f"{op.feature} (code generation of {op.name})")
@@ -322,6 +326,21 @@ class BodyEmitter(InstrMethods):
             lines.append("}")
         return live
 
+    def _br_on_null(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
+        """br_on_null, br_on_non_null: a branch on the reference on top (the
+        values below it go with either; br_on_non_null's take the reference)."""
+        t = erase(v.top_type())
+        top = STEPS[op](v, imm)
+        if live:
+            s = self.slot(top - 1, t)
+            test = f"w2c_funcref_is_null({s})" if t == FUNCREF else f"{s} == NULL"
+            if op.name == "br_on_non_null":
+                test = f"!({test})"
+            self.lines.append(f"if ({test}) {{")
+            self.branch(v, imm, top - (op.name == "br_on_null"))
+            self.lines.append("}")
+        return live
+
     def _br_table(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
         if not live:
@@ -368,8 +387,9 @@ class BodyEmitter(InstrMethods):
         top = STEPS[op](v, imm)
         if not live:
             return False
-        indirect = op.imm is O.CALL_INDIRECT
-        ft = self.g.module.types[imm[0]] if indirect else self.g.func_type(imm)
+        indirect = op.imm is O.CALL_INDIRECT or op.imm is O.TYPE
+        ft = self.g.module.types[imm[0] if op.imm is O.CALL_INDIRECT else imm] if indirect \
+            else self.g.func_type(imm)
         base = top - indirect - len(ft.params)
         args = [self.slot(base + i, t) for i, t in enumerate(ft.params)]
         if self.tail is None:
@@ -381,13 +401,20 @@ class BodyEmitter(InstrMethods):
         self.blocks[0].used = True
         if slots(ft) > MAX_VALUES or not indirect and imm < self.g.nimported:
             handlers, self.exn.handlers = self.exn.handlers, []   # (the callee's exceptions
-            (self._call_indirect if indirect else self._call)(v, op, imm, top)  # are not ours)
+            call = self._call_ref if op.imm is O.TYPE else \
+                self._call_indirect if indirect else self._call
+            call(v, op, imm, top)                                     # are not ours)
             self.exn.handlers = handlers
             self.moves(0, base, ft.results)
             self.out(f"goto L{self.blocks[0].label};")
             return False
         label = tail.label if tail.label is not None else self.new_label()
-        if indirect:
+        if op.imm is O.TYPE:       # return_call_ref: the callee from the reference
+            ref = self.slot(top - 1, FUNCREF)
+            self.out(f"{{ w2c_funcref fr_ = w2c_funcref_call_target({ref});")
+            self.lines.extend(tail.via_trampoline(ft, args, None, "fr_.instance", label))
+            self.out("}")
+        elif indirect:
             typeidx, x = imm
             self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
                      f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
@@ -469,6 +496,8 @@ _STRUCTURE = {
     "block": BodyEmitter._block, "loop": BodyEmitter._block, "if": BodyEmitter._block,
     "else": BodyEmitter._else, "end": BodyEmitter._end, "br": BodyEmitter._br,
     "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
+    "br_on_null": BodyEmitter._br_on_null, "br_on_non_null": BodyEmitter._br_on_null,
+    "return_call_ref": BodyEmitter._return_call,
     "return": BodyEmitter._return, "unreachable": BodyEmitter._unreachable,
     "return_call": BodyEmitter._return_call, "return_call_indirect": BodyEmitter._return_call,
     "throw": exn.throw, "throw_ref": exn.throw_ref, "try_table": exn.try_table,

@@ -84,6 +84,12 @@ class InstrMethods:
         test = f"w2c_funcref_is_null({s})" if ref_t == FUNCREF else f"({s} == NULL)"
         self.out(f"{self.slot(top - 1, I32)} = {test};")
 
+    def _ref_as_non_null(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        ref_t = self.operand
+        s = self.slot(top - 1, ref_t)
+        test = f"w2c_funcref_is_null({s})" if ref_t == FUNCREF else f"{s} == NULL"
+        self.out(f"if (W2C_UNLIKELY({test})) W2C_TRAP(W2C_TRAP_NULL_REFERENCE);")
+
     def _ref_func(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         self.out(f"{self.slot(top, FUNCREF)} = {self.g.prefix}_funcref(inst, {imm}u);")
 
@@ -171,6 +177,14 @@ class InstrMethods:
         self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")
         self.out("}")
 
+    def _call_ref(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        ft = self.g.module.types[imm]
+        base = top - 1 - len(ft.params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.out(f"{{ w2c_funcref fr_ = w2c_funcref_call_target({self.slot(top - 1, FUNCREF)});")
+        self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)(fr_.instance{args})")
+        self.out("}")
+
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
         for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
             self.out(line)
@@ -200,7 +214,8 @@ METHODS = {
     "select": InstrMethods._select, "select_t": InstrMethods._select,
     "memory.grow": InstrMethods._memory_grow, "memory.init": InstrMethods._memory_init,
     "ref.null": InstrMethods._ref_null, "ref.is_null": InstrMethods._ref_is_null,
-    "ref.func": InstrMethods._ref_func,
+    "ref.func": InstrMethods._ref_func, "ref.as_non_null": InstrMethods._ref_as_non_null,
+    "call_ref": InstrMethods._call_ref,
     "table.get": InstrMethods._table_get, "table.set": InstrMethods._table_set,
     "table.size": InstrMethods._table_size, "table.grow": InstrMethods._table_grow,
     "table.fill": InstrMethods._table_fill, "table.copy": InstrMethods._table_copy,
@@ -208,4 +223,4 @@ METHODS = {
     "call": InstrMethods._call, "call_indirect": InstrMethods._call_indirect,
 }
 # Methods that read the type of their operand (`self.operand`, set before the step).
-READS_OPERAND = {"ref.is_null"}
+READS_OPERAND = {"ref.is_null", "ref.as_non_null"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from w2c.emit.names import C_ZERO
 from w2c.module import F32, F64, FUNCREF, I32, I64, ConstExpr, Elem
 from w2c.templates import c_comment
+from w2c.valtypes import erase
 
 _HEX = [f"0x{b:02x}," for b in range(256)]
 
@@ -87,7 +88,7 @@ def elem_codes(e: Elem) -> list[int] | None:
         op, imm = x.instrs[0]
         if op.name == "ref.func":
             codes.append(imm)
-        elif op.name == "ref.null" and e.type == FUNCREF:
+        elif op.name == "ref.null" and erase(e.type) == FUNCREF:
             codes.append(NULL_CODE)
         else:
             return None

@@ -30,6 +30,7 @@ from w2c.errors import UnsupportedFeature
 from w2c.module import EXNREF, EXT_TAG, Module
 from w2c.parse.validate_exn import CATCH_ALL, CATCH_ALL_REF, CATCH_REF
 from w2c.parse.validate_func import STEPS, FuncValidator
+from w2c.valtypes import REF_BASE, erase
 
 # The emitter (w2c.emit.body.BodyEmitter) and its open blocks (BlockLabels):
 # not imported, body.py imports this module.
@@ -48,7 +49,7 @@ def uses_exceptions(m: Module) -> bool:
         return True
     types = [t for ft in m.types for t in ft.params + ft.results]
     types += [g.type for g in m.all_globals()] + [t.elem for t in m.all_tables()]
-    return EXNREF in types
+    return EXNREF in types or any(t >= REF_BASE and erase(t) == EXNREF for t in types)
 
 
 def check_tags(m: Module) -> None:

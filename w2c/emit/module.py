@@ -32,6 +32,7 @@ from w2c.module import (
     FuncType,
     Module,
 )
+from w2c.valtypes import REF_BASE, erase
 
 
 class ModuleGen:
@@ -81,7 +82,8 @@ class ModuleGen:
         return self.module.types[self.tags[idx]]
 
     def global_type(self, idx: int) -> int:
-        return self.globals[idx].type
+        """(a typed reference as the 2.0 type of its C representation)"""
+        return erase(self.globals[idx].type)
 
     def memory_ref(self, k: int) -> str:
         """The w2c_memory of memory k as an lvalue: a memory the module defines
@@ -96,7 +98,7 @@ class ModuleGen:
         return f"(*inst->g{idx})" if idx < self.n_imported_globals else f"inst->g{idx}"
 
     def table_elem(self, idx: int) -> int:
-        return self.tables[idx].elem
+        return erase(self.tables[idx].elem)
 
     def table64(self, idx: int) -> bool:
         """Whether table idx is 64-bit (memory64: i64 indices)."""
@@ -146,17 +148,24 @@ class ModuleGen:
             "exports": self.export_ctx(), "nfuncs": len(self.ftypes), "nimported": self.nimported,
             "funcs": self.funcs_ctx(), "datas": self.data_ctx(with_bytes), "elems": self.elem_ctx(),
             "uses_funcref": bool(self.tables) or bool(m.elems) or any(
-                g.type == FUNCREF for g in self.globals) or self._uses_ref_func(),
+                erase(g.type) == FUNCREF for g in self.globals) or self._uses_ref_func(),
             "start": m.start, "ndata": len(m.datas), "nelem": len(m.elems),
             "static_storage": len(self.mems) > self.n_imported_mems
             or len(self.tables) > self.n_imported_tables,
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
-            "simd": self.simd, "exn": self.exn,
+            "simd": self.simd, "exn": self.exn, "typed_refs": self._typed_refs(),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
         }
+
+    def _typed_refs(self) -> bool:
+        """Whether the embedding API shows typed references (the header says
+        how they look in C)."""
+        types = [t for ft in self.module.types for t in ft.params + ft.results]
+        types += [g.type for g in self.globals] + [t.elem for t in self.tables]
+        return any(t >= REF_BASE for t in types)
 
     def _uses_ref_func(self) -> bool:
         return True  # ref.func may appear in any body; _funcref is cheap and marked unused
@@ -180,6 +189,7 @@ class ModuleGen:
     def table_ctx(self) -> list[dict]:
         out = []
         for i, tt in enumerate(self.tables):
+            imported_ = i < self.n_imported_tables
             lim = tt.limits
             # The runtime's tables hold at most 2^32-1 elements: a larger
             # maximum of a 64-bit table is none, a larger minimum fails.
@@ -188,10 +198,12 @@ class ModuleGen:
             tmax = lim.max if lim.max is None or lim.max < 0xFFFFFFFF else None
             out.append({"i": i, "imported": i < self.n_imported_tables,
                         "min": min(lim.min, 0xFFFFFFFF),
-                        "max": tmax, "externref": tt.elem in (EXTERNREF, EXNREF),
+                        "max": tmax, "externref": erase(tt.elem) in (EXTERNREF, EXNREF),
                         "is64": lim.is64,
                         "static_cap": cap, "key": self._import_key(EXT_TABLE, i),
-                        "const": self.const_items(i)})
+                        "const": self.const_items(i),
+                        "init": (consts.const_expr(self, tt.init)
+                                 if tt.init is not None and not imported_ else None)})
         return out
 
     def const_items(self, t: int) -> list[str] | None:
@@ -276,7 +288,7 @@ class ModuleGen:
             codes = consts.elem_codes(e)
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
-                        "table": e.table, "externref": e.type in (EXTERNREF, EXNREF),
+                        "table": e.table, "externref": erase(e.type) in (EXTERNREF, EXNREF),
                         "offset": (self._table_offset(e.table, e.offset_expr)
                                    if e.offset_expr else None)})
         return out

@@ -15,20 +15,32 @@ from w2c.module import (
     FUNCREF,
     I32,
     I64,
-    TYPE_NAMES,
     V128,
     FuncType,
     Module,
+    type_name,
 )
+from w2c.valtypes import REF_BASE, erase
 
-C_TYPES = {I32: "uint32_t", I64: "uint64_t", F32: "float", F64: "double",
-           V128: "w2c_v128", FUNCREF: "w2c_funcref", EXTERNREF: "w2c_externref",
-           EXNREF: "w2c_exnref"}
-LETTERS = {I32: "i", I64: "j", F32: "f", F64: "d", V128: "v", FUNCREF: "r", EXTERNREF: "e",
-           EXNREF: "x"}
+
+class _ByType(dict):
+    """A table by 2.0 type code; a typed reference takes its erased type's entry."""
+
+    def __missing__(self, t: int) -> str:
+        if t < REF_BASE:
+            raise KeyError(t)
+        return self[erase(t)]
+
+
+C_TYPES = _ByType({I32: "uint32_t", I64: "uint64_t", F32: "float", F64: "double",
+                   V128: "w2c_v128", FUNCREF: "w2c_funcref", EXTERNREF: "w2c_externref",
+                   EXNREF: "w2c_exnref"})
+LETTERS = _ByType({I32: "i", I64: "j", F32: "f", F64: "d", V128: "v", FUNCREF: "r",
+                   EXTERNREF: "e", EXNREF: "x"})
 # Zero values, for locals and fresh slots.
-C_ZERO = {I32: "0u", I64: "UINT64_C(0)", F32: "0.0f", F64: "0.0", V128: "w2c_v128_zero()",
-          FUNCREF: "w2c_funcref_null()", EXTERNREF: "NULL", EXNREF: "NULL"}
+C_ZERO = _ByType({I32: "0u", I64: "UINT64_C(0)", F32: "0.0f", F64: "0.0",
+                  V128: "w2c_v128_zero()", FUNCREF: "w2c_funcref_null()", EXTERNREF: "NULL",
+                  EXNREF: "NULL"})
 _TYPE_CODES = {I32: 1, I64: 2, F32: 3, F64: 4, V128: 5, FUNCREF: 6, EXTERNREF: 7, EXNREF: 8}
 
 _SAFE = re.compile(rb"[A-Za-z0-9]")
@@ -77,10 +89,13 @@ def fn_pointer_type(ft: FuncType) -> str:
 def type_id(ft: FuncType) -> int:
     """Canonical 64-bit signature id: exact encoding (3 bits per type) when it
     fits in 63 bits, else an FNV-1a hash of the type's text with bit 63 set."""
+    if any(t >= REF_BASE for t in ft.params + ft.results):
+        bits = 64              # typed references: the hash of the type (with canonical
+    else:                      # indices, w2c.parse.decode) names the type
+        bits = 1
     v = 1
-    bits = 1
     for t in list(ft.params) + [0] + list(ft.results):
-        v = (v << 3) | (_TYPE_CODES[t] if t else 0)
+        v = (v << 3) | (_TYPE_CODES.get(t, 0) if t else 0)
         bits += 3
     if bits <= 63:
         return v
@@ -91,5 +106,5 @@ def type_id(ft: FuncType) -> int:
 
 
 def type_text(ft: FuncType) -> str:
-    return " ".join(TYPE_NAMES[t] for t in ft.params) + " -> " + \
-        " ".join(TYPE_NAMES[t] for t in ft.results)
+    return " ".join(map(type_name, ft.params)) + " -> " + \
+        " ".join(map(type_name, ft.results))

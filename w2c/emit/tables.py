@@ -31,6 +31,7 @@ from w2c.features import Features
 from w2c.module import EXT_TABLE, FUNCREF, Module
 from w2c.opcodes import TABLE, TABLE_COPY, TABLE_INIT
 from w2c.parse.code import body_instructions, decode_body
+from w2c.valtypes import erase
 
 # A larger table stays in RAM (its initial size may be up to 2^32-1 entries).
 MAX_CONST_TABLE = 1 << 16
@@ -70,7 +71,8 @@ def _candidates(module: Module) -> dict[int, list[int]]:
     tables = module.all_tables()
     exported = {x.index for x in module.exports if x.kind == EXT_TABLE}
     plan = {t: [NULL_CODE] * tables[t].limits.min for t in range(n_imported, len(tables))
-            if tables[t].elem == FUNCREF and t not in exported
+            if erase(tables[t].elem) == FUNCREF and t not in exported
+            and tables[t].init is None
             and tables[t].limits.min <= MAX_CONST_TABLE}
     nimported_funcs = module.num_imported_funcs
     for e in module.elems:

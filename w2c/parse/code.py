@@ -24,6 +24,7 @@ from w2c.features import Features
 from w2c.module import EXNREF, REF_TYPES, SEC_DATA, VALUE_TYPES, Module
 from w2c.opcodes64 import addr64_instructions
 from w2c.parse.reader import EOF_SECTION, Reader
+from w2c.valtypes import ABSTRACT_HEAP, GC_HEAP, concrete, ref_type
 
 # Implementation limit on the number of locals of one function (the spec allows
 # up to 2^32-1; engines cap it far lower, wasmtime at 50,000).
@@ -60,19 +61,50 @@ def decode_valtype(r: Reader, features: Features | None = None) -> int:
     if t not in VALUE_TYPES:
         if t == EXNREF and features is not None and "exceptions" in features:
             return t
+        if features is not None and "function-references" in features:
+            return _typed_ref(r, pos, t, features, "malformed value type")
         raise type_error(r, pos, "malformed value type")
     return t
 
 
 # reftype ::= 0x70 (funcref) | 0x6F (externref) | 0x69 (exnref, exceptions)
+#           | 0x63 ht:heaptype (ref null ht) | 0x64 ht:heaptype (ref ht)
+#           | a one-byte abstract heap type ht (ref null ht)   (function-references)
 def decode_reftype(r: Reader, features: Features | None = None) -> int:
     pos = r.pos
     t = r.u8()
     if t not in REF_TYPES:
         if t == EXNREF and features is not None and "exceptions" in features:
             return t
+        if features is not None and "function-references" in features:
+            return _typed_ref(r, pos, t, features, "malformed reference type")
         raise type_error(r, pos, "malformed reference type")
     return t
+
+
+def _typed_ref(r: Reader, pos: int, t: int, features: Features, malformed: str) -> int:
+    """The reference type whose first byte `t` (at `pos`) is read (typed
+    function references enabled)."""
+    if t == 0x63 or t == 0x64:
+        return ref_type(decode_heaptype(r, features), t == 0x63)
+    if t in ABSTRACT_HEAP and (t not in _EXN_HEAP_TYPES or "exceptions" in features):
+        return ref_type(t, True)
+    raise type_error(r, pos, malformed)
+
+
+# heaptype ::= an abstract heap type (one byte) | x:s33 (a type index, x >= 0)
+def decode_heaptype(r: Reader, features: Features) -> int:
+    pos = r.pos
+    x = r.s33()
+    if x >= 0:
+        return concrete(x)
+    code = x + 0x80
+    if code in ABSTRACT_HEAP and r.pos == pos + 1 and (
+            code not in _EXN_HEAP_TYPES or "exceptions" in features):
+        return code
+    if code in GC_HEAP and r.pos == pos + 1:
+        raise UnsupportedFeature("gc", r.base + pos)
+    raise r.error("malformed heap type", pos)
 
 
 # Type codes of Wasm 3.0 proposals (error messages only): the abstract heap
@@ -338,6 +370,9 @@ def decode_blocktype(r: Reader, features: Features | None = None) -> tuple | int
     if b in VALUE_TYPES or b == EXNREF and features is not None and "exceptions" in features:
         return (b,)
     r.pos = pos
+    if features is not None and "function-references" in features and (
+            b == 0x63 or b == 0x64 or b in ABSTRACT_HEAP):
+        return (decode_valtype(r, features),)
     x = r.s33()
     if x < 0:
         raise type_error(r, pos, "malformed value type")
@@ -395,6 +430,8 @@ def _reftype(r: Reader, features: Features) -> int:
     """ref.null's heap type: funcref or externref (a type index or another
     heap type is a Wasm 3.0 proposal's)."""
     pos = r.pos
+    if "function-references" in features:
+        return ref_type(decode_heaptype(r, features), True)
     t = r.u8()
     if t not in REF_TYPES:
         if t == EXNREF and "exceptions" in features:
@@ -460,5 +497,5 @@ IMMEDIATE_DECODERS = {
     O.MEMORY_INIT: _memory_init, O.DATA: _u32, O.MEMORY_COPY: _memory_copy,
     O.ELEM: _u32, O.TABLE_INIT: _two_u32, O.TABLE_COPY: _two_u32, O.V128C: _v128,
     O.SHUFFLE: _v128, O.LANE: _lane, O.MEMARG_LANE: _memarg_lane,
-    O.TRY_TABLE: decode_try_table, O.TAG: _u32,
+    O.TRY_TABLE: decode_try_table, O.TAG: _u32, O.TYPE: _u32,
 }

@@ -50,6 +50,7 @@ from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
 from w2c.parse.names import decode_name_section
 from w2c.parse.order import decode_errors_first
 from w2c.parse.reader import EOF_FILE, EOF_SECTION, Reader
+from w2c.valtypes import REF_BASE, concrete, heap_of, nullable, ref_type, type_index
 
 MAGIC = b"\0asm"
 VERSION = b"\x01\0\0\0"
@@ -235,6 +236,22 @@ def decode_customsec(r: Reader, m: Module, section: Section) -> None:
 def decode_typesec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
         m.types.append(decode_functype(r, features))
+    if any(t >= REF_BASE for ft in m.types for t in ft.params + ft.results):
+        canonical_refs(m)
+
+
+def canonical_refs(m: Module) -> None:
+    """Typed references in function types name the first of the equivalent
+    types (so equal signatures print, and hash, alike: w2c.emit.names.type_id)."""
+    canon = m.type_canon()
+
+    def one(t: int) -> int:
+        x = type_index(heap_of(t)) if t >= REF_BASE else None
+        if x is None or x >= len(canon):
+            return t
+        return ref_type(concrete(canon[x]), nullable(t))
+    m.types[:] = [FuncType(tuple(map(one, ft.params)), tuple(map(one, ft.results)))
+                  for ft in m.types]
 
 
 # importsec ::= section_2(vec(import))
@@ -286,11 +303,20 @@ def decode_funcsec(r: Reader, m: Module, features: Features) -> None:
         m.funcs.append(r.u32())
 
 
-# tablesec ::= section_4(vec(tabletype))
+# tablesec ::= section_4(vec(table))
+# table ::= tt:tabletype | 0x40 0x00 tt:tabletype e:expr (function-references)
 def decode_tablesec(r: Reader, m: Module, features: Features) -> None:
     for _ in range(r.vec_len()):
         if r.pos < len(r.buf) and r.buf[r.pos] == 0x40:   # 0x40 0x00 tabletype expr
-            raise UnsupportedFeature("function-references (a table initializer)", r.offset)
+            if "function-references" not in features:
+                raise UnsupportedFeature("function-references (a table initializer)", r.offset)
+            r.pos += 1
+            pos = r.pos
+            if r.u8() != 0x00:
+                raise r.error("malformed table", pos)
+            tt = decode_tabletype(r, features)
+            m.tables.append(TableType(tt.elem, tt.limits, decode_const_expr(r, features)))
+            continue
         m.tables.append(decode_tabletype(r, features))
 
 

@@ -7,7 +7,8 @@ the decoder records the features of instructions as it reads them
 Names are those of w2c.features (WABT's); "mutable-globals" is an imported
 or exported mutable global, "multi-value" a type with several results or a
 block typed by a type index, "reference-types" externref, reference
-instructions, several tables or element expressions.
+instructions, several tables or element expressions, "function-references"
+a typed reference type (or its instructions) or a table initializer.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from w2c.module import (
     V128,
     Module,
 )
+from w2c.valtypes import REF_BASE
 
 _EXTENDED_CONST = {"i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"}
 
@@ -32,6 +34,9 @@ def module_features(m: Module) -> set[str]:
     used: set[str] = set()
     all_types = [t for ft in m.types for t in ft.params + ft.results]
     all_types += [g.type for g in m.all_globals()]
+    if any(t >= REF_BASE for t in all_types) or any(
+            t.elem >= REF_BASE or t.init is not None for t in m.all_tables()):
+        used.add("function-references")
     if V128 in all_types:
         used.add("simd")
     if EXTERNREF in all_types or FUNCREF in all_types or len(m.all_tables()) > 1 or any(
@@ -87,4 +92,6 @@ def local_features(locals_: list[int]) -> set[str]:
         used.add("reference-types")
     if EXNREF in locals_:
         used.add("exceptions")
+    if any(t >= REF_BASE for t in locals_):
+        used.add("function-references")
     return used

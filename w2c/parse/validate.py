@@ -18,20 +18,23 @@ from w2c.module import (
     EXT_TAG,
     F32,
     F64,
-    FUNCREF,
     I32,
     I64,
     V128,
     ConstExpr,
+    Elem,
     GlobalType,
     Import,
     Limits,
     Module,
+    TableType,
+    type_name,
 )
 from w2c.parse.code import Body, body_instructions, decode_body
 from w2c.parse.order import decode_errors_first, locate_func
 from w2c.parse.uses import local_features, module_features
 from w2c.parse.validate_func import Context, FuncValidator, mismatch
+from w2c.valtypes import CONCRETE, HT_FUNC, REF_BASE, concrete, heap_of, nullable, ref_type
 
 MAX_PAGES_64K = 65536
 MAX_TABLE = 0xFFFFFFFF
@@ -107,15 +110,25 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     if len(all_mems) > 1 and "multi-memory" not in features:
         raise UnsupportedFeature("multi-memory")   # (valid in Wasm 3.0)
 
+    typed = "function-references" in features
     ctx = Context(types=m.types, funcs=m.func_types(), tables=m.all_tables(),
                   mems=all_mems, globals=m.all_globals(),
-                  elems=[e.type for e in m.elems], datacount=m.datacount,
-                  refs=declared_refs(m), tags=m.all_tags())
-    # In 2.0, constant expressions may read imported globals only.
+                  elems=[elem_type(e, typed) for e in m.elems], datacount=m.datacount,
+                  refs=declared_refs(m), tags=m.all_tags(), canon=m.type_canon())
+    if typed:
+        validate_types(m, ctx)
+    # In 2.0, constant expressions may read imported globals only (Wasm 3.0:
+    # the immutable globals defined before, too).
     n_imported_globals = len(m.imported(EXT_GLOBAL))
+    for t in m.tables:
+        validate_table(ctx, t, n_imported_globals, features)   # (before any defined global)
     for i, g in enumerate(m.globals):
-        validate_const_expr(ctx, g.init, g.type.type, n_imported_globals, features,
+        ctx.check_type(g.type.type)
+        visible = n_imported_globals + i if typed else n_imported_globals
+        validate_const_expr(ctx, g.init, g.type.type, visible, features,
                             n_imported_globals + i)
+    if typed:
+        n_imported_globals = len(ctx.globals)
     for e in m.elems:
         _at(e.offset, validate_elem, ctx, e, n_imported_globals, features)
     for d in m.datas:
@@ -133,6 +146,34 @@ def validate_module_fields(m: Module, features: Features) -> Context:
             raise ValidationError("start function must have type [] -> []")
     validate_exports(m, ctx)
     return ctx
+
+
+def elem_type(e: Elem, typed: bool) -> int:
+    """A segment's element type: Wasm 3.0 gives the segments of function
+    indices (ref func)."""
+    return ref_type(HT_FUNC, False) if typed and e.funcs is not None else e.type
+
+
+def validate_types(m: Module, ctx: Context) -> None:
+    """Typed references in the type section: each type may name itself and
+    the types before it (each is a rec group of its own)."""
+    for i, ft in enumerate(m.types):
+        for t in ft.params + ft.results:
+            h = heap_of(t) if t >= REF_BASE else 0
+            if h >= CONCRETE and h - CONCRETE > i:
+                raise ValidationError(f"unknown type {h - CONCRETE}", _section_offset(m, 1))
+
+
+def validate_table(ctx: Context, t: TableType, visible_globals: int,
+                   features: Features) -> None:
+    """A defined table: its element type, and its initial value, which a
+    table of non-nullable references must have."""
+    ctx.check_type(t.elem)
+    if t.init is not None:
+        validate_const_expr(ctx, t.init, t.elem, visible_globals, features)
+    elif not nullable(t.elem):
+        raise ValidationError(f"type mismatch: a table of {type_name(t.elem)} needs an "
+                              "initial value")
 
 
 def _at(offset: int, fn, *args) -> None:
@@ -161,13 +202,21 @@ def validate_import(m: Module, imp: Import, features: Features) -> None:
             raise ValidationError(f"unknown type {imp.desc}")
     elif imp.kind == EXT_TABLE:
         validate_table_limits(imp.table_type().limits)
+        _check_type(m, imp.table_type().elem)
     elif imp.kind == EXT_MEMORY:
         validate_mem_limits(imp.mem_type().limits)
     elif imp.kind == EXT_GLOBAL:
+        _check_type(m, imp.global_type().type)
         if imp.global_type().mutable and "mutable-globals" not in features:
             raise UnsupportedFeature("mutable-globals")
     elif imp.kind == EXT_TAG:
         validate_tagtype(m, imp.tag_type_index())
+
+
+def _check_type(m: Module, t: int) -> None:
+    h = heap_of(t) if t >= REF_BASE else 0
+    if h >= CONCRETE and h - CONCRETE >= len(m.types):
+        raise ValidationError(f"unknown type {h - CONCRETE}")
 
 
 def validate_tagtype(m: Module, type_idx: int) -> None:
@@ -223,6 +272,9 @@ def declared_refs(m: Module) -> set[int]:
             refs.add(x.index)
     for g in m.globals:
         refs.update(_ref_funcs(g.init))
+    for t in m.tables:
+        if t.init is not None:
+            refs.update(_ref_funcs(t.init))
     return refs
 
 
@@ -236,13 +288,15 @@ def validate_elem(ctx: Context, e, visible_globals: int, features: Features) -> 
             raise ValidationError(f"unknown table {e.table}")
         validate_const_expr(ctx, e.offset_expr, _addr(ctx.tables[e.table].limits),
                             visible_globals, features)
-        if ctx.tables[e.table].elem != e.type:
-            raise mismatch(ctx.tables[e.table].elem, e.type)
+        et = elem_type(e, "function-references" in features)
+        if not ctx.sub(et, ctx.tables[e.table].elem):
+            raise mismatch(ctx.tables[e.table].elem, et)
     if e.funcs is not None:
         for f in e.funcs:
             if f >= len(ctx.funcs):
                 raise ValidationError(f"unknown function {f}")
     else:
+        ctx.check_type(e.type)
         for expr in e.exprs:
             validate_const_expr(ctx, expr, e.type, visible_globals, features)
 
@@ -292,11 +346,11 @@ def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_glob
             if name in _CONST_RESULT:
                 stack.append(_CONST_RESULT[name])
             elif name == "ref.null":
-                stack.append(imm)
+                stack.append(ctx.check_type(imm))
             elif name == "ref.func":
                 if imm >= len(ctx.funcs):
                     raise ValidationError(f"unknown function {imm}")
-                stack.append(FUNCREF)
+                stack.append(ref_type(concrete(ctx.funcs[imm]), False))
             elif name == "global.get":
                 if imm >= len(ctx.globals):
                     raise ValidationError(f"unknown global {imm}")
@@ -316,7 +370,7 @@ def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_glob
                 raise UnsupportedFeature("extended-const")
             else:
                 raise ValidationError("constant expression required")
-        if stack != [expect]:
+        if len(stack) != 1 or not ctx.sub(stack[0], expect):
             raise mismatch(expect, stack)
     except W2CError as e:
         if e.offset is None:

@@ -19,6 +19,9 @@ from __future__ import annotations
 from w2c.errors import ValidationError
 from w2c.module import EXNREF
 from w2c.parse.validate_state import ControlFrame, FuncState, mismatch
+from w2c.valtypes import HT_EXN, ref_type
+
+EXN_REF = ref_type(HT_EXN, False)   # what catch_ref gives: (ref exn), a subtype of exnref
 
 # try_table catch kinds (their binary encodings)
 CATCH, CATCH_REF, CATCH_ALL, CATCH_ALL_REF = 0, 1, 2, 3
@@ -43,7 +46,7 @@ def _throw_ref(v: FuncState, imm) -> int:
 def catch_types(v: FuncState, kind: int, tag: int | None) -> tuple:
     """The values a catch clause hands its label."""
     values = v.tag(tag).params if tag is not None else ()
-    return tuple(values) + ((EXNREF,) if kind in (CATCH_REF, CATCH_ALL_REF) else ())
+    return tuple(values) + ((EXN_REF,) if kind in (CATCH_REF, CATCH_ALL_REF) else ())
 
 
 def _try_table(v: FuncState, imm) -> int:
@@ -52,7 +55,7 @@ def _try_table(v: FuncState, imm) -> int:
     for kind, tag, label in catches:
         types = catch_types(v, kind, tag)
         want = v.label(label).label_types
-        if list(want) != list(types):
+        if list(want) != list(types) and not v.ctx.subs(types, want):
             raise mismatch(want, types)
     params, results = v.block_type(bt)
     if params:
@@ -79,7 +82,7 @@ def _catch_block(v: FuncState, kind: str, values: tuple) -> int:
         raise ValidationError(f"{kind} without try" if f.kind != "catch_all"
                               else f"{kind} after catch_all")
     v.pop_ctrl()
-    v.ctrls.append(ControlFrame(kind, f.params, f.results, len(v.vals)))
+    v.ctrls.append(ControlFrame(kind, f.params, f.results, len(v.vals), len(v.init_log)))
     v.vals.extend(values)
     return n
 

@@ -17,21 +17,19 @@ from __future__ import annotations
 from w2c import opcodes as O
 from w2c.errors import ValidationError
 from w2c.module import (
-    EXNREF,
     F32,
     F64,
     FUNCREF,
     I32,
     I64,
-    REF_TYPES,
     UNKNOWN,
     V128,
-    FuncType,
-    type_name,
 )
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_exn import HANDLERS as EXN_HANDLERS
+from w2c.parse.validate_ref import HANDLERS as REF_HANDLERS, func_ref_type, tail
 from w2c.parse.validate_state import Context, ControlFrame, FuncState, mismatch
+from w2c.valtypes import REF_BASE
 
 __all__ = ["STEPS", "Context", "ControlFrame", "FuncValidator", "mismatch"]
 
@@ -112,6 +110,8 @@ def _block(kind):
         n = len(vals)
         if bt.__class__ is tuple:     # inline result types: the common case
             params, results = (), bt
+            if bt and bt[0] >= REF_BASE:
+                v.ctx.check_type(bt[0])
         else:
             params, results = v.block_type(bt)
         if is_if:
@@ -121,10 +121,10 @@ def _block(kind):
                 v.pop_expect(I32)
         if params:
             v.pop_vals(params)
-            v.ctrls.append(ControlFrame(kind, params, results, len(vals)))
+            v.ctrls.append(ControlFrame(kind, params, results, len(vals), len(v.init_log)))
             vals.extend(params)
         else:
-            v.ctrls.append(ControlFrame(kind, params, results, len(vals)))
+            v.ctrls.append(ControlFrame(kind, params, results, len(vals), len(v.init_log)))
         return n
     return handler
 
@@ -147,11 +147,15 @@ def _end(v: FuncValidator, imm) -> int:
     if n == f.height + len(results) and (
             not results or len(results) == 1 and vals[-1] == results[0]):
         v.ctrls.pop()
-        if f.kind == "if" and list(f.params) != list(results):
+        if v.init_log:
+            v.reset_inits(f)
+        if f.kind == "if" and list(f.params) != list(results) \
+                and not v.ctx.subs(f.params, results):
             raise mismatch(results, f.params)
         return n
     f = v.pop_ctrl()
-    if f.kind == "if" and list(f.params) != list(f.results):
+    if f.kind == "if" and list(f.params) != list(f.results) \
+            and not v.ctx.subs(f.params, f.results):
         raise mismatch(f.results, f.params)
     v.vals.extend(f.results)
     return n
@@ -220,7 +224,7 @@ def _call_indirect(v: FuncValidator, imm) -> int:
     n = len(v.vals)
     typeidx, tableidx = imm
     t = v.table(tableidx)
-    if t.elem != FUNCREF:
+    if t.elem != FUNCREF and not v.ctx.sub(t.elem, FUNCREF):
         raise ValidationError("type mismatch: call_indirect on a table of externref")
     ft = v.type_at(typeidx)
     v.pop_expect(_addr(t))
@@ -237,7 +241,7 @@ def _return_call_indirect(v: FuncValidator, imm) -> int:
     n = len(v.vals)
     typeidx, tableidx = imm
     t = v.table(tableidx)
-    if t.elem != FUNCREF:
+    if t.elem != FUNCREF and not v.ctx.sub(t.elem, FUNCREF):
         raise ValidationError("type mismatch: call_indirect on a table of externref")
     ft = v.type_at(typeidx)
     v.pop_expect(_addr(t))
@@ -245,13 +249,7 @@ def _return_call_indirect(v: FuncValidator, imm) -> int:
     return n
 
 
-def _tail(v: FuncValidator, ft: FuncType) -> int:
-    n = len(v.vals)
-    if list(ft.results) != list(v.results):
-        raise mismatch(v.results, ft.results)
-    v.pop_vals(ft.params)
-    v.set_unreachable()
-    return n
+_tail = tail
 
 
 def _drop(v: FuncValidator, imm) -> int:
@@ -281,7 +279,7 @@ def _select_t(v: FuncValidator, types) -> int:
     n = len(v.vals)
     if len(types) != 1:
         raise ValidationError("invalid result arity")
-    t = types[0]
+    t = v.ctx.check_type(types[0])
     v.pop_expect(I32)
     v.pop_expect(t)
     v.pop_expect(t)
@@ -292,9 +290,12 @@ def _select_t(v: FuncValidator, types) -> int:
 def _local_get(v: FuncValidator, idx) -> int:
     n = len(v.vals)
     try:
-        v.vals.append(v.locals[idx])
+        t = v.locals[idx]
     except IndexError:
-        v.local(idx)
+        t = v.local(idx)
+    if t < 0:
+        raise ValidationError(f"uninitialized local {idx}")
+    v.vals.append(t)
     return n
 
 
@@ -304,7 +305,8 @@ def _local_set(v: FuncValidator, idx) -> int:
     if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         vals.pop()
         return n
-    v.pop_expect(v.local(idx))
+    t = v.local(idx)
+    v.pop_expect(v.init_local(idx) if t < 0 else t)
     return n
 
 
@@ -314,6 +316,8 @@ def _local_tee(v: FuncValidator, idx) -> int:
     if idx < len(v.locals) and n > v.ctrls[-1].height and vals[-1] == v.locals[idx]:
         return n   # popped and pushed back
     t = v.local(idx)
+    if t < 0:
+        t = v.init_local(idx)
     v.pop_expect(t)
     v.vals.append(t)
     return n
@@ -379,7 +383,7 @@ def _table_copy(v: FuncValidator, imm) -> int:
     n = len(v.vals)
     dst, src = imm
     td, ts = v.table(dst), v.table(src)
-    if td.elem != ts.elem:
+    if td.elem != ts.elem and not v.ctx.sub(ts.elem, td.elem):
         raise mismatch(td.elem, ts.elem)
     ad, as_ = _addr(td), _addr(ts)
     v.pop_vals((ad, as_, I64 if ad == as_ == I64 else I32))
@@ -391,7 +395,7 @@ def _table_init(v: FuncValidator, imm) -> int:
     seg, tableidx = imm
     t = v.table(tableidx)
     et = v.elem(seg)
-    if et != t.elem:
+    if et != t.elem and not v.ctx.sub(et, t.elem):
         raise mismatch(t.elem, et)
     v.pop_vals((_addr(t), I32, I32))
     return n
@@ -399,25 +403,23 @@ def _table_init(v: FuncValidator, imm) -> int:
 
 def _ref_null(v: FuncValidator, t) -> int:
     n = len(v.vals)
-    v.vals.append(t)
+    v.vals.append(v.ctx.check_type(t))
     return n
 
 
 def _ref_is_null(v: FuncValidator, imm) -> int:
     n = len(v.vals)
-    t = v.pop()
-    if t not in REF_TYPES and t != UNKNOWN and t != EXNREF:
-        raise ValidationError(f"type mismatch: expected a reference, got {type_name(t)}")
+    v.pop_ref()
     v.vals.append(I32)
     return n
 
 
 def _ref_func(v: FuncValidator, idx) -> int:
     n = len(v.vals)
-    v.func_type(idx)
+    t = func_ref_type(v, idx)
     if idx not in v.ctx.refs:
         raise ValidationError("undeclared function reference")
-    v.vals.append(FUNCREF)
+    v.vals.append(t)
     return n
 
 
@@ -432,7 +434,7 @@ _HANDLERS = {
     "table.get": _table_get, "table.set": _table_set, "table.size": _table_size,
     "table.grow": _table_grow, "table.fill": _table_fill, "table.copy": _table_copy,
     "table.init": _table_init, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
-    "ref.func": _ref_func, **EXN_HANDLERS,
+    "ref.func": _ref_func, **EXN_HANDLERS, **REF_HANDLERS,
 }
 for _o in O.OPS:
     if _o.params is None and _o.name not in _HANDLERS:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from w2c.errors import ValidationError
 from w2c.module import UNKNOWN, FuncType, GlobalType, TableType, type_name
+from w2c.valtypes import BOT_REF, CONCRETE, REF_BASE, heap_of, is_ref, nullable, val_sub
 
 
 @dataclass
@@ -27,16 +28,36 @@ class Context:
     datacount: int | None
     refs: set[int] = field(default_factory=set)  # functions declared for ref.func
     tags: list[int] = field(default_factory=list)  # type index of every tag (exceptions)
+    canon: list[int] = field(default_factory=list)  # type equivalence (w2c.valtypes)
+
+    def sub(self, t1: int, t2: int) -> bool:
+        """t1 <: t2 (value types)."""
+        return t1 == t2 or val_sub(t1, t2, self.canon)
+
+    def subs(self, ts1, ts2) -> bool:
+        """Pairwise subtypes, of equal length."""
+        return len(ts1) == len(ts2) and all(map(self.sub, ts1, ts2))
+
+    def check_type(self, t: int) -> int:
+        """A value type whose concrete heap type (if any) must exist."""
+        if t >= REF_BASE:
+            h = heap_of(t)
+            if h >= CONCRETE and h - CONCRETE >= len(self.types):
+                raise ValidationError(f"unknown type {h - CONCRETE}")
+        return t
 
 
 class ControlFrame:
     """An open block of the validator: its kind, types, the operand-stack
     height at its start, whether the rest of it is unreachable, and the types
     a branch to it carries (`label_types`: a loop's params, else its results)."""
-    __slots__ = ("kind", "params", "results", "height", "unreachable", "label_types")
+    __slots__ = ("kind", "params", "results", "height", "unreachable", "label_types",
+                 "inits")
 
-    def __init__(self, kind: str, params: tuple, results: tuple, height: int) -> None:
+    def __init__(self, kind: str, params: tuple, results: tuple, height: int,
+                 inits: int = 0) -> None:
         self.kind = kind
+        self.inits = inits        # locals initialised before it (FuncState.init_log)
         self.params = params
         self.results = results
         self.height = height
@@ -62,6 +83,36 @@ class FuncState:
         self.results = ftype.results
         self.vals: list[int] = []
         self.ctrls: list[ControlFrame] = [ControlFrame("func", (), ftype.results, 0)]
+        # Local initialisation (typed references): a non-defaultable local
+        # not yet set has its type negated in `locals` (so local.get's one
+        # compare finds it); `init_log` lists those set so far, in order (a
+        # block's end takes back what was set inside it: ControlFrame.inits).
+        self.init_log: list[int] = []
+        if locals_ and max(locals_) >= REF_BASE:
+            self._typed_locals(len(ftype.params))
+
+    def _typed_locals(self, first: int) -> None:
+        locals_ = self.locals
+        for i in range(first, len(locals_)):
+            t = locals_[i]
+            if t >= REF_BASE:
+                self.ctx.check_type(t)
+                if not nullable(t):
+                    locals_[i] = -t
+
+    def init_local(self, idx: int) -> int:
+        """local.set or local.tee of a local not yet initialised; its type."""
+        t = self.locals[idx] = -self.locals[idx]
+        self.init_log.append(idx)
+        return t
+
+    def reset_inits(self, f: ControlFrame) -> None:
+        """At the end of a block: its initialisations end with it."""
+        log = self.init_log
+        locals_ = self.locals
+        while len(log) > f.inits:
+            i = log.pop()
+            locals_[i] = -locals_[i]
 
     # -- the algorithm's primitives ----------------------------------------------------
     def pop(self) -> int:
@@ -74,9 +125,19 @@ class FuncState:
 
     def pop_expect(self, expect: int) -> int:
         actual = self.pop()
-        if actual != expect and actual != UNKNOWN and expect != UNKNOWN:
+        if actual != expect and actual != UNKNOWN and expect != UNKNOWN \
+                and not self.ctx.sub(actual, expect):
             raise mismatch(expect, actual)
         return actual
+
+    def pop_ref(self) -> int:
+        """Pop a reference of any type (unknown: the bottom reference)."""
+        t = self.pop()
+        if t == UNKNOWN:
+            return BOT_REF
+        if not is_ref(t):
+            raise ValidationError(f"type mismatch: expected a reference, got {type_name(t)}")
+        return t
 
     def pop_vals(self, types) -> list[int]:
         """Pop `types` (last one first); on a mismatch report the whole expected list."""
@@ -98,7 +159,8 @@ class FuncState:
         return out
 
     def push_ctrl(self, kind, params, results) -> None:
-        self.ctrls.append(ControlFrame(kind, params, results, len(self.vals)))
+        self.ctrls.append(ControlFrame(kind, params, results, len(self.vals),
+                                       len(self.init_log)))
         self.vals.extend(params)
 
     def pop_ctrl(self) -> ControlFrame:
@@ -110,6 +172,8 @@ class FuncState:
                 f"type mismatch: expected {' '.join(map(type_name, f.results)) or 'nothing'}"
                 f" at end of block, got {' '.join(map(type_name, extra))} in addition")
         self.ctrls.pop()
+        if self.init_log:
+            self.reset_inits(f)
         return f
 
     def set_unreachable(self) -> None:
@@ -167,6 +231,7 @@ class FuncState:
             raise ValidationError(f"unknown data segment {idx}")
 
     def local(self, idx: int) -> int:
+        """Local idx's type (negated while it is not initialised)."""
         if idx >= len(self.locals):
             raise ValidationError(f"unknown local {idx}")
         return self.locals[idx]
