@@ -19,7 +19,7 @@ from w2c.emit.module import unique_import_keys
 from w2c.emit.names import c_type, result_type
 from w2c.emit.wasi import WASI_MODULE
 from w2c.hostc import CType, HostFunction, TypeResolver, read_host
-from w2c.module import EXT_FUNC, TYPE_NAMES, FuncType, Module
+from w2c.module import EXT_FUNC, FuncType, Module, type_name
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _result_wanted(ft: FuncType, resolver: TypeResolver) -> CType:
 
 
 def _wasm(t: int) -> str:
-    return TYPE_NAMES[t]
+    return type_name(t)
 
 
 def compare(exp: Expected, fn: HostFunction, resolver: TypeResolver) -> list[Problem]:
