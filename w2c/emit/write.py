@@ -31,7 +31,8 @@ def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, Te
     module, features = t.module, t.features
     if t.const_tables is None:
         t.const_tables = const_tables(module, features)
-    gen = ModuleGen(module, prefix, layout.header, max_memory, t.const_tables)
+    gen = ModuleGen(module, prefix, layout.header, max_memory, t.const_tables,
+                    "threads" in features)
     gen.simd = fields_use_v128(module)
     bodies = translate(Translator(gen, t.ctx, features, layout), jobs, progress)
     if layout.split:
