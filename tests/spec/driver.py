@@ -71,6 +71,8 @@ TRAP_CODES = {
     "uninitialized element": "W2C_TRAP_UNINITIALIZED_ELEMENT",
     "indirect call type mismatch": "W2C_TRAP_INDIRECT_CALL_TYPE",
     "call stack exhausted": "W2C_TRAP_EXHAUSTION",
+    "unaligned atomic": "W2C_TRAP_UNALIGNED_ATOMIC",           # threads
+    "expected shared memory": "W2C_TRAP_EXPECTED_SHARED",
 }
 
 # Check kinds.

@@ -890,7 +890,7 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
     t = time.monotonic()
 
     script = wast.load_script(wast_path, suite, root)
-    plan = driver.build_plan(script, spectest.spectest_wasm(build))
+    plan = driver.build_plan(script, spectest.spectest_wasm(build, "threads" in suite.features))
     result = ExecResult(script.key, config.name)
     units = plan.compiled_units()
     result.modules = len(units)
@@ -1106,7 +1106,7 @@ def exec_wast_files(root: Path | None = None) -> list[Path]:
 # Proposal suites (wast.SUITES) whose files the execution harness runs too.
 EXEC_PROPOSALS = ("custom-page-sizes", "tail-call", "wasm-3.0", "relaxed-simd",
                   "multi-memory", "extended-const", "wide-arithmetic",
-                  "exception-handling", "exception-handling-legacy")
+                  "exception-handling", "exception-handling-legacy", "threads")
 
 
 def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS

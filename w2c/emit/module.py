@@ -33,7 +33,6 @@ from w2c.module import (
     Module,
 )
 
-
 ATOMIC_HEADER = "w2c_atomic.h"   # runtime_c: the threads proposal's instructions
 
 

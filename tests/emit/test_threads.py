@@ -1,0 +1,232 @@
+"""Threads through the C API: one shared memory, several instances of a
+module that imports it, each run by its own POSIX thread (the runtime's
+per-thread state as _Thread_local: W2C_THREAD_LOCAL).
+
+The host (HOST_C) starts 8 threads that each do N atomic increments of an
+i32 and of an i64 through exported wasm functions (exact totals), then 8
+threads that take a mutex built on i32.atomic.rmw.cmpxchg,
+memory.atomic.wait32 and memory.atomic.notify around a plain load and
+store (exact total: no lost update), then two threads that play ping-pong
+through wait/notify on one flag (strict alternation, counted).  Single-thread
+checks: a wait whose value differs returns 1 ("not-equal"), one that times
+out returns 2, and notify without waiters 0.  Built by gcc and clang at -O2
+(guard pages and explicit bounds checks) and by clang with ThreadSanitizer,
+which must report nothing.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import ctool
+
+CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-pthread",
+          "-DW2C_THREAD_LOCAL=__thread"]
+RUN_TIMEOUT = 300
+THREADS = 8
+INCREMENTS = 100_000
+ROUNDS = 20_000
+
+WAT = """
+(module
+  (import "env" "mem" (memory 1 1 shared))
+  ;; n atomic increments of the i32 at 0 and of the i64 at 8
+  (func (export "inc") (param $n i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+      (drop (i64.atomic.rmw.add (i32.const 8) (i64.const 1)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l))))
+  (func (export "total32") (result i32) (i32.atomic.load (i32.const 0)))
+  (func (export "total64") (result i64) (i64.atomic.load (i32.const 8)))
+  ;; a mutex at 16 (0 free, 1 held): cmpxchg, else wait while it is held
+  (func $lock
+    (loop $retry
+      (if (i32.atomic.rmw.cmpxchg (i32.const 16) (i32.const 0) (i32.const 1))
+        (then
+          (drop (memory.atomic.wait32 (i32.const 16) (i32.const 1) (i64.const -1)))
+          (br $retry)))))
+  (func $unlock
+    (i32.atomic.store (i32.const 16) (i32.const 0))
+    (drop (memory.atomic.notify (i32.const 16) (i32.const 1))))
+  ;; n increments of the plain i32 at 24 under the mutex
+  (func (export "locked_inc") (param $n i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (call $lock)
+      (i32.store (i32.const 24) (i32.add (i32.load (i32.const 24)) (i32.const 1)))
+      (call $unlock)
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l))))
+  (func (export "locked_total") (result i32) (i32.atomic.load (i32.const 24)))
+  ;; n rounds of ping-pong on the flag at 32: wait for `me`, count, hand over
+  (func (export "ping") (param $n i32) (param $me i32) (param $other i32) (result i32)
+    (local $v i32)
+    (block $done (loop $round
+      (br_if $done (i32.eqz (local.get $n)))
+      (block $mine (loop $w
+        (local.set $v (i32.atomic.load (i32.const 32)))
+        (br_if $mine (i32.eq (local.get $v) (local.get $me)))
+        (drop (memory.atomic.wait32 (i32.const 32) (local.get $v) (i64.const -1)))
+        (br $w)))
+      ;; strict alternation: the count's parity is the turn
+      (if (i32.ne (i32.and (i32.atomic.rmw.add (i32.const 36) (i32.const 1)) (i32.const 1))
+                  (local.get $me))
+        (then (unreachable)))
+      (i32.atomic.store (i32.const 32) (local.get $other))
+      (drop (memory.atomic.notify (i32.const 32) (i32.const 1)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $round)))
+    (i32.atomic.load (i32.const 36)))
+  (func (export "wait32") (param i32 i32 i64) (result i32)
+    (memory.atomic.wait32 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "wait64") (param i32 i64 i64) (result i32)
+    (memory.atomic.wait64 (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "notify") (param i32 i32) (result i32)
+    (memory.atomic.notify (local.get 0) (local.get 1))))
+"""
+
+HOST_C = r"""
+#include "thr.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#define THREADS %(threads)d
+#define INCREMENTS %(increments)d
+#define ROUNDS %(rounds)d
+
+static w2c_memory mem;
+static thr_instance insts[THREADS];
+static int checks, failures;
+
+static void check(int ok, const char *what) {
+  checks++;
+  if (!ok) {
+    failures++;
+    printf("FAIL %%s\n", what);
+  }
+}
+
+typedef struct { int k; int job; int trapped; } task;
+
+static void *run(void *arg) {
+  task *t = (task *)arg;
+  thr_instance *inst = &insts[t->k];
+  w2c_trap code = W2C_TRAP_NONE;
+  if (t->job == 0) W2C_TRY_STMT(code, thr_x_inc(inst, INCREMENTS));
+  else if (t->job == 1) W2C_TRY_STMT(code, thr_x_locked_5Finc(inst, INCREMENTS / 10));
+  else W2C_TRY_STMT(code, thr_x_ping(inst, ROUNDS, (uint32_t)t->k, (uint32_t)(1 - t->k)));
+  t->trapped = code != W2C_TRAP_NONE;
+  return NULL;
+}
+
+static void run_all(int n, int job) {
+  pthread_t th[THREADS];
+  task tasks[THREADS];
+  int k, trapped = 0;
+  for (k = 0; k < n; k++) {
+    tasks[k].k = k;
+    tasks[k].job = job;
+    tasks[k].trapped = 0;
+    if (pthread_create(&th[k], NULL, run, &tasks[k]) != 0) check(0, "pthread_create");
+  }
+  for (k = 0; k < n; k++) {
+    pthread_join(th[k], NULL);
+    trapped |= tasks[k].trapped;
+  }
+  check(!trapped, "no thread trapped");
+}
+
+int main(void) {
+  thr_imports imports;
+  int k;
+  if (w2c_memory_alloc(&mem, 1, 1, 16) != 0) return 2;
+  mem.shared = 1;
+  memset(&imports, 0, sizeof imports);
+  imports.mem_env__mem = &mem;
+  for (k = 0; k < THREADS; k++)
+    if (thr_instantiate(&insts[k], &imports) != 0) return 3;
+
+  /* one thread: the spec's results */
+  check(thr_x_wait32(&insts[0], 40, 1, 0) == 1, "wait32 not-equal");
+  check(thr_x_wait32(&insts[0], 40, 0, 1000000) == 2, "wait32 timed-out after 1 ms");
+  check(thr_x_wait64(&insts[0], 48, 0, 0) == 2, "wait64 timed-out");
+  check(thr_x_wait64(&insts[0], 48, 5, -1) == 1, "wait64 not-equal, no timeout");
+  check(thr_x_notify(&insts[0], 40, 3) == 0, "notify without waiters");
+
+  run_all(THREADS, 0);
+  check(thr_x_total32(&insts[0]) == (uint32_t)THREADS * INCREMENTS, "i32 total");
+  check(thr_x_total64(&insts[0]) == (uint64_t)THREADS * INCREMENTS, "i64 total");
+  printf("atomic increments: %%" PRIu32 "\n", thr_x_total32(&insts[0]));
+
+  run_all(THREADS, 1);
+  check(thr_x_locked_5Ftotal(&insts[0]) == (uint32_t)THREADS * (INCREMENTS / 10),
+        "mutex total");
+  printf("locked increments: %%" PRIu32 "\n", thr_x_locked_5Ftotal(&insts[0]));
+
+  run_all(2, 2);
+  check(thr_x_ping(&insts[0], 0, 0, 1) == 2u * ROUNDS, "ping-pong rounds");
+
+  for (k = 0; k < THREADS; k++) thr_free(&insts[k]);
+  w2c_memory_free(&mem);
+  printf("checks: %%d failures: %%d\n", checks, failures);
+  return failures != 0;
+}
+""" % {"threads": THREADS, "increments": INCREMENTS, "rounds": ROUNDS}
+
+
+@pytest.fixture(scope="module")
+def sources(wat2wasm, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("thr")
+    (out / "thr.wasm").write_bytes(wat2wasm(WAT, "--enable-threads"))
+    p = subprocess.run([sys.executable, "-m", "w2c", "compile", "--enable-threads",
+                        str(out / "thr.wasm"), "-o", str(out / "thr.c")],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    (out / "host.c").write_text(HOST_C)
+    return out
+
+
+def _build_and_run(sources: Path, cc: str, flags: list[str], exe: Path,
+                   env: dict | None = None) -> str:
+    b = subprocess.run([cc, *CFLAGS, *flags, f"-I{sources}", str(sources / "thr.c"),
+                        str(sources / "host.c"), "-o", str(exe), "-lm"],
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
+    assert b.stderr == "", b.stderr
+    return ctool.run_checks([exe], at_least=10, env=env)
+
+
+def test_header_includes_atomics(sources):
+    header = (sources / "thr.h").read_text()
+    assert '#include "w2c_atomic.h"' in header
+    assert (sources / "w2c_atomic.h").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bounds", ["guard", "explicit"])
+def test_threads_share_one_memory(sources, cc, bounds, tmp_path):
+    flags = ["-O2"] + (["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
+                        "-DW2C_MEMORY_ALLOC=W2C_ALLOC_MALLOC"] if bounds == "explicit" else [])
+    out = _build_and_run(sources, cc, flags, tmp_path / "host")
+    assert f"atomic increments: {THREADS * INCREMENTS}" in out
+
+
+@pytest.mark.slow
+def test_threads_under_thread_sanitizer(sources, tmp_path):
+    cc = ctool.tool("clang")
+    flags = ["-O1", "-g", "-fsanitize=thread"]
+    if ctool._cannot_link(cc, tuple(flags)):
+        pytest.skip("clang cannot link with -fsanitize=thread here (install libclang-rt-dev)")
+    env = {**os.environ, "TSAN_OPTIONS": "halt_on_error=1 exitcode=66"}
+    out = _build_and_run(sources, cc, flags, tmp_path / "host", env)
+    assert "locked increments" in out
+
