@@ -361,6 +361,64 @@ static inline uint8_t *w2c_atomic_at_checked_(uint8_t *mem, uint64_t size, uint6
 W2C_ATOMIC_ALL_(uint32_t, w2c_atomic_at_, )
 W2C_ATOMIC_ALL_(uint64_t, w2c_atomic_at_a64_, _a64)
 
+/* ---- shared memories ---------------------------------------------------------
+ * A shared memory never moves, since other threads hold its base: with
+ * W2C_ALLOC_MALLOC it gets its maximum's capacity at once (if the allocator
+ * refuses, it keeps its initial size and memory.grow fails beyond it); mmap
+ * and static storage grow in place.  memory.grow of a shared memory runs
+ * between W2C_ATOMIC_LOCK() and W2C_ATOMIC_UNLOCK().  Another thread sees
+ * the new size at its next call or grow (functions keep a memory's size in
+ * a local), so an access to the new pages from a thread that is inside a
+ * call may trap with explicit bounds checks. */
+static inline int w2c_shared_reserve_(w2c_memory *m, int rc) {
+  if (rc != 0) return rc;
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC
+  {
+    uint64_t cap = m->max_pages << m->page_log2;
+    uint8_t *p = cap > m->capacity && cap <= (uint64_t)SIZE_MAX
+                     ? (uint8_t *)realloc(m->data, (size_t)cap) : NULL;
+    if (p != NULL) {
+      m->data = p;
+      m->capacity = cap;
+    }
+  }
+#endif
+  m->shared = 1;
+  return 0;
+}
+static inline int w2c_memory_alloc_shared(w2c_memory *m, uint64_t initial_pages,
+                                          uint64_t max_pages, uint32_t page_log2) {
+  return w2c_shared_reserve_(m, w2c_memory_alloc(m, initial_pages, max_pages, page_log2));
+}
+static inline int w2c_memory_alloc64_shared(w2c_memory *m, uint64_t initial_pages,
+                                            uint64_t max_pages, uint32_t page_log2) {
+  return w2c_shared_reserve_(m, w2c_memory_alloc64(m, initial_pages, max_pages, page_log2));
+}
+/* Whether growing m to `pages` keeps it in place. */
+static inline int w2c_shared_fits_(const w2c_memory *m, uint64_t pages) {
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_MALLOC
+  return m->kind != W2C_MEMKIND_MALLOC || (pages << m->page_log2) <= m->capacity;
+#else
+  (void)m, (void)pages;
+  return 1;
+#endif
+}
+static inline uint32_t w2c_memory_grow_shared(w2c_memory *m, uint32_t delta) {
+  uint32_t old;
+  W2C_ATOMIC_LOCK();
+  old = w2c_shared_fits_(m, m->pages + delta) ? w2c_memory_grow(m, delta) : 0xFFFFFFFFu;
+  W2C_ATOMIC_UNLOCK();
+  return old;
+}
+static inline uint64_t w2c_memory_grow64_shared(w2c_memory *m, uint64_t delta) {
+  uint64_t old;
+  W2C_ATOMIC_LOCK();
+  old = delta <= m->max_pages && w2c_shared_fits_(m, m->pages + delta)
+            ? w2c_memory_grow64(m, delta) : UINT64_MAX;
+  W2C_ATOMIC_UNLOCK();
+  return old;
+}
+
 /* ---- wait and notify --------------------------------------------------------
  * wait: 0 "ok" (woken by notify), 1 "not-equal", 2 "timed-out"; a negative
  * timeout (nanoseconds) waits without end; traps on an unshared memory
