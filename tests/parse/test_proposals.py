@@ -68,6 +68,7 @@ CASES = [
 
 # Decoded and validated when their flag is given (compile may still refuse them).
 ACCEPTED_WHEN_ENABLED = {"return_call", "two-memories", "memarg-memidx", "shared-memory",
+                         "atomic.fence", "atomic-load",
                          "relaxed-simd", "memory64", "table64",
                          "i64.add128",
                          "extended-const", "tag-section", "try_table", "exnref-local",

@@ -381,8 +381,9 @@ def feature_flags(suite: wast.Suite) -> list[str]:
             + [f"--enable-{name}" for name in suite.features])
 
 
-# The spectest host module (unit 0) exports a 64-bit table, whatever the suite.
-SPECTEST_FLAGS = ["--enable-memory64"]
+# The spectest host module (unit 0) exports a 64-bit table, whatever the suite,
+# and in the threads suite a second memory (shared_memory).
+SPECTEST_FLAGS = ["--enable-memory64", "--enable-multi-memory"]
 
 
 def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()

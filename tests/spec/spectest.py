@@ -47,7 +47,7 @@ SPECTEST_WAT = """\
 )
 """
 # The threads suite's spectest also has a shared memory, shared_memory = 1..2
-# pages (compiled with the suite's threads and multi-memory features).
+# pages (compiled with the suite's threads feature and multi-memory on).
 SPECTEST_SHARED_MEMORY = '  (memory (export "shared_memory") 1 2 shared)\n'
 SPECTEST_WAT_THREADS = SPECTEST_WAT[:-2] + SPECTEST_SHARED_MEMORY + ")\n"
 

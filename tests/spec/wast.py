@@ -133,9 +133,8 @@ SUITES: dict[str, Suite] = {
                             (), ("extended-const",)),
     "wide-arithmetic": Suite("wide-arithmetic", "proposals/wide-arithmetic",
                              ("--enable-wide-arithmetic",), ("wide-arithmetic",)),
-    # Its spectest has two memories (shared_memory): multi-memory too.
-    "threads": Suite("threads", "proposals/threads", ("--enable-threads",),
-                     ("threads", "multi-memory")),
+    # (Its spectest has a second memory, shared_memory: run_exec.SPECTEST_FLAGS.)
+    "threads": Suite("threads", "proposals/threads", ("--enable-threads",), ("threads",)),
 }
 
 
