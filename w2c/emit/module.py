@@ -48,9 +48,10 @@ class ModuleGen:
                  max_memory: int | None = None, const_tables: dict[int, list[int]] | None = None,
                  threads_enabled: bool = False):
         self.module = module
-        # Imported memories are matched on sharedness when the threads feature is
-        # on (without it no w2c module has a shared memory to give).
-        self.match_shared = threads_enabled
+        # The threads feature is on: imported memories are matched on sharedness
+        # (without it no w2c module has a shared memory to give), and the header
+        # defines W2C_MODULE_THREADS before the runtime's first header.
+        self.threads_enabled = threads_enabled
         self.max_memory = max_memory
         self.const_tables = const_tables or {}   # w2c.emit.tables
         self.prefix = prefix
@@ -168,6 +169,7 @@ class ModuleGen:
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
             "simd": self.simd, "exn": self.exn, "threads": self.threads,
+            "threads_enabled": self.threads_enabled,
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
@@ -189,7 +191,7 @@ class ModuleGen:
                         "max": lim.max if imported else limit, "page_log2": log2,
                         "static_bytes": cap, "static_words": max(1, (cap + 7) // 8),
                         "static_ok": cap <= MAX_STATIC_BYTES, "is64": lim.is64,
-                        "shared": lim.shared, "match_shared": self.match_shared,
+                        "shared": lim.shared, "match_shared": self.threads_enabled,
                         "key": self._import_key(EXT_MEMORY, i)})
         return out
 
