@@ -10,8 +10,13 @@ store (exact total: no lost update), then two threads that play ping-pong
 through wait/notify on one flag (strict alternation, counted).  Single-thread
 checks: a wait whose value differs returns 1 ("not-equal"), one that times
 out returns 2, and notify without waiters 0.  Built by gcc and clang at -O2
-(guard pages and explicit bounds checks) and by clang with ThreadSanitizer,
-which must report nothing.
+(guard pages and explicit bounds checks; C11 <stdatomic.h> too) and by clang
+with ThreadSanitizer, which must report nothing.
+
+The single-threaded lowering (W2C_ATOMICS_SINGLE, W2C_WAIT_SINGLE) runs the
+increments and the single-thread checks (SINGLE_C: an equal value with a
+timeout gives 2 at once, without one the trap "wait would block forever");
+the Cortex-M builds of the module call no libatomic or __sync function.
 """
 from __future__ import annotations
 
@@ -183,6 +188,55 @@ int main(void) {
 """ % {"threads": THREADS, "increments": INCREMENTS, "rounds": ROUNDS}
 
 
+SINGLE_C = r"""
+#include "thr.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int checks, failures;
+
+static void check(int ok, const char *what) {
+  checks++;
+  if (!ok) {
+    failures++;
+    printf("FAIL %s\n", what);
+  }
+}
+
+int main(void) {
+  static w2c_memory mem;
+  static thr_instance inst;
+  thr_imports imports;
+  w2c_trap code;
+  if (w2c_memory_alloc(&mem, 1, 1, 16) != 0) return 2;
+  mem.shared = 1;
+  memset(&imports, 0, sizeof imports);
+  imports.mem_env__mem = &mem;
+  if (thr_instantiate(&inst, &imports) != 0) return 3;
+  thr_x_inc(&inst, 1000);
+  check(thr_x_total32(&inst) == 1000 && thr_x_total64(&inst) == 1000, "increments");
+  thr_x_locked_5Finc(&inst, 10);
+  check(thr_x_locked_5Ftotal(&inst) == 10, "mutex without contention");
+  check(thr_x_wait32(&inst, 40, 1, 0) == 1, "wait32 not-equal");
+  check(thr_x_wait32(&inst, 40, 0, UINT64_C(1000000000000)) == 2, "wait32 timed-out at once");
+  check(thr_x_wait64(&inst, 48, 0, 5) == 2, "wait64 timed-out");
+  W2C_TRY_STMT(code, thr_x_wait32(&inst, 40, 0, (uint64_t)-1));
+  check(code == W2C_TRAP_WAIT_FOREVER, "wait without end traps");
+  check(strcmp(w2c_trap_message(code), "wait would block forever") == 0, "its message");
+  W2C_TRY_STMT(code, thr_x_wait32(&inst, 42, 0, 0));
+  check(code == W2C_TRAP_UNALIGNED_ATOMIC, "unaligned wait");
+  W2C_TRY_STMT(code, thr_x_notify(&inst, 65536, 1));
+  check(code == W2C_TRAP_OOB_MEMORY, "notify out of bounds");
+  check(thr_x_notify(&inst, 40, 1) == 0, "notify");
+  thr_free(&inst);
+  w2c_memory_free(&mem);
+  printf("checks: %d failures: %d\n", checks, failures);
+  return failures != 0;
+}
+"""
+
+
 @pytest.fixture(scope="module")
 def sources(wat2wasm, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("thr")
@@ -192,13 +246,15 @@ def sources(wat2wasm, tmp_path_factory) -> Path:
                        capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     (out / "host.c").write_text(HOST_C)
+    (out / "single.c").write_text(SINGLE_C)
     return out
 
 
 def _build_and_run(sources: Path, cc: str, flags: list[str], exe: Path,
-                   env: dict | None = None) -> str:
-    b = subprocess.run([cc, *CFLAGS, *flags, f"-I{sources}", str(sources / "thr.c"),
-                        str(sources / "host.c"), "-o", str(exe), "-lm"],
+                   env: dict | None = None, host: str = "host.c",
+                   cflags: list[str] = CFLAGS) -> str:
+    b = subprocess.run([cc, *cflags, *flags, f"-I{sources}", str(sources / "thr.c"),
+                        str(sources / host), "-o", str(exe), "-lm"],
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stderr
     assert b.stderr == "", b.stderr
@@ -230,3 +286,35 @@ def test_threads_under_thread_sanitizer(sources, tmp_path):
     out = _build_and_run(sources, cc, flags, tmp_path / "host", env)
     assert "locked increments" in out
 
+
+
+@pytest.mark.slow
+def test_threads_with_c11_atomics(sources, cc, tmp_path):
+    cflags = [f for f in CFLAGS if f != "-std=c99"] + ["-std=c11"]
+    out = _build_and_run(sources, cc, ["-O2", "-DW2C_ATOMICS=W2C_ATOMICS_C11"],
+                         tmp_path / "host", cflags=cflags)
+    assert f"atomic increments: {THREADS * INCREMENTS}" in out
+
+
+@pytest.mark.parametrize("bounds", ["guard", "explicit"])
+def test_single_threaded_lowering(sources, cc, bounds, tmp_path):
+    flags = ["-O2", "-DW2C_ATOMICS=W2C_ATOMICS_SINGLE", "-DW2C_WAIT=W2C_WAIT_SINGLE"]
+    if bounds == "explicit":
+        flags.append("-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT")
+    _build_and_run(sources, cc, flags, tmp_path / "single", host="single.c")
+
+
+@pytest.mark.parametrize("cpu", ["cortex-m0", "cortex-m3", "cortex-m4"])
+def test_cortex_m_needs_no_libatomic(sources, cpu, tmp_path):
+    """ARMv6-M has no exclusive accesses and ARMv7-M no 64-bit ones: those
+    widths take the single-threaded lowering, never a library call."""
+    cc = ctool.tool("arm-none-eabi-gcc", "gcc-arm-none-eabi")
+    nm = ctool.tool("arm-none-eabi-nm", "binutils-arm-none-eabi")
+    obj = tmp_path / "thr.o"
+    ctool.compile_quietly([cc, f"-mcpu={cpu}", "-mthumb", "-Os", "-ffreestanding",
+                           "-std=c99", "-Wall", "-Wextra", "-Werror",
+                           "-DW2C_TRAP_HANDLER=w2c_bare_trap",
+                           "-DW2C_MEMORY_ALLOC=W2C_ALLOC_STATIC", f"-I{sources}", "-c",
+                           sources / "thr.c", "-o", obj])
+    undefined = ctool.run([nm, "-u", obj]).stdout.split()
+    assert not [u for u in undefined if u.startswith(("__atomic", "__sync"))], undefined
