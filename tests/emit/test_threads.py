@@ -35,6 +35,7 @@ RUN_TIMEOUT = 300
 THREADS = 8
 INCREMENTS = 100_000
 ROUNDS = 20_000
+SIZES = [f"-DTHREADS={THREADS}", f"-DINCREMENTS={INCREMENTS}", f"-DROUNDS={ROUNDS}"]
 
 WAT = """
 (module
@@ -104,9 +105,7 @@ HOST_C = r"""
 #include <stdio.h>
 #include <string.h>
 
-#define THREADS %(threads)d
-#define INCREMENTS %(increments)d
-#define ROUNDS %(rounds)d
+/* THREADS, INCREMENTS, ROUNDS: -D on the command line */
 
 static w2c_memory mem;
 static thr_instance insts[THREADS];
@@ -116,7 +115,7 @@ static void check(int ok, const char *what) {
   checks++;
   if (!ok) {
     failures++;
-    printf("FAIL %%s\n", what);
+    printf("FAIL %s\n", what);
   }
 }
 
@@ -170,22 +169,22 @@ int main(void) {
   run_all(THREADS, 0);
   check(thr_x_total32(&insts[0]) == (uint32_t)THREADS * INCREMENTS, "i32 total");
   check(thr_x_total64(&insts[0]) == (uint64_t)THREADS * INCREMENTS, "i64 total");
-  printf("atomic increments: %%" PRIu32 "\n", thr_x_total32(&insts[0]));
+  printf("atomic increments: %" PRIu32 "\n", thr_x_total32(&insts[0]));
 
   run_all(THREADS, 1);
   check(thr_x_locked_5Ftotal(&insts[0]) == (uint32_t)THREADS * (INCREMENTS / 10),
         "mutex total");
-  printf("locked increments: %%" PRIu32 "\n", thr_x_locked_5Ftotal(&insts[0]));
+  printf("locked increments: %" PRIu32 "\n", thr_x_locked_5Ftotal(&insts[0]));
 
   run_all(2, 2);
   check(thr_x_ping(&insts[0], 0, 0, 1) == 2u * ROUNDS, "ping-pong rounds");
 
   for (k = 0; k < THREADS; k++) thr_free(&insts[k]);
   w2c_memory_free(&mem);
-  printf("checks: %%d failures: %%d\n", checks, failures);
+  printf("checks: %d failures: %d\n", checks, failures);
   return failures != 0;
 }
-""" % {"threads": THREADS, "increments": INCREMENTS, "rounds": ROUNDS}
+"""
 
 
 SINGLE_C = r"""
@@ -253,7 +252,7 @@ def sources(wat2wasm, tmp_path_factory) -> Path:
 def _build_and_run(sources: Path, cc: str, flags: list[str], exe: Path,
                    env: dict | None = None, host: str = "host.c",
                    cflags: list[str] = CFLAGS) -> str:
-    b = subprocess.run([cc, *cflags, *flags, f"-I{sources}", str(sources / "thr.c"),
+    b = subprocess.run([cc, *cflags, *SIZES, *flags, f"-I{sources}", str(sources / "thr.c"),
                         str(sources / host), "-o", str(exe), "-lm"],
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stderr
