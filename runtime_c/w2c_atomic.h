@@ -455,11 +455,20 @@ static inline uint32_t w2c_wait_(uint8_t *p, uint64_t expected, int is64, int64_
   struct timespec until;
   uint64_t now;
   int rc = 0;
+  /* A deadline beyond 2^30 s (34 years), or one a 32-bit time_t cannot
+   * hold, is no deadline. */
+  if (timeout >= 0 && (uint64_t)timeout / 1000000000u > (UINT64_C(1) << 30)) timeout = -1;
   if (timeout >= 0) {
+    int64_t secs;
     clock_gettime(CLOCK_REALTIME, &until);
     now = (uint64_t)until.tv_nsec + (uint64_t)timeout % 1000000000u;
-    until.tv_sec += (time_t)((uint64_t)timeout / 1000000000u + now / 1000000000u);
-    until.tv_nsec = (long)(now % 1000000000u);
+    secs = (int64_t)until.tv_sec + (int64_t)((uint64_t)timeout / 1000000000u + now / 1000000000u);
+    if ((int64_t)(time_t)secs != secs) {
+      timeout = -1;
+    } else {
+      until.tv_sec = (time_t)secs;
+      until.tv_nsec = (long)(now % 1000000000u);
+    }
   }
   pthread_mutex_lock(&b->lock);
   if ((is64 ? W2C_LE64(w2c_aload64_((uint64_t *)(void *)p))
