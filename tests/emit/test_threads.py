@@ -317,3 +317,40 @@ def test_cortex_m_needs_no_libatomic(sources, cpu, tmp_path):
                            sources / "thr.c", "-o", obj])
     undefined = ctool.run([nm, "-u", obj]).stdout.split()
     assert not [u for u in undefined if u.startswith(("__atomic", "__sync"))], undefined
+
+
+RT = Path(__file__).resolve().parents[2] / "runtime_c"
+EXPLICIT = ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"]
+ATOMIC_ERRORS = {
+    "value-as-switch": (["-DW2C_ATOMICS_SINGLE"], "are values, not switches"),
+    "bad-atomics": (["-DW2C_ATOMICS=7"], "W2C_ATOMICS must be"),
+    "bad-wait": (["-DW2C_WAIT=7"], "W2C_WAIT must be"),
+    "builtins-without-gnu": (["-U__GNUC__", "-DW2C_STORAGE_EXTERNAL",
+                              "-DW2C_ATOMICS=W2C_ATOMICS_BUILTINS"], "needs GCC or clang"),
+    "threads-without-lock": (["-DW2C_ATOMICS=W2C_ATOMICS_SINGLE"],
+                             "cannot serve without a lock"),
+    "half-lock": (["-DW2C_ATOMIC_LOCK=lock"], "define both W2C_ATOMIC_LOCK()"),
+    "strict-mode-clock": (EXPLICIT + ["-include", "stdio.h"], "needs clock_gettime"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ATOMIC_ERRORS))
+def test_atomic_config_error(case, tmp_path):
+    """A conflicting choice stops the build with a sentence saying what to do."""
+    flags, sentence = ATOMIC_ERRORS[case]
+    gcc = ctool.tool("gcc")
+    src = tmp_path / "e.c"
+    src.write_text('#include "w2c_rt.h"\n#include "w2c_atomic.h"\n')
+    proc = ctool.run([gcc, "-std=c99", *flags, f"-I{RT}", "-c", src, "-o", tmp_path / "e.o"])
+    assert proc.returncode != 0
+    assert sentence in proc.stderr, proc.stderr
+
+
+def test_atomic_header_alone_is_quiet(cc, tmp_path):
+    """Each choice compiles without a warning under the strict flags."""
+    src = tmp_path / "a.c"
+    src.write_text('#include "w2c_rt.h"\n#include "w2c_atomic.h"\n')
+    for flags in ([], EXPLICIT + ["-D_DEFAULT_SOURCE"],
+                  ["-DW2C_ATOMICS=W2C_ATOMICS_SINGLE", "-DW2C_WAIT=W2C_WAIT_SINGLE"]):
+        ctool.compile_quietly([cc, *ctool.STRICT, *ctool.EXTRA_WARNINGS, *flags, f"-I{RT}",
+                               "-c", src, "-o", tmp_path / "a.o"])
