@@ -565,12 +565,29 @@ void siglongjmp(sigjmp_buf, int);
 #define MAP_ANON 32
 #define MAP_NORESERVE 0
 #define MAP_FAILED ((void *)-1)
+typedef struct { int opaque; } pthread_mutex_t;
+typedef struct { int opaque; } pthread_cond_t;
+typedef long time_t;
+typedef int clockid_t;
+struct timespec { time_t tv_sec; long tv_nsec; };
+int pthread_mutex_lock(pthread_mutex_t *);
+int pthread_mutex_unlock(pthread_mutex_t *);
+int pthread_cond_init(pthread_cond_t *, const void *);
+int pthread_cond_destroy(pthread_cond_t *);
+int pthread_cond_wait(pthread_cond_t *, pthread_mutex_t *);
+int pthread_cond_timedwait(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+int pthread_cond_signal(pthread_cond_t *);
+int clock_gettime(clockid_t, struct timespec *);
+#define PTHREAD_MUTEX_INITIALIZER {0}
+#define CLOCK_REALTIME 0
+#define ETIMEDOUT 110
 #endif
 """
 FAKE_HEADERS = ("stdint.h", "stddef.h", "stdbool.h", "string.h", "stdlib.h", "stdio.h",
                 "setjmp.h", "math.h", "limits.h", "float.h", "assert.h", "inttypes.h",
                 "stdarg.h", "signal.h", "errno.h", "sys/mman.h", "unistd.h", "stdnoreturn.h",
-                "stdalign.h", "fenv.h", "alloca.h", "malloc.h", "sys/types.h", "sys/resource.h")
+                "stdalign.h", "fenv.h", "alloca.h", "malloc.h", "sys/types.h", "sys/resource.h",
+                "pthread.h", "time.h")
 PYCPARSER_DEFINES = ["-D__attribute__(x)=", "-D__extension__=", "-D__restrict=",
                      "-D__restrict__=", "-D__inline=inline", "-D__inline__=inline",
                      "-D_Noreturn=",
