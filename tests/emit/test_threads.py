@@ -17,6 +17,8 @@ The single-threaded lowering (W2C_ATOMICS_SINGLE, W2C_WAIT_SINGLE) runs the
 increments and the single-thread checks (SINGLE_C: an equal value with a
 timeout gives 2 at once, without one the trap "wait would block forever");
 the Cortex-M builds of the module call no libatomic or __sync function.
+GROW_C: 8 threads grow one shared memory at once (each old size once, the
+memory never moves).
 """
 from __future__ import annotations
 
@@ -354,3 +356,80 @@ def test_atomic_header_alone_is_quiet(cc, tmp_path):
                   ["-DW2C_ATOMICS=W2C_ATOMICS_SINGLE", "-DW2C_WAIT=W2C_WAIT_SINGLE"]):
         ctool.compile_quietly([cc, *ctool.STRICT, *ctool.EXTRA_WARNINGS, *flags, f"-I{RT}",
                                "-c", src, "-o", tmp_path / "a.o"])
+
+
+GROW_WAT = """
+(module
+  (memory (export "mem") 1 9 shared)
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "size") (result i32) (memory.size))
+  (func (export "put") (param i32 i32) (i32.atomic.store (local.get 0) (local.get 1)))
+  (func (export "get") (param i32) (result i32) (i32.atomic.load (local.get 0))))
+"""
+
+GROW_C = r"""
+#include "grow.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+static grow_instance inst;
+static uint32_t olds[8];
+static int checks, failures;
+
+static void check(int ok, const char *what) {
+  checks++;
+  if (!ok) {
+    failures++;
+    printf("FAIL %s\n", what);
+  }
+}
+
+static void *grow_one(void *arg) {
+  uint32_t *old = (uint32_t *)arg;
+  *old = grow_x_grow(&inst, 1);
+  if (*old != 0xFFFFFFFFu) grow_x_put(&inst, *old * 65536u + 8u, *old);
+  return NULL;
+}
+
+int main(void) {
+  static grow_imports imports;
+  pthread_t th[8];
+  uint8_t *base;
+  int k, seen[9] = {0};
+  if (grow_instantiate(&inst, &imports) != 0) return 3;
+  base = grow_x_mem(&inst)->data;
+  for (k = 0; k < 8; k++) pthread_create(&th[k], NULL, grow_one, &olds[k]);
+  for (k = 0; k < 8; k++) pthread_join(th[k], NULL);
+  for (k = 0; k < 8; k++)
+    if (olds[k] >= 1 && olds[k] <= 8) seen[olds[k]]++;
+  for (k = 1; k <= 8; k++) check(seen[k] == 1, "each old size once");
+  check(grow_x_size(&inst) == 9, "9 pages");
+  check(grow_x_grow(&inst, 1) == 0xFFFFFFFFu, "no page beyond the maximum");
+  check(grow_x_mem(&inst)->data == base, "the memory did not move");
+  for (k = 1; k <= 8; k++) check(grow_x_get(&inst, (uint32_t)k * 65536u + 8u) == (uint32_t)k,
+                                 "each new page written");
+  grow_free(&inst);
+  printf("checks: %d failures: %d\n", checks, failures);
+  return failures != 0;
+}
+"""
+
+
+@pytest.mark.parametrize("bounds", ["guard", "explicit"])
+def test_concurrent_grow_of_a_shared_memory(wat2wasm, cc, bounds, tmp_path):
+    """8 threads grow one shared memory by a page each: each old size comes
+    back once, the memory never moves (malloc: its maximum is reserved), and
+    each thread's store to its new page lands."""
+    (tmp_path / "grow.wasm").write_bytes(wat2wasm(GROW_WAT, "--enable-threads"))
+    p = subprocess.run([sys.executable, "-m", "w2c", "compile", "--enable-threads",
+                        str(tmp_path / "grow.wasm"), "-o", str(tmp_path / "grow.c")],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    (tmp_path / "main.c").write_text(GROW_C)
+    flags = ["-O2"] + (["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
+                        "-DW2C_MEMORY_ALLOC=W2C_ALLOC_MALLOC"] if bounds == "explicit" else [])
+    exe = tmp_path / "grow"
+    ctool.compile_quietly([cc, *CFLAGS, *flags, f"-I{tmp_path}", tmp_path / "grow.c",
+                           tmp_path / "main.c", "-o", exe, "-lm"])
+    ctool.run_checks([exe], at_least=12)
