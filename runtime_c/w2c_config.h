@@ -318,7 +318,11 @@
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD || W2C_STACK_CHECK == W2C_STACK_GUARD
 #define W2C_SIGNALS_ 1
 #endif
-#if (W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP || defined(W2C_SIGNALS_)) && !defined(_DEFAULT_SOURCE) && \
+/* W2C_MODULE_THREADS: w2c emits it before w2c_rt.h in the header of a
+ * module with a shared memory or atomics, whose wait needs POSIX threads and
+ * clock_gettime (runtime_c/w2c_atomic.h).  Default: undefined. */
+#if (W2C_MEMORY_ALLOC == W2C_ALLOC_MMAP || defined(W2C_SIGNALS_) || defined(W2C_MODULE_THREADS)) && \
+    !defined(_DEFAULT_SOURCE) && \
     !defined(_GNU_SOURCE)
 #define _DEFAULT_SOURCE 1
 #endif

@@ -17,6 +17,7 @@ typedef struct w2c_memory {
   uint8_t has_max;     /* 1 if a maximum was declared (import matching) */
   uint8_t is64;        /* 1 for a 64-bit memory (memory64): i64 addresses,
                           explicit bounds checks in every configuration */
+  uint8_t shared;      /* 1 for a shared memory (threads; import matching, wait) */
   /* private */
   uint8_t kind;        /* W2C_MEMKIND_* */
   uint64_t capacity;   /* bytes usable without moving data (reserved bytes for mmap) */
@@ -471,6 +472,7 @@ static inline uint64_t w2c_mem_reset_(w2c_memory *m, uint64_t max_pages, uint32_
   m->max_pages = max;
   m->page_log2 = page_log2;
   m->is64 = 0;
+  m->shared = 0;
   return max;
 }
 

@@ -17,6 +17,7 @@
  *   w2c_mem64.h   the same for 64-bit memories (memory64; included by w2c_mem.h)
  *   w2c_table.h   w2c_funcref, w2c_externref, w2c_table, call_indirect
  *   w2c_tail.h    the trampoline of tail calls (w2c_tail, w2c_tail_enter)
+ *   (w2c_exn.h, w2c_atomic.h: included by the modules that need them)
  *
  * The contract with the emitter is docs/codegen.md.  Index of the API
  * (i32/i64 are uint32_t/uint64_t, signed operations convert inside):
@@ -25,7 +26,8 @@
  *   enum w2c_trap: W2C_TRAP_NONE (0), _UNREACHABLE, _INT_DIV_ZERO,
  *     _INT_OVERFLOW, _INVALID_CONVERSION, _OOB_MEMORY, _OOB_TABLE,
  *     _UNDEFINED_ELEMENT, _UNINITIALIZED_ELEMENT, _INDIRECT_CALL_TYPE,
- *     _EXHAUSTION (10);  W2C_ERR_IMPORT (-1), W2C_ERR_ALLOC (-2)
+ *     _EXHAUSTION (10), _NULL_EXNREF, _UNALIGNED_ATOMIC, _EXPECTED_SHARED,
+ *     _WAIT_FOREVER;  W2C_ERR_IMPORT (-1), W2C_ERR_ALLOC (-2)
  *   const char *w2c_trap_message(w2c_trap)      the spec's wording
  *   W2C_TRAP(code)                              raise; never returns
  *   w2c_trap W2C_TRY(stmt...)                   GNU C: trap code of stmt, 0 if none

@@ -20,7 +20,10 @@ typedef enum w2c_trap {
   W2C_TRAP_EXHAUSTION,
   W2C_TRAP_NULL_EXNREF, /* throw_ref of a null exnref (w2c_exn.h) */
   W2C_TRAP_NULL_FUNCREF, /* call_ref, return_call_ref of a null reference */
-  W2C_TRAP_NULL_REFERENCE /* ref.as_non_null of a null reference */
+  W2C_TRAP_NULL_REFERENCE, /* ref.as_non_null of a null reference */
+  W2C_TRAP_UNALIGNED_ATOMIC, /* an atomic access off its natural alignment (w2c_atomic.h) */
+  W2C_TRAP_EXPECTED_SHARED,  /* memory.atomic.wait on an unshared memory (w2c_atomic.h) */
+  W2C_TRAP_WAIT_FOREVER      /* wait without timeout that nothing can end (w2c_atomic.h) */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
@@ -45,6 +48,9 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_NULL_EXNREF: return "null exception reference";
     case W2C_TRAP_NULL_FUNCREF: return "null function reference";
     case W2C_TRAP_NULL_REFERENCE: return "null reference";
+    case W2C_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case W2C_TRAP_EXPECTED_SHARED: return "expected shared memory";
+    case W2C_TRAP_WAIT_FOREVER: return "wait would block forever";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
     case W2C_ERR_EXCEPTION: return "uncaught exception";

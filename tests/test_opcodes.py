@@ -70,6 +70,7 @@ WT_FEATURE = {
     "exceptions": "exceptions,legacy-exceptions",
     "wide-arithmetic": "wide-arithmetic",
     "function-references": "function-references",
+    "threads": "threads",
 }
 # What wasm-tools needs besides the feature itself (exnref is a reference type).
 WT_DEPENDS = {"exceptions": "reference-types", "relaxed-simd": "simd",
@@ -86,9 +87,10 @@ FEATURE_ERROR = {
     "exceptions": "exceptions",  # "exceptions support ..." / "legacy_exceptions feature required"
     "wide-arithmetic": "wide arithmetic support is not enabled",
     "function-references": "function references",
+    "threads": "threads support is not enabled",
 }
 EXTRA_FEATURES = ("tail-call,exceptions,legacy-exceptions,relaxed-simd,wide-arithmetic,"
-                  "function-references")
+                  "function-references,threads")
 TESTED = [op for op in O.OPS if op.feature in WASM2_FEATURES or op.feature in WT_FEATURE]
 
 
@@ -112,7 +114,7 @@ def _without_feature(op: O.Op) -> str:
     if op.feature in WASM2_FEATURES:
         return f"wasm2,-{WT_FEATURE[op.feature]}"
     return ("wasm2,-exceptions,-legacy-exceptions,-tail-call,-relaxed-simd,"
-            "-function-references")
+            "-function-references,-threads")
 
 
 # -- the WAT of each entry ----------------------------------------------------------------
@@ -141,6 +143,7 @@ IMM_BYTES = {
     O.ELEM: b"\x00", O.TABLE_INIT: b"\x00\x00", O.TABLE_COPY: b"\x00\x00",
     O.V128C: bytes(16), O.SHUFFLE: bytes(16), O.LANE: b"\x00", O.TRY_TABLE: b"\x40\x00", O.TAG: b"\x00",
     O.TYPE: b"\x00",
+    O.FENCE: b"\x00",
 }
 
 
@@ -408,7 +411,8 @@ def verdicts() -> dict[tuple, str | None]:
         if op.align is not None:
             c.add(full, ("align-", op.name),
                   s.module(instr=_instr(op, align=op.align + 1)),
-                  "alignment must not be larger than natural")
+                  "atomic instructions must always specify maximum alignment"
+                  if op.feature == "threads" else "alignment must not be larger than natural")
         if op.lanes is not None:
             if op.imm == O.SHUFFLE:
                 ok, bad = ([op.lanes - 1] * 16), ([op.lanes] + [0] * 15)

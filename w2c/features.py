@@ -24,7 +24,7 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "memory64": (True, "64-bit memories and tables"),
     "exceptions": (True, "exception handling (tags, try_table, throw, legacy try)"),
     "function-references": (True, "typed function references (call_ref, (ref $t), ...)"),
-    "threads": (False, "threads and atomics (not yet supported)"),
+    "threads": (False, "threads and atomics (shared memories, wait/notify)"),
     "extended-const": (True, "extended constant expressions"),
     "custom-page-sizes": (False, "custom page sizes"),
     "wide-arithmetic": (False, "128-bit add/sub and 64x64->128 multiplies"),
@@ -39,7 +39,7 @@ WASM3 = frozenset({"tail-call", "extended-const", "multi-memory", "relaxed-simd"
 WASM3_DEFAULTS = frozenset(n for n in WASM3 if FEATURES[n][0])
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = {n for n in FEATURES} - {"threads"}
+IMPLEMENTED = set(FEATURES)
 
 
 @dataclass

@@ -43,6 +43,7 @@ MEMARG_LANE = "memarg_lane"  # memarg laneidx
 TRY_TABLE = "try_table"      # blocktype vec(catch) (exceptions)
 TAG = "tagidx"               # throw, catch (exceptions)
 TYPE = "typeidx"             # call_ref, return_call_ref (function-references)
+FENCE = "fence"              # atomic.fence: one reserved zero byte (threads)
 
 PREFIX_FC = 0xFC
 PREFIX_FD = 0xFD
@@ -255,6 +256,31 @@ _op("i64.mul_wide_s", 21, NONE, "i64 i64", "i64 i64", prefix=PREFIX_FC,
     feature="wide-arithmetic")
 _op("i64.mul_wide_u", 22, NONE, "i64 i64", "i64 i64", prefix=PREFIX_FC,
     feature="wide-arithmetic")
+
+# -- 0xFE prefix: threads (atomics) ---------------------------------------------------------
+# Every access takes a memarg whose alignment must be the natural one; the
+# C helpers (runtime_c/w2c_atomic.h) trap "unaligned atomic" on a misaligned
+# effective address.  The rmw groups are each (i32, i64, i32 8, i32 16,
+# i64 8, i64 16, i64 32 bits) from their first code.
+
+
+def _atomic(name, code, params, results, align, imm=MEMARG):
+    _op(name, code, imm, params, results, prefix=PREFIX_FE, feature="threads", align=align)
+
+
+_atomic("memory.atomic.notify", 0x00, "i32 i32", "i32", 2)
+_atomic("memory.atomic.wait32", 0x01, "i32 i32 i64", "i32", 2)
+_atomic("memory.atomic.wait64", 0x02, "i32 i64 i64", "i32", 3)
+_atomic("atomic.fence", 0x03, "", "", None, imm=FENCE)
+_ATOMIC_WIDTHS = [("i32", "", 2), ("i64", "", 3), ("i32", "8", 0), ("i32", "16", 1),
+                  ("i64", "8", 0), ("i64", "16", 1), ("i64", "32", 2)]
+for _i, (_t, _w, _align) in enumerate(_ATOMIC_WIDTHS):
+    _u = "_u" if _w else ""
+    _atomic(f"{_t}.atomic.load{_w}{_u}", 0x10 + _i, "i32", _t, _align)
+    _atomic(f"{_t}.atomic.store{_w}", 0x17 + _i, f"i32 {_t}", "", _align)
+    for _j, _rmw in enumerate(["add", "sub", "and", "or", "xor", "xchg"]):
+        _atomic(f"{_t}.atomic.rmw{_w}.{_rmw}{_u}", 0x1E + 7 * _j + _i, f"i32 {_t}", _t, _align)
+    _atomic(f"{_t}.atomic.rmw{_w}.cmpxchg{_u}", 0x48 + _i, f"i32 {_t} {_t}", _t, _align)
 
 # -- 0xFD prefix: SIMD ----------------------------------------------------------------------
 
@@ -476,6 +502,7 @@ _C.update({
     "memory.size": "w2c_memory_pages(inst->mem{imm})",
     "data.drop": "inst->data_dropped[{imm}] = 1",
     "elem.drop": "inst->elem_dropped[{imm}] = 1",
+    "atomic.fence": "w2c_atomic_fence()",
     # several results: {r0}, {r1}, ... are the result slots, written by the helper
     "i64.add128": "w2c_i64_add128(&{r0}, &{r1}, {0}, {1}, {2}, {3})",
     "i64.sub128": "w2c_i64_sub128(&{r0}, &{r1}, {0}, {1}, {2}, {3})",
@@ -496,8 +523,12 @@ _C["i8x16.shuffle"] = "w2c_i8x16_shuffle({0}, {1}, {shuffle})"
 for _o in OPS:
     fn = "w2c_" + _o.name.replace(".", "_")
     if _o.imm == MEMARG and _o.params is not None:
-        # i32.load8_s -> w2c_i32_load8_s(mem, size, addr, offset); stores add the value
-        args = "{mem}, {0}, {offset}" + (", {1}" if len(_o.params) == 2 else "")
+        # i32.load8_s -> w2c_i32_load8_s(mem, size, addr, offset); stores add the value,
+        # the atomics their other operands (memory.atomic.wait: and whether the memory
+        # is shared, {shared})
+        args = "{mem}, {0}, {offset}" + "".join(f", {{{i}}}" for i in range(1, len(_o.params)))
+        if _o.name.startswith("memory.atomic.wait"):
+            args += ", {shared}"
         _C[_o.name] = f"{fn}({args})"
     elif _o.imm == MEMARG_LANE:
         _C[_o.name] = f"{fn}({{mem}}, {{0}}, {{offset}}, {{1}}, {{lane}})"
@@ -511,7 +542,7 @@ del _t, _f, _sg, _o, fn
 
 # -- lookup structures -------------------------------------------------------------------------
 SINGLE: list[Op | None] = [None] * 256
-PREFIXED: dict[int, dict[int, Op]] = {PREFIX_FC: {}, PREFIX_FD: {}}
+PREFIXED: dict[int, dict[int, Op]] = {PREFIX_FC: {}, PREFIX_FD: {}, PREFIX_FE: {}}
 BY_NAME: dict[str, Op] = {}
 for _o in OPS:
     if _o.name in BY_NAME:

@@ -36,7 +36,7 @@ def _a64(op: O.Op) -> O.Op:
         params[0] = I64
         fn = "w2c_" + name.replace(".", "_")
         assert c is not None and op.align is not None
-        if op.feature is None:
+        if op.feature is None or op.feature == "threads":
             c = c.replace(fn + "(", fn + "_a64(")
         else:   # SIMD: the 32-bit helper on the checked bytes (n: the natural alignment)
             n = f"{1 << op.align}u"

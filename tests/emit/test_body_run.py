@@ -149,7 +149,8 @@ def test_inline_shapes_write_the_template(wat2wasm):
                                                     B._K_STORE):
             continue    # (the others are written by `template` itself)
         shaped += 1
-        imm = {O.MEMARG: (0, 16, 0), O.MEMORY_COPY: (0, 0)}.get(o.imm, 0)
+        # (natural alignment: what atomic accesses require)
+        imm = {O.MEMARG: (o.align, 16, 0), O.MEMORY_COPY: (0, 0)}.get(o.imm, 0)
         for below in (0, 3):       # operands at the bottom, and above other slots
             v = FuncValidator(ctx, FuncType((), ()), [])
             v.vals.extend([O.BY_NAME["i64.const"].results[0]] * below + list(o.params))

@@ -54,6 +54,7 @@ CASES = [
 
 # Decoded and validated when their flag is given (compile may still refuse them).
 ACCEPTED_WHEN_ENABLED = {"return_call", "two-memories", "memarg-memidx", "shared-memory",
+                         "atomic.fence", "atomic-load",
                          "relaxed-simd", "memory64", "table64",
                          "i64.add128",
                          "extended-const", "tag-section", "try_table", "exnref-local",
@@ -144,6 +145,9 @@ WHEN_ENABLED = {"tag-import-truncated": "unexpected end",
                 "tag-import-cut-by-section-end": "section size mismatch"}
 
 
+WITH_THREADS = {"memory-flags-2": "shared memory must have maximum"}
+
+
 @pytest.mark.parametrize("name,data,message", MALFORMED, ids=[m[0] for m in MALFORMED])
 def test_malformed_stays_malformed(name, data, message):
     for features in (Features(), Features.all()):
@@ -152,6 +156,8 @@ def test_malformed_stays_malformed(name, data, message):
         assert not isinstance(e.value, UnsupportedFeature), e.value
         if "exceptions" in features:
             message = WHEN_ENABLED.get(name, message)
+        if "threads" in features:   # flag 0x02 is a shared memory, which needs a maximum
+            message = WITH_THREADS.get(name, message)
         assert e.value.message.startswith(message), e.value
 
 

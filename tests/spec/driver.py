@@ -75,6 +75,8 @@ TRAP_CODES = {
     "call stack exhausted": "W2C_TRAP_EXHAUSTION",
     "null function reference": "W2C_TRAP_NULL_FUNCREF",
     "null reference": "W2C_TRAP_NULL_REFERENCE",
+    "unaligned atomic": "W2C_TRAP_UNALIGNED_ATOMIC",           # threads
+    "expected shared memory": "W2C_TRAP_EXPECTED_SHARED",
 }
 
 # Check kinds.
@@ -411,9 +413,10 @@ def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
     units: list[Unit | None] = [None]
     registry: dict[str, int] = {}
     if spectest_wasm is not None:
-        # spectest has a 64-bit table (table64): decoded with memory64 on,
+        # spectest has a 64-bit table (table64; in the threads suite a second
+        # memory): decoded with memory64 and multi-memory on,
         # whatever the suite's features (run_exec.compile_wasm: SPECTEST_FLAGS).
-        host = type(features)(set(features.enabled) | {"memory64"})
+        host = type(features)(set(features.enabled) | {"memory64", "multi-memory"})
         units[0] = Unit(0, spectest_wasm, decode_module(spectest_wasm.read_bytes(), host),
                         0, "spectest")
         registry[SPECTEST_NAME] = 0

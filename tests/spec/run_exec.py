@@ -386,8 +386,9 @@ def feature_flags(suite: wast.Suite) -> list[str]:
             + [f"--enable-{name}" for name in suite.features])
 
 
-# The spectest host module (unit 0) exports a 64-bit table, whatever the suite.
-SPECTEST_FLAGS = ["--enable-memory64"]
+# The spectest host module (unit 0) exports a 64-bit table, whatever the suite,
+# and in the threads suite a second memory (shared_memory).
+SPECTEST_FLAGS = ["--enable-memory64", "--enable-multi-memory"]
 
 
 def use_text_modules(units: list[driver.Unit], wast_path: Path, build: Path) -> int:
@@ -630,12 +631,29 @@ void siglongjmp(sigjmp_buf, int);
 #define MAP_ANON 32
 #define MAP_NORESERVE 0
 #define MAP_FAILED ((void *)-1)
+typedef struct { int opaque; } pthread_mutex_t;
+typedef struct { int opaque; } pthread_cond_t;
+typedef long time_t;
+typedef int clockid_t;
+struct timespec { time_t tv_sec; long tv_nsec; };
+int pthread_mutex_lock(pthread_mutex_t *);
+int pthread_mutex_unlock(pthread_mutex_t *);
+int pthread_cond_init(pthread_cond_t *, const void *);
+int pthread_cond_destroy(pthread_cond_t *);
+int pthread_cond_wait(pthread_cond_t *, pthread_mutex_t *);
+int pthread_cond_timedwait(pthread_cond_t *, pthread_mutex_t *, const struct timespec *);
+int pthread_cond_signal(pthread_cond_t *);
+int clock_gettime(clockid_t, struct timespec *);
+#define PTHREAD_MUTEX_INITIALIZER {0}
+#define CLOCK_REALTIME 0
+#define ETIMEDOUT 110
 #endif
 """
 FAKE_HEADERS = ("stdint.h", "stddef.h", "stdbool.h", "string.h", "stdlib.h", "stdio.h",
                 "setjmp.h", "math.h", "limits.h", "float.h", "assert.h", "inttypes.h",
                 "stdarg.h", "signal.h", "errno.h", "sys/mman.h", "unistd.h", "stdnoreturn.h",
-                "stdalign.h", "fenv.h", "alloca.h", "malloc.h", "sys/types.h", "sys/resource.h")
+                "stdalign.h", "fenv.h", "alloca.h", "malloc.h", "sys/types.h", "sys/resource.h",
+                "pthread.h", "time.h")
 PYCPARSER_DEFINES = ["-D__attribute__(x)=", "-D__extension__=", "-D__restrict=",
                      "-D__restrict__=", "-D__inline=inline", "-D__inline__=inline",
                      "-D_Noreturn=",
@@ -956,7 +974,7 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
     t = time.monotonic()
 
     script = wast.load_script(wast_path, suite, root)
-    plan = driver.build_plan(script, spectest.spectest_wasm(build))
+    plan = driver.build_plan(script, spectest.spectest_wasm(build, "threads" in suite.features))
     result = ExecResult(script.key, config.name)
     units = plan.compiled_units()
     result.modules = len(units)
@@ -1174,7 +1192,8 @@ def exec_wast_files(root: Path | None = None) -> list[Path]:
 # Proposal suites (wast.SUITES) whose files the execution harness runs too.
 EXEC_PROPOSALS = ("custom-page-sizes", "tail-call", "wasm-3.0", "relaxed-simd",
                   "multi-memory", "extended-const", "wide-arithmetic",
-                  "exception-handling", "exception-handling-legacy", "function-references")
+                  "exception-handling", "exception-handling-legacy", "function-references",
+                  "threads")
 
 
 def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS

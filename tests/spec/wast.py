@@ -138,6 +138,8 @@ SUITES: dict[str, Suite] = {
                             (), ("extended-const",)),
     "wide-arithmetic": Suite("wide-arithmetic", "proposals/wide-arithmetic",
                              ("--enable-wide-arithmetic",), ("wide-arithmetic",)),
+    # (Its spectest has a second memory, shared_memory: run_exec.SPECTEST_FLAGS.)
+    "threads": Suite("threads", "proposals/threads", ("--enable-threads",), ("threads",)),
 }
 
 

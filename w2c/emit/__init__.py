@@ -22,6 +22,7 @@ from typing import TextIO
 
 from w2c.emit.exn import EXN_HEADER
 from w2c.emit.lines import DUMP_SUFFIX, source_lines
+from w2c.emit.module import ATOMIC_HEADER, uses_atomics
 from w2c.emit.names import module_prefix
 from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
@@ -79,7 +80,8 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                         names = names + [dump_path.name]
                 simd, exn = emit_module(t, prefix, layout, files, progress, max_memory, jobs,
                                         lines)
-        written = _runtime_temps(out, out_dir, simd, exn)
+        written = _runtime_temps(out, out_dir, simd, exn,
+                                 uses_atomics(module, "threads" in t.features))
         out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))
     return [out_dir / name for name in names] + written
@@ -115,15 +117,18 @@ def _ensure_open_files(n: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
 
 
-def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool) -> list[Path]:
+def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool,
+                   threads: bool) -> list[Path]:
     """The runtime headers beside the output (the SIMD ones only for a module
-    that uses v128, w2c_exn.h for one that uses exceptions): a temporary
+    that uses v128, w2c_exn.h for one that uses exceptions, w2c_atomic.h for
+    one with a shared memory or atomic instructions): a temporary
     file for each one missing or different there (renamed into place with
     the output); returns every header's final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
-        if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER:
+        if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER \
+                or not threads and src.name == ATOMIC_HEADER:
             continue
         dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()

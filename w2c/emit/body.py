@@ -218,6 +218,8 @@ class BodyEmitter(InstrMethods):
             if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
                 kw["offset"] = f"{imm[1]}u"
                 kw["mem"] = self.mem_args(imm[2])
+                if "{shared}" in c:     # memory.atomic.wait: traps on an unshared memory
+                    kw["shared"] = "1" if self.g.mems[imm[2]].limits.shared else "0"
             elif op.imm is O.MEMORY_COPY:   # (destination, source)
                 kw["mem"] = self.mem_args(imm[0])
                 if imm[0] != imm[1] or "{src}" in c:   # (64-bit variants: always)

@@ -59,12 +59,13 @@ class InstrMethods:
 
     # -- memory -----------------------------------------------------------------------------------
     def _memory_grow(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
+        shared = "_shared" if self.g.mems[imm].limits.shared else ""   # (w2c_atomic.h)
         if op.results == (I64,):    # a 64-bit memory (w2c.opcodes64)
             s = self.slot(top - 1, I64)
-            self.out(f"{s} = w2c_memory_grow64(inst->mem{imm}, {s});")
+            self.out(f"{s} = w2c_memory_grow64{shared}(inst->mem{imm}, {s});")
         else:
             s = self.slot(top - 1, I32)
-            self.out(f"{s} = w2c_memory_grow(inst->mem{imm}, {s});")
+            self.out(f"{s} = w2c_memory_grow{shared}(inst->mem{imm}, {s});")
         if imm == 0:
             self.out(RELOAD)
 

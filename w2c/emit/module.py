@@ -34,13 +34,25 @@ from w2c.module import (
 )
 from w2c.valtypes import REF_BASE, erase
 
+ATOMIC_HEADER = "w2c_atomic.h"   # runtime_c: the threads proposal's instructions
+
+
+def uses_atomics(m: Module, threads_enabled: bool) -> bool:
+    """Whether the module's header includes w2c_atomic.h (and the output gets it)."""
+    return threads_enabled and bool(m.all_mems())
+
 
 class ModuleGen:
     """Facts about the module that body emission needs, and the skeleton's context."""
 
     def __init__(self, module: Module, prefix: str, header_name: str,
-                 max_memory: int | None = None, const_tables: dict[int, list[int]] | None = None):
+                 max_memory: int | None = None, const_tables: dict[int, list[int]] | None = None,
+                 threads_enabled: bool = False):
         self.module = module
+        # The threads feature is on: imported memories are matched on sharedness
+        # (without it no w2c module has a shared memory to give), and the header
+        # defines W2C_MODULE_THREADS before the runtime's first header.
+        self.threads_enabled = threads_enabled
         self.max_memory = max_memory
         self.const_tables = const_tables or {}   # w2c.emit.tables
         self.prefix = prefix
@@ -56,6 +68,10 @@ class ModuleGen:
         self.n_imported_tables = len(m.imported(EXT_TABLE))
         self.mems = m.all_mems()
         self.n_imported_mems = len(m.imported(EXT_MEMORY))
+        # With the threads feature on, a module with a memory may have shared
+        # memories or atomics (known before its bodies are read): its header
+        # includes w2c_atomic.h (uses_atomics).
+        self.threads = uses_atomics(m, threads_enabled)
         self.import_modules = sorted({mangle(i.module) for i in m.imports if i.kind == EXT_FUNC})
         self.import_keys = unique_import_keys(m)
         self.func_import_keys = [k for k, i in zip(self.import_keys, m.imports, strict=True)
@@ -155,6 +171,7 @@ class ModuleGen:
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
             "simd": self.simd, "exn": self.exn, "typed_refs": self._typed_refs(),
+            "threads": self.threads, "threads_enabled": self.threads_enabled,
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
@@ -183,6 +200,7 @@ class ModuleGen:
                         "max": lim.max if imported else limit, "page_log2": log2,
                         "static_bytes": cap, "static_words": max(1, (cap + 7) // 8),
                         "static_ok": cap <= MAX_STATIC_BYTES, "is64": lim.is64,
+                        "shared": lim.shared, "match_shared": self.threads_enabled,
                         "key": self._import_key(EXT_MEMORY, i)})
         return out
 

@@ -161,7 +161,8 @@ def _init_worker(module, features, ctx, prefix: str, max_memory, layout, const_t
     """The parent's translator, rebuilt from its decoded module, validation
     context and constant tables (bodies are decoded one by one as chunks come)."""
     global _WORKER
-    gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables)
+    gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables,
+                    "threads" in features)
     _WORKER = Translator(gen, ctx, features, layout)
     _WORKER.lines = lines
 

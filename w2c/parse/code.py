@@ -465,6 +465,12 @@ def _lane(r: Reader, features: Features) -> int:
     return r.u8()
 
 
+def _fence(r: Reader, features: Features) -> None:
+    pos = r.pos
+    if r.u8() != 0:
+        raise r.error("malformed atomic.fence flags", pos)
+
+
 def _memarg_lane(r: Reader, features: Features) -> tuple:
     return decode_memarg(r, features) + (r.u8(),)
 
@@ -497,5 +503,5 @@ IMMEDIATE_DECODERS = {
     O.MEMORY_INIT: _memory_init, O.DATA: _u32, O.MEMORY_COPY: _memory_copy,
     O.ELEM: _u32, O.TABLE_INIT: _two_u32, O.TABLE_COPY: _two_u32, O.V128C: _v128,
     O.SHUFFLE: _v128, O.LANE: _lane, O.MEMARG_LANE: _memarg_lane,
-    O.TRY_TABLE: decode_try_table, O.TAG: _u32, O.TYPE: _u32,
+    O.TRY_TABLE: decode_try_table, O.TAG: _u32, O.TYPE: _u32, O.FENCE: _fence,
 }

@@ -184,6 +184,8 @@ def _limits_error(r: Reader, pos: int, flags: int, features: Features, memory: b
     what = "memory" if memory else "table"
     known = 0x07 if memory else 0x05
     shared_ok = not flags & 0x02 or flags & 0x01    # a shared memory has a maximum
+    if memory and not flags & ~known and not shared_ok and "threads" in features:
+        return r.error("shared memory must have maximum", pos)
     if not flags & ~known and shared_ok:
         if flags & 0x04 and "memory64" not in features:
             return UnsupportedFeature(f"memory64 (a 64-bit {what})", r.base + pos)

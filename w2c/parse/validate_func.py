@@ -54,6 +54,13 @@ def _check_memarg(v: FuncValidator, op: O.Op, imm) -> None:
         raise ValidationError("alignment must not be larger than natural")
 
 
+def _check_atomic_memarg(v: FuncValidator, op: O.Op, imm) -> None:
+    """An atomic access (threads): its alignment is exactly the natural one."""
+    _check_memarg(v, op, imm)
+    if imm[0] != op.align:
+        raise ValidationError("atomic alignment must be natural")
+
+
 def _check_memarg_lane(v: FuncValidator, op: O.Op, imm) -> None:
     _check_memarg(v, op, imm)
     if imm[3] >= op.lanes:
@@ -452,6 +459,8 @@ def _fixed(op: O.Op):
     assert op.params is not None and op.results is not None   # a fixed effect
     params, results = list(op.params), list(op.results)
     check = _IMM_CHECKS.get(op.imm)
+    if op.feature == "threads" and op.imm is O.MEMARG:
+        check = _check_atomic_memarg
     n = len(params)
     if len(results) == 1:
         t = results[0]
