@@ -146,25 +146,25 @@ int main(void) {
   static ds_instance inst;
   static w2c_memory mem;
   ds_imports imports;
-  uint32_t g = %(G)du, h = 0, i;
+  uint32_t g = G_u, h = 0, i;
   int rc;
   if (w2c_memory_alloc(&mem, 1, UINT64_MAX, 16) != 0) return 2;
   W2C_MEMSET(&imports, 0, sizeof imports);
   imports.mem_env__mem = &mem;
   imports.global_env__g = &g;
   rc = ds_instantiate(&inst, &imports);
-  printf("%%s %%" PRIu32 "\n", rc == 0 ? "ok" : rc == W2C_TRAP_OOB_MEMORY ? "oob" : "other",
+  printf("%s %" PRIu32 "\n", rc == 0 ? "ok" : rc == W2C_TRAP_OOB_MEMORY ? "oob" : "other",
          hash(mem.data, 65536));
   if (rc == 0) {
-    printf("%%" PRIu32 "\n", hash(ds_x_m1(&inst)->data, 65536));
-    for (i = 0; i < %(NSEG)du; i++) h = h * 31u + ds_x_call(&inst, g + i);
-    printf("%%" PRIu32 "\n", h);
+    printf("%" PRIu32 "\n", hash(ds_x_m1(&inst)->data, 65536));
+    for (i = 0; i < NSEG_u; i++) h = h * 31u + ds_x_call(&inst, g + i);
+    printf("%" PRIu32 "\n", h);
   }
   ds_free(&inst);
   w2c_memory_free(&mem);
   return 0;
 }
-""" % {"G": G, "NSEG": NSEG}
+""".replace("NSEG_u", f"{NSEG}u").replace("G_u", f"{G}u")
 
 
 def _hash(data: bytes | bytearray, h: int = 0) -> int:
