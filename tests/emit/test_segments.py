@@ -207,3 +207,74 @@ def test_generated_c_has_no_segment_statements(tmp_path):
     assert c.count("_memory_init(inst, ") == 1 and c.count("_table_init(inst, ") == 1
     assert "ds_data_offset1(" in c and "ds_elem_offset1(" in c
     assert 0 < longest_function(c) < 2 * OFFSET_CHUNK
+
+
+# -- other per-module-size code: globals and function imports ------------------------------------
+
+NGLOBAL = 2 * OFFSET_CHUNK + 5
+NIMPORT = OFFSET_CHUNK + 3
+
+
+def globals_module() -> bytes:
+    """NIMPORT imported functions (two module names) and NGLOBAL globals,
+    global k = imported global 0 + k (extended const);
+    exports the last global and a function calling the last import."""
+    imports = [w.import_("env", "g", w.EXT_GLOBAL, bytes((w.I32, 0)))]
+    imports += [w.import_func("env" if k % 2 else "ext", f"f{k}", 0) for k in range(NIMPORT)]
+    globs = [bytes((w.I32, 0)) + b"\x23\x00\x41" + w.sleb(k) + b"\x6a\x0b"
+             for k in range(1, NGLOBAL)]
+    call = b"\x20\x00\x10" + w.uleb(NIMPORT - 1) + b"\x0b"
+    return w.module(
+        w.section(w.TYPE, w.vec([w.functype([w.I32], [w.I32])])),
+        w.section(w.IMPORT, w.vec(imports)),
+        w.section(w.FUNCTION, w.vec([w.uleb(0)])),
+        w.section(w.GLOBAL, w.vec(globs)),
+        w.section(w.EXPORT, w.vec([w.export("last", w.EXT_GLOBAL, NGLOBAL - 1),
+                                   w.export("call", w.EXT_FUNC, NIMPORT)])),
+        w.code_section([w.func_body(call)]))
+
+
+GLOBALS_HOST_C = r"""
+#include "gl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+static void *seen;
+uint32_t gl_i_MOD__fLAST(void *ctx, uint32_t x) { seen = ctx; return x + 1u; }
+
+int main(void) {
+  static gl_instance inst;
+  gl_imports imports;
+  int env, ext;
+  uint32_t g = 5u, r;
+  W2C_MEMSET(&imports, 0, sizeof imports);
+  imports.ctx_env = &env;
+  imports.ctx_ext = &ext;
+  imports.global_env__g = &g;
+  if (gl_instantiate(&inst, &imports) != 0) return 2;
+  r = gl_x_call(&inst, 41u);
+  printf("%" PRIu32 " %" PRIu32 " %d\n", *gl_x_last(&inst), r, seen == (void *)&MOD);
+  gl_free(&inst);
+  return 0;
+}
+"""
+
+
+def test_globals_and_imports_in_small_functions(tmp_path, cc):
+    compile_module(globals_module(), tmp_path / "gl.c", "gl")
+    c = (tmp_path / "gl.c").read_text()
+    assert 0 < longest_function(c) < 2 * OFFSET_CHUNK + 10
+    mod = "env" if (NIMPORT - 1) % 2 else "ext"
+    host = GLOBALS_HOST_C.replace("LAST", str(NIMPORT - 1)).replace("MOD", mod)
+    # Every other import needs a definition to link: all but the one called return x.
+    others = "".join(f"uint32_t gl_i_{'env' if k % 2 else 'ext'}__f{k}(void *c, uint32_t x) "
+                     f"{{ (void)c; return x; }}\n" for k in range(NIMPORT - 1))
+    (tmp_path / "host.c").write_text(host + others)
+    exe = tmp_path / "host"
+    b = subprocess.run([cc, *CFLAGS, "-O1", f"-I{tmp_path}", str(tmp_path / "gl.c"),
+                        str(tmp_path / "host.c"), "-o", str(exe), "-lm"],
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
+    p = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert (p.returncode, p.stdout) == (0, f"{5 + NGLOBAL - 1} 42 1\n")

@@ -19,7 +19,7 @@ from w2c.emit.names import (
     sig_letters,
     type_id,
 )
-from w2c.emit.segments import segment_context
+from w2c.emit.segments import OFFSET_CHUNK, segment_context
 from w2c.errors import W2CError
 from w2c.module import (
     EXNREF,
@@ -157,6 +157,7 @@ class ModuleGen:
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
+            "init_chunk": OFFSET_CHUNK,   # statements per init function
             **segment_context(self),
         }
 
