@@ -65,7 +65,13 @@ def start(tmp_path: Path, module: bytes) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "w2c", "compile", str(tmp_path / "m.wasm"),
                              "-o", str(tmp_path / "out" / "m.c"), "--num-outputs", "2",
                              "-j", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=_sigint_default)
+
+
+def _sigint_default() -> None:
+    """Ctrl-C as at a terminal: a test run in the background (`cmd &` in a
+    script) inherits SIGINT ignored, and Python keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_for_workers(proc: subprocess.Popen) -> None:
