@@ -19,6 +19,7 @@ from w2c.emit.names import (
     sig_letters,
     type_id,
 )
+from w2c.emit.segments import OFFSET_CHUNK, segment_context
 from w2c.errors import W2CError
 from w2c.module import (
     EXNREF,
@@ -175,6 +176,8 @@ class ModuleGen:
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
+            "init_chunk": OFFSET_CHUNK,   # statements per init function
+            **segment_context(self),
         }
 
     def _typed_refs(self) -> bool:
@@ -288,17 +291,8 @@ class ModuleGen:
         for k, d in enumerate(self.module.datas):
             out.append({"k": k, "bytes": consts.byte_lines(d.init) if with_bytes else None,
                         "len": len(d.init),
-                        "active": d.mode == "active", "memory": d.memory,
-                        "is64": d.mode == "active" and self.mems[d.memory].limits.is64,
-                        "offset": (consts.const_expr(self, d.offset_expr)
-                                   if d.offset_expr else None)})
+                        "active": d.mode == "active", "memory": d.memory})
         return out
-
-    def _table_offset(self, x: int, expr) -> str:
-        """An active element segment's offset into table x: of a 64-bit table,
-        as w2c_table_index64 of it (it traps past 2^32-1)."""
-        c = consts.const_expr(self, expr)
-        return f"w2c_table_index64({c})" if self.table64(x) else c
 
     def elem_ctx(self) -> list[dict]:
         out = []
@@ -306,9 +300,7 @@ class ModuleGen:
             codes = consts.elem_codes(e)
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
-                        "table": e.table, "externref": erase(e.type) in (EXTERNREF, EXNREF),
-                        "offset": (self._table_offset(e.table, e.offset_expr)
-                                   if e.offset_expr else None)})
+                        "table": e.table, "externref": erase(e.type) in (EXTERNREF, EXNREF)})
         return out
 
 

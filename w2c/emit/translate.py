@@ -13,12 +13,23 @@ a few chunks per worker in flight and writes them out in order, so the
 translated C is never all in memory.  A bad body raises the same W2CError
 as with one process: chunks are taken in order, so the first error in index
 order wins.
+
+No worker outlives the command.  SIGINT and SIGTERM wait while the pool
+spawns a worker or a thread (they inherit the mask); a worker then ignores
+SIGINT (Ctrl-C reaches the whole process group; w2c alone handles it) and
+takes both again.  SIGTERM to w2c during the translation raises
+SystemExit(143) instead of killing it on the spot, and whenever the
+translation stops before its end (an error, an interrupt, a consumer that
+stops reading) the workers are terminated before the pool is shut down.
 """
 from __future__ import annotations
 
 import copyreg
+import signal
+import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from w2c import opcodes
 from w2c.emit import consts
@@ -127,13 +138,17 @@ def _parallel(tr: Translator, spans, jobs: int, progress):
     init = (gen.module, tr.features, tr.ctx, gen.prefix, gen.max_memory, tr.layout,
             gen.const_tables, tr.lines)
     total = len(gen.module.funcs)
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=init)
+    restore_term = _exit_on_sigterm()
+    with _signals_held():
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=init)
     todo = iter(spans)
     pending: deque = deque()
+    finished = False
     try:
         for span in todo:
-            pending.append((span, pool.submit(_run_chunk, *span)))
+            with _signals_held():          # a submit may start a worker or a thread
+                pending.append((span, pool.submit(_run_chunk, *span)))
             if len(pending) >= IN_FLIGHT * jobs:
                 break
         while pending:
@@ -141,14 +156,60 @@ def _parallel(tr: Translator, spans, jobs: int, progress):
             texts = future.result()
             span = next(todo, None)
             if span is not None:
-                pending.append((span, pool.submit(_run_chunk, *span)))
+                with _signals_held():
+                    pending.append((span, pool.submit(_run_chunk, *span)))
             for part, text in enumerate(texts):
                 if text:
                     yield part, text
             if progress:
                 progress(stop, total)
+        finished = True
     finally:
+        if not finished:
+            _terminate(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+        restore_term()
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM stay pending in this thread (and in the processes
+    and threads it starts) until the block ends."""
+    if not hasattr(signal, "pthread_sigmask"):   # not POSIX
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _sigterm(signum, frame) -> None:
+    raise SystemExit(128 + signal.SIGTERM)
+
+
+def _exit_on_sigterm() -> Callable[[], None]:
+    """SIGTERM raises SystemExit (so cleanups run) until the returned function is called."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    old = signal.signal(signal.SIGTERM, _sigterm)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, old)
+    return restore
+
+
+def _terminate(pool) -> None:
+    """Stop the pool's workers now (their chunks are no longer wanted)."""
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.terminate()
+        except OSError:
+            pass
 
 
 # -- in the worker processes ---------------------------------------------------------------
@@ -161,6 +222,9 @@ def _init_worker(module, features, ctx, prefix: str, max_memory, layout, const_t
     """The parent's translator, rebuilt from its decoded module, validation
     context and constant tables (bodies are decoded one by one as chunks come)."""
     global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # the parent handles Ctrl-C
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables,
                     "threads" in features)
     _WORKER = Translator(gen, ctx, features, layout)
