@@ -177,6 +177,9 @@ def with_flags(flags: list[str], changes: dict[str, str]) -> list[str]:
 # values).  DEEP_FUEL is enough for unbounded recursion to exhaust the call
 # stack on both sides; with SMITH_FUEL calls nest below W2C_CALL_DEPTH_LIMIT.
 DEEP_FUEL = 100_000
+# scripts/difftest --memory-heavy: only these kinds of instructions (loads and
+# stores make up a large part of the code: the bounds checks' paths).
+MEMORY_HEAVY = "numeric,variable,memory,control"
 STRAIGHT = "numeric,variable,parametric,memory,reference,table"
 VARIANTS = [("all", True, SMITH_FUEL), ("all", False, SMITH_FUEL),
             ("straight", False, SMITH_FUEL), ("all", False, DEEP_FUEL),
@@ -254,7 +257,7 @@ def smith_args(seed: int, flags: list[str] | None = None) -> list[str]:
     instructions, traps, fuel = VARIANTS[seed % len(VARIANTS)]
     args = ["smith", *(SMITH_FLAGS if flags is None else flags), "--fuel", str(fuel),
             "--disallow-traps", "false" if traps else "true"]
-    if instructions == "straight":
+    if instructions == "straight" and "--allowed-instructions" not in args:
         args += ["--allowed-instructions", STRAIGHT]
     return args
 

@@ -24,6 +24,7 @@ import string
 
 from w2c import opcodes as O
 from w2c.emit import consts, exn
+from w2c.emit.bounds import CONST, NC_FORMS, TRAPPING, Checks
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
@@ -40,7 +41,7 @@ class BlockLabels:
     keeps its types): its kind, label, whether it was opened in dead code,
     whether a branch targets it, and the line of a loop's label or the
     number of an if's else label."""
-    __slots__ = ("kind", "label", "dead", "used", "placeholder")
+    __slots__ = ("kind", "label", "dead", "used", "placeholder", "known", "branched")
 
     def __init__(self, kind: str, label: int, dead: bool, placeholder: int | None = None) -> None:
         self.kind = kind
@@ -48,6 +49,8 @@ class BlockLabels:
         self.dead = dead
         self.used = False
         self.placeholder = placeholder
+        self.known: dict | None = None  # an if's: known ranges before it (w2c.emit.bounds)
+        self.branched = False            # an else's: a branch targets it
 
 
 class BodyEmitter(InstrMethods):
@@ -65,6 +68,9 @@ class BodyEmitter(InstrMethods):
         self.operand = 0  # type of the operand of ref.is_null
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
+        mems = getattr(gen, "mems", None) or []
+        self.checks = Checks(bool(mems) and not mems[0].limits.is64,
+                             mems[0].limits.min * mems[0].limits.page_size if mems else 0)
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -123,17 +129,30 @@ class BodyEmitter(InstrMethods):
         locals_ = self.locals
         globs = globals_of(self.g)
         out = self.lines.append
+        checks = self.checks
+        prov = checks.prov
         live = not blocks[-1].dead and v.reachable
         for _, op, imm in instrs:
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
+                    if op in _KNOWS_PATHS:
+                        checks.barrier()
+                    else:
+                        checks.forget()
                     live = fn(self, v, op, imm, live)
                 elif not live:
                     step(v, imm)
                 elif kind == _K_METHOD:
-                    fn(self, v, op, imm, step(v, imm))
+                    top = step(v, imm)
+                    pops = _PURE_METHODS.get(op.name)
+                    if pops is None:
+                        checks.barrier()
+                    else:
+                        del prov[top - pops:]
+                    fn(self, v, op, imm, top)
                 elif kind == _K_OPERAND:
+                    checks.barrier()
                     self.operand = v.top_type()
                     fn(self, v, op, imm, step(v, imm))
                 else:
@@ -148,11 +167,13 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
+                checks.push(top, (imm, checks.ver.get(imm, 0)), 0)
                 out(f"{names[t][top]} = l{imm};")
             elif kind == _K_I32_CONST:
                 if top > deep[I32]:
                     deep[I32] = top
                     _grow_names(top)
+                checks.push(top, CONST, imm & 0xFFFFFFFF)
                 out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
                 fmt, p0, p1, rt = tpl
@@ -161,6 +182,9 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
                     self.slot(base, rt)
+                del prov[base:]
+                if op in TRAPPING:
+                    checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
             elif kind == _K_LOCAL_SET:  # local.set, local.tee (the value stays in its slot)
                 t = locals_[imm]
@@ -168,12 +192,14 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
+                checks.local_set(top, imm, op.name == "local.tee")
                 out(f"l{imm} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
                 t, ref = globs[imm]
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
+                del prov[top:]
                 out(f"{names[t][top]} = {ref};")
             elif kind == _K_UNARY:
                 fmt, p0, _, rt = tpl
@@ -181,6 +207,9 @@ class BodyEmitter(InstrMethods):
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
+                del prov[base:]
+                if op in TRAPPING:
+                    checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base]))
             elif kind == _K_STORE:
                 fmt, p0, p1, _ = tpl
@@ -188,16 +217,30 @@ class BodyEmitter(InstrMethods):
                 if base + 1 > deep[p1] or base > deep[p0]:
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
-                out(fmt % (self.mem_args(imm[2]), names[p0][base], imm[1],
-                           names[p1][base + 1]))
+                args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
+                line = fmt % args
+                if imm[2] == 0 and op in NC_FORMS and checks.on:
+                    line = checks.access(self.lines, base, imm[1], NC_FORMS[op], "m0_size",
+                                         args[1], line, _nc(fmt) % args, True)
+                else:
+                    checks.barrier()
+                out(line)
             elif kind == _K_LOAD:
                 fmt, p0, _, rt = tpl
                 base = top - 1
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
-                out(fmt % (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1]))
+                args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
+                line = fmt % args
+                if imm[2] == 0 and op in NC_FORMS and checks.on:
+                    line = checks.access(self.lines, base, imm[1], NC_FORMS[op], "m0_size",
+                                         args[2], line, _nc(fmt) % args, False)
+                else:
+                    checks.barrier()
+                out(line)
             else:                       # _K_TEMPLATE: any other template
+                checks.barrier()
                 self.template(op, imm, top - len(op.params), op.params)
 
     def instr(self, v: FuncValidator, op: O.Op, imm) -> None:
@@ -255,14 +298,18 @@ class BodyEmitter(InstrMethods):
         kind = op.name
         self.labels = label = self.labels + 1
         b = BlockLabels(kind, label, not live)
+        checks = self.checks
+        checks.barrier()
         if live:
             if kind == "loop":
+                checks.forget()
                 lines = self.lines
                 b.placeholder = len(lines)
                 lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
                 self.labels = b.placeholder = label + 1  # the else label
                 self.lines.append(f"if (!{self.slot(top - 1, I32)}) goto L{label + 1};")
+                b.known = dict(checks.known)
         self.blocks.append(b)
         return live
 
@@ -271,6 +318,12 @@ class BodyEmitter(InstrMethods):
         STEPS[op](v, imm)
         if b.dead:
             return False
+        checks = self.checks
+        checks.barrier()
+        then = checks.known if live else None
+        checks.known = dict(b.known or {})
+        b.known = then  # what the then-part's end knows (None: it does not fall through)
+        b.branched = b.used
         if live:        # the then-part falls through
             b.used = True
             self.lines.append(f"goto L{b.label};")
@@ -292,6 +345,7 @@ class BodyEmitter(InstrMethods):
             (exn.legacy_end if h.legacy else exn.try_table_end)(self, v, h, live)
         if not b.dead:
             kind = b.kind
+            self.join(b, live)
             if kind == "if":
                 self.lines.append(f"L{b.placeholder}:;")
             if kind == "loop":
@@ -306,6 +360,21 @@ class BodyEmitter(InstrMethods):
                     self.lines.extend(self.tail.trampoline(
                         lambda i, t, e: f"{self.slot(i, t)} = {e};", b.label))
         return bool(blocks) and not blocks[-1].dead and v.reachable
+
+    def join(self, b: BlockLabels, live: bool) -> None:
+        """The known ranges after block `b` (w2c.emit.bounds): a label that
+        branches target forgets them; an if's end keeps what both arms know."""
+        checks = self.checks
+        checks.barrier()
+        kind = b.kind
+        if kind == "loop":      # its label is at its start: only the body falls out
+            return
+        if kind not in ("block", "if", "else") or (b.branched if kind == "else" else b.used):
+            checks.known = {}
+        elif kind == "if":      # the then-part's end, or the if's false path
+            checks.known = checks.meet(checks.known if live else None, b.known or {})
+        elif kind == "else":
+            checks.known = checks.meet(checks.known if live else None, b.known)
 
     def _br(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
@@ -506,6 +575,18 @@ def _template(o: O.Op) -> tuple:
         kind = _K_TEMPLATE
     params = tuple(o.params) + (0, 0)
     return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
+
+
+def _nc(fmt: str) -> str:
+    """The %-format of an access's unchecked form (w2c_i32_load -> w2c_i32_load_nc)."""
+    return fmt.replace("(", "_nc(", 1)
+
+
+# Structure instructions whose paths w2c.emit.bounds follows (the others forget).
+_KNOWS_PATHS = frozenset(O.BY_NAME[n] for n in ("block", "loop", "if", "else", "end", "br",
+                                                "br_if", "br_table", "return", "unreachable"))
+# Methods without effects a trap could reveal: how many operands they pop.
+_PURE_METHODS = {"i64.const": 0, "f32.const": 0, "f64.const": 0, "drop": 1, "select": 3}
 
 
 def _dispatch(o: O.Op) -> tuple:

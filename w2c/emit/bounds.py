@@ -1,0 +1,144 @@
+"""Which bounds checks of memory 0 a function body can skip (part of the
+body emitter, w2c.emit.body, in the pipeline's last stage).
+
+With explicit bounds checks (W2C_BOUNDS_EXPLICIT) every load and store
+compares its range with the memory's size.  Memory never shrinks, so once
+[a + lo, a + hi) was checked for an address value a, every later access of
+a sub-range of it on every path from that check is in bounds.  The emitter
+then writes the `_nc` form of the access (runtime_c/w2c_mem.h), which in
+every configuration other than W2C_BOUNDS_EXPLICIT is the same code.
+
+Address values are known by where they came from: the operand-stack slot of
+an access's address holds `local.get n` (or `local.tee n`) of local n at a
+given version (each local.set/tee makes a new one), or an i32.const.  Known
+ranges (`known`: key -> Range) are forgotten at every label, except where
+the emitter knows all the label's predecessors: the else of an `if` starts
+from the state before it, the end of an `if` or a block that no branch
+targets keeps what all paths into it checked.
+
+Merging: when an access needs a check and an earlier access of the same
+address value checked a smaller range, with nothing in between that a trap
+could reveal (stores, calls, global.set, control flow, traps of another
+kind: `epoch` counts them), the earlier access checks the whole range
+instead (W2C_MEM_CHECK_END before it) and this one none.  A trap then
+happens at the earlier access with the same memory state and the same trap.
+
+Ranges below the memory's declared minimum need no check at all (a
+constant address; an imported memory has at least its declared minimum).
+"""
+from __future__ import annotations
+
+import re
+
+from w2c import opcodes as O
+
+__all__ = ["CONST", "Checks", "NC_FORMS", "TRAPPING"]
+
+CONST = "const"  # the key of constant addresses (their base is 0)
+
+# Scalar loads and stores of a 32-bit memory: op -> (width in bytes, the
+# %-format of its unchecked form's call prefix).
+NC_FORMS: dict[O.Op, int] = {
+    o: 1 << o.align for o in O.OPS
+    if o.imm is O.MEMARG and o.feature is None and o.align is not None
+    and re.fullmatch(r"[if](32|64)\.(load|store)(8|16|32)?(_[su])?", o.name)}
+# Numeric instructions that may trap (so a check may not move across them).
+TRAPPING = frozenset(o for o in O.OPS
+                     if re.fullmatch(r"i(32|64)\.(div_[su]|rem_[su]|trunc_f(32|64)_[su])", o.name))
+
+
+class Range:
+    """A checked range [base + 0, base + end) of an address value, and the
+    access whose check may still be widened (line index, epoch, the pieces
+    of its unchecked line), if any."""
+    __slots__ = ("end", "line", "epoch", "addr", "nc", "add")
+
+    def __init__(self, end: int, line: int, epoch: int, addr: str, nc: str, add: int) -> None:
+        self.end = end
+        self.line = line
+        self.epoch = epoch
+        self.addr = addr        # the C slot of the address at that access
+        self.nc = nc            # its line in the unchecked form
+        self.add = add          # what the slot holds above the key's base
+
+
+class Checks:
+    """The state of one function body: see the module docstring."""
+    __slots__ = ("prov", "ver", "known", "epoch", "min_bytes", "on")
+
+    def __init__(self, on: bool, min_bytes: int) -> None:
+        self.on = on                 # memory 0 exists and is 32-bit
+        self.min_bytes = min_bytes   # its declared minimum size
+        self.prov: list = []         # per operand-stack height: (key, add) or None
+        self.ver: dict[int, int] = {}
+        self.known: dict = {}        # key -> Range
+        self.epoch = 0
+
+    # -- the operand stack ------------------------------------------------------------------
+    def push(self, top: int, key, add: int) -> None:
+        prov = self.prov
+        del prov[top:]
+        while len(prov) < top:
+            prov.append(None)
+        prov.append((key, add))
+
+    def local_set(self, top: int, n: int, tee: bool) -> None:
+        v = self.ver[n] = self.ver.get(n, 0) + 1
+        if tee:
+            self.push(top - 1, (n, v), 0)
+        else:
+            del self.prov[top - 1:]
+
+    def barrier(self) -> None:
+        """Anything a trap could reveal, or unknown effects on the stack."""
+        self.prov.clear()
+        self.epoch += 1
+
+    # -- control flow -----------------------------------------------------------------------
+    def forget(self) -> None:
+        self.known = {}
+        self.barrier()
+
+    @staticmethod
+    def meet(a: dict | None, b: dict | None) -> dict:
+        """What both of two incoming paths checked (None: no such path)."""
+        if a is None:
+            return dict(b) if b is not None else {}
+        if b is None:
+            return dict(a)
+        out = {}
+        for k, r in a.items():
+            s = b.get(k)
+            if s is not None:
+                out[k] = r if r.end <= s.end else s
+        return out
+
+    # -- accesses ---------------------------------------------------------------------------
+    def access(self, lines: list, base: int, offset: int, width: int, size: str, addr: str,
+               checked: str, unchecked: str, store: bool) -> str:
+        """The line of an access at stack slot `base` (`addr`), checked or not."""
+        prov = self.prov
+        p = prov[base] if base < len(prov) else None
+        del prov[base:]
+        line = checked if p is None else self._range(lines, p, offset, width, size, addr,
+                                                     checked, unchecked)
+        if store:
+            self.epoch += 1
+        return line
+
+    def _range(self, lines: list, p: tuple, offset: int, width: int, size: str, addr: str,
+               checked: str, unchecked: str) -> str:
+        key, add = p
+        hi = add + offset + width
+        if key == CONST and hi <= self.min_bytes:
+            return unchecked
+        r = self.known.get(key)
+        if r is not None and r.end >= hi:
+            return unchecked
+        if r is not None and r.epoch == self.epoch:
+            # widen the earlier check: it now covers this access too
+            lines[r.line] = f"W2C_MEM_CHECK_END({size}, {r.addr}, {hi - r.add}u); {r.nc}"
+            r.end = hi
+            return unchecked
+        self.known[key] = Range(hi, len(lines), self.epoch, addr, unchecked, add)
+        return checked
