@@ -38,6 +38,18 @@ enum { W2C_MEMKIND_NONE, W2C_MEMKIND_MALLOC, W2C_MEMKIND_MMAP, W2C_MEMKIND_ARENA
 #define W2C_MEM_RELOAD_BASE(base, data) ((void)0)
 #endif
 
+/* W2C_MEM_FIXED_SIZE(size, n, static_only): the size of a memory that cannot
+ * grow, as the translator knows it: n bytes (its declared initial size) in
+ * every build if static_only is 0 (its limit is its initial size), in
+ * W2C_ALLOC_STATIC builds only if 1 (their array holds only the initial
+ * size); else `size`, the memory's field.  A constant makes each bounds
+ * check a compare with an immediate. */
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+#define W2C_MEM_FIXED_SIZE(size, n, static_only) (n)
+#else
+#define W2C_MEM_FIXED_SIZE(size, n, static_only) ((static_only) ? (size) : (n))
+#endif
+
 /* ---- little-endian memory on any host ------------------------------------ */
 #if W2C_BIG_ENDIAN
 #ifdef W2C_GNU_BUILTINS

@@ -212,3 +212,51 @@ def test_traps_in_place(translated, tmp_path, cc, config):
     compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
     run_checks([exe], 38)
+
+
+FIXED_WAT = """
+(module
+  (memory %s)
+  (func (export "ld") (param i32) (result i32) (i32.load offset=4 (local.get 0)))
+  (func (export "grow") (result i32) (memory.grow (i32.const 1))))
+"""
+FIXED_DRIVER = r"""
+#include "m.h"
+#include <stdio.h>
+static int checks, failures;
+#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
+  printf("FAIL line %d: %s\n", __LINE__, #cond); } } while (0)
+static m_instance inst;
+static volatile uint32_t r;
+int main(void) {
+  CHECK(m_instantiate(&inst, NULL) == 0);
+  CHECK(W2C_TRY(r = m_x_ld(&inst, 65528)) == 0);
+  CHECK(W2C_TRY(r = m_x_ld(&inst, 65529)) == W2C_TRAP_OOB_MEMORY);
+  CHECK(W2C_TRY(r = m_x_ld(&inst, 0xFFFFFFFFu)) == W2C_TRAP_OOB_MEMORY);
+  CHECK(m_x_grow(&inst) == (GROWS ? 1u : 0xFFFFFFFFu));
+  CHECK(W2C_TRY(r = m_x_ld(&inst, 65529)) == (GROWS ? 0 : W2C_TRAP_OOB_MEMORY));
+  m_free(&inst);
+  printf("checks: %d failures: %d\n", checks, failures);
+  return failures != 0;
+}
+"""
+STATIC = "-DW2C_MEMORY_ALLOC=W2C_ALLOC_STATIC"
+
+
+@pytest.mark.parametrize("limits, fixed, static_only", [("1 1", True, 0), ("1", True, 1),
+                                                         ("1 2", False, 0)])
+@pytest.mark.parametrize("static", [False, True])
+def test_fixed_size(tmp_path, wat2wasm, limits, fixed, static_only, static):
+    """A memory that cannot grow (its limit is its initial size, or any
+    defined memory in a W2C_ALLOC_STATIC build) is compared with a constant."""
+    compile_module(wat2wasm(FIXED_WAT % limits), tmp_path / "m.c", "m")
+    c = (tmp_path / "m.c").read_text()
+    assert (f"W2C_MEM_FIXED_SIZE(inst->mem0_storage.size, UINT64_C(65536), {static_only})"
+            in c) == fixed
+    (tmp_path / "main.c").write_text(FIXED_DRIVER)
+    grows = not fixed or (static_only and not static)
+    exe = tmp_path / "fixed"
+    compile_quietly(["gcc", *STRICT, "-O2", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
+                     *([STATIC] if static else []), f"-DGROWS={int(grows)}", "-I", tmp_path,
+                     tmp_path / "m.c", tmp_path / "main.c", "-o", exe, "-lm"])
+    run_checks([exe], 6)

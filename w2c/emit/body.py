@@ -219,9 +219,10 @@ class BodyEmitter(InstrMethods):
                     self.slot(base + 1, p1)
                 args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
                 line = fmt % args
-                if imm[2] == 0 and op in NC_FORMS and checks.on:
-                    line = checks.access(self.lines, base, imm[1], NC_FORMS[op], "m0_size",
-                                         args[1], line, _nc(fmt) % args, True)
+                nc = _UNCHECKED.get(op)
+                if nc is not None and imm[2] == 0 and checks.on:
+                    line = checks.access(self.lines, base, imm[1], nc[0], "m0_size",
+                                         args[1], line, nc[1] % args, True)
                 else:
                     checks.barrier()
                 out(line)
@@ -233,9 +234,10 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, rt)
                 args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
                 line = fmt % args
-                if imm[2] == 0 and op in NC_FORMS and checks.on:
-                    line = checks.access(self.lines, base, imm[1], NC_FORMS[op], "m0_size",
-                                         args[2], line, _nc(fmt) % args, False)
+                nc = _UNCHECKED.get(op)
+                if nc is not None and imm[2] == 0 and checks.on:
+                    line = checks.access(self.lines, base, imm[1], nc[0], "m0_size",
+                                         args[2], line, nc[1] % args, False)
                 else:
                     checks.barrier()
                 out(line)
@@ -502,9 +504,13 @@ class BodyEmitter(InstrMethods):
         if self.uses_mem:
             # W2C_MEM_BASE is `uint8_t *const` unless memories can move (w2c_mem.h)
             ref = self.g.memory_ref(0)
-            reload = f"W2C_MEM_RELOAD_BASE(m0, {ref}data); m0_size = {ref}size;"
+            size = f"{ref}size"
+            fixed = self.g.fixed_size(0)
+            if fixed is not None:   # a constant the C compiler folds into the checks
+                size = f"W2C_MEM_FIXED_SIZE({size}, UINT64_C({fixed[0]}), {int(fixed[1])})"
+            reload = f"W2C_MEM_RELOAD_BASE(m0, {ref}data); m0_size = {size};"
             out.append(f"  W2C_MEM_BASE m0 = {ref}data;")
-            out.append(f"  uint64_t m0_size = {ref}size;")
+            out.append(f"  uint64_t m0_size = {size};")
         out.append("  (void)inst;")
         out.extend("  " + line for line in exn.declarations(self.exn))
         if tail is not None:
@@ -606,3 +612,5 @@ def _dispatch(o: O.Op) -> tuple:
 
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
+# Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
+_UNCHECKED = {o: (w, _nc(_DISPATCH[o][3][0])) for o, w in NC_FORMS.items()}
