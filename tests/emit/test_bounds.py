@@ -96,6 +96,14 @@ WAT = r"""
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $s))
+  ;; c - c: $p is the same on every iteration: what was checked before the loop holds
+  (func (export "invariant") (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (drop (i32.load offset=8 (local.get $p)))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load offset=4 (local.get $p))))
+      (local.set $s (i32.add (local.get $s) (i32.load offset=12 (local.get $p))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
   ;; - c: constant addresses below the declared minimum need no check
   (func (export "consts") (result i32)
     (i32.add (i32.load (i32.const 100)) (i32.load (i32.const 65533))))
@@ -109,7 +117,7 @@ EXPECTED = {
     "sum3": "c--", "storeBetween": "ccc-", "storeStore": "cc", "loadStore": "c-",
     "divBetween": "cc", "globalBetween": "cc", "callBetween": "cc",
     "branchBetween": "cc", "setBetween": "c-c", "tee": "c-", "arms": "ccc",
-    "armsBoth": "cc-", "walk": "cc", "consts": "-c",
+    "armsBoth": "cc-", "walk": "cc", "invariant": "c-c", "consts": "-c",
 }
 # function -> the end a widened check covers
 WIDENED = {"sum3": 12, "loadStore": 9}
@@ -160,6 +168,8 @@ int main(void) {
   CHECK(W2C_TRY(r = m_x_armsBoth(&inst, 65516, 0)) == 0);
   CHECK(W2C_TRY(r = m_x_walk(&inst, 65532 - 40, 11)) == 0);
   TRAPS(OOB, r = m_x_walk(&inst, 65532 - 40, 12));
+  CHECK(W2C_TRY(r = m_x_invariant(&inst, 65520, 3)) == 0);
+  TRAPS(OOB, r = m_x_invariant(&inst, 65521, 3));
   TRAPS(OOB, r = m_x_consts(&inst));
   /* grown: the same accesses are in bounds */
   CHECK(m_x_grow(&inst) == 1);
@@ -211,7 +221,7 @@ def test_traps_in_place(translated, tmp_path, cc, config):
     exe = tmp_path / "bounds"
     compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
-    run_checks([exe], 38)
+    run_checks([exe], 40)
 
 
 FIXED_WAT = """

@@ -304,7 +304,7 @@ class BodyEmitter(InstrMethods):
         checks.barrier()
         if live:
             if kind == "loop":
-                checks.forget()
+                checks.enter_loop()
                 lines = self.lines
                 b.placeholder = len(lines)
                 lines.append(None)  # the loop label, if some branch targets it
@@ -347,6 +347,8 @@ class BodyEmitter(InstrMethods):
             (exn.legacy_end if h.legacy else exn.try_table_end)(self, v, h, live)
         if not b.dead:
             kind = b.kind
+            if kind == "loop":
+                self.checks.leave_loop(self.lines)
             self.join(b, live)
             if kind == "if":
                 self.lines.append(f"L{b.placeholder}:;")

@@ -23,6 +23,13 @@ kind: `epoch` counts them), the earlier access checks the whole range
 instead (W2C_MEM_CHECK_END before it) and this one none.  A trap then
 happens at the earlier access with the same memory state and the same trap.
 
+Loops: a loop's start is reached from inside it too, so its body starts
+with no known ranges; yet an access of a local's value whose range was
+checked before the loop needs no check if the loop never sets the local
+(then the value is the same on every iteration).  Such an access is
+written unchecked, and checked again when the loop's end shows that the
+loop does set the local (`leave_loop`).
+
 Ranges below the memory's declared minimum need no check at all (a
 constant address; an imported memory has at least its declared minimum).
 """
@@ -64,7 +71,7 @@ class Range:
 
 class Checks:
     """The state of one function body: see the module docstring."""
-    __slots__ = ("prov", "ver", "known", "epoch", "min_bytes", "on")
+    __slots__ = ("prov", "ver", "known", "epoch", "min_bytes", "on", "loops")
 
     def __init__(self, on: bool, min_bytes: int) -> None:
         self.on = on                 # memory 0 exists and is 32-bit
@@ -73,6 +80,9 @@ class Checks:
         self.ver: dict[int, int] = {}
         self.known: dict = {}        # key -> Range
         self.epoch = 0
+        # per open loop: the ranges known before it, and the accesses inside
+        # it left unchecked on their strength: (line, checked line, local, version)
+        self.loops: list[tuple[dict, list]] = []
 
     # -- the operand stack ------------------------------------------------------------------
     def push(self, top: int, key, add: int) -> None:
@@ -98,6 +108,20 @@ class Checks:
     def forget(self) -> None:
         self.known = {}
         self.barrier()
+
+    def enter_loop(self) -> None:
+        self.loops.append((self.known, []))
+        self.forget()
+
+    def leave_loop(self, lines: list) -> None:
+        """An access left unchecked on a range known before the loop keeps
+        its check if the loop sets the local (its value may differ from
+        one iteration to the next)."""
+        _, used = self.loops.pop()
+        ver = self.ver
+        for line, checked, n, v in used:
+            if ver.get(n, 0) != v:
+                lines[line] = checked
 
     @staticmethod
     def meet(a: dict | None, b: dict | None) -> dict:
@@ -135,6 +159,12 @@ class Checks:
         r = self.known.get(key)
         if r is not None and r.end >= hi:
             return unchecked
+        for before, used in reversed(self.loops):
+            b = before.get(key)
+            if b is not None and b.end >= hi:
+                if key != CONST:    # the local's value on every iteration: see leave_loop
+                    used.append((len(lines), checked, key[0], key[1]))
+                return unchecked
         if r is not None and r.epoch == self.epoch:
             # widen the earlier check: it now covers this access too
             lines[r.line] = f"W2C_MEM_CHECK_END({size}, {r.addr}, {hi - r.add}u); {r.nc}"
