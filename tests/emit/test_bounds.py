@@ -74,6 +74,10 @@ WAT = r"""
   ;; c -: local.tee's value is the local's new one
   (func (export "tee") (param $p i32) (param $x i32) (result i32)
     (i32.add (i32.load offset=4 (local.tee $p (local.get $x))) (i32.load (local.get $p))))
+  ;; c c: the value stored comes from a local.tee, the address does not
+  (func (export "teeValue") (param $p i32) (param $x i32) (result i32) (local $q i32)
+    (i32.store (local.get $p) (local.tee $q (local.get $x)))
+    (i32.load (local.get $q)))
   ;; c c c: after the if only what both arms checked ([p, p + 8)) is known
   (func (export "arms") (param $p i32) (param $c i32) (result i32)
     (if (result i32) (local.get $c)
@@ -117,7 +121,7 @@ WAT = r"""
 EXPECTED = {
     "sum3": "c--", "storeBetween": "ccc-", "storeStore": "cc", "loadStore": "c-",
     "divBetween": "cc", "globalBetween": "cc", "callBetween": "cc",
-    "branchBetween": "cc", "setBetween": "c-c", "tee": "c-", "arms": "ccc",
+    "branchBetween": "cc", "setBetween": "c-c", "tee": "c-", "teeValue": "cc", "arms": "ccc",
     "armsBoth": "cc-", "walk": "cc", "invariant": "c-c", "consts": "c--",
 }
 # function -> the end a widened check covers
@@ -162,6 +166,7 @@ int main(void) {
   CHECK(W2C_TRY(r = m_x_setBetween(&inst, 0, 65532)) == 0);
   TRAPS(OOB, r = m_x_tee(&inst, 0, 65533));
   CHECK(W2C_TRY(r = m_x_tee(&inst, 0, 65528)) == 0);
+  TRAPS(OOB, r = m_x_teeValue(&inst, 0, 65536));
   CHECK(W2C_TRY(r = m_x_arms(&inst, 65516, 1)) == 0);
   TRAPS(OOB, r = m_x_arms(&inst, 65526, 0));
   TRAPS(OOB, r = m_x_arms(&inst, 65517, 1));
@@ -221,7 +226,7 @@ def test_traps_in_place(translated, tmp_path, cc, config):
     exe = tmp_path / "bounds"
     compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
-    run_checks([exe], 39)
+    run_checks([exe], 40)
 
 
 FIXED_WAT = """

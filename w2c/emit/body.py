@@ -24,7 +24,7 @@ import string
 
 from w2c import opcodes as O
 from w2c.emit import consts, exn
-from w2c.emit.bounds import CONST, NC_FORMS, TRAPPING, Checks
+from w2c.emit.bounds import CONST, NC_FORMS, PROV_MAX, TRAPPING, Checks
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
@@ -69,7 +69,7 @@ class BodyEmitter(InstrMethods):
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
         mems = getattr(gen, "mems", None) or []
-        self.checks = Checks(bool(mems) and not mems[0].limits.is64)
+        self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals))
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -130,6 +130,7 @@ class BodyEmitter(InstrMethods):
         out = self.lines.append
         checks = self.checks
         prov = checks.prov
+        ver = checks.ver
         live = not blocks[-1].dead and v.reachable
         for _, op, imm in instrs:
             kind, step, fn, tpl = dispatch[op]
@@ -144,11 +145,11 @@ class BodyEmitter(InstrMethods):
                     step(v, imm)
                 elif kind == _K_METHOD:
                     top = step(v, imm)
-                    pops = _PURE_METHODS.get(op.name)
-                    if pops is None:
+                    pushed = _PURE_METHODS.get(op.name)
+                    if pushed is None:
                         checks.barrier()
-                    else:
-                        del prov[top - pops:]
+                    elif pushed + top < PROV_MAX:
+                        prov[pushed + top] = None
                     fn(self, v, op, imm, top)
                 elif kind == _K_OPERAND:
                     checks.barrier()
@@ -166,13 +167,15 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                checks.push(top, (imm, checks.ver.get(imm, 0)), 0)
+                if top < PROV_MAX:
+                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"{names[t][top]} = l{imm};")
             elif kind == _K_I32_CONST:
                 if top > deep[I32]:
                     deep[I32] = top
                     _grow_names(top)
-                checks.push(top, CONST, imm & 0xFFFFFFFF)
+                if top < PROV_MAX:
+                    prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
                 out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
                 fmt, p0, p1, rt = tpl
@@ -181,7 +184,8 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
                     self.slot(base, rt)
-                del prov[base:]
+                if base < PROV_MAX:
+                    prov[base] = None
                 if op in TRAPPING:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
@@ -191,14 +195,17 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                checks.local_set(top, imm, op.name == "local.tee")
+                ver[imm] += 1
+                if top < PROV_MAX and op is _TEE:  # the value stays, now the local's
+                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"l{imm} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
                 t, ref = globs[imm]
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                del prov[top:]
+                if top < PROV_MAX:
+                    prov[top] = None
                 out(f"{names[t][top]} = {ref};")
             elif kind == _K_UNARY:
                 fmt, p0, _, rt = tpl
@@ -206,7 +213,8 @@ class BodyEmitter(InstrMethods):
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
-                del prov[base:]
+                if base < PROV_MAX:
+                    prov[base] = None
                 if op in TRAPPING:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base]))
@@ -239,6 +247,8 @@ class BodyEmitter(InstrMethods):
                                          args[2], line, nc[1] % args, False)
                 else:
                     checks.barrier()
+                if base < PROV_MAX:
+                    prov[base] = None
                 out(line)
             else:                       # _K_TEMPLATE: any other template
                 checks.barrier()
@@ -589,11 +599,13 @@ def _nc(fmt: str) -> str:
     return fmt.replace("(", "_nc(", 1)
 
 
+_TEE = O.BY_NAME["local.tee"]
 # Structure instructions whose paths w2c.emit.bounds follows (the others forget).
 _KNOWS_PATHS = frozenset(O.BY_NAME[n] for n in ("block", "loop", "if", "else", "end", "br",
                                                 "br_if", "br_table", "return", "unreachable"))
-# Methods without effects a trap could reveal: how many operands they pop.
-_PURE_METHODS = {"i64.const": 0, "f32.const": 0, "f64.const": 0, "drop": 1, "select": 3}
+# Methods without effects a trap could reveal: the height of the value they
+# push, from the height before them.
+_PURE_METHODS = {"i64.const": 0, "f32.const": 0, "f64.const": 0, "drop": -1, "select": -3}
 
 
 def _dispatch(o: O.Op) -> tuple:

@@ -44,6 +44,7 @@ from w2c import opcodes as O
 __all__ = ["CONST", "Checks", "NC_FORMS", "TRAPPING"]
 
 CONST = "const"  # the key of constant addresses (their base is 0)
+PROV_MAX = 256   # operand-stack heights whose values' sources are followed
 
 # Scalar loads and stores of a 32-bit memory: op -> (width in bytes, the
 # %-format of its unchecked form's call prefix).
@@ -72,37 +73,30 @@ class Range:
 
 
 class Checks:
-    """The state of one function body: see the module docstring."""
-    __slots__ = ("prov", "ver", "known", "epoch", "on", "loops")
+    """The state of one function body: see the module docstring.
 
-    def __init__(self, on: bool) -> None:
+    `prov[h]` says where the value at operand-stack height h came from:
+    (key, add, gen) or None, valid only while `gen` is the current
+    generation; whatever pushes a value at h without a known source sets
+    prov[h] to None, and anything whose pushes are not followed starts a
+    new generation (`barrier`).  Heights from PROV_MAX on are not followed.
+    The body emitter writes prov inline (w2c.emit.body.BodyEmitter.run)."""
+    __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "loops")
+
+    def __init__(self, on: bool, nlocals: int) -> None:
         self.on = on                 # memory 0 exists and is 32-bit
-        self.prov: list = []         # per operand-stack height: (key, add) or None
-        self.ver: dict[int, int] = {}
+        self.prov: list = [None] * PROV_MAX
+        self.ver = [0] * nlocals     # each local's version (local.set/tee make a new one)
         self.known: dict = {}        # key -> Range
         self.epoch = 0
+        self.gen = 0
         # per open loop: the ranges known before it, and the accesses inside
         # it left unchecked on their strength: (line, checked line, local, version)
         self.loops: list[tuple[dict, list]] = []
 
-    # -- the operand stack ------------------------------------------------------------------
-    def push(self, top: int, key, add: int) -> None:
-        prov = self.prov
-        del prov[top:]
-        while len(prov) < top:
-            prov.append(None)
-        prov.append((key, add))
-
-    def local_set(self, top: int, n: int, tee: bool) -> None:
-        v = self.ver[n] = self.ver.get(n, 0) + 1
-        if tee:
-            self.push(top - 1, (n, v), 0)
-        else:
-            del self.prov[top - 1:]
-
     def barrier(self) -> None:
         """Anything a trap could reveal, or unknown effects on the stack."""
-        self.prov.clear()
+        self.gen += 1
         self.epoch += 1
 
     # -- control flow -----------------------------------------------------------------------
@@ -121,7 +115,7 @@ class Checks:
         _, used = self.loops.pop()
         ver = self.ver
         for line, checked, n, v in used:
-            if ver.get(n, 0) != v:
+            if ver[n] != v:
                 lines[line] = checked
 
     @staticmethod
@@ -142,18 +136,18 @@ class Checks:
     def access(self, lines: list, base: int, offset: int, width: int, size: str, addr: str,
                checked: str, unchecked: str, store: bool) -> str:
         """The line of an access at stack slot `base` (`addr`), checked or not."""
-        prov = self.prov
-        p = prov[base] if base < len(prov) else None
-        del prov[base:]
-        line = checked if p is None else self._range(lines, p, offset, width, size, addr,
-                                                     checked, unchecked)
+        p = self.prov[base] if base < PROV_MAX else None
+        if p is None or p[2] != self.gen:
+            line = checked
+        else:
+            line = self._range(lines, p, offset, width, size, addr, checked, unchecked)
         if store:
             self.epoch += 1
         return line
 
     def _range(self, lines: list, p: tuple, offset: int, width: int, size: str, addr: str,
                checked: str, unchecked: str) -> str:
-        key, add = p
+        key, add, _ = p
         hi = add + offset + width
         r = self.known.get(key)
         if r is not None and r.end >= hi:
