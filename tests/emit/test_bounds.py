@@ -108,10 +108,13 @@ WAT = r"""
       (local.set $s (i32.add (local.get $s) (i32.load offset=12 (local.get $p))))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $s))
-  ;; c - m: constant addresses share one key (base 0)
+  ;; - - c: constant addresses below the declared minimum need no check
   (func (export "consts") (result i32)
     (i32.add (i32.add (i32.load (i32.const 65528)) (i32.load (i32.const 100)))
              (i32.load (i32.const 65533))))
+  ;; c m: other constant addresses share one key (base 0)
+  (func (export "constsMerged") (result i32)
+    (i32.add (i32.load (i32.const 65536)) (i32.load (i32.const 65540))))
   (func (export "grow") (result i32) (memory.grow (i32.const 1)))
 )
 """
@@ -122,10 +125,10 @@ EXPECTED = {
     "sum3": "c--", "storeBetween": "ccc-", "storeStore": "cc", "loadStore": "c-",
     "divBetween": "cc", "globalBetween": "cc", "callBetween": "cc",
     "branchBetween": "cc", "setBetween": "c-c", "tee": "c-", "teeValue": "cc", "arms": "ccc",
-    "armsBoth": "cc-", "walk": "cc", "invariant": "c-c", "consts": "c--",
+    "armsBoth": "cc-", "walk": "cc", "invariant": "c-c", "consts": "--c", "constsMerged": "c-",
 }
 # function -> the end a widened check covers
-WIDENED = {"sum3": 12, "loadStore": 9, "consts": 9}
+WIDENED = {"sum3": 12, "loadStore": 9, "constsMerged": 8}
 
 DRIVER = r"""
 #include "m.h"
@@ -177,8 +180,10 @@ int main(void) {
   CHECK(W2C_TRY(r = m_x_invariant(&inst, 65520, 3)) == 0);
   TRAPS(OOB, r = m_x_invariant(&inst, 65521, 3));
   TRAPS(OOB, r = m_x_consts(&inst));
+  TRAPS(OOB, r = m_x_constsMerged(&inst));
   /* grown: the same accesses are in bounds */
   CHECK(m_x_grow(&inst) == 1);
+  CHECK(W2C_TRY(r = m_x_constsMerged(&inst)) == 0);
   CHECK(W2C_TRY(r = m_x_sum3(&inst, 65525)) == 0);
   CHECK(W2C_TRY(r = m_x_walk(&inst, 65532 - 40, 12)) == 0);
   m_free(&inst);
@@ -226,7 +231,7 @@ def test_traps_in_place(translated, tmp_path, cc, config):
     exe = tmp_path / "bounds"
     compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
-    run_checks([exe], 40)
+    run_checks([exe], 42)
 
 
 FIXED_WAT = """

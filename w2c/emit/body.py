@@ -69,7 +69,8 @@ class BodyEmitter(InstrMethods):
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
         mems = getattr(gen, "mems", None) or []
-        self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals))
+        self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
+                             mems[0].limits.min * mems[0].limits.page_size if mems else 0)
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
