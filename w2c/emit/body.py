@@ -24,8 +24,17 @@ import string
 
 from w2c import opcodes as O
 from w2c.emit import consts, exn
-from w2c.emit.bounds import CONST, NC_FORMS, PROV_MAX, TRAPPING, Checks
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
+from w2c.emit.bounds import (
+    CONST,
+    KNOWS_PATHS,
+    NC_FORMS,
+    PROV_MAX,
+    PURE_METHODS,
+    TEE,
+    TRAPPING,
+    Checks,
+)
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
@@ -137,7 +146,7 @@ class BodyEmitter(InstrMethods):
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
-                    if op in _KNOWS_PATHS:
+                    if op in KNOWS_PATHS:
                         checks.barrier()
                     else:
                         checks.forget()
@@ -146,7 +155,7 @@ class BodyEmitter(InstrMethods):
                     step(v, imm)
                 elif kind == _K_METHOD:
                     top = step(v, imm)
-                    pushed = _PURE_METHODS.get(op.name)
+                    pushed = PURE_METHODS.get(op.name)
                     if pushed is None:
                         checks.barrier()
                     elif pushed + top < PROV_MAX:
@@ -197,7 +206,7 @@ class BodyEmitter(InstrMethods):
                     deep[t] = top
                     _grow_names(top)
                 ver[imm] += 1
-                if top < PROV_MAX and op is _TEE:  # the value stays, now the local's
+                if top < PROV_MAX and op is TEE:  # the value stays, now the local's
                     prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"l{imm} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
@@ -226,14 +235,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
                 args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
-                line = fmt % args
-                nc = _UNCHECKED.get(op)
-                if nc is not None and imm[2] == 0 and checks.on:
-                    line = checks.access(self.lines, base, imm[1], nc[0], "m0_size",
-                                         args[1], line, nc[1] % args, True)
-                else:
-                    checks.barrier()
-                out(line)
+                out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 1))
             elif kind == _K_LOAD:
                 fmt, p0, _, rt = tpl
                 base = top - 1
@@ -241,16 +243,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base, rt)
                 args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
-                line = fmt % args
-                nc = _UNCHECKED.get(op)
-                if nc is not None and imm[2] == 0 and checks.on:
-                    line = checks.access(self.lines, base, imm[1], nc[0], "m0_size",
-                                         args[2], line, nc[1] % args, False)
-                else:
-                    checks.barrier()
-                if base < PROV_MAX:
-                    prov[base] = None
-                out(line)
+                out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 2))
             else:                       # _K_TEMPLATE: any other template
                 checks.barrier()
                 self.template(op, imm, top - len(op.params), op.params)
@@ -359,7 +352,7 @@ class BodyEmitter(InstrMethods):
             kind = b.kind
             if kind == "loop":
                 self.checks.leave_loop(self.lines)
-            self.join(b, live)
+            self.checks.join(kind, b.branched if kind == "else" else b.used, b.known, live)
             if kind == "if":
                 self.lines.append(f"L{b.placeholder}:;")
             if kind == "loop":
@@ -374,21 +367,6 @@ class BodyEmitter(InstrMethods):
                     self.lines.extend(self.tail.trampoline(
                         lambda i, t, e: f"{self.slot(i, t)} = {e};", b.label))
         return bool(blocks) and not blocks[-1].dead and v.reachable
-
-    def join(self, b: BlockLabels, live: bool) -> None:
-        """The known ranges after block `b` (w2c.emit.bounds): a label that
-        branches target forgets them; an if's end keeps what both arms know."""
-        checks = self.checks
-        checks.barrier()
-        kind = b.kind
-        if kind == "loop":      # its label is at its start: only the body falls out
-            return
-        if kind not in ("block", "if", "else") or (b.branched if kind == "else" else b.used):
-            checks.known = {}
-        elif kind == "if":      # the then-part's end, or the if's false path
-            checks.known = checks.meet(checks.known if live else None, b.known or {})
-        elif kind == "else":
-            checks.known = checks.meet(checks.known if live else None, b.known)
 
     def _br(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
         top = STEPS[op](v, imm)
@@ -595,20 +573,6 @@ def _template(o: O.Op) -> tuple:
     return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
 
 
-def _nc(fmt: str) -> str:
-    """The %-format of an access's unchecked form (w2c_i32_load -> w2c_i32_load_nc)."""
-    return fmt.replace("(", "_nc(", 1)
-
-
-_TEE = O.BY_NAME["local.tee"]
-# Structure instructions whose paths w2c.emit.bounds follows (the others forget).
-_KNOWS_PATHS = frozenset(O.BY_NAME[n] for n in ("block", "loop", "if", "else", "end", "br",
-                                                "br_if", "br_table", "return", "unreachable"))
-# Methods without effects a trap could reveal: the height of the value they
-# push, from the height before them.
-_PURE_METHODS = {"i64.const": 0, "f32.const": 0, "f64.const": 0, "drop": -1, "select": -3}
-
-
 def _dispatch(o: O.Op) -> tuple:
     step = STEPS[o]
     if o.name in _STRUCTURE:
@@ -627,4 +591,4 @@ def _dispatch(o: O.Op) -> tuple:
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
 # Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
-_UNCHECKED = {o: (w, _nc(_DISPATCH[o][3][0])) for o, w in NC_FORMS.items()}
+_UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

@@ -42,7 +42,8 @@ import re
 
 from w2c import opcodes as O
 
-__all__ = ["CONST", "Checks", "NC_FORMS", "TRAPPING"]
+__all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
+           "Checks"]
 
 CONST = "const"  # the key of constant addresses (their base is 0)
 PROV_MAX = 256   # operand-stack heights whose values' sources are followed
@@ -56,6 +57,14 @@ NC_FORMS: dict[O.Op, int] = {
 # Numeric instructions that may trap (so a check may not move across them).
 TRAPPING = frozenset(o for o in O.OPS
                      if re.fullmatch(r"i(32|64)\.(div_[su]|rem_[su]|trunc_f(32|64)_[su])", o.name))
+
+TEE = O.BY_NAME["local.tee"]
+# Structure instructions whose paths the emitter follows (the others forget).
+KNOWS_PATHS = frozenset(O.BY_NAME[n] for n in ("block", "loop", "if", "else", "end", "br",
+                                               "br_if", "br_table", "return", "unreachable"))
+# Methods without effects a trap could reveal: the height of the value they
+# push, from the height before them.
+PURE_METHODS = {"i64.const": 0, "f32.const": 0, "f64.const": 0, "drop": -1, "select": -3}
 
 
 class Range:
@@ -120,6 +129,21 @@ class Checks:
             if ver[n] != v:
                 lines[line] = checked
 
+    def join(self, kind: str, targeted: bool, before: dict | None, live: bool) -> None:
+        """The known ranges after a block of `kind` (`targeted`: a branch
+        goes to its end; `before`: an if's state before it, or an else's
+        at the then-part's end; `live`: the body falls through).  A loop's
+        label is at its start: only its body falls out."""
+        self.barrier()
+        if kind == "loop":
+            return
+        if kind not in ("block", "if", "else") or targeted:
+            self.known = {}
+        elif kind == "if":      # the then-part's end, or the if's false path
+            self.known = self.meet(self.known if live else None, before or {})
+        elif kind == "else":
+            self.known = self.meet(self.known if live else None, before)
+
     @staticmethod
     def meet(a: dict | None, b: dict | None) -> dict:
         """What both of two incoming paths checked (None: no such path)."""
@@ -135,14 +159,27 @@ class Checks:
         return out
 
     # -- accesses ---------------------------------------------------------------------------
-    def access(self, lines: list, base: int, offset: int, width: int, size: str, addr: str,
-               checked: str, unchecked: str, store: bool) -> str:
-        """The line of an access at stack slot `base` (`addr`), checked or not."""
-        p = self.prov[base] if base < PROV_MAX else None
+    def access(self, lines: list, nc: tuple | None, imm: tuple, base: int, fmt: str,
+               args: tuple, addr: int) -> str:
+        """The line of a load or store (`fmt % args`, its address args[addr]:
+        2 for a load, 1 for a store) at stack slot `base`, checked or not;
+        nc: its width and unchecked form (None: none)."""
+        checked = fmt % args
+        store = addr == 1
+        if base < PROV_MAX:
+            p = self.prov[base]
+            if not store:
+                self.prov[base] = None      # the value loaded
+        else:
+            p = None
+        if nc is None or imm[2] != 0 or not self.on:
+            self.barrier()
+            return checked
         if p is None or p[2] != self.gen:
             line = checked
         else:
-            line = self._range(lines, p, offset, width, size, addr, checked, unchecked)
+            line = self._range(lines, p, imm[1], nc[0], "m0_size", args[addr], checked,
+                               nc[1] % args)
         if store:
             self.epoch += 1
         return line
