@@ -39,6 +39,18 @@ enum { W2C_MEMKIND_NONE, W2C_MEMKIND_MALLOC, W2C_MEMKIND_MMAP, W2C_MEMKIND_ARENA
 #define W2C_MEM_RELOAD_BASE(base, data) ((void)0)
 #endif
 
+/* W2C_MEM_FIXED_SIZE(size, n, static_only): the size of a memory that cannot
+ * grow, as the translator knows it: n bytes (its declared initial size) in
+ * every build if static_only is 0 (its limit is its initial size), in
+ * W2C_ALLOC_STATIC builds only if 1 (their array holds only the initial
+ * size); else `size`, the memory's field.  A constant makes each bounds
+ * check a compare with an immediate. */
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+#define W2C_MEM_FIXED_SIZE(size, n, static_only) (n)
+#else
+#define W2C_MEM_FIXED_SIZE(size, n, static_only) ((static_only) ? (size) : (n))
+#endif
+
 /* ---- little-endian memory on any host ------------------------------------ */
 #if W2C_BIG_ENDIAN
 #ifdef W2C_GNU_BUILTINS
@@ -61,11 +73,23 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #endif
 
 /* ---- loads and stores: (mem, size, addr, offset[, value]) ------------------ */
+/* W2C_MEM_CHECK traps unless [addr + offset, addr + offset + n) lies in the
+ * memory's `size` bytes.  The constant offset + n is folded into the limit:
+ * addr > size - (offset + n), in signed 64-bit arithmetic (size <= 2^32,
+ * addr and offset < 2^32: no wrap, so exactly addr + offset + n > size), so
+ * that the compiler computes the limit once where size does not change (a
+ * loop without calls) and each access costs one compare and branch.
+ * W2C_MEM_CHECK_END(size, addr, end) checks [addr, addr + end) for an access
+ * whose range an earlier, dominating check covers (W2C_*_LOAD_NC below). */
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_EXPLICIT
-#define W2C_MEM_CHECK(size, addr, offset, n) \
-  if (W2C_UNLIKELY((uint64_t)(addr) + (offset) + (n) > (size))) W2C_TRAP(W2C_TRAP_OOB_MEMORY)
+#define W2C_MEM_CHECK(size, addr, offset, n)                                      \
+  if (W2C_UNLIKELY((int64_t)(uint64_t)(addr) >                                    \
+                   (int64_t)(size) - (int64_t)((uint64_t)(offset) + (n))))        \
+  W2C_TRAP(W2C_TRAP_OOB_MEMORY)
+#define W2C_MEM_CHECK_END(size, addr, end) W2C_MEM_CHECK(size, addr, end, 0)
 #else /* guard pages catch it, or nonconforming: no check */
 #define W2C_MEM_CHECK(size, addr, offset, n) (void)(size)
+#define W2C_MEM_CHECK_END(size, addr, end) ((void)(size), (void)(addr))
 #endif
 /* With guard pages the access itself is the check: a load whose value is
  * unused must still happen, so its value is "used" by an empty asm.  The
@@ -87,26 +111,37 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #define W2C_FORCE_READ_FLOAT(r, v) ((void)0)
 #endif
 
-/* FORCE: how the loaded value is kept alive (r: the converted value, v: the bits). */
-#define W2C_LOAD_(name, R, U, N, conv, FORCE)                                               \
+/* FORCE: how the loaded value is kept alive (r: the converted value, v: the bits).
+ * Each access comes in two forms: `name` checks its range, `name##_nc` does
+ * not: the emitter writes it where an earlier check in the same function,
+ * on every path to the access, covered the same address value's range
+ * (memory never shrinks), or the range lies below the declared minimum. */
+#define W2C_LOAD_(name, CHECK, R, U, N, conv, FORCE)                                        \
   static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
     U v;                                                                                    \
     R r;                                                                                    \
-    W2C_MEM_CHECK(size, addr, offset, N);                                                   \
+    CHECK;                                                                                  \
     W2C_MEMCPY(&v, mem + (uint64_t)addr + offset, N);                                       \
     r = conv;                                                                               \
     FORCE;                                                                                  \
     return r;                                                                               \
   }
-#define W2C_LOAD(name, R, U, N, conv) W2C_LOAD_(name, R, U, N, conv, W2C_FORCE_READ(r))
-#define W2C_LOAD_FLOAT(name, R, U, N, conv) \
-  W2C_LOAD_(name, R, U, N, conv, W2C_FORCE_READ_FLOAT(r, v))
-#define W2C_STORE(name, V, U, N, conv)                                                          \
+#define W2C_LOAD(name, R, U, N, conv)                                                \
+  W2C_LOAD_(name, W2C_MEM_CHECK(size, addr, offset, N), R, U, N, conv, W2C_FORCE_READ(r)) \
+  W2C_LOAD_(name##_nc, (void)size, R, U, N, conv, W2C_FORCE_READ(r))
+#define W2C_LOAD_FLOAT(name, R, U, N, conv)                                           \
+  W2C_LOAD_(name, W2C_MEM_CHECK(size, addr, offset, N), R, U, N, conv,               \
+            W2C_FORCE_READ_FLOAT(r, v))                                               \
+  W2C_LOAD_(name##_nc, (void)size, R, U, N, conv, W2C_FORCE_READ_FLOAT(r, v))
+#define W2C_STORE_(name, CHECK, V, U, N, conv)                                                  \
   static inline void name(uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset, V val) { \
     U v = conv;                                                                                 \
-    W2C_MEM_CHECK(size, addr, offset, N);                                                       \
+    CHECK;                                                                                      \
     W2C_MEMCPY(mem + (uint64_t)addr + offset, &v, N);                                           \
   }
+#define W2C_STORE(name, V, U, N, conv)                                   \
+  W2C_STORE_(name, W2C_MEM_CHECK(size, addr, offset, N), V, U, N, conv) \
+  W2C_STORE_(name##_nc, (void)size, V, U, N, conv)
 /* Sign extension: GCC and clang define narrowing to a signed type as modulo
  * 2^N, and the casts compile to one sign-extending load (movsx, ldrsb);
  * elsewhere in unsigned arithmetic: (v ^ signbit) - signbit. */
@@ -150,6 +185,7 @@ W2C_STORE(w2c_i64_store32, uint64_t, uint32_t, 4, W2C_LE32((uint32_t)(val & 0xFF
 #undef W2C_LOAD
 #undef W2C_LOAD_FLOAT
 #undef W2C_STORE
+#undef W2C_STORE_
 
 /* ---- bulk memory: always checked, before anything is written ------------- */
 static inline void w2c_memory_fill(uint8_t *mem, uint64_t size, uint32_t d, uint32_t val,

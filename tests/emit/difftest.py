@@ -177,6 +177,14 @@ def with_flags(flags: list[str], changes: dict[str, str]) -> list[str]:
 # values).  DEEP_FUEL is enough for unbounded recursion to exhaust the call
 # stack on both sides; with SMITH_FUEL calls nest below W2C_CALL_DEPTH_LIMIT.
 DEEP_FUEL = 100_000
+# scripts/difftest --memory-heavy: only these kinds of instructions (loads and
+# stores make up a large part of the code), and REPEAT_ACCESSES: each load
+# and store of a 32-bit memory goes through a local, preceded by a byte load
+# of the same address at a nearby offset and followed by a repeat (loads) or
+# another byte load (stores): the patterns whose bounds checks the emitter
+# skips or merges (w2c.emit.bounds).
+MEMORY_HEAVY = "numeric,variable,memory,control"
+REPEAT_ACCESSES = False
 STRAIGHT = "numeric,variable,parametric,memory,reference,table"
 VARIANTS = [("all", True, SMITH_FUEL), ("all", False, SMITH_FUEL),
             ("straight", False, SMITH_FUEL), ("all", False, DEEP_FUEL),
@@ -254,7 +262,7 @@ def smith_args(seed: int, flags: list[str] | None = None) -> list[str]:
     instructions, traps, fuel = VARIANTS[seed % len(VARIANTS)]
     args = ["smith", *(SMITH_FLAGS if flags is None else flags), "--fuel", str(fuel),
             "--disallow-traps", "false" if traps else "true"]
-    if instructions == "straight":
+    if instructions == "straight" and "--allowed-instructions" not in args:
         args += ["--allowed-instructions", STRAIGHT]
     return args
 
@@ -373,7 +381,7 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
     text = wasm_to_wat(wasm, tool)
     if info is not None:
         info["features"] = features_used(text)
-    if observe is False and "v128" not in text and "exnref" not in text:
+    if observe is False and not REPEAT_ACCESSES and "v128" not in text and "exnref" not in text:
         return wasm
     nglobals = len(re.findall(r"^\s*\(global \(;\d+;\)", text, re.M))
     h = nglobals   # the new global's index: defined after all the others
@@ -388,6 +396,8 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
                 seq = [*(i.format(get=get) for i in part), f"global.get {h}", "i64.xor",
                        "i64.const 1099511628211", "i64.mul", f"global.set {h}"]
                 out += [pad + ins for ins in seq]
+    if REPEAT_ACCESSES:     # (after the observer: the temporaries are not hashed)
+        out = repeat_accesses("\n".join(out)).splitlines()
     lines, wrappers = V.wrap_exports(drop_exnref_exports(out))
     body = "\n".join(lines).rstrip()
     assert body.endswith(")"), "unexpected wasm-tools print output"
@@ -401,6 +411,57 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
         raise RuntimeError("instrument: wasm-tools parse failed: "
                            + proc.stderr.decode(errors="replace")[:2000])
     return proc.stdout
+
+
+_ACCESS_RE = re.compile(r"^(\s*)([if](?:32|64))\.(load|store)(8|16|32)?(_[su])?( \d+)?"
+                        r"( offset=\d+)?( align=\d+)?\s*$")
+_TEMPS = ("i32", "i32", "i64", "f32", "f64")   # address, then a value of each type
+
+
+def repeat_accesses(text: str) -> str:
+    """The printed module with each scalar load and store of a 32-bit memory
+    repeated around (REPEAT_ACCESSES): new locals hold the address and a
+    store's value.  Offsets of the extra byte loads vary with the line."""
+    if re.search(r"^\s*\(memory \(;\d+;\) i64", text, re.M):
+        return text
+    out: list[str] = []
+    count = 0       # params and locals of the current function so far
+    temps = -1      # index of its first temporary (-1: not declared yet)
+    for n, line in enumerate(text.splitlines()):
+        if _FUNC_RE.match(line):
+            count = sum(len(names.split()) for _, names in _DECL_RE.findall(line))
+            temps = -1
+            out.append(line)
+            continue
+        if line.lstrip().startswith("(local "):
+            count += sum(len(names.split()) for _, names in _DECL_RE.findall(line))
+            out.append(line)
+            continue
+        m = _ACCESS_RE.match(line)
+        if m is None:
+            out.append(line)
+            continue
+        pad, t, kind, _, _, mem, offset, _ = m.groups()
+        if temps < 0:   # declare the temporaries before the function's first instruction
+            k = len(out)
+            while not _FUNC_RE.match(out[k - 1]) and not out[k - 1].lstrip().startswith("(local "):
+                k -= 1
+            out.insert(k, pad[:4] + "(local " + " ".join(_TEMPS) + ")")
+            temps = count
+        mem = mem or ""
+        off = int(offset.split("=")[1]) if offset else 0
+        near = f"i32.load8_u{mem} offset={max(0, off + (n * 7) % 23 - 8)}"
+        addr = f"local.get {temps}"
+        if kind == "load":
+            seq = [f"local.tee {temps}", near, "drop", addr, line.strip(),
+                   addr, line.strip(), "drop"]
+        else:
+            value = temps + 1 + _TEMPS[1:].index(t)
+            seq = [f"local.set {value}", f"local.tee {temps}", near, "drop", addr,
+                   f"local.get {value}", line.strip(), addr,
+                   f"i32.load8_u{mem} offset={off + (n * 5) % 13}", "drop"]
+        out += [pad + ins for ins in seq]
+    return "\n".join(out) + "\n"
 
 
 _EXN_FUNC_RE = re.compile(r"^\s*\(func \(;(\d+);\)(.*)$")

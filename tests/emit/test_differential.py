@@ -397,6 +397,20 @@ def test_differential_detects_a_miscompile(tmp_path):
     assert len(problems) == 1, problems
 
 
+@needs_tools
+def test_memory_heavy_explicit(tmp_path, monkeypatch):
+    """scripts/difftest --explicit --memory-heavy on a few seeds: the
+    repeated accesses give the emitter checks to skip and to merge
+    (w2c.emit.bounds), and w2c still agrees with wasmtime."""
+    monkeypatch.setattr(D, "REPEAT_ACCESSES", True)
+    flags = D.SMITH_FLAGS + ["--allowed-instructions", D.MEMORY_HEAVY]
+    result = D.run_batch(range(100, 106), tmp_path / "build", smith_flags=flags,
+                         cflags=D.CFLAGS + ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"])
+    assert not result.failures, "\n".join(m.report() for m in result.failures)
+    c = "".join(p.read_text() for p in (tmp_path / "build").glob("m*.c"))
+    assert "_nc(m0, m0_size" in c and "W2C_MEM_CHECK_END(" in c
+
+
 # Found by scripts/difftest --wasm3 (seed 726 of 0-2999): with guard pages
 # (W2C_BOUNDS_GUARD, the default on x86-64 Linux) and gcc -O2, a global set
 # before a memory access that traps is lost when the function sets it again

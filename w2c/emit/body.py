@@ -25,6 +25,16 @@ import string
 from w2c import opcodes as O
 from w2c.emit import consts, exn
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
+from w2c.emit.bounds import (
+    CONST,
+    KNOWS_PATHS,
+    NC_FORMS,
+    PROV_MAX,
+    PURE_METHODS,
+    TEE,
+    TRAPPING,
+    Checks,
+)
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
@@ -41,7 +51,7 @@ class BlockLabels:
     keeps its types): its kind, label, whether it was opened in dead code,
     whether a branch targets it, and the line of a loop's label or the
     number of an if's else label."""
-    __slots__ = ("kind", "label", "dead", "used", "placeholder")
+    __slots__ = ("kind", "label", "dead", "used", "placeholder", "known", "branched")
 
     def __init__(self, kind: str, label: int, dead: bool, placeholder: int | None = None) -> None:
         self.kind = kind
@@ -49,6 +59,8 @@ class BlockLabels:
         self.dead = dead
         self.used = False
         self.placeholder = placeholder
+        self.known: dict | None = None  # an if's: known ranges before it (w2c.emit.bounds)
+        self.branched = False            # an else's: a branch targets it
 
 
 class BodyEmitter(InstrMethods):
@@ -67,6 +79,9 @@ class BodyEmitter(InstrMethods):
         self.operand = 0  # type of the operand of ref.is_null
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
+        mems = getattr(gen, "mems", None) or []
+        self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
+                             mems[0].limits.min * mems[0].limits.page_size if mems else 0)
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -127,17 +142,31 @@ class BodyEmitter(InstrMethods):
         locals_ = self.locals
         globs = globals_of(self.g)
         out = self.lines.append
+        checks = self.checks
+        prov = checks.prov
+        ver = checks.ver
         live = not blocks[-1].dead and v.reachable
         for _, op, imm in instrs:
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
+                    if op in KNOWS_PATHS:
+                        checks.barrier()
+                    else:
+                        checks.forget()
                     live = fn(self, v, op, imm, live)
                 elif not live:
                     step(v, imm)
                 elif kind == _K_METHOD:
-                    fn(self, v, op, imm, step(v, imm))
+                    top = step(v, imm)
+                    pushed = PURE_METHODS.get(op.name)
+                    if pushed is None:
+                        checks.barrier()
+                    elif pushed + top < PROV_MAX:
+                        prov[pushed + top] = None
+                    fn(self, v, op, imm, top)
                 elif kind == _K_OPERAND:
+                    checks.barrier()
                     self.operand = erase(v.top_type())
                     fn(self, v, op, imm, step(v, imm))
                 else:
@@ -152,11 +181,15 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
+                if top < PROV_MAX:
+                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"{names[t][top]} = l{imm};")
             elif kind == _K_I32_CONST:
                 if top > deep[I32]:
                     deep[I32] = top
                     _grow_names(top)
+                if top < PROV_MAX:
+                    prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
                 out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
                 fmt, p0, p1, rt = tpl
@@ -165,6 +198,10 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
                     self.slot(base, rt)
+                if base < PROV_MAX:
+                    prov[base] = None
+                if op in TRAPPING:
+                    checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
             elif kind == _K_LOCAL_SET:  # local.set, local.tee (the value stays in its slot)
                 t = locals_[imm]
@@ -172,12 +209,17 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
+                ver[imm] += 1
+                if top < PROV_MAX and op is TEE:  # the value stays, now the local's
+                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"l{imm} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
                 t, ref = globs[imm]
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
+                if top < PROV_MAX:
+                    prov[top] = None
                 out(f"{names[t][top]} = {ref};")
             elif kind == _K_UNARY:
                 fmt, p0, _, rt = tpl
@@ -185,6 +227,10 @@ class BodyEmitter(InstrMethods):
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
+                if base < PROV_MAX:
+                    prov[base] = None
+                if op in TRAPPING:
+                    checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base]))
             elif kind == _K_STORE:
                 fmt, p0, p1, _ = tpl
@@ -192,16 +238,18 @@ class BodyEmitter(InstrMethods):
                 if base + 1 > deep[p1] or base > deep[p0]:
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
-                out(fmt % (self.mem_args(imm[2]), names[p0][base], imm[1],
-                           names[p1][base + 1]))
+                args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
+                out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 1))
             elif kind == _K_LOAD:
                 fmt, p0, _, rt = tpl
                 base = top - 1
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
-                out(fmt % (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1]))
+                args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
+                out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 2))
             else:                       # _K_TEMPLATE: any other template
+                checks.barrier()
                 self.template(op, imm, top - len(op.params), op.params)
 
     def instr(self, v: FuncValidator, op: O.Op, imm) -> None:
@@ -261,14 +309,18 @@ class BodyEmitter(InstrMethods):
         kind = op.name
         self.labels = label = self.labels + 1
         b = BlockLabels(kind, label, not live)
+        checks = self.checks
+        checks.barrier()
         if live:
             if kind == "loop":
+                checks.enter_loop()
                 lines = self.lines
                 b.placeholder = len(lines)
                 lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
                 self.labels = b.placeholder = label + 1  # the else label
                 self.lines.append(f"if (!{self.slot(top - 1, I32)}) goto L{label + 1};")
+                b.known = dict(checks.known)
         self.blocks.append(b)
         return live
 
@@ -277,6 +329,12 @@ class BodyEmitter(InstrMethods):
         STEPS[op](v, imm)
         if b.dead:
             return False
+        checks = self.checks
+        checks.barrier()
+        then = checks.known if live else None
+        checks.known = dict(b.known or {})
+        b.known = then  # what the then-part's end knows (None: it does not fall through)
+        b.branched = b.used
         if live:        # the then-part falls through
             b.used = True
             self.lines.append(f"goto L{b.label};")
@@ -298,6 +356,9 @@ class BodyEmitter(InstrMethods):
             (exn.legacy_end if h.legacy else exn.try_table_end)(self, v, h, live)
         if not b.dead:
             kind = b.kind
+            if kind == "loop":
+                self.checks.leave_loop(self.lines)
+            self.checks.join(kind, b.branched if kind == "else" else b.used, b.known, live)
             if kind == "if":
                 self.lines.append(f"L{b.placeholder}:;")
             if kind == "loop":
@@ -462,9 +523,13 @@ class BodyEmitter(InstrMethods):
         if self.uses_mem:
             # W2C_MEM_BASE is `uint8_t *const` unless memories can move (w2c_mem.h)
             ref = self.g.memory_ref(0)
-            reload = f"W2C_MEM_RELOAD_BASE(m0, {ref}data); m0_size = {ref}size;"
+            size = f"{ref}size"
+            fixed = self.g.fixed_size(0)
+            if fixed is not None:   # a constant the C compiler folds into the checks
+                size = f"W2C_MEM_FIXED_SIZE({size}, UINT64_C({fixed[0]}), {int(fixed[1])})"
+            reload = f"W2C_MEM_RELOAD_BASE(m0, {ref}data); m0_size = {size};"
             out.append(f"  W2C_MEM_BASE m0 = {ref}data;")
-            out.append(f"  uint64_t m0_size = {ref}size;")
+            out.append(f"  uint64_t m0_size = {size};")
         out.append("  (void)inst;")
         out.extend("  " + line for line in exn.declarations(self.exn))
         if tail is not None:
@@ -556,3 +621,5 @@ def _dispatch(o: O.Op) -> tuple:
 
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
+# Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
+_UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

@@ -107,6 +107,22 @@ class ModuleGen:
         lives in the instance (one load less than through the pointer)."""
         return f"inst->mem{k}->" if k < self.n_imported_mems else f"inst->mem{k}_storage."
 
+    def fixed_size(self, k: int) -> tuple[int, bool] | None:
+        """(bytes, only in static builds) if memory k's size never changes: its
+        limit is its initial size, or (a defined memory without a limit, pages
+        of at least 8 bytes) a W2C_ALLOC_STATIC build, whose array holds only
+        the initial size; None if it may grow."""
+        lim = self.mems[k].limits
+        if lim.is64:
+            return None
+        imported = k < self.n_imported_mems
+        log2 = lim.page_size.bit_length() - 1
+        limit = lim.max if imported else memory_limit_pages(lim.min, lim.max, log2,
+                                                            self.max_memory)
+        if limit is not None:
+            return (lim.min << log2, False) if limit == lim.min else None
+        return None if imported or log2 < 3 else (lim.min << log2, True)
+
     def table_ptr(self, x: int) -> str:
         """A pointer to table x: a table the module defines lives in the instance."""
         return f"inst->t{x}" if x < self.n_imported_tables else f"&inst->t{x}_storage"
