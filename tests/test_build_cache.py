@@ -4,9 +4,10 @@ rebuilds; the fast path of a cached run computes the same key."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-from w2c import build, quickrun
+from w2c import build, quickrun, resources
 
 
 def test_tree_digest_sees_contents_names_and_new_files(tmp_path):
@@ -59,7 +60,6 @@ def test_default_options_key_as_the_fast_path_does(monkeypatch, tmp_path):
 
 
 def test_stat_signature_sees_a_touched_file(tmp_path, monkeypatch):
-    import shutil
     pkg = tmp_path / "w2c"
     shutil.copytree(Path(quickrun.__file__).parent, pkg,
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -76,8 +76,6 @@ def test_stat_signature_sees_a_touched_file(tmp_path, monkeypatch):
 
 
 def test_toolchain_fingerprint_changes_with_a_runtime_header(tmp_path, monkeypatch):
-    import shutil
-    from w2c import resources
     rt = tmp_path / "runtime_c"
     shutil.copytree(resources.runtime_dir(), rt)
     monkeypatch.setattr(resources, "runtime_dir", lambda: rt)
