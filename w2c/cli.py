@@ -454,9 +454,10 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
         features: Features) -> None:
     """Run the WebAssembly program FILE natively, like `wasmtime run`.
 
-    The first run translates and compiles FILE into a cache (under
-    $XDG_CACHE_HOME/w2c, keyed by the module's hash, w2c's version and the
-    options); later runs start the cached executable at once.  The guest's
+    The first run translates and compiles FILE (as parts, on every CPU:
+    see -j) into a cache (under $XDG_CACHE_HOME/w2c, keyed by the module's
+    hash, w2c itself and the options); later runs start the cached
+    executable at once.  The guest's
     exit code becomes w2c's; a trap prints `error: trap: <reason>` and exits
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.

@@ -4,14 +4,15 @@
              executable at once; everything else goes to w2c.cli
 
 This file is the front of the command line, before w2c.cli.  Only `os`,
-`sys`, `hashlib` and `w2c` (its version) are imported here, at the top,
-because a cached run must start the program in a few milliseconds: w2c.cli
-and w2c.build (click, pathlib, json, subprocess, the decoder, the emitter)
-take 60-110 ms to import on this 2-core machine, Python itself 12-20 ms;
-`python -X importtime` of this module: os/sys are already loaded by the
-interpreter, hashlib 2-3 ms (its OpenSSL binding), w2c 0.2 ms.  w2c.cli is
-imported in main() only when the fast path does not apply (`# noqa:
-PLC0415` below); bench/startup.py measures the result (bench/README.md).
+`sys`, the interpreter's SHA-256 and `w2c` (its version) are imported here,
+at the top, because a cached run must start the program in a few
+milliseconds: w2c.cli and w2c.build (click, pathlib, json, subprocess, the
+decoder, the emitter) take 60-110 ms to import on this 2-core machine,
+Python itself 12-20 ms; `python -X importtime` of this module: os and sys
+are already loaded by the interpreter, _sha256 0.4 ms (hashlib would cost
+2-36 ms: OpenSSL), w2c 0.2 ms.  w2c.cli is imported in main() only when the
+fast path does not apply (`# noqa: PLC0415` below); bench/startup.py
+measures the result (bench/README.md).
 
 The fast path is taken only for the plain case: `w2c run FILE [ARGS...]`
 with any --dir HOST[::GUEST] and --env NAME=VALUE options, the default
@@ -34,11 +35,21 @@ file does not rebuild anything.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 
 from w2c import __version__
+
+# hashlib costs 2-3 ms of OpenSSL loading and up to tens of ms on this loaded
+# machine (min of 8: hashlib 36 ms, _hashlib 2.2 ms, _sha256 0.4 ms); the
+# interpreter's own SHA-256 gives the same digests.
+try:
+    from _sha256 import sha256  # type: ignore[import-not-found]  # Python <= 3.11
+except ImportError:  # pragma: no cover - depends on the Python version
+    try:
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
+    except ImportError:
+        from hashlib import sha256
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -61,7 +72,7 @@ def _data_dir(name: str) -> str:
 def stat_signature() -> str:
     """A hash of the relative path, size and mtime of every file that makes up
     w2c (Python caches excluded)."""
-    h = hashlib.sha256(__version__.encode() + b"\0")
+    h = sha256(__version__.encode() + b"\0")
     for root in (_PACKAGE_DIR, _data_dir("runtime_c"), _data_dir("targets")):
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -89,7 +100,7 @@ def read_stamp(signature: str) -> str | None:
 
 def run_key(data: bytes, options: str, stamp: str) -> str:
     """The cache key of `w2c run`: module bytes, canonical options, w2c's stamp."""
-    h = hashlib.sha256(data)
+    h = sha256(data)
     h.update(b"\0w2c " + __version__.encode() + b"\0" + stamp.encode() + b"\0")
     h.update(options.encode())
     return h.hexdigest()[:32]
