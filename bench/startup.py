@@ -15,7 +15,7 @@ from wait4: less disturbed by a loaded machine):
                  editable install adds setuptools' import finder, 40-50 ms)
     slow path    `python -m w2c.cli run triv.wasm`: the cached run without the
                  fast path (imports click, the build, hashes w2c's files)
-    python       `python -c pass`, the interpreter alone
+    python       `python -c pass` in either venv, the interpreter alone
 
 and prints a Markdown table (bench/README.md, "Start-up of a cached run").
 The acceptance (issue 17): w2c run - direct <= 30 ms.  Not a test: pytest
@@ -110,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = {"direct (the cached executable)": median_ms([str(exe)], args.runs, env)}
         for label, cmd in commands.items():
             rows[label] = median_ms(cmd, args.runs, env)
-        rows["python -c pass"] = median_ms([sys.executable, "-c", "pass"], args.runs, env)
+        rows["python -c pass (wheel venv)"] = median_ms(
+            [str(wheel_w2c.parent / "python"), "-c", "pass"], args.runs, env)
+        rows["python -c pass (editable venv)"] = median_ms([sys.executable, "-c", "pass"],
+                                                           args.runs, env)
     direct, direct_cpu = rows["direct (the cached executable)"]
     print(f"| {'command':36} | wall (ms) | minus direct | CPU (ms) | minus direct |")
     print(f"|{'-' * 38}|----------:|-------------:|---------:|-------------:|")

@@ -41,6 +41,8 @@ def test_cache_key_depends_on_module_options_and_toolchain(monkeypatch, tmp_path
     # the stamp of w2c is the fingerprint of its files, stored under their signature
     assert build.toolchain_stamp() == build.toolchain_fingerprint()
     stored = tmp_path / "stamps" / quickrun.stat_signature()
+    assert not stored.exists()
+    build.save_stamp()
     assert stored.read_text().strip() == build.toolchain_fingerprint()
     stored.write_text("0" * 64 + "\n")      # as if w2c had other contents
     assert build.toolchain_stamp() == "0" * 64

@@ -48,8 +48,11 @@ def test_included_follows_quoted_includes_in_the_folder(tmp_path: Path) -> None:
 def test_objects_link_and_each_is_cached_by_its_inputs(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     names = sources(tmp_path / "w1")
-    first = objects.compile_objects(tmp_path / "w1", names, GCC, FLAGS, jobs=2, cache=cache)
+    first, new = objects.compile_objects(tmp_path / "w1", names, GCC, FLAGS, jobs=2,
+                                         cache=cache)
     assert [p.name for p in first] == ["a.o", "b.o"]
+    assert not cache.exists()       # stored only once the build succeeded
+    objects.store(new)
     stored = sorted(cache.rglob("*.o"))
     assert len(stored) == 2
     exe = tmp_path / "prog"
@@ -57,17 +60,17 @@ def test_objects_link_and_each_is_cached_by_its_inputs(tmp_path: Path) -> None:
     assert os.system(str(exe)) == 0
 
     # the same text in another folder: both from the cache, nothing compiled
-    again = objects.compile_objects(tmp_path / "w2", sources(tmp_path / "w2"), GCC, FLAGS,
-                                    jobs=2, cache=cache)
-    assert sorted(again) == stored
+    again, new = objects.compile_objects(tmp_path / "w2", sources(tmp_path / "w2"), GCC, FLAGS,
+                                         jobs=2, cache=cache)
+    assert sorted(again) == stored and new == []
     assert not (tmp_path / "w2" / "a.o").exists() and not (tmp_path / "w2" / "b.o").exists()
 
     # a header only b.c includes: b.c alone is compiled again
     w3 = tmp_path / "w3"
     sources(w3)
     (w3 / "only_b.h").write_text("#define B 6\n")
-    third = objects.compile_objects(w3, names, GCC, FLAGS, jobs=2, cache=cache)
-    assert third[0] in stored and third[1] not in stored
+    third, new = objects.compile_objects(w3, names, GCC, FLAGS, jobs=2, cache=cache)
+    assert third[0] in stored and third[1] not in stored and new[0][0] == third[1]
     assert (w3 / "b.o").exists() and not (w3 / "a.o").exists()
 
     # other flags or another compiler: new keys for both
@@ -81,8 +84,19 @@ def test_objects_link_and_each_is_cached_by_its_inputs(tmp_path: Path) -> None:
 
 def test_no_cache_compiles_in_the_work_folder(tmp_path: Path) -> None:
     names = sources(tmp_path)
-    objs = objects.compile_objects(tmp_path, names, GCC, FLAGS, jobs=1)
-    assert objs == [tmp_path / "a.o", tmp_path / "b.o"]
+    objs, new = objects.compile_objects(tmp_path, names, GCC, FLAGS, jobs=1)
+    assert objs == [tmp_path / "a.o", tmp_path / "b.o"] and new == []
+
+
+def test_a_cache_that_cannot_be_written_keeps_nothing(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache's folder would go\n")
+    objects.write_cache_file(blocked / "ab" / "x.o", b"obj")
+    assert blocked.read_text().startswith("a file")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    objects.write_cache_file(ro / "x.o", b"obj")
+    assert (ro / "x.o").read_bytes() == b"obj"
 
 
 def test_a_failure_names_the_file_and_leaves_no_compiler(tmp_path: Path) -> None:

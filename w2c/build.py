@@ -35,7 +35,7 @@ from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
 from w2c.frontdoor import Translation, open_module
-from w2c.objects import compile_objects, default_jobs
+from w2c.objects import compile_objects, default_jobs, store, write_cache_file
 from w2c.outputs import OutputError, Outputs
 from w2c.quickrun import (
     cache_dir as quick_cache_dir,
@@ -51,7 +51,7 @@ from w2c.templates import env
 # A Linux program is split into one part per this much code (the code
 # section's bytes), at most MAX_PARTS: see docs/build-systems.md for the
 # measurements behind the figures.
-PART_CODE_BYTES = 64 << 10
+PART_CODE_BYTES = 128 << 10
 MAX_PARTS = 256
 
 
@@ -160,9 +160,9 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         sources = [p.name for p in written if p.suffix == ".c"]
         sources += ["program_wasi.c", "program_main.c"]
         flags = ("-std=c99", *profile.cflags, *compiler_extra_flags(compiler), *cflags)
-        objects = compile_objects(work, sources, compiler, flags, jobs=jobs or default_jobs(),
-                                  launcher=launch,
-                                  cache=cache_dir() / "obj" if object_cache else None)
+        objects, new = compile_objects(work, sources, compiler, flags,
+                                       jobs=jobs or default_jobs(), launcher=launch,
+                                       cache=cache_dir() / "obj" if object_cache else None)
         cmd = [*compiler, *profile.cflags, *(str(o) for o in objects), "-o", str(linked),
                *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -170,6 +170,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
             raise BuildError(f"the C compiler failed to link ({compiler[0]}, exit "
                              f"{proc.returncode}):\n{proc.stderr.strip()}")
         _install(linked, tmp_out, outputs)
+        store(new)
     return out
 
 
@@ -247,24 +248,19 @@ def toolchain_fingerprint() -> str:
 
 
 def toolchain_stamp() -> str:
-    """toolchain_fingerprint(), stored in the cache under the signature of w2c's
-    files (w2c.quickrun.stat_signature) for the fast path of a cached run; a
+    """toolchain_fingerprint(), as stored in the cache under the signature of
+    w2c's files (w2c.quickrun.stat_signature) by save_stamp()."""
+    return read_stamp(stat_signature()) or toolchain_fingerprint()
+
+
+def save_stamp() -> None:
+    """Store toolchain_stamp() for the fast path of a cached run (after a
+    run's executable is in the cache, so a failed run leaves nothing); a
     cache that cannot be written only costs the next run its fast path."""
     signature = stat_signature()
-    stamp = read_stamp(signature)
-    if stamp is not None:
-        return stamp
-    stamp = toolchain_fingerprint()
-    path = Path(stamp_path(signature))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as f:
-            f.write(stamp + "\n")
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return stamp
+    if read_stamp(signature) is not None:
+        return
+    write_cache_file(Path(stamp_path(signature)), (toolchain_fingerprint() + "\n").encode())
 
 
 def default_run_options() -> dict:
@@ -295,6 +291,7 @@ def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: t
     if exe.is_file():
         if verbose:
             print(f"w2c: cache hit: {exe}", file=sys.stderr)
+        save_stamp()
         return exe
     if verbose:
         print(f"w2c: building {exe}", file=sys.stderr)
@@ -306,6 +303,7 @@ def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: t
         except OutputError as err:
             raise OutputError(f"{err} (the cache of w2c run, under {cache_dir()}: set "
                               f"XDG_CACHE_HOME or W2C_CACHE_DIR to a writable folder)") from None
+    save_stamp()
     return exe
 
 

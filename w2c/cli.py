@@ -395,7 +395,7 @@ def build_options(command: Callable) -> Callable:
               help="Bare metal: print flash and RAM by part (translated code, runtime, "
                    "WASI shim, libgcc, data, module state, linear memory, stack).")
 @click.option("--num-outputs", type=click.IntRange(1, MAX_OUTPUTS), default=None, metavar="N",
-              help="Translate into N C files compiled in parallel (default: one per 64 KiB "
+              help="Translate into N C files compiled in parallel (default: one per 128 KiB "
                    "of code, at most 256).")
 @build_options
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")

@@ -2,7 +2,8 @@
 `w2c run` (w2c.build) between translation and linking.
 
     compile_objects(work, sources, compiler, flags, jobs=N, launcher=(), cache=DIR)
-        -> [object paths, in the order of sources]
+        -> ([object paths, in the order of sources], [(new object, its cache path)])
+    store(new)      copy the new objects into the cache, once the build succeeded
 
 Each C file is one compiler process, run in parallel `jobs` at a time.  An
 object is kept in the cache (DIR/<2 hex>/<key>.o) under a key hashing what
@@ -91,53 +92,69 @@ def object_key(work: Path, name: str, compiler: tuple[str, ...], flags: tuple[st
     return h.hexdigest()[:40]
 
 
+Compiled = tuple[Path, "Path | None"]   # (object, where to store it in the cache, if new)
+
+
 def _compile_one(work: Path, name: str, launcher: tuple[str, ...], compiler: tuple[str, ...],
-                 flags: tuple[str, ...], cache: Path | None) -> Path:
+                 flags: tuple[str, ...], cache: Path | None) -> Compiled:
     obj = work / (Path(name).stem + ".o")
     cached = None
     if cache is not None:
         key = object_key(work, name, compiler, flags)
         cached = cache / key[:2] / f"{key[2:]}.o"
         if cached.is_file():
-            return cached
+            return cached, None
     cmd = [*launcher, *compiler, "-c", *flags, name, "-o", obj.name]
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
     if proc.returncode != 0:
         raise BuildError(f"the C compiler failed ({cmd[len(launcher)]}, exit "
                          f"{proc.returncode}) on {name}:\n{proc.stderr.strip()}")
-    if cached is not None:
-        _store(obj, cached)
-    return obj
+    return obj, cached
 
 
-def _store(obj: Path, cached: Path) -> None:
-    """Copy `obj` into the cache atomically; a cache that cannot be written
-    only costs the next build its hit."""
+def store(new: list[tuple[Path, Path]]) -> None:
+    """Copy each new object into the cache (called after the build succeeded,
+    so a failed build leaves nothing in the cache)."""
+    for obj, cached in new:
+        write_cache_file(cached, obj.read_bytes())
+
+
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache entry atomically.  A cache that cannot be written only
+    costs the next build its hit: what could not be written is removed, with
+    the folder made for it."""
+    made = not path.parent.exists()
+    tmp = None
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f, open(obj, "rb") as src:
-            shutil.copyfileobj(src, f)
-        os.replace(tmp, cached)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
     except OSError:
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        for leftover, remove in ((tmp, os.unlink), (path.parent if made else None, os.rmdir)):
+            if leftover is not None:
+                try:
+                    remove(leftover)
+                except OSError:
+                    pass
 
 
 def compile_objects(work: Path, sources: list[str], compiler: tuple[str, ...],
                     flags: tuple[str, ...], *, jobs: int = 1, launcher: tuple[str, ...] = (),
-                    cache: Path | None = None, flags_of=None) -> list[Path]:
+                    cache: Path | None = None,
+                    flags_of=None) -> tuple[list[Path], list[tuple[Path, Path]]]:
     """Compile each of `sources` (names in `work`) to an object; see the module
     docstring.  `flags_of(name)`, if given, gives a file's flags instead of
-    `flags`.  Raises BuildError with the compiler's messages of the first
-    failure."""
+    `flags`.  Returns the objects (from the cache or the work folder) and the
+    new ones to store() once the build succeeded.  Raises BuildError with
+    the compiler's messages of the first failure."""
     def flags_for(name: str) -> tuple[str, ...]:
         return tuple(flags_of(name)) if flags_of else flags
 
     if jobs <= 1 or len(sources) <= 1:
-        return [_compile_one(work, s, launcher, compiler, flags_for(s), cache) for s in sources]
+        return _split([_compile_one(work, s, launcher, compiler, flags_for(s), cache)
+                       for s in sources])
     with ThreadPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
         futures: list[Future] = [pool.submit(_compile_one, work, s, launcher, compiler,
                                              flags_for(s), cache) for s in sources]
@@ -147,7 +164,12 @@ def compile_objects(work: Path, sources: list[str], compiler: tuple[str, ...],
     for f in futures:   # the first failure in source order, after every compiler ended
         if f.done() and not f.cancelled() and f.exception() is not None:
             raise f.exception()  # type: ignore[misc]
-    return [f.result() for f in futures]
+    return _split([f.result() for f in futures])
 
 
-__all__ = ["compile_objects", "compiler_identity", "default_jobs", "included", "object_key"]
+def _split(results: list[Compiled]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    return [obj for obj, _ in results], [(obj, c) for obj, c in results if c is not None]
+
+
+__all__ = ["compile_objects", "compiler_identity", "default_jobs", "included", "object_key",
+           "store", "write_cache_file"]
