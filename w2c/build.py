@@ -83,10 +83,18 @@ def default_outputs(t: Translation) -> int:
     return max(1, min(MAX_PARTS, -(-code // PART_CODE_BYTES)))
 
 
+def words(text: str, what: str) -> tuple[str, ...]:
+    """A command line split as the shell would; bad quoting is a BuildError."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as err:
+        raise BuildError(f"{what} {text!r}: {err}") from None
+
+
 def launcher_words(launcher: str | None) -> tuple[str, ...]:
     """The compiler launcher's words: --launcher, else $W2C_LAUNCHER, else none."""
     text = launcher if launcher is not None else os.environ.get("W2C_LAUNCHER", "")
-    return tuple(shlex.split(text))
+    return words(text, "compiler launcher")
 
 
 def build_program(source: Translation | bytes, out: Path, *, target: str | None = None,
@@ -108,7 +116,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
     folder unless object_cache is false.  `cc` may hold several words
     ("ccache gcc")."""
     profile = load_target(target or HOST_TARGET)
-    compiler = tuple(shlex.split(cc or profile.cc)) or (profile.cc,)
+    compiler = words(cc or profile.cc, "C compiler") or (profile.cc,)
     if shutil.which(compiler[0]) is None:
         hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
             if profile.debian_packages else ""
