@@ -64,8 +64,10 @@ N_DATA_PASSIVE = 2
 
 class Gen:
     def __init__(self, size: int, seed: int, simd: bool = True,
-                 budgets: tuple[int, ...] = (3, 6, 10, 20, 40, 80), min_funcs: int = 0):
+                 budgets: tuple[int, ...] = (3, 6, 10, 20, 40, 80), min_funcs: int = 0,
+                 wasi: bool = False):
         self.allow_simd = simd
+        self.wasi = wasi                # a WASI program: see generate()
         self.budgets = budgets          # statements per function, picked at random
         self.min_funcs = min_funcs
         self.rng = random.Random(f"w2c-bench-module-v{VERSION}:{seed}")
@@ -83,7 +85,10 @@ class Gen:
         self.mv_block = self.type_of(((), (I32, I32)))          # multi-value block type
         # Imports: functions then one immutable global.
         self.imports: list[tuple[str, int]] = []
-        for i in range(10):
+        if wasi:
+            i32_i32 = self.type_of(((I32,), (I32,)))
+            self.imports = [(n, i32_i32) for n in ("fd_close", "fd_sync", "fd_datasync")]
+        for i in range(0 if wasi else 10):
             self.imports.append((f"host_{i}", rng.randrange(len(self.types))))
         self.n_imported = len(self.imports)
         # Globals: the imported one (index 0, i32, immutable) then defined ones.
@@ -397,28 +402,37 @@ class Gen:
         while code_size < self.target or len(self.bodies) < self.min_funcs:
             self.function()
             code_size += len(self.bodies[-1])
+        if self.wasi:   # `_start`, doing nothing
+            self.func_sigs.append(self.type_of(((), ())))
+            self.bodies.append(b"\x02\x00\x0b")
         n_defined = len(self.bodies)
         n_funcs = len(self.func_sigs)
 
         types = vec([b"\x60" + vec([bytes([p]) for p in ps]) + vec([bytes([r]) for r in rs])
                      for ps, rs in self.types])
-        imports = [name("env") + name(n) + b"\x00" + uleb(t) for n, t in self.imports]
-        imports.append(name("env") + name("stack_base") + b"\x03\x7f\x00")
+        host = "wasi_snapshot_preview1" if self.wasi else "env"
+        imports = [name(host) + name(n) + b"\x00" + uleb(t) for n, t in self.imports]
+        gl = []
+        if self.wasi:   # global 0 is defined, not imported
+            gl.append(b"\x7f\x00\x41" + sleb(4096) + b"\x0b")
+        else:
+            imports.append(name("env") + name("stack_base") + b"\x03\x7f\x00")
         funcs = vec([uleb(t) for t in self.func_sigs[self.n_imported:]])
         table = vec([b"\x70\x01" + uleb(n_funcs) + uleb(n_funcs)])
         memory = vec([b"\x01" + uleb(17) + uleb(1024)])
-        gl = []
         for t, mut in self.globals[1:]:
             init = {I32: b"\x41" + sleb(rng.randrange(-1000, 1000)),
                     I64: b"\x42" + sleb(rng.randrange(-1 << 40, 1 << 40)),
                     F32: b"\x43" + struct.pack("<f", 1.5),
                     F64: b"\x44" + struct.pack("<d", -0.25)}[t]
-            if t == I32 and not mut and rng.random() < 0.5:
+            if t == I32 and not mut and rng.random() < 0.5 and not self.wasi:
                 init = b"\x23\x00"                                  # global.get of the import
             gl.append(bytes([t, int(mut)]) + init + b"\x0b")
         exports = [name("memory") + b"\x02\x00", name("table") + b"\x01\x00"]
         for f in range(self.n_imported, n_funcs, 7):
             exports.append(name(f"f{f}") + b"\x00" + uleb(f))
+        if self.wasi:
+            exports.append(name("_start") + b"\x00" + uleb(n_funcs - 1))
         elems = vec([b"\x00\x41\x00\x0b" + vec([uleb(f) for f in range(n_funcs)])])
         datas = []
         for i in range(N_DATA_ACTIVE):
@@ -448,15 +462,19 @@ class Gen:
 
 
 def generate(size: int = 10 << 20, seed: int = 1, simd: bool = True,
-             budgets: tuple[int, ...] | None = None, min_funcs: int = 0) -> bytes:
+             budgets: tuple[int, ...] | None = None, min_funcs: int = 0,
+             wasi: bool = False) -> bytes:
     """A valid module of at least `size` bytes (nearly all of it code);
     simd=False leaves out SIMD (for translation before SIMD code generation).
     budgets (statements per function, one picked at random for each) and
     min_funcs shape modules of many small functions (bench/split_bench.py);
-    the defaults give the same bytes as before they existed."""
+    the defaults give the same bytes as before they existed.  wasi=True makes
+    it a WASI program `w2c build` accepts (bench/startup.py): three
+    wasi_snapshot_preview1 imports instead of env's, no imported global, and
+    an empty `_start`."""
     if budgets is None:
-        return Gen(size, seed, simd, min_funcs=min_funcs).build()
-    return Gen(size, seed, simd, budgets, min_funcs).build()
+        return Gen(size, seed, simd, min_funcs=min_funcs, wasi=wasi).build()
+    return Gen(size, seed, simd, budgets, min_funcs, wasi=wasi).build()
 
 
 def check_with_wasm_tools(path: Path) -> str | None:

@@ -147,7 +147,7 @@ def test_wheel_contents(wheel, source_copy):
                                                   "targets/", "scripts/"))]
     entry_points = zipfile.ZipFile(wheel).read(
         f"w2c-{w2c.__version__}.dist-info/entry_points.txt").decode()
-    assert "w2c = w2c.cli:main" in entry_points
+    assert "w2c = w2c.quickrun:main" in entry_points
 
 
 def test_installed_wheel(wheel, repo_root, tmp_path):

@@ -2,11 +2,16 @@
 
 build_program() translates a module (w2c.emit), adds the WASI glue and
 main() (w2c.emit.wasi, templates/wasi_main.c.j2) and compiles a native
-executable for a target profile (targets/*.json) with its C compiler.
-run_program() keeps built executables in a cache keyed by the module's
-hash, w2c's version and the build options, so a second run of the same
-module starts at once, and execs the executable so the guest's exit code
-becomes the process's.
+executable for a target profile (targets/*.json) with its C compiler.  A
+Linux program is translated into parts (w2c.emit.split; default_outputs:
+one per PART_CODE_BYTES of code) compiled in parallel, each object cached
+(w2c.objects), then linked; a compiler launcher (--launcher, W2C_LAUNCHER:
+ccache, distcc) prefixes each compile.  cached_program() keeps built
+executables in a cache keyed by the module's hash, the build options and a
+stamp of w2c itself (w2c.quickrun.run_key, shared with the fast path of a
+cached run), so a second run of the same module starts at once, and
+exec_program() execs the executable so the guest's exit code becomes the
+process's.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import functools
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -21,7 +27,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from w2c import __version__, resources
+from w2c import resources
 from w2c.emit import compile_module
 from w2c.emit.simd import SIMD_HEADER_PREFIX
 from w2c.emit.wasi import wasi_context, write_wasi_glue
@@ -29,21 +35,37 @@ from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
 from w2c.frontdoor import Translation, open_module
+from w2c.objects import compile_objects, default_jobs, store, write_cache_file
 from w2c.outputs import OutputError, Outputs
+from w2c.quickrun import (
+    cache_dir as quick_cache_dir,
+    read_stamp,
+    run_key,
+    stamp_path,
+    stat_signature,
+)
 from w2c.resources import targets_dir
 from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
 from w2c.templates import env
 
+# A Linux program is split into one part per this much code (the code
+# section's bytes), at most MAX_PARTS: see docs/build-systems.md for the
+# measurements behind the figures.
+PART_CODE_BYTES = 128 << 10
+MAX_PARTS = 256
+
 
 @functools.cache
-def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
-    """Flags w2c adds for this C compiler: GCC gets -fsignaling-nans, which
-    keeps x*1.0, x-0.0 ... as real operations (a signalling NaN operand must
-    come out quiet), so the runtime can write the float constants +-0 and
-    +-1 as plain constants instead of hiding them from the optimiser
-    (runtime_c/w2c_num.h, __SUPPORT_SNAN__).  Other compilers: nothing."""
+def compiler_extra_flags(compiler: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Flags w2c adds for this C compiler (a command, or its words): GCC gets
+    -fsignaling-nans, which keeps x*1.0, x-0.0 ... as real operations (a
+    signalling NaN operand must come out quiet), so the runtime can write the
+    float constants +-0 and +-1 as plain constants instead of hiding them
+    from the optimiser (runtime_c/w2c_num.h, __SUPPORT_SNAN__).  Other
+    compilers: nothing."""
+    words = (compiler,) if isinstance(compiler, str) else compiler
     try:
-        proc = subprocess.run([compiler, "-dM", "-E", "-x", "c", os.devnull],
+        proc = subprocess.run([*words, "-dM", "-E", "-x", "c", os.devnull],
                               capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return ()
@@ -53,22 +75,55 @@ def compiler_extra_flags(compiler: str) -> tuple[str, ...]:
     return ()
 
 
+def default_outputs(t: Translation) -> int:
+    """How many parts a Linux program is translated into: one per
+    PART_CODE_BYTES of function bodies, at most MAX_PARTS; 1 (one C file,
+    no split) for a small module."""
+    code = sum(c.size for c in t.module.codes)
+    return max(1, min(MAX_PARTS, -(-code // PART_CODE_BYTES)))
+
+
+def words(text: str, what: str) -> tuple[str, ...]:
+    """A command line split as the shell would; bad quoting is a BuildError."""
+    try:
+        return tuple(shlex.split(text))
+    except ValueError as err:
+        raise BuildError(f"{what} {text!r}: {err}") from None
+
+
+def launcher_words(launcher: str | None) -> tuple[str, ...]:
+    """The compiler launcher's words: --launcher, else $W2C_LAUNCHER, else none."""
+    text = launcher if launcher is not None else os.environ.get("W2C_LAUNCHER", "")
+    return words(text, "compiler launcher")
+
+
 def build_program(source: Translation | bytes, out: Path, *, target: str | None = None,
                   cc: str | None = None, cflags: tuple[str, ...] = (),
                   features: Features | None = None, source_name: str | None = None,
                   keep_dir: Path | None = None, max_memory: int | None = None,
                   guest_args: tuple[str, ...] = (), guest_env: tuple[str, ...] = (),
-                  size_report: bool = False):
+                  size_report: bool = False, jobs: int | None = None,
+                  num_outputs: int | None = None, launcher: str | None = None,
+                  object_cache: bool = True):
     """Translate a module (a Translation, or its bytes: opened here with
     `features`) and compile it into the executable (or, for a bare-metal
     profile, the firmware ELF) `out`, atomically.  Returns `out`, or with
-    size_report (bare metal) the w2c.firmware.SizeReport."""
+    size_report (bare metal) the w2c.firmware.SizeReport.
+
+    A Linux program: `num_outputs` parts (default: default_outputs) compiled
+    `jobs` at a time (default: every CPU), prefixed by `launcher` (a command
+    line; default $W2C_LAUNCHER), each object kept in the cache's obj/
+    folder unless object_cache is false.  `cc` may hold several words
+    ("ccache gcc")."""
     profile = load_target(target or HOST_TARGET)
-    compiler = cc or profile.cc
-    if shutil.which(compiler) is None:
+    compiler = words(cc or profile.cc, "C compiler") or (profile.cc,)
+    if shutil.which(compiler[0]) is None:
         hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
             if profile.debian_packages else ""
-        raise BuildError(f"C compiler '{compiler}' not found{hint}")
+        raise BuildError(f"C compiler '{compiler[0]}' not found{hint}")
+    launch = launcher_words(launcher)
+    if launch and shutil.which(launch[0]) is None:
+        raise BuildError(f"compiler launcher '{launch[0]}' not found")
     if not profile.bare_metal and (guest_args or guest_env or size_report):
         raise BuildError(f"--arg, --env and --size-report are for bare-metal targets; "
                          f"a {profile.name} program takes its arguments and environment "
@@ -91,29 +146,40 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         work = Path(keep_dir) if keep_dir else Path(tmp)
         linked = work / "program.out"
         c_file = work / "program.c"
-        compile_module(t, c_file, "program", source_name=source_name, max_memory=max_memory,
-                       debug=any(f.startswith("-g") and f != "-g0" for f in cflags))
-        write_wasi_glue(module, "program", c_file)
-        ctx = wasi_context(module, "program", "program.h")
+        debug = any(f.startswith("-g") and f != "-g0" for f in cflags)
         if profile.bare_metal:
+            compile_module(t, c_file, "program", source_name=source_name,
+                           max_memory=max_memory, debug=debug)
+            write_wasi_glue(module, "program", c_file)
             argv = (os.path.basename(source_name or "program"), *guest_args)
-            ctx = dict(ctx, args=[c_string(a) for a in argv],
+            ctx = dict(wasi_context(module, "program", "program.h"),
+                       args=[c_string(a) for a in argv],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
                 env().get_template("wasi_main_bare.c.j2").render(ctx))
-            report = _link_firmware(work, profile, compiler, cflags, linked, size_report)
+            report = _link_firmware(work, profile, compiler[0], cflags, linked, size_report)
             _install(linked, tmp_out, outputs)
             return report if size_report else out
+        n = num_outputs or default_outputs(t)
+        written = compile_module(t, c_file, "program", source_name=source_name,
+                                 max_memory=max_memory, num_outputs=n, debug=debug)
+        write_wasi_glue(module, "program", c_file)
+        ctx = wasi_context(module, "program", "program.h")
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
-        cmd = [compiler, "-std=c99", *profile.cflags, *compiler_extra_flags(compiler),
-               f"-I{work}", str(c_file),
-               str(work / "program_wasi.c"), str(work / "program_main.c"), "-o", str(linked),
+        sources = [p.name for p in written if p.suffix == ".c"]
+        sources += ["program_wasi.c", "program_main.c"]
+        flags = ("-std=c99", *profile.cflags, *compiler_extra_flags(compiler), *cflags)
+        objects, new = compile_objects(work, sources, compiler, flags,
+                                       jobs=jobs or default_jobs(), launcher=launch,
+                                       cache=cache_dir() / "obj" if object_cache else None)
+        cmd = [*compiler, *profile.cflags, *(str(o) for o in objects), "-o", str(linked),
                *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise BuildError(f"the C compiler failed ({' '.join(cmd[:1])}, exit "
+            raise BuildError(f"the C compiler failed to link ({compiler[0]}, exit "
                              f"{proc.returncode}):\n{proc.stderr.strip()}")
         _install(linked, tmp_out, outputs)
+        store(new)
     return out
 
 
@@ -163,11 +229,9 @@ def c_string(text: str) -> str:
 # -- w2c run ---------------------------------------------------------------------------------
 
 def cache_dir() -> Path:
-    base = os.environ.get("W2C_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "w2c"
+    """w2c's cache (w2c.quickrun.cache_dir): run/ holds executables, obj/ objects,
+    stamps/ the fingerprints of w2c's files."""
+    return Path(quick_cache_dir())
 
 
 def tree_digest(*roots: Path) -> str:
@@ -192,20 +256,42 @@ def toolchain_fingerprint() -> str:
     return tree_digest(Path(__file__).resolve().parent, resources.runtime_dir(), targets_dir())
 
 
-def cache_key(data: bytes, options: dict) -> str:
-    h = hashlib.sha256()
-    h.update(data)
-    h.update(json.dumps({"w2c": __version__, "fingerprint": toolchain_fingerprint(),
-                         **options}, sort_keys=True).encode())
-    return h.hexdigest()[:32]
+def toolchain_stamp() -> str:
+    """toolchain_fingerprint(), as stored in the cache under the signature of
+    w2c's files (w2c.quickrun.stat_signature) by save_stamp()."""
+    return read_stamp(stat_signature()) or toolchain_fingerprint()
+
+
+def save_stamp() -> None:
+    """Store toolchain_stamp() for the fast path of a cached run (after a
+    run's executable is in the cache, so a failed run leaves nothing); a
+    cache that cannot be written only costs the next run its fast path."""
+    signature = stat_signature()
+    if read_stamp(signature) is not None:
+        return
+    write_cache_file(Path(stamp_path(signature)), (toolchain_fingerprint() + "\n").encode())
+
+
+def default_run_options() -> dict:
+    """cached_program's options for `w2c run FILE` without options (run_key's "")."""
+    return {"target": HOST_TARGET, "cc": None, "cflags": [],
+            "features": sorted(Features().enabled)}
+
+
+def cache_key(data: bytes, options: dict, stamp: str | None = None) -> str:
+    """The key of `data` built with `options` (w2c.quickrun.run_key; the default
+    options are written "", as the fast path writes them)."""
+    text = "" if options == default_run_options() else json.dumps(options, sort_keys=True)
+    return run_key(data, text, stamp if stamp is not None else toolchain_stamp())
 
 
 def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: tuple[str, ...],
                    features: Features, source_name: str, verbose: bool = False,
-                   guest_args: tuple[str, ...] = (), guest_env: tuple[str, ...] = ()) -> Path:
+                   guest_args: tuple[str, ...] = (), guest_env: tuple[str, ...] = (),
+                   jobs: int | None = None, launcher: str | None = None) -> Path:
     """The executable for `data` from the cache, built first if it is not there.
     Bare-metal firmware has its arguments and environment built in, so they
-    are part of the key."""
+    are part of the key; jobs and the launcher do not change the executable."""
     options = {"target": target or HOST_TARGET, "cc": cc, "cflags": list(cflags),
                "features": sorted(features.enabled)}
     if guest_args or guest_env:
@@ -214,16 +300,19 @@ def cached_program(data: bytes, *, target: str | None, cc: str | None, cflags: t
     if exe.is_file():
         if verbose:
             print(f"w2c: cache hit: {exe}", file=sys.stderr)
+        save_stamp()
         return exe
     if verbose:
         print(f"w2c: building {exe}", file=sys.stderr)
     with _progress(f"w2c: compiling {source_name} (first run; later runs use the cache)"):
         try:
             build_program(data, exe, target=target, cc=cc, cflags=cflags, features=features,
-                          source_name=source_name, guest_args=guest_args, guest_env=guest_env)
+                          source_name=source_name, guest_args=guest_args, guest_env=guest_env,
+                          jobs=jobs, launcher=launcher)
         except OutputError as err:
             raise OutputError(f"{err} (the cache of w2c run, under {cache_dir()}: set "
                               f"XDG_CACHE_HOME or W2C_CACHE_DIR to a writable folder)") from None
+    save_stamp()
     return exe
 
 

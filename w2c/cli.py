@@ -421,6 +421,18 @@ def _build_guarded(file: str, fn: Callable[[], T]) -> tuple[T | None, int]:
 
 
 _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
+_JOBS_HELP = ("Run at most N C compilers at once (default 0: one per CPU); the executable "
+              "is the same for every N.")
+_LAUNCHER_HELP = ("Prefix each C compile with this command, e.g. ccache or distcc (as "
+                  "CMake's CMAKE_C_COMPILER_LAUNCHER); default: $W2C_LAUNCHER.")
+
+
+def build_options(command: Callable) -> Callable:
+    """-j/--jobs and --launcher, shared by build and run (w2c.objects)."""
+    command = click.option("--launcher", default=None, metavar="CMD",
+                           help=_LAUNCHER_HELP)(command)
+    return click.option("-j", "--jobs", type=click.IntRange(0), default=0, metavar="N",
+                        help=_JOBS_HELP)(command)
 
 
 @w2c.command(epilog=EXIT_HELP, context_settings={"ignore_unknown_options": True})
@@ -437,10 +449,15 @@ _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
 @click.option("--size-report", is_flag=True,
               help="Bare metal: print flash and RAM by part (translated code, runtime, "
                    "WASI shim, libgcc, data, module state, linear memory, stack).")
+@click.option("--num-outputs", type=click.IntRange(1, MAX_OUTPUTS), default=None, metavar="N",
+              help="Translate into N C files compiled in parallel (default: one per 128 KiB "
+                   "of code, at most 256).")
+@build_options
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")
 @feature_options
 def build(file: str, output: str, target: str | None, cc: str | None, max_memory: int | None,
           guest_args: tuple[str, ...], guest_env: tuple[str, ...], size_report: bool,
+          num_outputs: int | None, jobs: int, launcher: str | None,
           cflags: tuple[str, ...], features: Features) -> None:
     """Translate the WebAssembly program FILE and compile a native executable.
 
@@ -455,6 +472,10 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     and exit through the platform hooks (semihosting under QEMU), arguments
     and environment fixed by --arg/--env.  A module that cannot fit the
     target's RAM is refused with its figures.
+
+    A Linux program is compiled as several C files at once (see -j), each
+    object kept in w2c's cache (see `w2c run`), so a rebuild compiles only
+    the files whose text changed.
     """
     from w2c.build import build_program  # noqa: PLC0415 (see _LAZY above)
 
@@ -463,7 +484,8 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
         result = build_program(t, Path(output), target=target, cc=cc, cflags=cflags,
                                features=features, source_name=file,
                                max_memory=max_memory, guest_args=guest_args,
-                               guest_env=guest_env, size_report=size_report)
+                               guest_env=guest_env, size_report=size_report,
+                               jobs=jobs or None, num_outputs=num_outputs, launcher=launcher)
         if size_report:
             click.echo(result.format(output))
 
@@ -479,15 +501,18 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
 @click.option("--target", default=None, metavar="NAME", help=_TARGET_HELP)
 @click.option("--cc", default=None, metavar="CC", help="C compiler (default: the target's).")
 @click.option("-v", "--verbose", is_flag=True, help="Say whether the cache was hit.")
+@build_options
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--] ARGS...")
 @feature_options
 def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | None,
-        cc: str | None, verbose: bool, args: tuple[str, ...], features: Features) -> None:
+        cc: str | None, verbose: bool, jobs: int, launcher: str | None, args: tuple[str, ...],
+        features: Features) -> None:
     """Run the WebAssembly program FILE natively, like `wasmtime run`.
 
-    The first run translates and compiles FILE into a cache (under
-    $XDG_CACHE_HOME/w2c, keyed by the module's hash, w2c's version and the
-    options); later runs start the cached executable at once.  The guest's
+    The first run translates and compiles FILE (as parts, on every CPU:
+    see -j) into a cache (under $XDG_CACHE_HOME/w2c, keyed by the module's
+    hash, w2c itself and the options); later runs start the cached
+    executable at once.  The guest's
     exit code becomes w2c's; a trap prints `error: trap: <reason>` and exits
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
@@ -516,7 +541,8 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
                                  guest_env=envs)
             return exe, {}
         exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
-                             source_name=file, verbose=verbose)
+                             source_name=file, verbose=verbose, jobs=jobs or None,
+                             launcher=launcher)
         return exe, environment
 
     result, status = _build_guarded(file, prepare)
@@ -587,7 +613,8 @@ def target_info(name: str, fmt: str) -> None:
 
 
 def main() -> None:
-    """Console entry point (`w2c = "w2c.cli:main"`)."""
+    """The command line (the console entry point, w2c.quickrun.main, comes here
+    when its fast path for a cached run does not apply)."""
     w2c(prog_name="w2c")
 
 
