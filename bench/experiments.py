@@ -202,7 +202,7 @@ EXPERIMENTS = {
 
 def keep_sources(prog: R.Program, wasm: Path, out: Path) -> Path:
     """w2c's build folder for the program (program.c, glue, main, headers)."""
-    from w2c.build import build_program
+    from w2c.program import build_program
     d = out / "kept" / prog.name
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
@@ -231,7 +231,7 @@ def experiment(prog: R.Program, kept: Path, name: str, out: Path) -> tuple[str, 
     except EditFailed as err:
         return prog.name, name, f"edit failed: {err}"
     exe = d / "exe"
-    from w2c.build import compiler_extra_flags  # what `w2c build` adds (gcc: -fsignaling-nans)
+    from w2c.program import compiler_extra_flags  # what `w2c build` adds (gcc: -fsignaling-nans)
     cmd = [R.CC, "-std=c99", *R.CFLAGS, *compiler_extra_flags(R.CC), f"-I{d}",
            str(d / "program.c"), str(d / "program_wasi.c"),
            str(d / "program_main.c"), "-o", str(exe), "-lm", *flags, *extra]

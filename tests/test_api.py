@@ -83,8 +83,13 @@ def test_one_translation_serves_every_step(wasm, tmp_path):
     assert "parameter 2 is uint64_t" in problems[0].message
 
 
-def test_output_errors(wat2wasm, tmp_path):
+def test_build_and_output_errors(wat2wasm, tmp_path):
     prog = wat2wasm('(module (func (export "_start")))')
+    exe = w2c.build(prog, tmp_path / "prog")
+    assert subprocess.run([str(exe)]).returncode == 0
+    assert callable(w2c.build)      # still the function once w2c.program is loaded
     (tmp_path / "file").write_text("")
     with pytest.raises(w2c.OutputError):
         w2c.compile(prog, tmp_path / "file" / "m.c")
+    with pytest.raises(w2c.BuildError):
+        w2c.build(prog, tmp_path / "x", target="no-such-target")

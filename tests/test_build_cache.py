@@ -1,4 +1,4 @@
-"""The `w2c run` cache key (w2c/build.py, w2c/quickrun.py): the module, the
+"""The `w2c run` cache key (w2c/program.py, w2c/quickrun.py): the module, the
 options and what w2c itself is made of, so that a changed runtime or emitter
 rebuilds; the fast path of a cached run computes the same key."""
 from __future__ import annotations
@@ -7,7 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
-from w2c import build, quickrun, resources
+from w2c import program as build
+from w2c import quickrun, resources, runkey
 
 
 def test_tree_digest_sees_contents_names_and_new_files(tmp_path):
@@ -40,7 +41,7 @@ def test_cache_key_depends_on_module_options_and_toolchain(monkeypatch, tmp_path
     assert key != build.cache_key(b"\0asm", {"cc": "gcc"}, stamp="another w2c")
     # the stamp of w2c is the fingerprint of its files, stored under their signature
     assert build.toolchain_stamp() == build.toolchain_fingerprint()
-    stored = tmp_path / "stamps" / quickrun.stat_signature()
+    stored = tmp_path / "stamps" / runkey.stat_signature()
     assert not stored.exists()
     build.save_stamp()
     assert stored.read_text().strip() == build.toolchain_fingerprint()
@@ -54,27 +55,27 @@ def test_default_options_key_as_the_fast_path_does(monkeypatch, tmp_path):
     monkeypatch.setenv("W2C_CACHE_DIR", str(tmp_path))
     stamp = build.toolchain_stamp()
     defaults = build.default_run_options()
-    assert build.cache_key(b"\0asm", defaults) == quickrun.run_key(b"\0asm", "", stamp)
+    assert build.cache_key(b"\0asm", defaults) == runkey.run_key(b"\0asm", "", stamp)
     assert build.cache_key(b"\0asm", dict(defaults, cc="gcc")) != \
-        quickrun.run_key(b"\0asm", "", stamp)
+        runkey.run_key(b"\0asm", "", stamp)
     # the host profile runs its executables directly, as the fast path does
     assert build.load_target(build.HOST_TARGET).run == []
 
 
 def test_stat_signature_sees_a_touched_file(tmp_path, monkeypatch):
     pkg = tmp_path / "w2c"
-    shutil.copytree(Path(quickrun.__file__).parent, pkg,
+    shutil.copytree(Path(runkey.__file__).parent, pkg,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(quickrun, "_PACKAGE_DIR", str(pkg))
-    before = quickrun.stat_signature()
-    assert quickrun.stat_signature() == before
+    monkeypatch.setattr(runkey, "_PACKAGE_DIR", str(pkg))
+    before = runkey.stat_signature()
+    assert runkey.stat_signature() == before
     (pkg / "__pycache__").mkdir(exist_ok=True)
     (pkg / "__pycache__" / "x.pyc").write_bytes(b"\0")
-    assert quickrun.stat_signature() == before
+    assert runkey.stat_signature() == before
     f = pkg / "errors.py"
     st = f.stat()
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    assert quickrun.stat_signature() != before
+    assert runkey.stat_signature() != before
 
 
 def test_toolchain_fingerprint_changes_with_a_runtime_header(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""`w2c build` of a Linux program as parts compiled in parallel (w2c.build,
+"""`w2c build` of a Linux program as parts compiled in parallel (w2c.program,
 w2c.objects), with the real gcc and Debian's ccache: the number of parts,
 a rebuild after one function changed compiles one part, and the compile
 commands are path-free, so ccache hits every one of them from a fresh
@@ -16,7 +16,7 @@ import pytest
 
 from bench import gen_module
 from bench.split_bench import replace_body
-from w2c import build
+from w2c import program as build
 from w2c.frontdoor import open_module
 
 pytestmark = pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler (cc)")

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from w2c.build import list_targets
+from w2c.program import list_targets
 
 from tests.buildsys.tools import PACKAGES
 

@@ -20,7 +20,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_API = ("validate", "info", "compile", "check_host", "host_stubs", "load",
+_API = ("validate", "info", "compile", "build", "check_host", "host_stubs", "load",
         "read_source", "features_of", "count_host_imports", "InputError")
 _ERRORS = {"Error": ("w2c.errors", "W2CError"), "TextError": ("w2c.wat", "TextError"),
            "OutputError": ("w2c.outputs", "OutputError"),

@@ -147,16 +147,22 @@ def build(source: Source | Translation, output: str | os.PathLike, *,
           target: str | None = None, cc: str | None = None, cflags: Iterable[str] = (),
           features: FeatureSpec = None, max_memory: int | None = None,
           guest_args: Iterable[str] = (), guest_env: Iterable[str] = (),
-          size_report: bool = False, source_name: str | None = None):
+          size_report: bool = False, source_name: str | None = None,
+          jobs: int | None = None, num_outputs: int | None = None,
+          launcher: str | None = None):
     """Translate and compile the module into a native executable (a WASI
     program or one without imports), or firmware for a bare-metal target;
-    returns the output path (with size_report: the w2c.firmware.SizeReport)."""
-    from w2c.build import build_program  # noqa: PLC0415 (subprocess, firmware: only here)
+    returns the output path (with size_report: the w2c.firmware.SizeReport).
+    A Linux program is compiled as `num_outputs` parts (default: by code
+    size) by `jobs` compilers at once (default: one per CPU), each object
+    cached; `launcher` prefixes each compile (e.g. "ccache")."""
+    from w2c.program import build_program  # noqa: PLC0415 (subprocess, firmware: only here)
     t = load(source, features, bodies=False)
     return build_program(t, Path(output), target=target, cc=cc, cflags=tuple(cflags),
                          features=t.features, source_name=_name(source, source_name),
                          max_memory=max_memory, guest_args=tuple(guest_args),
-                         guest_env=tuple(guest_env), size_report=size_report)
+                         guest_env=tuple(guest_env), size_report=size_report, jobs=jobs,
+                         num_outputs=num_outputs, launcher=launcher)
 
 
 def host_stubs(source: Source | Translation, path: str | os.PathLike, *,

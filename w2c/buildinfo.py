@@ -11,7 +11,7 @@ target profile's compiler, flags and firmware parts.
 `w2c --cmake-dir`, `w2c --make-include` and `w2c target-info NAME
 [--format json|make|cmake]` print these (see docs/build-systems.md).  The
 profiles in targets/ stay the one source of truth: the flags here are the
-ones `w2c build` uses (w2c.build for Linux targets, w2c.firmware's
+ones `w2c build` uses (w2c.program for Linux targets, w2c.firmware's
 build_firmware for bare metal, whose memory map it takes from
 memory_defsyms() below), so a firmware built by Make or CMake is the
 firmware `w2c build --target` makes.
@@ -90,7 +90,7 @@ def _processor(profile) -> str:
 
 
 def target_info(profile) -> TargetInfo:
-    """The build data of `profile` (a w2c.build.Target)."""
+    """The build data of `profile` (a w2c.target.Target)."""
     tdir = targets_dir()
     bare = profile.bare_metal
     defines = list(profile.defines)

@@ -477,15 +477,12 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     object kept in w2c's cache (see `w2c run`), so a rebuild compiles only
     the files whose text changed.
     """
-    from w2c.build import build_program  # noqa: PLC0415 (see _LAZY above)
-
     def run() -> None:
         t = load_module(file, features, bodies=False)   # the emitter validates the bodies
-        result = build_program(t, Path(output), target=target, cc=cc, cflags=cflags,
-                               features=features, source_name=file,
-                               max_memory=max_memory, guest_args=guest_args,
-                               guest_env=guest_env, size_report=size_report,
-                               jobs=jobs or None, num_outputs=num_outputs, launcher=launcher)
+        result = api.build(t, output, target=target, cc=cc, cflags=cflags,
+                           source_name=file, max_memory=max_memory, guest_args=guest_args,
+                           guest_env=guest_env, size_report=size_report,
+                           jobs=jobs or None, num_outputs=num_outputs, launcher=launcher)
         if size_report:
             click.echo(result.format(output))
 
@@ -517,7 +514,7 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
     """
-    from w2c.build import cached_program, exec_program, run_environment  # noqa: PLC0415 (see _LAZY above)
+    from w2c.program import cached_program, exec_program, run_environment  # noqa: PLC0415 (see _LAZY above)
 
     def options() -> tuple[bool, dict[str, str]]:
         """Bare metal?, and the environment; a bad --target, --dir or --env is a usage error."""

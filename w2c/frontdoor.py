@@ -7,7 +7,7 @@ decodes the module (w2c.parse.decode), validates its module-level fields
 the target profile if one is named.  Every command starts here, once: `w2c
 validate` and `w2c info` (bodies=True), `w2c compile`, `build` and `run`
 (whose emitter validates each body as it translates it).  The later stages
-take the Translation: w2c.emit.compile_module, w2c.build.build_program, and
+take the Translation: w2c.emit.compile_module, w2c.program.build_program, and
 the -j worker processes of w2c.emit.translate, which receive its decoded
 module, validation context and constant-table analysis (pickled) and never
 decode the module again.

@@ -1,5 +1,5 @@
 """Compiling a program's C files into objects: the step of `w2c build` and
-`w2c run` (w2c.build) between translation and linking.
+`w2c run` (w2c.program) between translation and linking.
 
     compile_objects(work, sources, compiler, flags, jobs=N, launcher=(), cache=DIR)
         -> ([object paths, in the order of sources], [(new object, its cache path)])

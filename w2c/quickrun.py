@@ -6,7 +6,7 @@
 This file is the front of the command line, before w2c.cli.  Only `os`,
 `sys`, the interpreter's SHA-256 and `w2c` (its version) are imported here,
 at the top, because a cached run must start the program in a few
-milliseconds: w2c.cli and w2c.build (click, pathlib, json, subprocess, the
+milliseconds: w2c.cli and w2c.program (click, pathlib, json, subprocess, the
 decoder, the emitter) take 60-110 ms to import on this 2-core machine,
 Python itself 12-20 ms; `python -X importtime` of this module: os and sys
 are already loaded by the interpreter, _sha256 0.4 ms (hashlib would cost
@@ -23,10 +23,10 @@ a feature flag, --help, an unknown option before `--`, `-` as FILE, a
 cache miss, a problem to report) falls through to w2c.cli, which does the
 same run the slow way, so both ways behave alike.
 
-The cache key (run_key) is shared with w2c.build: the module's bytes, the
+The cache key (w2c.runkey.run_key) is shared with w2c.program: the module's bytes, the
 options ("" for the defaults) and a stamp of w2c itself: the SHA-256 of the
 content of w2c's Python code, templates, runtime headers and target
-profiles (w2c.build.toolchain_fingerprint), stored in the cache under a
+profiles (w2c.program.toolchain_fingerprint), stored in the cache under a
 signature of those files' names, sizes and mtimes (stat_signature).  A run
 stats w2c's ~120 files (about 1 ms) instead of reading and hashing them
 (30-50 ms); a changed file changes the signature, and the slow path hashes
@@ -38,72 +38,7 @@ from __future__ import annotations
 import os
 import sys
 
-from w2c import __version__
-
-# hashlib costs 2-3 ms of OpenSSL loading and up to tens of ms on this loaded
-# machine (min of 8: hashlib 36 ms, _hashlib 2.2 ms, _sha256 0.4 ms); the
-# interpreter's own SHA-256 gives the same digests.
-try:
-    from _sha256 import sha256  # type: ignore[import-not-found]  # Python <= 3.11
-except ImportError:  # pragma: no cover - depends on the Python version
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]  # Python >= 3.12
-    except ImportError:
-        from hashlib import sha256
-
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
-
-
-def cache_dir() -> str:
-    """w2c's cache folder: $W2C_CACHE_DIR, else $XDG_CACHE_HOME/w2c (~/.cache/w2c)."""
-    base = os.environ.get("W2C_CACHE_DIR")
-    if base:
-        return base
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(xdg, "w2c")
-
-
-def _data_dir(name: str) -> str:
-    """As w2c.resources finds runtime_c/ and targets/ (installed or in a checkout)."""
-    inside = os.path.join(_PACKAGE_DIR, name)
-    return inside if os.path.isdir(inside) else os.path.join(os.path.dirname(_PACKAGE_DIR), name)
-
-
-def stat_signature() -> str:
-    """A hash of the relative path, size and mtime of every file that makes up
-    w2c (Python caches excluded)."""
-    h = sha256(__version__.encode() + b"\0")
-    for root in (_PACKAGE_DIR, _data_dir("runtime_c"), _data_dir("targets")):
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for f in sorted(files):
-                st = os.stat(os.path.join(folder, f))
-                rel = os.path.relpath(os.path.join(folder, f), root)
-                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-        h.update(b"\1")
-    return h.hexdigest()[:40]
-
-
-def stamp_path(signature: str) -> str:
-    return os.path.join(cache_dir(), "stamps", signature)
-
-
-def read_stamp(signature: str) -> str | None:
-    """The content fingerprint stored for `signature`, or None."""
-    try:
-        with open(stamp_path(signature)) as f:
-            text = f.read().strip()
-    except OSError:
-        return None
-    return text if len(text) == 64 else None
-
-
-def run_key(data: bytes, options: str, stamp: str) -> str:
-    """The cache key of `w2c run`: module bytes, canonical options, w2c's stamp."""
-    h = sha256(data)
-    h.update(b"\0w2c " + __version__.encode() + b"\0" + stamp.encode() + b"\0")
-    h.update(options.encode())
-    return h.hexdigest()[:32]
+from w2c.runkey import cache_dir, read_stamp, run_key, stat_signature
 
 
 def _parse(argv: list[str]) -> tuple[str, list[str], list[str], list[str]] | None:
@@ -140,7 +75,7 @@ def _parse(argv: list[str]) -> tuple[str, list[str], list[str], list[str]] | Non
 
 
 def _environment(dirs: list[str], envs: list[str]) -> dict[str, str] | None:
-    """As w2c.build.run_environment, or None where it would report an error."""
+    """As w2c.program.run_environment, or None where it would report an error."""
     out = {}
     for i, d in enumerate(dirs):
         host, _, guest = d.partition("::")

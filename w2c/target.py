@@ -1,6 +1,6 @@
 """Target profiles (targets/*.json): the C compiler, flags, emulator and, for
 bare metal, memory map of each machine w2c builds for.  Read by the front
-door (w2c.frontdoor: a Translation's target), w2c.build (`w2c build`/`run`),
+door (w2c.frontdoor: a Translation's target), w2c.program (`w2c build`/`run`),
 w2c.firmware and w2c.buildinfo (the CMake package and the Make fragment).
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from w2c.build import list_targets, load_target
+from w2c.program import list_targets, load_target
 
 from .test_examples import FIRMWARE_OUT
 from .tools import EXAMPLES, generated_by_w2c, need, need_wasi_clang, run, w2c_command

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from w2c.build import load_target
+from w2c.program import load_target
 
 from .tools import (EXAMPLES, copy_example, generated_by_w2c, need, need_wasi_clang, run, touch,
                     w2c_command)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from w2c.build import load_target
+from w2c.program import load_target
 from w2c.parse import check_module
 
 CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]

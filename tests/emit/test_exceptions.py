@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support import ctool
-from w2c.build import load_target
+from w2c.program import load_target
 
 WAT = """
 (module

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.ctool import STRICT, compile_quietly, run_checks
-from w2c.build import load_target
+from w2c.program import load_target
 from w2c.emit import compile_module
 from w2c.features import Features
 

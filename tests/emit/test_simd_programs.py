@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from w2c.build import load_target
+from w2c.program import load_target
 
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "simd_programs"

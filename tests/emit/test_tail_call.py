@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from w2c.build import load_target
+from w2c.program import load_target
 
 N = 10_000_000
 STACK = 64 * 1024

@@ -234,7 +234,7 @@ CROSS = {
 
 @pytest.mark.parametrize("name", list(CROSS))
 def test_cross(reference, name, tmp_path):
-    from w2c.build import load_target
+    from w2c.program import load_target
     target, extra = CROSS[name]
     prof = load_target(target)
     missing = [c for c in (prof.cc, prof.run[0]) if shutil.which(c) is None]
@@ -249,7 +249,7 @@ def test_cross(reference, name, tmp_path):
 def test_cortex_m3_freestanding(reference, tmp_path):
     """The portable path compiles for Cortex-M3 with -ffreestanding, and the
     object needs nothing but mem* and libgcc's soft-float helpers."""
-    from w2c.build import load_target
+    from w2c.program import load_target
     prof = load_target("cortex-m3")
     if shutil.which(prof.cc) is None:
         pytest.skip(f"{prof.cc} not found (apt-get install -y gcc-arm-none-eabi)")
@@ -326,7 +326,7 @@ def simde_eval() -> None:
     import tempfile
     import simde_py  # noqa: F401
     inc = Path(simde_py.__file__).parent / "simde" / "simde"
-    from w2c.build import load_target
+    from w2c.program import load_target
     ref = make_reference()
     header = simde_adapter(ref.fns)
     unsupported = {f.op for f in ref.fns if f.op != "v128.const" and simde_name(f.op) is None}

@@ -81,7 +81,7 @@ FIRMWARE_DRIVER_MAIN = "w2c_spec_main"
 @dataclass(frozen=True)
 class TargetSpec:
     """Where the checks are built and run: what the harness needs of a target
-    profile (targets/*.json, w2c.build.Target).  The modules and the driver
+    profile (targets/*.json, w2c.target.Target).  The modules and the driver
     are built by `cc` with `cflags`, the driver linked with `ldflags` and run
     as `[*run, driver, *skipped ids]` (`run` is the emulator prefix, e.g.
     ("qemu-aarch64",); empty for this machine).  Everything that depends on
@@ -112,9 +112,9 @@ class TargetSpec:
 
     @classmethod
     def load(cls, name: str) -> "TargetSpec":
-        """The profile targets/NAME.json (w2c.build.load_target; BuildError if
+        """The profile targets/NAME.json (w2c.program.load_target; BuildError if
         unknown, ValueError for a bare-metal profile the harness cannot run)."""
-        from w2c.build import load_target
+        from w2c.program import load_target
         t = load_target(name)
         if t.os == "linux":
             return cls(t.name, t.cc, tuple(t.cflags), tuple(t.ldflags), tuple(t.run),

@@ -38,7 +38,7 @@ from . import driver, run_exec, spectest, wast
 
 # What `w2c build` does with gcc on x86-64: the runtime's default (guard
 # pages, the stack's guard page) and -fsignaling-nans (float constants as
-# plain constants, w2c.build.compiler_extra_flags).  The portable
+# plain constants, w2c.program.compiler_extra_flags).  The portable
 # configuration (explicit bounds checks, the stack-pointer compare, opaque
 # float constants) runs every file on x86-64 too.
 CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from w2c.build import load_target
+from w2c.program import load_target
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "firmware"

@@ -356,7 +356,7 @@ class Toolbox:
     def prebuild(self, wasm: Path, target: str | None = None) -> None:
         """Put the executable for (wasm, target) in the shared cache, once for all
         workers, so the runs compared below only hit the cache."""
-        from w2c.build import BuildError, cached_program, load_target
+        from w2c.program import BuildError, cached_program, load_target
         from w2c.features import Features
         name = target or "host"
         with file_lock(self.locks / f"build-{wasm.stem}-{name}"):
@@ -446,7 +446,7 @@ class Toolbox:
 
 def require_target(target: str) -> None:
     """Skip (with the reason) unless the target's C compiler and emulator are here."""
-    from w2c.build import load_target
+    from w2c.program import load_target
     profile = load_target(target)
     missing = [c for c in [profile.cc, *profile.run[:1]] if shutil.which(c) is None]
     if missing:

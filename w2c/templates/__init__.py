@@ -3,7 +3,7 @@
 The template files live beside this file and ship in the wheel as package
 data (`w2c.resources.templates_dir()`).  `env()` is the one Jinja
 environment every stage renders them with: w2c.emit (the module's files),
-w2c.emit.wasi (the WASI glue) and w2c.build (main() of a program).
+w2c.emit.wasi (the WASI glue) and w2c.program (main() of a program).
 """
 from __future__ import annotations
 

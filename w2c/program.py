@@ -8,7 +8,7 @@ one per PART_CODE_BYTES of code) compiled in parallel, each object cached
 (w2c.objects), then linked; a compiler launcher (--launcher, W2C_LAUNCHER:
 ccache, distcc) prefixes each compile.  cached_program() keeps built
 executables in a cache keyed by the module's hash, the build options and a
-stamp of w2c itself (w2c.quickrun.run_key, shared with the fast path of a
+stamp of w2c itself (w2c.runkey.run_key, shared with the fast path of a
 cached run), so a second run of the same module starts at once, and
 exec_program() execs the executable so the guest's exit code becomes the
 process's.
@@ -37,14 +37,14 @@ from w2c.firmware import FitError, build_firmware, check_fit, size_report
 from w2c.frontdoor import Translation, open_module
 from w2c.objects import compile_objects, default_jobs, store, write_cache_file
 from w2c.outputs import OutputError, Outputs
-from w2c.quickrun import (
+from w2c.resources import targets_dir
+from w2c.runkey import (
     cache_dir as quick_cache_dir,
     read_stamp,
     run_key,
     stamp_path,
     stat_signature,
 )
-from w2c.resources import targets_dir
 from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
 from w2c.templates import env
 
@@ -229,7 +229,7 @@ def c_string(text: str) -> str:
 # -- w2c run ---------------------------------------------------------------------------------
 
 def cache_dir() -> Path:
-    """w2c's cache (w2c.quickrun.cache_dir): run/ holds executables, obj/ objects,
+    """w2c's cache (w2c.runkey.cache_dir): run/ holds executables, obj/ objects,
     stamps/ the fingerprints of w2c's files."""
     return Path(quick_cache_dir())
 
@@ -258,7 +258,7 @@ def toolchain_fingerprint() -> str:
 
 def toolchain_stamp() -> str:
     """toolchain_fingerprint(), as stored in the cache under the signature of
-    w2c's files (w2c.quickrun.stat_signature) by save_stamp()."""
+    w2c's files (w2c.runkey.stat_signature) by save_stamp()."""
     return read_stamp(stat_signature()) or toolchain_fingerprint()
 
 
@@ -279,7 +279,7 @@ def default_run_options() -> dict:
 
 
 def cache_key(data: bytes, options: dict, stamp: str | None = None) -> str:
-    """The key of `data` built with `options` (w2c.quickrun.run_key; the default
+    """The key of `data` built with `options` (w2c.runkey.run_key; the default
     options are written "", as the fast path writes them)."""
     text = "" if options == default_run_options() else json.dumps(options, sort_keys=True)
     return run_key(data, text, stamp if stamp is not None else toolchain_stamp())
