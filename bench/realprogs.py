@@ -28,15 +28,16 @@ import sys
 import tempfile
 import threading
 import time
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.real import recipes
-from bench.run import geomean, loadavg, machine
+from bench.run import build_wasm2c, geomean, loadavg, machine
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-VARIANTS = ["native", "w2c", "w2c-bounds", "wasmtime"]
+VARIANTS = ["native", "w2c", "w2c-bounds", "wasm2c", "wasmtime"]
 W2C_BOUNDS = ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"]
 CALLGRIND = ["native", "w2c", "w2c-bounds"]
 
@@ -80,7 +81,7 @@ class Built:
     wasmtime_compile_s: float
 
 
-def build_all(names: list[str], out: Path) -> dict[str, Built]:
+def build_all(names: list[str], out: Path, variants: list[str]) -> dict[str, Built]:
     built = {}
     for name in names:
         p = recipes.PROGRAMS[name]
@@ -90,6 +91,12 @@ def build_all(names: list[str], out: Path) -> dict[str, Built]:
         for bounds in (False, True):
             log(f"w2c build {name}{' (explicit bounds)' if bounds else ''} ...")
             exes["w2c-bounds" if bounds else "w2c"] = w2c_build(wasm, out, bounds)
+        old = out / "wasm2c" / name
+        if "wasm2c" in variants and old.exists() and old.stat().st_mtime > wasm.stat().st_mtime:
+            exes["wasm2c"] = old
+        elif "wasm2c" in variants:
+            log(f"wasm2c {name} ...")
+            exes["wasm2c"] = build_wasm2c(types.SimpleNamespace(name=name), wasm, out)
         exes["wasmtime"], compile_s = precompile(wasm, out)
         built[name] = Built(exes, wasm, wasm.stat().st_size, compile_s)
     return built
@@ -125,7 +132,8 @@ def run(variant: str, exe: Path, w: recipes.Workload, timeout: float = 900) -> R
         return Run(proc.returncode, proc.stdout, proc.stderr, wall)
 
 
-def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: int) -> dict:
+def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: int,
+                  variants: list[str]) -> dict:
     """Median seconds per workload and variant, and whether every run's
     output equalled wasmtime's (the first run of each workload)."""
     ref = {}
@@ -134,11 +142,11 @@ def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: 
         if r.status != 0:
             raise SystemExit(f"{w.name}: wasmtime exits {r.status}: {r.stderr[-800:]!r}")
         ref[w.name] = r
-    times: dict = {w.name: {v: [] for v in VARIANTS} for w in works}
-    agree: dict = {w.name: {v: True for v in VARIANTS} for w in works}
+    times: dict = {w.name: {v: [] for v in variants} for w in works}
+    agree: dict = {w.name: {v: True for v in variants} for w in works}
     for rnd in range(runs):
         for i, w in enumerate(works):
-            order = VARIANTS[(rnd + i) % len(VARIANTS):] + VARIANTS[:(rnd + i) % len(VARIANTS)]
+            order = variants[(rnd + i) % len(variants):] + variants[:(rnd + i) % len(variants)]
             for v in order:
                 r = run(v, built[w.program].exes[v], w)
                 same = (r.status, r.stdout) == (ref[w.name].status, ref[w.name].stdout)
@@ -147,7 +155,7 @@ def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: 
                     log(f"{w.name} {v}: output differs from wasmtime's (status {r.status})")
                 times[w.name][v].append(r.seconds)
             log(f"round {rnd + 1}/{runs} {w.name}: " + ", ".join(
-                f"{v} {times[w.name][v][-1]:.3f}s" for v in VARIANTS))
+                f"{v} {times[w.name][v][-1]:.3f}s" for v in variants))
     return {"times": times, "agree": agree,
             "stdout_bytes": {k: len(r.stdout) for k, r in ref.items()}}
 
@@ -230,15 +238,16 @@ def first_run(wasm: Path, w: recipes.Workload) -> dict:
 
 # -- the report -----------------------------------------------------------------------------------
 
+RATIOS = [("w2c", "native"), ("w2c-bounds", "native"), ("w2c", "wasmtime"), ("w2c", "wasm2c"),
+          ("w2c-bounds", "wasm2c")]
+
+
 def summarize(session: dict) -> dict:
     rows = {}
     for name, per in session["times"].items():
         med = {v: statistics.median(t) for v, t in per.items() if t}
-        rows[name] = {"median_s": med,
-                      "w2c/native": med["w2c"] / med["native"],
-                      "w2c-bounds/native": med["w2c-bounds"] / med["native"],
-                      "w2c/wasmtime": med["w2c"] / med["wasmtime"],
-                      "agree": session["agree"][name]}
+        rows[name] = {"median_s": med, "agree": session["agree"][name],
+                      **{f"{a}/{b}": med[a] / med[b] for a, b in RATIOS if a in med and b in med}}
     return rows
 
 
@@ -255,22 +264,21 @@ def write_report(data: dict, md: Path) -> None:
                 if max(data["load_before"] + data["load_after"] + [0]) > (m["cores"] or 1) * 0.7
                 else "") + ".", ""]
     if data.get("timed"):
+        variants = list(next(iter(data["summary"].values()))["median_s"])
+        ratios = [f"{a}/{b}" for a, b in RATIOS if a in variants and b in variants]
         lines += [f"Workload size `{data['size']}`, {data['runs']} rounds, medians in seconds "
                   "(whole process; wasmtime: inside `_start`, compiled beforehand).", "",
-                  "| workload | native | w2c | w2c-bounds | wasmtime | w2c/native | "
-                  "w2c-bounds/native | w2c/wasmtime | same output as wasmtime |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| workload | " + " | ".join(variants + ratios) + " | same output as wasmtime |",
+                  "|---" * (len(variants) + len(ratios) + 2) + "|"]
         for name, r in data["summary"].items():
-            t = r["median_s"]
             same = "yes" if all(r["agree"].values()) else \
                 "NO: " + ", ".join(v for v, ok in r["agree"].items() if not ok)
-            lines.append(f"| {name} | {t['native']:.3f} | {t['w2c']:.3f} | {t['w2c-bounds']:.3f} | "
-                         f"{t['wasmtime']:.3f} | {r['w2c/native']:.2f} | "
-                         f"{r['w2c-bounds/native']:.2f} | {r['w2c/wasmtime']:.2f} | {same} |")
+            lines.append(f"| {name} | " + " | ".join(
+                [f"{r['median_s'][v]:.3f}" for v in variants] + [f"{r[k]:.2f}" for k in ratios])
+                + f" | {same} |")
         s = data["summary"].values()
-        lines += ["", f"Geometric means: w2c/native {geomean([r['w2c/native'] for r in s]):.2f}, "
-                  f"w2c-bounds/native {geomean([r['w2c-bounds/native'] for r in s]):.2f}, "
-                  f"w2c/wasmtime {geomean([r['w2c/wasmtime'] for r in s]):.2f}.", "",
+        lines += ["", "Geometric means: " + ", ".join(
+            f"{k} {geomean([r[k] for r in s]):.2f}" for k in ratios) + ".", "",
                   "Modules: " + ", ".join(f"{k} {b['wasm_bytes'] / 1e6:.2f} MB (wasmtime compiles "
                                           f"it in {b['wasmtime_compile_s']:.1f} s)"
                                           for k, b in data["modules"].items()) + ".", ""]
@@ -289,7 +297,8 @@ def write_report(data: dict, md: Path) -> None:
         lines += [f"First `w2c run` of the SQLite shell ({f['module']}, "
                   f"{f['wasm_bytes'] / 1e6:.2f} MB, empty W2C_CACHE_DIR, test workload, "
                   f"{f['cores']} cores): "
-                  f"{f['wall_s']:.1f} s wall ({f['cpu_s']:.1f} s of CPU), peak {f['peak_tree_rss_mb']} MB summed over the "
+                  f"{f['wall_s']:.1f} s wall ({f['cpu_s']:.1f} s of CPU), peak "
+                  f"{f['peak_tree_rss_mb']} MB summed over the "
                   f"process tree (largest single process {f['max_process_rss_mb']} MB); "
                   f"issue 17 asks for <= 20 s and <= 400 MB.", ""]
     md.write_text("\n".join(lines))
@@ -302,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="comma-separated programs (sqlite, brotli, quickjs)")
     ap.add_argument("--size", choices=sorted(recipes.SIZES), default="bench")
     ap.add_argument("--callgrind", action="store_true", help="also count instructions")
+    ap.add_argument("--no-wasm2c", action="store_true", help="leave wasm2c out")
     ap.add_argument("--first-run", action="store_true", help="also time the first w2c run")
     ap.add_argument("--first-run-only", action="store_true")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "w2c-realprogs")
@@ -317,12 +327,13 @@ def main(argv: list[str] | None = None) -> int:
             data["first_run"] = first_run(sqlite, work)
             log(f"first run: {data['first_run']}")
         if not a.first_run_only:
-            built = build_all(names, a.out)
+            variants = [v for v in VARIANTS if not (a.no_wasm2c and v == "wasm2c")]
+            built = build_all(names, a.out, variants)
             data["modules"] = {k: {"wasm_bytes": b.wasm_bytes,
                                    "wasmtime_compile_s": b.wasmtime_compile_s}
                                for k, b in built.items()}
             works = recipes.workloads(a.size, names)
-            session = timed_session(built, works, a.runs)
+            session = timed_session(built, works, a.runs, variants)
             data.update(timed=session, summary=summarize(session))
             if a.callgrind:
                 small = recipes.workloads("test", names)

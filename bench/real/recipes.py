@@ -299,7 +299,7 @@ def workload(name: str, size: str,
     """The workload `name` at `size`; the decompression's input is the corpus
     compressed by `compress(data, args)` (default: the native Brotli CLI)."""
     s = SIZES[size]
-    args = ("-c", f"-q{s['quality']}")
+    args = ("-c", "-q", s["quality"])
     if name == "sqlite":
         return Workload(name, "sqlite", (), sqlite_script(s["rows"]).encode())
     if name == "quickjs":
