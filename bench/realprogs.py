@@ -39,7 +39,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 VARIANTS = ["native", "w2c", "w2c-bounds", "wasm2c", "wasmtime"]
 W2C_BOUNDS = ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"]
-CALLGRIND = ["native", "w2c", "w2c-bounds"]
+CALLGRIND = ["native", "w2c", "w2c-bounds", "wasm2c"]
 
 
 def log(msg: str) -> None:
@@ -109,10 +109,11 @@ class Run:
     status: int
     stdout: bytes
     stderr: bytes
-    seconds: float
+    wall: float
+    cpu: float      # user + system
 
 
-def run(variant: str, exe: Path, w: recipes.Workload, timeout: float = 900) -> Run:
+def run(variant: str, exe: Path, w: recipes.Workload) -> Run:
     with tempfile.TemporaryDirectory(prefix="w2c-realprogs-") as tmp:
         inp = Path(tmp) / "stdin"
         inp.write_bytes(w.stdin)
@@ -122,14 +123,19 @@ def run(variant: str, exe: Path, w: recipes.Workload, timeout: float = 900) -> R
                    str(timefile), *w.args]
         else:
             cmd = [str(exe), *w.args]
-        with inp.open("rb") as stdin:
+        with inp.open("rb") as stdin, tempfile.TemporaryFile() as out, \
+                tempfile.TemporaryFile() as err:
             t0 = time.perf_counter()
-            proc = subprocess.run(cmd, stdin=stdin, capture_output=True, timeout=timeout,
-                                  cwd=REPO)
+            proc = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=err, cwd=REPO)
+            _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - t0
-        if variant == "wasmtime":
-            wall = float(timefile.read_text()) if timefile.exists() else wall
-        return Run(proc.returncode, proc.stdout, proc.stderr, wall)
+            cpu = usage.ru_utime + usage.ru_stime
+            out.seek(0)
+            err.seek(0)
+            result = Run(os.waitstatus_to_exitcode(status), out.read(), err.read(), wall, cpu)
+        if variant == "wasmtime" and timefile.exists():
+            result.wall, result.cpu = map(float, timefile.read_text().split())
+        return result
 
 
 def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: int,
@@ -143,6 +149,7 @@ def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: 
             raise SystemExit(f"{w.name}: wasmtime exits {r.status}: {r.stderr[-800:]!r}")
         ref[w.name] = r
     times: dict = {w.name: {v: [] for v in variants} for w in works}
+    walls: dict = {w.name: {v: [] for v in variants} for w in works}
     agree: dict = {w.name: {v: True for v in variants} for w in works}
     for rnd in range(runs):
         for i, w in enumerate(works):
@@ -153,18 +160,19 @@ def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: 
                 if not same:
                     agree[w.name][v] = False
                     log(f"{w.name} {v}: output differs from wasmtime's (status {r.status})")
-                times[w.name][v].append(r.seconds)
+                times[w.name][v].append(r.cpu)
+                walls[w.name][v].append(r.wall)
             log(f"round {rnd + 1}/{runs} {w.name}: " + ", ".join(
                 f"{v} {times[w.name][v][-1]:.3f}s" for v in variants))
-    return {"times": times, "agree": agree,
+    return {"times": times, "walls": walls, "agree": agree,
             "stdout_bytes": {k: len(r.stdout) for k, r in ref.items()}}
 
 
 def callgrind(built: dict[str, Built], works: list[recipes.Workload]) -> dict:
-    """Instructions (callgrind's Ir) of native and the w2c builds per workload."""
+    """Instructions (callgrind's Ir) of native, the w2c builds and wasm2c's per workload."""
     res: dict = {}
     for w in works:
-        for v in CALLGRIND:
+        for v in (v for v in CALLGRIND if v in built[w.program].exes):
             with tempfile.TemporaryDirectory() as tmp:
                 inp = Path(tmp) / "stdin"
                 inp.write_bytes(w.stdin)
@@ -246,7 +254,8 @@ def summarize(session: dict) -> dict:
     rows = {}
     for name, per in session["times"].items():
         med = {v: statistics.median(t) for v, t in per.items() if t}
-        rows[name] = {"median_s": med, "agree": session["agree"][name],
+        wall = {v: statistics.median(t) for v, t in session["walls"][name].items() if t}
+        rows[name] = {"median_s": med, "median_wall_s": wall, "agree": session["agree"][name],
                       **{f"{a}/{b}": med[a] / med[b] for a, b in RATIOS if a in med and b in med}}
     return rows
 
@@ -266,8 +275,10 @@ def write_report(data: dict, md: Path) -> None:
     if data.get("timed"):
         variants = list(next(iter(data["summary"].values()))["median_s"])
         ratios = [f"{a}/{b}" for a, b in RATIOS if a in variants and b in variants]
-        lines += [f"Workload size `{data['size']}`, {data['runs']} rounds, medians in seconds "
-                  "(whole process; wasmtime: inside `_start`, compiled beforehand).", "",
+        lines += [f"Workload size `{data['size']}`, {data['runs']} rounds, medians of CPU seconds "
+                  "(user + system of the whole process; wasmtime: inside `_start`, compiled "
+                  "beforehand).  CPU time rather than wall time because the machine is shared; "
+                  "the wall-time medians follow the table.", "",
                   "| workload | " + " | ".join(variants + ratios) + " | same output as wasmtime |",
                   "|---" * (len(variants) + len(ratios) + 2) + "|"]
         for name, r in data["summary"].items():
@@ -276,6 +287,9 @@ def write_report(data: dict, md: Path) -> None:
             lines.append(f"| {name} | " + " | ".join(
                 [f"{r['median_s'][v]:.3f}" for v in variants] + [f"{r[k]:.2f}" for k in ratios])
                 + f" | {same} |")
+        lines += ["", "Wall-time medians (s): " + "; ".join(
+            f"{name} " + ", ".join(f"{v} {r['median_wall_s'][v]:.2f}" for v in variants)
+            for name, r in data["summary"].items()) + "."]
         s = data["summary"].values()
         lines += ["", "Geometric means: " + ", ".join(
             f"{k} {geomean([r[k] for r in s]):.2f}" for k in ratios) + ".", "",
@@ -283,14 +297,15 @@ def write_report(data: dict, md: Path) -> None:
                                           f"it in {b['wasmtime_compile_s']:.1f} s)"
                                           for k, b in data["modules"].items()) + ".", ""]
     if data.get("callgrind"):
+        cols = [v for v in CALLGRIND if any(v in c for c in data["callgrind"].values())]
+        pairs = [(a, b) for a, b in RATIOS if a in cols and b in cols]
         lines += ["Instructions (callgrind, `test`-size workloads, whole process):", "",
-                  "| workload | native | w2c | w2c-bounds | w2c/native | w2c-bounds/native |",
-                  "|---|---|---|---|---|---|"]
+                  "| workload | " + " | ".join(cols + [f"{a}/{b}" for a, b in pairs]) + " |",
+                  "|---" * (len(cols) + len(pairs) + 1) + "|"]
         for name, c in data["callgrind"].items():
-            n, g, b = c.get("native"), c.get("w2c"), c.get("w2c-bounds")
-            ok = n and g and b
-            lines.append(f"| {name} | {n} | {g} | {b} | {g / n if ok else 0:.3f} | "
-                         f"{b / n if ok else 0:.3f} |")
+            ratios = [f"{c[a] / c[b]:.3f}" if c.get(a) and c.get(b) else "-" for a, b in pairs]
+            lines.append(f"| {name} | " + " | ".join([f"{c.get(v)}" for v in cols] + ratios)
+                         + " |")
         lines.append("")
     if data.get("first_run"):
         f = data["first_run"]
