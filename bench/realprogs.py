@@ -85,7 +85,8 @@ class Built:
     wasmtime_compile_s: float
 
 
-def build_all(names: list[str], out: Path, variants: list[str]) -> dict[str, Built]:
+def build_all(names: list[str], out: Path, wasm2c: list[str]) -> dict[str, Built]:
+    """Every program's builds; wasm2c's only for the programs in `wasm2c`."""
     built = {}
     for name in names:
         p = recipes.PROGRAMS[name]
@@ -96,9 +97,9 @@ def build_all(names: list[str], out: Path, variants: list[str]) -> dict[str, Bui
             log(f"w2c build {name}{' (explicit bounds)' if bounds else ''} ...")
             exes["w2c-bounds" if bounds else "w2c"] = w2c_build(wasm, out, bounds)
         old = out / "wasm2c" / name
-        if "wasm2c" in variants and old.exists() and old.stat().st_mtime > wasm.stat().st_mtime:
+        if name in wasm2c and old.exists() and old.stat().st_mtime > wasm.stat().st_mtime:
             exes["wasm2c"] = old
-        elif "wasm2c" in variants:
+        elif name in wasm2c:
             log(f"wasm2c {name} ...")
             exes["wasm2c"] = build_wasm2c(types.SimpleNamespace(name=name), wasm, out)
         exes["wasmtime"], compile_s = precompile(wasm, out)
@@ -152,12 +153,14 @@ def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: 
         if r.status != 0:
             raise SystemExit(f"{w.name}: wasmtime exits {r.status}: {r.stderr[-800:]!r}")
         ref[w.name] = r
-    times: dict = {w.name: {v: [] for v in variants} for w in works}
-    walls: dict = {w.name: {v: [] for v in variants} for w in works}
-    agree: dict = {w.name: {v: True for v in variants} for w in works}
+    have = {w.name: [v for v in variants if v in built[w.program].exes] for w in works}
+    times: dict = {w.name: {v: [] for v in have[w.name]} for w in works}
+    walls: dict = {w.name: {v: [] for v in have[w.name]} for w in works}
+    agree: dict = {w.name: {v: True for v in have[w.name]} for w in works}
     for rnd in range(runs):
         for i, w in enumerate(works):
-            order = variants[(rnd + i) % len(variants):] + variants[:(rnd + i) % len(variants)]
+            vs = have[w.name]
+            order = vs[(rnd + i) % len(vs):] + vs[:(rnd + i) % len(vs)]
             for v in order:
                 r = run(v, built[w.program].exes[v], w)
                 same = (r.status, r.stdout) == (ref[w.name].status, ref[w.name].stdout)
@@ -167,7 +170,7 @@ def timed_session(built: dict[str, Built], works: list[recipes.Workload], runs: 
                 times[w.name][v].append(r.cpu)
                 walls[w.name][v].append(r.wall)
             log(f"round {rnd + 1}/{runs} {w.name}: " + ", ".join(
-                f"{v} {times[w.name][v][-1]:.3f}s" for v in variants))
+                f"{v} {times[w.name][v][-1]:.3f}s" for v in vs))
     return {"times": times, "walls": walls, "agree": agree,
             "stdout_bytes": {k: len(r.stdout) for k, r in ref.items()}}
 
@@ -264,6 +267,10 @@ def summarize(session: dict) -> dict:
     return rows
 
 
+def _f(x: float | None, fmt: str) -> str:
+    return "-" if x is None else fmt.format(x)
+
+
 def write_report(data: dict, md: Path) -> None:
     m = data["machine"]
     lines = ["# Real programs: native, w2c and wasmtime", "",
@@ -277,7 +284,8 @@ def write_report(data: dict, md: Path) -> None:
                 if max(data["load_before"] + data["load_after"] + [0]) > (m["cores"] or 1) * 0.7
                 else "") + ".", ""]
     if data.get("timed"):
-        variants = list(next(iter(data["summary"].values()))["median_s"])
+        seen = {v for r in data["summary"].values() for v in r["median_s"]}
+        variants = [v for v in VARIANTS if v in seen]
         ratios = [f"{a}/{b}" for a, b in RATIOS if a in variants and b in variants]
         lines += [f"Workload size `{data['size']}`, {data['runs']} rounds, medians of CPU seconds "
                   "(user + system of the whole process; wasmtime: inside `_start`, compiled "
@@ -289,14 +297,15 @@ def write_report(data: dict, md: Path) -> None:
             same = "yes" if all(r["agree"].values()) else \
                 "NO: " + ", ".join(v for v, ok in r["agree"].items() if not ok)
             lines.append(f"| {name} | " + " | ".join(
-                [f"{r['median_s'][v]:.3f}" for v in variants] + [f"{r[k]:.2f}" for k in ratios])
+                [_f(r["median_s"].get(v), "{:.3f}") for v in variants]
+                + [_f(r.get(k), "{:.2f}") for k in ratios])
                 + f" | {same} |")
         lines += ["", "Wall-time medians (s): " + "; ".join(
-            f"{name} " + ", ".join(f"{v} {r['median_wall_s'][v]:.2f}" for v in variants)
+            f"{name} " + ", ".join(f"{v} {t:.2f}" for v, t in r["median_wall_s"].items())
             for name, r in data["summary"].items()) + "."]
         s = data["summary"].values()
         lines += ["", "Geometric means: " + ", ".join(
-            f"{k} {geomean([r[k] for r in s]):.2f}" for k in ratios) + ".", "",
+            f"{k} {_f(geomean([r[k] for r in s if k in r]), '{:.2f}')}" for k in ratios) + ".", "",
                   "Modules: " + ", ".join(f"{k} {b['wasm_bytes'] / 1e6:.2f} MB (wasmtime compiles "
                                           f"it in {b['wasmtime_compile_s']:.1f} s)"
                                           for k, b in data["modules"].items()) + ".", ""]
@@ -330,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="comma-separated programs (sqlite, brotli, quickjs)")
     ap.add_argument("--size", choices=sorted(recipes.SIZES), default="bench")
     ap.add_argument("--callgrind", action="store_true", help="also count instructions")
-    ap.add_argument("--no-wasm2c", action="store_true", help="leave wasm2c out")
+    ap.add_argument("--wasm2c", help="the programs to build with wasm2c too (default: all)")
     ap.add_argument("--first-run", action="store_true", help="also time the first w2c run")
     ap.add_argument("--first-run-only", action="store_true")
     ap.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "w2c-realprogs")
@@ -355,13 +364,13 @@ def main(argv: list[str] | None = None) -> int:
             data["first_run"] = first_run(sqlite, work)
             log(f"first run: {data['first_run']}")
         if not a.first_run_only:
-            variants = [v for v in VARIANTS if not (a.no_wasm2c and v == "wasm2c")]
-            built = build_all(names, a.out, variants)
+            wasm2c = names if a.wasm2c is None else a.wasm2c.split(",")
+            built = build_all(names, a.out, wasm2c)
             data["modules"] = {k: {"wasm_bytes": b.wasm_bytes,
                                    "wasmtime_compile_s": b.wasmtime_compile_s}
                                for k, b in built.items()}
             works = recipes.workloads(a.size, names)
-            session = timed_session(built, works, a.runs, variants)
+            session = timed_session(built, works, a.runs, VARIANTS)
             data.update(timed=session, summary=summarize(session))
             if a.callgrind:
                 small = recipes.workloads("test", names)
