@@ -54,6 +54,7 @@ def w2c_build(wasm: Path, out: Path, bounds: bool) -> Path:
     module's name (which carries the recipe's hash)."""
     exe = out / ("w2c-bounds" if bounds else "w2c") / wasm.stem
     if not exe.exists():
+        log(f"w2c build {wasm.name}{' (explicit bounds)' if bounds else ''} ...")
         exe.parent.mkdir(parents=True, exist_ok=True)
         cmd = [sys.executable, "-m", "w2c", "build", str(wasm), "-o", str(exe), "--cc", "gcc"]
         if bounds:
@@ -94,7 +95,6 @@ def build_all(names: list[str], out: Path, wasm2c: list[str]) -> dict[str, Built
         wasm = recipes.build(p, wasm=True)
         exes = {"native": recipes.build(p, wasm=False)}
         for bounds in (False, True):
-            log(f"w2c build {name}{' (explicit bounds)' if bounds else ''} ...")
             exes["w2c-bounds" if bounds else "w2c"] = w2c_build(wasm, out, bounds)
         old = out / "wasm2c" / name
         if name in wasm2c and old.exists() and old.stat().st_mtime > wasm.stat().st_mtime:

@@ -256,7 +256,10 @@ def sqlite_script(rows: int) -> str:
     index, joins, aggregates, window functions, updates and deletes."""
     customers = max(rows // 20, 10)
     seq = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<{})"
+    # temp_store: the sorter of CREATE INDEX spills to temporary files past a few MB, and
+    # a WASI guest without preopened directories has none ("disk I/O error")
     return f"""\
+PRAGMA temp_store = MEMORY;
 CREATE TABLE customer(id INTEGER PRIMARY KEY, name TEXT, region TEXT);
 CREATE TABLE orders(id INTEGER PRIMARY KEY, customer INT, amount INT, day INT, note TEXT);
 BEGIN;
