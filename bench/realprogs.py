@@ -303,6 +303,11 @@ def write_report(data: dict, md: Path) -> None:
         lines += ["", "Wall-time medians (s): " + "; ".join(
             f"{name} " + ", ".join(f"{v} {t:.2f}" for v, t in r["median_wall_s"].items())
             for name, r in data["summary"].items()) + "."]
+        missing = [f"{v} for {name}" for name, r in data["summary"].items()
+                   for v in variants if v not in r["median_s"]]
+        if missing:
+            lines += ["", "Not built in this run (`--wasm2c` chooses wasm2c's programs): "
+                      + ", ".join(missing) + "."]
         s = data["summary"].values()
         lines += ["", "Geometric means: " + ", ".join(
             f"{k} {_f(geomean([r[k] for r in s if k in r]), '{:.2f}')}" for k in ratios) + ".", "",
@@ -317,7 +322,7 @@ def write_report(data: dict, md: Path) -> None:
                   "|---" * (len(cols) + len(pairs) + 1) + "|"]
         for name, c in data["callgrind"].items():
             ratios = [f"{c[a] / c[b]:.3f}" if c.get(a) and c.get(b) else "-" for a, b in pairs]
-            lines.append(f"| {name} | " + " | ".join([f"{c.get(v)}" for v in cols] + ratios)
+            lines.append(f"| {name} | " + " | ".join([_f(c.get(v), "{}") for v in cols] + ratios)
                          + " |")
         lines.append("")
     if data.get("first_run"):
