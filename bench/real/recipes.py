@@ -168,7 +168,10 @@ def _extract(tar_path: Path, dest: Path, members: str) -> None:
                   or m.name.startswith(members.rstrip("/") + "/")]
         if not chosen:
             raise RecipeError(f"{tar_path}: no {members} inside")
-        tar.extractall(dest, members=chosen, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.10.12+, 3.11.4+: no links out of dest
+            tar.extractall(dest, members=chosen, filter="data")
+        else:
+            tar.extractall(dest, members=chosen)
 
 
 def source_root(a: Archive) -> Path:
