@@ -498,12 +498,15 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
 @click.option("--target", default=None, metavar="NAME", help=_TARGET_HELP)
 @click.option("--cc", default=None, metavar="CC", help="C compiler (default: the target's).")
 @click.option("-v", "--verbose", is_flag=True, help="Say whether the cache was hit.")
+@click.option("--invoke", default=None, metavar="NAME",
+              help="Call the exported function NAME with ARGS (i32, i64, f32, f64) "
+                   "instead of _start, and print its results, as wasmtime's --invoke.")
 @build_options
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--] ARGS...")
 @feature_options
 def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | None,
-        cc: str | None, verbose: bool, jobs: int, launcher: str | None, args: tuple[str, ...],
-        features: Features) -> None:
+        cc: str | None, verbose: bool, invoke: str | None, jobs: int, launcher: str | None,
+        args: tuple[str, ...], features: Features) -> None:
     """Run the WebAssembly program FILE natively, like `wasmtime run`.
 
     The first run translates and compiles FILE (as parts, on every CPU:
@@ -513,6 +516,11 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     exit code becomes w2c's; a trap prints `error: trap: <reason>` and exits
     with 134.  With a bare-metal --target the firmware runs under the
     profile's QEMU machine, its arguments and --env built into it.
+
+    A module without _start (a reactor) is run with --invoke NAME: its
+    exported function NAME is called with ARGS and its results printed, one
+    per line (e.g. `w2c run --invoke add lib.wasm 2 3` prints 5); without
+    --invoke it says so and lists the functions it exports (exit 2).
     """
     from w2c.program import cached_program, exec_program, run_environment  # noqa: PLC0415 (see _LAZY above)
 
@@ -522,7 +530,12 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
         if bare and dirs:
             # firmware: arguments and environment are built in; no directories
             raise BuildError("--dir: a bare-metal target has no file system")
-        return bare, {} if bare else run_environment(dirs, envs)
+        if bare and invoke:
+            raise BuildError("--invoke: firmware runs its _start (use a Linux target)")
+        environment = {} if bare else run_environment(dirs, envs)
+        if invoke is not None:
+            environment["W2C_WASI_INVOKE"] = invoke   # read by the program's main()
+        return bare, environment
 
     try:
         bare_metal, environment = options()

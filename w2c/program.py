@@ -30,7 +30,7 @@ from pathlib import Path
 from w2c import resources
 from w2c.emit import compile_module
 from w2c.emit.simd import SIMD_HEADER_PREFIX
-from w2c.emit.wasi import wasi_context, write_wasi_glue
+from w2c.emit.wasi import c_string, wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
@@ -211,19 +211,6 @@ def _check_env(env: tuple[str, ...]) -> tuple[str, ...]:
         if "=" not in kv:
             raise BuildError(f"--env {kv}: expected NAME=VALUE")
     return env
-
-
-def c_string(text: str) -> str:
-    """A C string literal of `text`'s UTF-8 bytes (octal escapes, so no digit
-    after an escape can extend it)."""
-    out = []
-    for b in text.encode("utf-8"):
-        ch = chr(b)
-        if ch in '"\\?' or b < 0x20 or b >= 0x7F:
-            out.append(f"\\{b:03o}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 # -- w2c run ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from w2c.emit.exn import uses_exceptions
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle
 from w2c.errors import W2CError
-from w2c.module import EXT_FUNC, EXT_MEMORY, I32, I64, FuncType, Module
+from w2c.module import EXT_FUNC, EXT_MEMORY, F32, F64, I32, I64, FuncType, Module
 from w2c.templates import env
 
 WASI_MODULE = "wasi_snapshot_preview1"
@@ -105,7 +105,49 @@ def wasi_context(module: Module, prefix: str, header: str, host_imports: bool = 
         "initialize": f"{prefix}_x_{mangle('_initialize')}"
         if init and init.kind == EXT_FUNC else None,
         "exn": uses_exceptions(module),
+        "invoke": invoke_context(module, prefix),
+        "exports_said": c_string(_exports_said(module)),
     }
+
+
+def _exports_said(module: Module) -> str:
+    names = [x.name for x in module.exports if x.kind == EXT_FUNC]
+    return ("it exports: " + ", ".join(names)) if names else "it exports no function"
+
+
+_INVOKE_TYPES = {I32: "i32", I64: "i64", F32: "f32", F64: "f64"}
+
+
+def c_string(text: str) -> str:
+    """A C string literal of `text`'s UTF-8 bytes (octal escapes, so no digit
+    after an escape can extend it)."""
+    out = []
+    for b in text.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\?' or b < 0x20 or b >= 0x7F:
+            out.append(f"\\{b:03o}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def invoke_context(module: Module, prefix: str) -> list[dict]:
+    """The exported functions `--invoke` can call (templates/wasi_main.c.j2):
+    name, C function, parameter and result types; `ok` is False for one with
+    a type the command line cannot give or print (v128, references)."""
+    types = module.func_types()
+    out = []
+    for x in module.exports:
+        if x.kind != EXT_FUNC:
+            continue
+        ft = module.types[types[x.index]]
+        ok = all(t in _INVOKE_TYPES for t in (*ft.params, *ft.results))
+        out.append({"name": c_string(x.name), "cname": f"{prefix}_x_{mangle(x.name)}",
+                    "ok": ok, "params": [_INVOKE_TYPES.get(t) for t in ft.params],
+                    "ctypes": [C_TYPES.get(t) for t in ft.params],
+                    "results": [_INVOKE_TYPES.get(t) for t in ft.results],
+                    "rtypes": [C_TYPES.get(t) for t in ft.results]})
+    return out
 
 
 def write_wasi_glue(module: Module, prefix: str, out_c) -> list:
