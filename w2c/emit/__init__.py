@@ -26,7 +26,7 @@ from w2c.emit.names import module_prefix
 from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.emit.write import emit_module
-from w2c.errors import W2CError
+from w2c.errors import UnsupportedFeature, W2CError
 from w2c.features import Features
 from w2c.frontdoor import Translation, open_module
 from w2c.outputs import Outputs
@@ -70,6 +70,9 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
+                if module.subtypes is not None:
+                    raise UnsupportedFeature("gc (code generation of struct, array and "
+                                             "rec group types)")
                 lines = None
                 if debug:
                     dump_path = out_c.with_suffix(DUMP_SUFFIX)

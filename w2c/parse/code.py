@@ -87,7 +87,8 @@ def _typed_ref(r: Reader, pos: int, t: int, features: Features, malformed: str) 
     function references enabled)."""
     if t == 0x63 or t == 0x64:
         return ref_type(decode_heaptype(r, features), t == 0x63)
-    if t in ABSTRACT_HEAP and (t not in _EXN_HEAP_TYPES or "exceptions" in features):
+    if t in ABSTRACT_HEAP and (t not in _EXN_HEAP_TYPES or "exceptions" in features) \
+            or t in GC_HEAP and "gc" in features:
         return ref_type(t, True)
     raise type_error(r, pos, malformed)
 
@@ -103,6 +104,8 @@ def decode_heaptype(r: Reader, features: Features) -> int:
             code not in _EXN_HEAP_TYPES or "exceptions" in features):
         return code
     if code in GC_HEAP and r.pos == pos + 1:
+        if "gc" in features:
+            return code
         raise UnsupportedFeature("gc", r.base + pos)
     raise r.error("malformed heap type", pos)
 
