@@ -34,7 +34,8 @@ from w2c.module import (
 from w2c.parse.code import Body, body_instructions, decode_body
 from w2c.parse.order import decode_errors_first, locate_func
 from w2c.parse.uses import local_features, module_features
-from w2c.parse.validate_func import Context, FuncValidator, mismatch
+from w2c.parse.validate_func import STEPS, Context, FuncValidator, mismatch
+from w2c.parse.validate_gc import CONSTANT as GC_CONSTANT
 from w2c.parse.validate_types import validate_types
 from w2c.valtypes import CONCRETE, HT_FUNC, REF_BASE, concrete, heap_of, nullable, ref_type
 
@@ -163,7 +164,7 @@ def validate_table(ctx: Context, t: TableType, visible_globals: int,
     table of non-nullable references must have."""
     ctx.check_type(t.elem)
     if t.init is not None:
-        validate_const_expr(ctx, t.init, t.elem, visible_globals, features)
+        validate_const_expr(ctx, t.init, t.elem, visible_globals, features, visible_globals)
     elif not nullable(t.elem):
         raise ValidationError(f"type mismatch: a table of {type_name(t.elem)} needs an "
                               "initial value")
@@ -335,6 +336,14 @@ def _const_global_error(ctx: Context, imm: int, visible_in_3: int | None) -> W2C
     return ValidationError(f"unknown global {imm}")
 
 
+def _gc_const(ctx: Context, op, imm, stack: list[int]) -> list[int]:
+    """A GC instruction of a constant expression, by its body handler."""
+    v = FuncValidator(ctx, FuncType((), ()), [])
+    v.vals = stack
+    STEPS[op](v, imm)
+    return v.vals
+
+
 def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_globals: int,
                         features: Features, visible_in_3: int | None = None) -> None:
     """Constant instructions only; `global.get` of immutable globals below
@@ -362,6 +371,8 @@ def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_glob
                 if g.mutable:
                     raise ValidationError("constant expression required")
                 stack.append(g.type)
+            elif name in GC_CONSTANT:
+                stack = _gc_const(ctx, op, imm, stack)
             elif name in _EXTENDED and "extended-const" in features:
                 t = _EXTENDED[name]
                 for _ in range(2):
