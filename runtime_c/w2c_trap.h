@@ -20,7 +20,8 @@ typedef enum w2c_trap {
   W2C_TRAP_EXHAUSTION,
   W2C_TRAP_NULL_EXNREF, /* throw_ref of a null exnref (w2c_exn.h) */
   W2C_TRAP_NULL_FUNCREF, /* call_ref, return_call_ref of a null reference */
-  W2C_TRAP_NULL_REFERENCE /* ref.as_non_null of a null reference */
+  W2C_TRAP_NULL_REFERENCE, /* ref.as_non_null of a null reference */
+  W2C_TRAP_OUT_OF_MEMORY /* the GC heap is full after a collection (w2c_gc.h) */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
@@ -45,6 +46,7 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_NULL_EXNREF: return "null exception reference";
     case W2C_TRAP_NULL_FUNCREF: return "null function reference";
     case W2C_TRAP_NULL_REFERENCE: return "null reference";
+    case W2C_TRAP_OUT_OF_MEMORY: return "out of memory";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
     case W2C_ERR_EXCEPTION: return "uncaught exception";

@@ -120,13 +120,15 @@ def _ensure_open_files(n: int) -> None:
 
 def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool) -> list[Path]:
     """The runtime headers beside the output (the SIMD ones only for a module
-    that uses v128, w2c_exn.h for one that uses exceptions): a temporary
+    that uses v128, w2c_exn.h for one that uses exceptions, w2c_gc.h for
+    none yet: GC modules are not compiled): a temporary
     file for each one missing or different there (renamed into place with
     the output); returns every header's final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
-        if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER:
+        if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER \
+                or src.name == GC_HEADER:
             continue
         dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()
@@ -135,5 +137,7 @@ def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool) -> list[P
         written.append(dst)
     return written
 
+
+GC_HEADER = "w2c_gc.h"
 
 __all__ = ["MAX_OUTPUTS", "compile_module", "output_names"]
