@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from w2c.errors import UnsupportedFeature
+
 # Abstract heap types (binary codes).
 HT_FUNC, HT_EXTERN, HT_EXN = 0x70, 0x6F, 0x69
 HT_NOFUNC, HT_NOEXTERN, HT_NOEXN = 0x73, 0x72, 0x74
@@ -96,10 +98,15 @@ def ref_name(t: int) -> str:
 
 def erase(t: int) -> int:
     """The 2.0 type with the same C representation: a typed reference is
-    the funcref, externref or exnref of its hierarchy (other types stay)."""
+    the funcref, externref or exnref of its hierarchy (other types stay).
+    GC's any hierarchy has none yet: UnsupportedFeature."""
     if t < REF_BASE:
         return t
-    return _ERASED.get(top_heap(heap_of(t)), HT_FUNC)
+    top = top_heap(heap_of(t))
+    if top == HT_ANY:
+        raise UnsupportedFeature("gc (code generation of any, eq, i31, struct and array "
+                                 "references)")
+    return _ERASED.get(top, HT_FUNC)
 
 
 _ERASED = {HT_FUNC: HT_FUNC, HT_EXTERN: HT_EXTERN, HT_EXN: HT_EXN}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from tests.support.wat import parse_wat
-from w2c.emit import compile_module
 from w2c.errors import UnsupportedFeature, ValidationError
 from w2c.features import Features
 from w2c.module import PACKED_I8, PACKED_I16, ArrayType, StructType
@@ -136,10 +135,3 @@ def test_abstract_hierarchy():
     assert val_sub(ref_type(HT_NONE, False), ref_type(HT_STRUCT, True), [])
     assert not val_sub(ref_type(HT_STRUCT, True), ref_type(HT_STRUCT, False), [])
 
-
-def test_compile_names_gc(tmp_path):
-    """The emitter does not compile GC types yet: it says so."""
-    data = parse_wat(tmp_path, "(module (type (struct)) (func (export \"f\")))").read_bytes()
-    with pytest.raises(UnsupportedFeature, match="gc"):
-        compile_module(data, tmp_path / "m.c", features=gc())
-    assert not (tmp_path / "m.c").exists()
