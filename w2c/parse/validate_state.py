@@ -205,7 +205,10 @@ class FuncState:
     def func_type(self, idx: int) -> FuncType:
         if idx >= len(self.ctx.funcs):
             raise ValidationError(f"unknown function {idx}")
-        return self.type_at(self.ctx.funcs[idx])
+        ft = self.ctx.types[self.ctx.funcs[idx]]
+        if ft.__class__ is not FuncType:   # (validate_module_fields made sure it is)
+            return self.type_at(self.ctx.funcs[idx])
+        return ft
 
     def type_at(self, idx: int) -> FuncType:
         """Type `idx`, a function type."""
