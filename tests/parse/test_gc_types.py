@@ -6,6 +6,9 @@ feature and name it when it is off; invalid ones give the spec
 interpreter's wording.  Modules are made by `wasm-tools parse`."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from tests.support.wat import parse_wat
@@ -83,6 +86,15 @@ INVALID = [
                             "(func (param (ref $a)) (result (ref $b)) (local.get 0)))",
      "type mismatch"),
     ("struct-not-func", "(module (type $s (struct)) (func (type $s)))", "non-function type 0"),
+    ("later-super", "(module (rec (type $a (sub $b (struct))) (type $b (sub (struct)))))",
+     "unknown type 1"),
+    ("self-super", "(module (rec (type $a (sub $a (struct)))))", "unknown type 0"),
+    ("array-mutable-covariant", "(module (type $a (sub (array (mut anyref)))) "
+                                "(type $b (sub $a (array (mut eqref)))))",
+     "sub type 1 does not match super type 0"),
+    ("func-param-covariant", "(module (type $a (sub (func (param eqref)))) "
+                             "(type $b (sub $a (func (param (ref i31))))))",
+     "sub type 1 does not match super type 0"),
     ("extern-not-any", "(module (func (param externref) (result anyref) (local.get 0)))",
      "type mismatch"),
 ]
@@ -135,3 +147,14 @@ def test_abstract_hierarchy():
     assert val_sub(ref_type(HT_NONE, False), ref_type(HT_STRUCT, True), [])
     assert not val_sub(ref_type(HT_STRUCT, True), ref_type(HT_STRUCT, False), [])
 
+
+
+def test_cli_validate_enable_gc(tmp_path):
+    """w2c validate --enable-gc accepts a GC module; without it the feature is named."""
+    wasm = parse_wat(tmp_path, "(module (type (struct (field i8))))")
+    ok = subprocess.run([sys.executable, "-m", "w2c", "validate", "--enable-gc", str(wasm)],
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    off = subprocess.run([sys.executable, "-m", "w2c", "validate", str(wasm)],
+                         capture_output=True, text=True)
+    assert off.returncode == 1 and "unsupported feature: gc" in off.stderr, off.stderr
