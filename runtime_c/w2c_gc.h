@@ -20,7 +20,8 @@
  * the heap is full after a collection, traps with "out of memory" at the
  * same allocation.
  *
- * For the embedder: w2c_gc_collect(), w2c_gc_get_stats(&s). */
+ * For the embedder: w2c_gc_collect(), w2c_gc_get_stats(&s), and around a
+ * W2C_TRY: top = w2c_gc_frames_save(); ...; w2c_gc_frames_restore(top). */
 #ifndef W2C_GC_H
 #define W2C_GC_H
 
@@ -357,6 +358,12 @@ static inline w2c_ref w2c_gc_alloc(const w2c_rtt *rtt, size_t bytes, uint32_t le
     w2c_gc_state.frames = &(fr_);                                             \
   } while (0)
 #define W2C_GC_FRAME_POP(fr_) (w2c_gc_state.frames = (fr_).prev)
+
+/* The shadow stack's top, saved where a trap or an exception may be caught
+ * (an embedder's W2C_TRY, a generated catch) and restored there: the frames
+ * between were left without their POP. */
+static inline w2c_gc_frame *w2c_gc_frames_save(void) { return w2c_gc_state.frames; }
+static inline void w2c_gc_frames_restore(w2c_gc_frame *top) { w2c_gc_state.frames = top; }
 
 /* An instance's globals, tables or segments of references: roots until removed. */
 static inline void w2c_gc_add_roots(w2c_ref *refs, uint32_t n) {

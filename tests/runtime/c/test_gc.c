@@ -140,6 +140,28 @@ static void test_root_ranges_and_arrays(void) {
   CHECK_EQ(s.live_bytes, 0);
 }
 
+/* A trap leaves a frame on the shadow stack; the catcher restores the top. */
+static void trap_in_frame(void) {
+  w2c_gc_frame fr;
+  w2c_ref r[1];
+  W2C_GC_FRAME_PUSH(fr, r, 1);
+  r[0] = new_node(9, W2C_REF_NULL);
+  W2C_TRAP(W2C_TRAP_UNREACHABLE);
+}
+
+static w2c_gc_frame *saved_top;
+
+static void test_trap_restores_frames(void) {
+  w2c_gc_stats s;
+  saved_top = w2c_gc_frames_save();
+  CHECK_TRAP(W2C_TRAP_UNREACHABLE, trap_in_frame());
+  CHECK(w2c_gc_state.frames != saved_top);   /* the dead frame */
+  w2c_gc_frames_restore(saved_top);
+  w2c_gc_collect();                          /* walks no dead frame */
+  w2c_gc_get_stats(&s);
+  CHECK_EQ(s.live_bytes, 0);
+}
+
 static w2c_ref keep[1];
 
 static void fill_heap(void) {
@@ -183,6 +205,7 @@ int main(void) {
   test_casts();
   test_collect();
   test_root_ranges_and_arrays();
+  test_trap_restores_frames();
   test_out_of_memory();
   CHECK_EQ(w2c_gc_state.frames == NULL, 1);
   return check_done();
