@@ -23,7 +23,8 @@ typedef enum w2c_trap {
   W2C_TRAP_NULL_REFERENCE, /* ref.as_non_null of a null reference */
   W2C_TRAP_UNALIGNED_ATOMIC, /* an atomic access off its natural alignment (w2c_atomic.h) */
   W2C_TRAP_EXPECTED_SHARED,  /* memory.atomic.wait on an unshared memory (w2c_atomic.h) */
-  W2C_TRAP_WAIT_FOREVER      /* wait without timeout that nothing can end (w2c_atomic.h) */
+  W2C_TRAP_WAIT_FOREVER,     /* wait without timeout that nothing can end (w2c_atomic.h) */
+  W2C_TRAP_OUT_OF_MEMORY /* the GC heap is full after a collection (w2c_gc.h) */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
@@ -51,6 +52,7 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
     case W2C_TRAP_EXPECTED_SHARED: return "expected shared memory";
     case W2C_TRAP_WAIT_FOREVER: return "wait would block forever";
+    case W2C_TRAP_OUT_OF_MEMORY: return "out of memory";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
     case W2C_ERR_EXCEPTION: return "uncaught exception";

@@ -71,10 +71,12 @@ WT_FEATURE = {
     "wide-arithmetic": "wide-arithmetic",
     "function-references": "function-references",
     "threads": "threads",
+    "gc": "gc",
 }
 # What wasm-tools needs besides the feature itself (exnref is a reference type).
 WT_DEPENDS = {"exceptions": "reference-types", "relaxed-simd": "simd",
-              "wide-arithmetic": "multi-value", "function-references": "reference-types"}
+              "wide-arithmetic": "multi-value", "function-references": "reference-types",
+              "gc": "reference-types,function-references,bulk-memory"}  # (array.*_data)
 # The text of wasm-tools' error when the feature is off (a substring of it).
 FEATURE_ERROR = {
     "sat-float-to-int": "saturating float to int conversions support is not enabled",
@@ -88,9 +90,10 @@ FEATURE_ERROR = {
     "wide-arithmetic": "wide arithmetic support is not enabled",
     "function-references": "function references",
     "threads": "threads support is not enabled",
+    "gc": "gc",
 }
 EXTRA_FEATURES = ("tail-call,exceptions,legacy-exceptions,relaxed-simd,wide-arithmetic,"
-                  "function-references,threads")
+                  "function-references,threads,gc")
 TESTED = [op for op in O.OPS if op.feature in WASM2_FEATURES or op.feature in WT_FEATURE]
 
 
@@ -114,7 +117,7 @@ def _without_feature(op: O.Op) -> str:
     if op.feature in WASM2_FEATURES:
         return f"wasm2,-{WT_FEATURE[op.feature]}"
     return ("wasm2,-exceptions,-legacy-exceptions,-tail-call,-relaxed-simd,"
-            "-function-references,-threads")
+            "-function-references,-threads,-gc")
 
 
 # -- the WAT of each entry ----------------------------------------------------------------
@@ -125,6 +128,9 @@ CONTEXT = ('(type $sig (func (param i32) (result i32))) '
            '(table $T 1 funcref) (memory 1) (global $g (mut i32) (i32.const 0)) '
            '(elem (i32.const 0) $callee) (data (i32.const 0) "")')
 CONTEXT_TAG = CONTEXT + " (tag $e)"
+# GC: the context with a struct or array type $t as type 0.
+S32, S8 = [f"(type $t (struct (field (mut {t})))) {CONTEXT}" for t in ("i32", "i8")]
+A32, A8, AF = [f"(type $t (array (mut {t}))) {CONTEXT}" for t in ("i32", "i8", "funcref")]
 
 CONST = {"i32": "i32.const 0", "i64": "i64.const 0", "f32": "f32.const 0",
          "f64": "f64.const 0", "v128": "v128.const i64x2 0 0",
@@ -142,7 +148,9 @@ IMM_BYTES = {
     O.MEMORY_INIT: b"\x00\x00", O.DATA: b"\x00", O.MEMORY_COPY: b"\x00\x00",
     O.ELEM: b"\x00", O.TABLE_INIT: b"\x00\x00", O.TABLE_COPY: b"\x00\x00",
     O.V128C: bytes(16), O.SHUFFLE: bytes(16), O.LANE: b"\x00", O.TRY_TABLE: b"\x40\x00", O.TAG: b"\x00",
-    O.TYPE: b"\x00",
+    O.TYPE: b"\x00", O.TYPE_FIELD: b"\x00\x00", O.TYPE_SIZE: b"\x00\x00",
+    O.TYPE_DATA: b"\x00\x00", O.TYPE_ELEM: b"\x00\x00", O.TYPE_TYPE: b"\x00\x00",
+    O.HEAPTYPE: b"\x00", O.BR_ON_CAST: b"\x01\x00\x6e\x00",   # anyref -> (ref 0)
     O.FENCE: b"\x00",
 }
 
@@ -234,6 +242,57 @@ SPECIAL: dict[str, Snippet] = {
     "br_on_null": Snippet(["ref.null func"], "br_on_null 0", "drop"),
     "br_on_non_null": Snippet(["block (result funcref)", "ref.null func"], "br_on_non_null 0",
                               "ref.null func end drop"),
+    # GC
+    "struct.new": Snippet(["i32.const 0"], "struct.new $t", results=["(ref $t)"], context=S32),
+    "struct.new_default": Snippet([], "struct.new_default $t", results=["(ref $t)"],
+                                  context=S32),
+    "struct.get": Snippet(["ref.null $t"], "struct.get $t 0", results=["i32"], context=S32),
+    "struct.get_s": Snippet(["ref.null $t"], "struct.get_s $t 0", results=["i32"], context=S8),
+    "struct.get_u": Snippet(["ref.null $t"], "struct.get_u $t 0", results=["i32"], context=S8),
+    "struct.set": Snippet(["ref.null $t", "i32.const 0"], "struct.set $t 0", context=S32),
+    "array.new": Snippet(["i32.const 0"] * 2, "array.new $t", results=["(ref $t)"], context=A32),
+    "array.new_default": Snippet(["i32.const 0"], "array.new_default $t", results=["(ref $t)"],
+                                 context=A32),
+    "array.new_fixed": Snippet([], "array.new_fixed $t 0", results=["(ref $t)"], context=A32),
+    "array.new_data": Snippet(["i32.const 0"] * 2, "array.new_data $t 0", results=["(ref $t)"],
+                              context=A32),
+    "array.new_elem": Snippet(["i32.const 0"] * 2, "array.new_elem $t 0", results=["(ref $t)"],
+                              context=AF),
+    "array.get": Snippet(["ref.null $t", "i32.const 0"], "array.get $t", results=["i32"],
+                         context=A32),
+    "array.get_s": Snippet(["ref.null $t", "i32.const 0"], "array.get_s $t", results=["i32"],
+                           context=A8),
+    "array.get_u": Snippet(["ref.null $t", "i32.const 0"], "array.get_u $t", results=["i32"],
+                           context=A8),
+    "array.set": Snippet(["ref.null $t", "i32.const 0", "i32.const 0"], "array.set $t",
+                         context=A32),
+    "array.len": Snippet(["ref.null array"], "array.len", results=["i32"]),
+    "array.fill": Snippet(["ref.null $t"] + ["i32.const 0"] * 3, "array.fill $t", context=A32),
+    "array.copy": Snippet(["ref.null $t", "i32.const 0", "ref.null $t", "i32.const 0",
+                           "i32.const 0"], "array.copy $t $t", context=A32),
+    "array.init_data": Snippet(["ref.null $t"] + ["i32.const 0"] * 3, "array.init_data $t 0",
+                               context=A32),
+    "array.init_elem": Snippet(["ref.null $t"] + ["i32.const 0"] * 3, "array.init_elem $t 0",
+                               context=AF),
+    "ref.test": Snippet(["ref.null any"], "ref.test (ref $t)", results=["i32"], context=S32),
+    "ref.test_null": Snippet(["ref.null any"], "ref.test (ref null $t)", results=["i32"],
+                             context=S32),
+    "ref.cast": Snippet(["ref.null any"], "ref.cast (ref $t)", results=["(ref $t)"],
+                        context=S32),
+    "ref.cast_null": Snippet(["ref.null any"], "ref.cast (ref null $t)",
+                             results=["(ref null $t)"], context=S32),
+    "br_on_cast": Snippet(["block (result anyref)", "ref.null any"],
+                          "br_on_cast 0 anyref (ref $t)", "end drop", context=S32),
+    "br_on_cast_fail": Snippet(["block (result anyref)", "ref.null any"],
+                               "br_on_cast_fail 0 anyref (ref $t)", "end drop", context=S32),
+    "any.convert_extern": Snippet(["ref.null extern"], "any.convert_extern",
+                                  results=["anyref"]),
+    "extern.convert_any": Snippet(["ref.null any"], "extern.convert_any",
+                                  results=["externref"]),
+    "ref.i31": Snippet(["i32.const 0"], "ref.i31", results=["(ref i31)"]),
+    "i31.get_s": Snippet(["ref.null i31"], "i31.get_s", results=["i32"]),
+    "i31.get_u": Snippet(["ref.null i31"], "i31.get_u", results=["i32"]),
+    "ref.eq": Snippet(["ref.null eq", "ref.null eq"], "ref.eq", results=["i32"]),
 }
 
 
@@ -301,9 +360,21 @@ def assembled() -> dict[str, bytes | str]:
 
     One module holds every entry's function, one per line; a function
     wasm-tools cannot parse is reported against its entry and left out."""
-    pending = [(op.name, snippet(op).func(markers=True)) for op in TESTED]
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for op in TESTED:
+        s = snippet(op)
+        # CONTEXT_TAG is a superset of CONTEXT; the GC contexts put their type first
+        context = CONTEXT_TAG if s.context == CONTEXT else s.context
+        groups.setdefault(context, []).append((op.name, s.func(markers=True)))
     result: dict[str, bytes | str] = {}
-    context = CONTEXT_TAG  # a superset of every snippet's context
+    for context, pending in groups.items():
+        result.update(_assemble(context, pending))
+    return result
+
+
+def _assemble(context: str, pending: list[tuple[str, str]]) -> dict[str, bytes | str]:
+    """assembled() for the functions of one context."""
+    result: dict[str, bytes | str] = {}
     for _ in range(len(pending) + 1):
         text = "(module " + context + "\n" + "\n".join(f for _, f in pending) + "\n)\n"
         proc = _run(["parse"], text, ".wat")
@@ -577,7 +648,7 @@ def test_fields_well_formed():
     for op in O.OPS:
         assert op.imm in kinds, op.name
         assert op.feature is None or op.feature in FEATURES, op.name
-        assert op.prefix in (None, O.PREFIX_FC, O.PREFIX_FD, O.PREFIX_FE), op.name
+        assert op.prefix in (None, O.PREFIX_FB, O.PREFIX_FC, O.PREFIX_FD, O.PREFIX_FE), op.name
         assert 0 <= op.code < (256 if op.prefix is None else 2 ** 32), op.name
         assert (op.params is None) == (op.results is None), op.name
         if op.params is not None:

@@ -61,7 +61,7 @@ def expected_imports(module: Module, prefix: str) -> list[Expected]:
         if cname not in seen:
             seen.add(cname)
             out.append(Expected(imp.module, imp.name, cname,
-                                module.types[imp.func_type_index()]))
+                                module.type_func(imp.func_type_index())))
     return out
 
 

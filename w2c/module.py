@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from w2c.valtypes import canonical_types, heap_of, is_ref, nullable, ref_name, type_index
+from w2c.valtypes import (
+    HT_ARRAY,
+    HT_FUNC,
+    HT_STRUCT,
+    TypeSpace,
+    canonical_types,
+    heap_of,
+    is_ref,
+    nullable,
+    ref_name,
+    type_index,
+)
 
 # Value types (binary encodings).
 I32, I64, F32, F64, V128 = 0x7F, 0x7E, 0x7D, 0x7C, 0x7B
@@ -59,6 +70,49 @@ class FuncType:
         p = " ".join(type_name(t) for t in self.params)
         r = " ".join(type_name(t) for t in self.results)
         return f"[{p}] -> [{r}]"
+
+
+# Packed storage types of struct fields and array elements (GC).
+PACKED_I8, PACKED_I16 = 0x78, 0x77
+TYPE_NAMES_PACKED = {PACKED_I8: "i8", PACKED_I16: "i16"}
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """A struct field or array element (GC): a value type or a packed one
+    (PACKED_I8, PACKED_I16), and whether it is mutable."""
+    storage: int
+    mutable: bool
+
+    def unpacked(self) -> int:
+        """The value type of the field on the operand stack (packed: i32)."""
+        return I32 if self.storage in TYPE_NAMES_PACKED else self.storage
+
+
+@dataclass(frozen=True)
+class StructType:
+    fields: tuple[FieldType, ...]
+
+
+@dataclass(frozen=True)
+class ArrayType:
+    field: FieldType
+
+
+# A type of the type section: function, struct or array type (comptype).
+CompType = FuncType | StructType | ArrayType
+_KINDS = {FuncType: HT_FUNC, StructType: HT_STRUCT, ArrayType: HT_ARRAY}
+
+
+@dataclass(frozen=True)
+class SubType:
+    """GC: a type's place in the hierarchy and in its rec group.  `supers`
+    are the declared supertypes (type indices); the type's rec group holds
+    the indices group .. group + size - 1."""
+    final: bool
+    supers: tuple[int, ...]
+    group: int
+    size: int
 
 
 @dataclass(frozen=True)
@@ -194,7 +248,10 @@ class Names:
 @dataclass
 class Module:
     data: bytes = b""
-    types: list[FuncType] = field(default_factory=list)
+    types: list[CompType] = field(default_factory=list)
+    # GC: the subtype and rec group of every type; None when the type section
+    # has function types only, each its own final rec group.
+    subtypes: list[SubType] | None = None
     imports: list[Import] = field(default_factory=list)
     funcs: list[int] = field(default_factory=list)        # type index of each defined function
     tables: list[TableType] = field(default_factory=list)  # defined tables
@@ -221,6 +278,16 @@ class Module:
     def num_imported_funcs(self) -> int:
         return sum(1 for i in self.imports if i.kind == EXT_FUNC)
 
+    def type_func(self, idx: int) -> FuncType:
+        """Type `idx` as the function type validation made sure it is."""
+        ft = self.types[idx]
+        assert isinstance(ft, FuncType), f"type {idx} is not a function type"
+        return ft
+
+    def func_sigs(self) -> list[FuncType]:
+        """The function types among the module's types."""
+        return [ft for ft in self.types if isinstance(ft, FuncType)]
+
     def func_types(self) -> list[int]:
         """Type index of every function in the function index space."""
         return [i.func_type_index() for i in self.imports if i.kind == EXT_FUNC] + self.funcs
@@ -238,17 +305,37 @@ class Module:
         return self.mems64
 
     def type_canon(self) -> list[int]:
-        """For each type index, the first index of an equivalent type; made once."""
+        """For each type index, the first index of an equivalent type; made
+        once.  With GC types (subtypes), a TypeSpace: rec groups compared
+        whole, with each type's kind and declared supertype."""
         if self.canon is None:
             types = self.types
+            subs = self.subtypes
+
+            def one(t: int, ref) -> object:
+                x = type_index(heap_of(t)) if is_ref(t) else None
+                return t if x is None else (nullable(t), ref(x))
 
             def key(i: int, ref) -> object:
-                def one(t: int) -> object:
-                    x = type_index(heap_of(t)) if is_ref(t) else None
-                    return t if x is None else (nullable(t), ref(x))
-                ft = types[i]
-                return tuple(map(one, ft.params)), tuple(map(one, ft.results))
-            self.canon = canonical_types(types, key)
+                ct = types[i]
+                if isinstance(ct, FuncType):
+                    k: object = (tuple(one(t, ref) for t in ct.params),
+                                 tuple(one(t, ref) for t in ct.results))
+                elif isinstance(ct, StructType):
+                    k = ("struct",) + tuple((one(f.storage, ref), f.mutable) for f in ct.fields)
+                else:
+                    k = ("array", one(ct.field.storage, ref), ct.field.mutable)
+                if subs is None:
+                    return k
+                return k, subs[i].final, tuple(map(ref, subs[i].supers))
+            if subs is None:
+                self.canon = canonical_types(types, key)
+            else:
+                groups = sorted({(s.group, s.size) for s in subs})
+                canon = canonical_types(types, key, groups)
+                kinds = [_KINDS[type(ct)] for ct in types]
+                supers = [s.supers[0] if s.supers else -1 for s in subs]
+                self.canon = TypeSpace(canon, kinds, supers)
         return self.canon
 
     def all_tags(self) -> list[int]:

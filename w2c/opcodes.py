@@ -44,7 +44,16 @@ TRY_TABLE = "try_table"      # blocktype vec(catch) (exceptions)
 TAG = "tagidx"               # throw, catch (exceptions)
 TYPE = "typeidx"             # call_ref, return_call_ref (function-references)
 FENCE = "fence"              # atomic.fence: one reserved zero byte (threads)
+# GC
+TYPE_FIELD = "typeidx fieldidx"  # struct.get/set: typeidx fieldidx
+TYPE_SIZE = "typeidx u32"    # array.new_fixed: typeidx n
+TYPE_DATA = "typeidx dataidx"    # array.new_data, array.init_data
+TYPE_ELEM = "typeidx elemidx"    # array.new_elem, array.init_elem
+TYPE_TYPE = "typeidx typeidx"    # array.copy: destination, source
+HEAPTYPE = "heaptype"        # ref.test, ref.cast
+BR_ON_CAST = "br_on_cast"    # flags:u8 labelidx ht1 ht2
 
+PREFIX_FB = 0xFB  # GC
 PREFIX_FC = 0xFC
 PREFIX_FD = 0xFD
 PREFIX_FE = 0xFE  # threads (atomics)
@@ -224,6 +233,23 @@ _special("ref.func", 0xD2, FUNC, feature="reference-types")
 _special("ref.as_non_null", 0xD4, feature="function-references")
 _special("br_on_null", 0xD5, LABEL, feature="function-references")
 _special("br_on_non_null", 0xD6, LABEL, feature="function-references")
+
+# -- GC: ref.eq and the 0xFB prefix ----------------------------------------------------------
+_special("ref.eq", 0xD3, feature="gc")
+for _i, (_name, _imm) in enumerate([
+    ("struct.new", TYPE), ("struct.new_default", TYPE), ("struct.get", TYPE_FIELD),
+    ("struct.get_s", TYPE_FIELD), ("struct.get_u", TYPE_FIELD), ("struct.set", TYPE_FIELD),
+    ("array.new", TYPE), ("array.new_default", TYPE), ("array.new_fixed", TYPE_SIZE),
+    ("array.new_data", TYPE_DATA), ("array.new_elem", TYPE_ELEM), ("array.get", TYPE),
+    ("array.get_s", TYPE), ("array.get_u", TYPE), ("array.set", TYPE), ("array.len", NONE),
+    ("array.fill", TYPE), ("array.copy", TYPE_TYPE), ("array.init_data", TYPE_DATA),
+    ("array.init_elem", TYPE_ELEM), ("ref.test", HEAPTYPE), ("ref.test_null", HEAPTYPE),
+    ("ref.cast", HEAPTYPE), ("ref.cast_null", HEAPTYPE), ("br_on_cast", BR_ON_CAST),
+    ("br_on_cast_fail", BR_ON_CAST), ("any.convert_extern", NONE),
+    ("extern.convert_any", NONE), ("ref.i31", NONE), ("i31.get_s", NONE),
+    ("i31.get_u", NONE),
+]):
+    _special(_name, _i, _imm, prefix=PREFIX_FB, feature="gc")
 
 # -- 0xFC prefix: saturating truncation, bulk memory, tables -------------------------------
 for _i, (_name, _p, _r) in enumerate([
@@ -542,7 +568,7 @@ del _t, _f, _sg, _o, fn
 
 # -- lookup structures -------------------------------------------------------------------------
 SINGLE: list[Op | None] = [None] * 256
-PREFIXED: dict[int, dict[int, Op]] = {PREFIX_FC: {}, PREFIX_FD: {}, PREFIX_FE: {}}
+PREFIXED: dict[int, dict[int, Op]] = {PREFIX_FB: {}, PREFIX_FC: {}, PREFIX_FD: {}, PREFIX_FE: {}}
 BY_NAME: dict[str, Op] = {}
 for _o in OPS:
     if _o.name in BY_NAME:
@@ -556,15 +582,13 @@ for _o in OPS:
         PREFIXED[_o.prefix][_o.code] = _o
 
 # Prefix bytes: the features they belong to when no entry is known.
-PREFIX_FEATURES = {PREFIX_FC: None, PREFIX_FD: "simd", PREFIX_FE: "threads"}
+PREFIX_FEATURES = {PREFIX_FB: "gc", PREFIX_FC: None, PREFIX_FD: "simd", PREFIX_FE: "threads"}
 
 # Opcodes of proposals w2c does not implement (Wasm 3.0 and later), by prefix
 # (None: one-byte opcodes): (first code, last code, feature).  Only error
 # messages use them, to name the feature instead of calling the module malformed.
 PROPOSAL_OPCODES: dict[int | None, list[tuple[int, int, str]]] = {
-    None: [(0xD3, 0xD3, "gc"),                    # ref.eq
-           (0xE0, 0xE6, "stack-switching"),       # cont.new ... switch
-           (0xFB, 0xFB, "gc")],                   # the GC prefix: struct.*, array.*, i31.*, ...
+    None: [(0xE0, 0xE6, "stack-switching")],      # cont.new ... switch
 }
 
 

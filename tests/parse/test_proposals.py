@@ -58,7 +58,8 @@ ACCEPTED_WHEN_ENABLED = {"return_call", "two-memories", "memarg-memidx", "shared
                          "relaxed-simd", "memory64", "table64",
                          "i64.add128",
                          "extended-const", "tag-section", "try_table", "exnref-local",
-                         "tag-import", "tag-export"}
+                         "tag-import", "tag-export",
+                         "rec-type", "struct-type", "anyref-param", "ref.i31", "ref.eq"}
 
 # Byte strings that are malformed in Wasm 3.0 as well: (id, bytes, message).
 HEADER = b"\0asm\x01\0\0\0"

@@ -54,6 +54,10 @@ CONFIGS = {
     "stackguard": ["-DW2C_STACK_CHECK=W2C_STACK_GUARD", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
                    "-DMIN_DEPTH=20000"],
     "nostack": ["-DW2C_NONCONFORMING_NO_STACK_CHECK", "-DLIMIT=0"],
+    # GC: a fixed heap in a static array (the bare-metal heap), with its full-heap test
+    "gcstatic": ["-DW2C_GC_STATIC_HEAP=262144", "-DW2C_TEST_STATIC_HEAP"],
+    "gcembedded": ["-ffreestanding"] + HANDLER + STATIC + ["-DW2C_GC_STATIC_HEAP=262144",
+                                                          "-DW2C_TEST_STATIC_HEAP"],
 }
 # program -> (configurations, fewest checks it must report)
 PROGRAMS = {
@@ -64,6 +68,7 @@ PROGRAMS = {
     "test_trap": (["default", "guard", "depth50", "count", "sp", "stackguard", "nostack"],
                   35),
     "test_handler": (["handler", "embedded", "handler-count"], 12),
+    "test_gc": (["default", "gcstatic", "handler", "gcembedded"], 28),
 }
 CASES = [(p, c) for p, (cfgs, _) in PROGRAMS.items() for c in cfgs]
 

@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w2c.errors import W2CError
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
@@ -594,7 +595,10 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
     if atype == "invoke":
         ft = _func_type(unit.module, exp.index)
         # (typed references: the C representation of their 2.0 type)
-        params, results = tuple(map(erase, ft.params)), tuple(map(erase, ft.results))
+        try:
+            params, results = tuple(map(erase, ft.params)), tuple(map(erase, ft.results))
+        except W2CError as e:    # GC's any hierarchy has no C representation yet
+            raise Unsupported(str(e)) from None
         args = act.get("args", [])
         if [a["type"] for a in args] != [TYPE_NAMES[p] for p in params]:
             c.static = ("fail", f"arguments {[a['type'] for a in args]} do not match {ft}")

@@ -116,13 +116,18 @@ SUITES: dict[str, Suite] = {
     # What w2c lacks is recorded in the ratchet as "unsupported feature: NAME".
     "wasm-3.0": Suite("wasm-3.0", "proposals/wasm-3.0", ("--enable-function-references",),
                       ("tail-call", "multi-memory", "extended-const", "relaxed-simd",
-                       "memory64", "exceptions", "function-references"),
+                       "memory64", "exceptions", "function-references", "gc"),
                       recursive=True, converters=("wast2json", "wasm-tools")),
     # Typed function references (with the tail calls of return_call_ref).
     "function-references": Suite("function-references", "proposals/function-references",
                                  ("--enable-function-references",),
                                  ("function-references", "tail-call"),
                                  converters=("wast2json", "wasm-tools")),
+    # GC (its types and their validation so far; instructions are not yet
+    # supported), with the typed references and tail calls its files use.
+    "gc": Suite("gc", "proposals/gc", ("--enable-function-references",),
+                ("function-references", "tail-call", "gc"),
+                converters=("wast2json", "wasm-tools")),
     # try_table.wast makes a tail call (return_call_indirect).
     "exception-handling": Suite("exception-handling", "proposals/exception-handling",
                                 (), ("exceptions", "tail-call")),

@@ -27,7 +27,7 @@ from w2c.emit.names import module_prefix
 from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.emit.write import emit_module
-from w2c.errors import W2CError
+from w2c.errors import UnsupportedFeature, W2CError
 from w2c.features import Features
 from w2c.frontdoor import Translation, open_module
 from w2c.outputs import Outputs
@@ -71,6 +71,9 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
+                if module.subtypes is not None:
+                    raise UnsupportedFeature("gc (code generation of struct, array and "
+                                             "rec group types)")
                 lines = None
                 if debug:
                     dump_path = out_c.with_suffix(DUMP_SUFFIX)
@@ -121,14 +124,15 @@ def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool,
                    threads: bool) -> list[Path]:
     """The runtime headers beside the output (the SIMD ones only for a module
     that uses v128, w2c_exn.h for one that uses exceptions, w2c_atomic.h for
-    one with a shared memory or atomic instructions): a temporary
+    one with a shared memory or atomic instructions, w2c_gc.h for none yet:
+    GC modules are not compiled): a temporary
     file for each one missing or different there (renamed into place with
     the output); returns every header's final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
         if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER \
-                or not threads and src.name == ATOMIC_HEADER:
+                or not threads and src.name == ATOMIC_HEADER or src.name == GC_HEADER:
             continue
         dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()
@@ -137,5 +141,7 @@ def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool,
         written.append(dst)
     return written
 
+
+GC_HEADER = "w2c_gc.h"
 
 __all__ = ["MAX_OUTPUTS", "compile_module", "output_names"]

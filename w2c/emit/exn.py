@@ -47,14 +47,14 @@ def uses_exceptions(m: Module) -> bool:
     call of the module's functions is followed by the exception test."""
     if m.tags or any(i.kind == EXT_TAG for i in m.imports):
         return True
-    types = [t for ft in m.types for t in ft.params + ft.results]
+    types = [t for ft in m.func_sigs() for t in ft.params + ft.results]
     types += [g.type for g in m.all_globals()] + [t.elem for t in m.all_tables()]
     return EXNREF in types or any(t >= REF_BASE and erase(t) == EXNREF for t in types)
 
 
 def check_tags(m: Module) -> None:
     for x in m.all_tags():
-        if len(m.types[x].params) > MAX_VALUES:
+        if len(m.type_func(x).params) > MAX_VALUES:
             raise UnsupportedFeature(f"exceptions (a tag of more than {MAX_VALUES} values)")
 
 

@@ -85,7 +85,7 @@ class ModuleGen:
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
-        return self.module.types[self.ftypes[idx]]
+        return self.module.type_func(self.ftypes[idx])
 
     def callee(self, idx: int) -> str:
         if idx < self.nimported:
@@ -96,7 +96,7 @@ class ModuleGen:
         return f"inst->fctx[{idx}]" if idx < self.nimported else "inst"
 
     def tag_type(self, idx: int) -> FuncType:
-        return self.module.types[self.tags[idx]]
+        return self.module.type_func(self.tags[idx])
 
     def global_type(self, idx: int) -> int:
         """(a typed reference as the 2.0 type of its C representation)"""
@@ -147,8 +147,8 @@ class ModuleGen:
         bytes (split output writes them piece by piece)."""
         m = self.module
         p = self.prefix
-        ret_sigs = sorted({sig_letters(t.results) for t in m.types if len(t.results) > 1})
-        ret_structs = [(s, [C_TYPES[t] for t in next(ft.results for ft in m.types
+        ret_sigs = sorted({sig_letters(t.results) for t in m.func_sigs() if len(t.results) > 1})
+        ret_structs = [(s, [C_TYPES[t] for t in next(ft.results for ft in m.func_sigs()
                                                      if sig_letters(ft.results) == s)])
                        for s in ret_sigs]
         imports: list[dict[str, Any]] = []   # template context: values of any type
@@ -199,7 +199,7 @@ class ModuleGen:
     def _typed_refs(self) -> bool:
         """Whether the embedding API shows typed references (the header says
         how they look in C)."""
-        types = [t for ft in self.module.types for t in ft.params + ft.results]
+        types = [t for ft in self.module.func_sigs() for t in ft.params + ft.results]
         types += [g.type for g in self.globals] + [t.elem for t in self.tables]
         return any(t >= REF_BASE for t in types)
 

@@ -21,7 +21,7 @@ SIMD_INCLUDE = '#include "w2c_simd.h"\n'
 
 def fields_use_v128(m: Module) -> bool:
     """A function type or a global of the module has v128."""
-    types = [t for ft in m.types for t in ft.params + ft.results]
+    types = [t for ft in m.func_sigs() for t in ft.params + ft.results]
     return V128 in types or any(g.type == V128 for g in m.all_globals())
 
 

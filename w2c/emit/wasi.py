@@ -140,7 +140,7 @@ def invoke_context(module: Module, prefix: str) -> list[dict]:
     for x in module.exports:
         if x.kind != EXT_FUNC:
             continue
-        ft = module.types[types[x.index]]
+        ft = module.type_func(types[x.index])
         ok = all(t in _INVOKE_TYPES for t in (*ft.params, *ft.results))
         out.append({"name": c_string(x.name), "cname": f"{prefix}_x_{mangle(x.name)}",
                     "ok": ok, "params": [_INVOKE_TYPES.get(t) for t in ft.params],

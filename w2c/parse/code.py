@@ -87,7 +87,8 @@ def _typed_ref(r: Reader, pos: int, t: int, features: Features, malformed: str) 
     function references enabled)."""
     if t == 0x63 or t == 0x64:
         return ref_type(decode_heaptype(r, features), t == 0x63)
-    if t in ABSTRACT_HEAP and (t not in _EXN_HEAP_TYPES or "exceptions" in features):
+    if t in ABSTRACT_HEAP and (t not in _EXN_HEAP_TYPES or "exceptions" in features) \
+            or t in GC_HEAP and "gc" in features:
         return ref_type(t, True)
     raise type_error(r, pos, malformed)
 
@@ -103,6 +104,8 @@ def decode_heaptype(r: Reader, features: Features) -> int:
             code not in _EXN_HEAP_TYPES or "exceptions" in features):
         return code
     if code in GC_HEAP and r.pos == pos + 1:
+        if "gc" in features:
+            return code
         raise UnsupportedFeature("gc", r.base + pos)
     raise r.error("malformed heap type", pos)
 
@@ -302,7 +305,7 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     open_ifs.append(op is _IF)
                 else:
                     imm = IMMEDIATE_DECODERS[kind](r, features)
-                    if kind is O.MEMORY_INIT or kind is O.DATA:
+                    if kind is O.MEMORY_INIT or kind is O.DATA or kind is O.TYPE_DATA:
                         if not has_datacount:
                             raise r.error("data count section required", start)
                     elif kind is O.TRY_TABLE:
@@ -371,7 +374,7 @@ def decode_blocktype(r: Reader, features: Features | None = None) -> tuple | int
         return (b,)
     r.pos = pos
     if features is not None and "function-references" in features and (
-            b == 0x63 or b == 0x64 or b in ABSTRACT_HEAP):
+            b == 0x63 or b == 0x64 or b in ABSTRACT_HEAP or b in GC_HEAP and "gc" in features):
         return (decode_valtype(r, features),)
     x = r.s33()
     if x < 0:
@@ -494,6 +497,19 @@ def decode_try_table(r: Reader, features: Features) -> tuple:
     return (bt, tuple(catches))
 
 
+# br_on_cast(_fail)'s immediate: flags:u8 l:labelidx ht1:heaptype ht2:heaptype,
+# flags bit 0: ht1 nullable, bit 1: ht2 nullable (GC)
+def decode_br_on_cast(r: Reader, features: Features) -> tuple:
+    """(label, source reference type, target reference type)."""
+    pos = r.pos
+    flags = r.u8()
+    if flags > 3:
+        raise r.error("malformed br_on_cast flags", pos)
+    label = r.u32()
+    rt1 = ref_type(decode_heaptype(r, features), bool(flags & 1))
+    return (label, rt1, ref_type(decode_heaptype(r, features), bool(flags & 2)))
+
+
 IMMEDIATE_DECODERS = {
     O.NONE: lambda r, f: None, O.BLOCK: lambda r, f: decode_blocktype(r),
     O.LABEL: _u32, O.BR_TABLE: _br_table, O.FUNC: _u32, O.CALL_INDIRECT: _two_u32,
@@ -504,4 +520,7 @@ IMMEDIATE_DECODERS = {
     O.ELEM: _u32, O.TABLE_INIT: _two_u32, O.TABLE_COPY: _two_u32, O.V128C: _v128,
     O.SHUFFLE: _v128, O.LANE: _lane, O.MEMARG_LANE: _memarg_lane,
     O.TRY_TABLE: decode_try_table, O.TAG: _u32, O.TYPE: _u32, O.FENCE: _fence,
+    O.TYPE_FIELD: _two_u32, O.TYPE_SIZE: _two_u32, O.TYPE_DATA: _two_u32,
+    O.TYPE_ELEM: _two_u32, O.TYPE_TYPE: _two_u32, O.HEAPTYPE: decode_heaptype,
+    O.BR_ON_CAST: decode_br_on_cast,
 }

@@ -47,6 +47,7 @@ from w2c.module import (
     TableType,
 )
 from w2c.parse.code import decode_expr, decode_reftype, decode_valtype
+from w2c.parse.decode_types import decode_types
 from w2c.parse.names import decode_name_section
 from w2c.parse.order import decode_errors_first
 from w2c.parse.reader import EOF_FILE, EOF_SECTION, Reader
@@ -122,25 +123,6 @@ def decode_preamble(r: Reader) -> None:
 
 
 # -- types -----------------------------------------------------------------------------
-
-# functype ::= 0x60 rt1:resulttype rt2:resulttype
-def decode_functype(r: Reader, features: Features) -> FuncType:
-    pos = r.pos
-    form = r.u8()
-    if form != 0x60:
-        if form in _PROPOSAL_TYPE_FORMS:
-            raise UnsupportedFeature(_PROPOSAL_TYPE_FORMS[form], r.base + pos)
-        raise r.error("integer representation too long", pos)
-    params = tuple(decode_valtype(r, features) for _ in range(r.vec_len()))
-    results = tuple(decode_valtype(r, features) for _ in range(r.vec_len()))
-    return FuncType(params, results)
-
-
-# Type section entries of Wasm 3.0 proposals: rec, sub, sub final, struct,
-# array (GC) and cont (stack switching).
-_PROPOSAL_TYPE_FORMS = {0x4E: "gc", 0x50: "gc", 0x4F: "gc", 0x5F: "gc", 0x5E: "gc",
-                        0x5D: "stack-switching"}
-
 
 # limits ::= 0x00 n:u32 | 0x01 n:u32 m:u32
 #          (+ 0x02/0x03 shared (threads), 0x04-0x07 i64 (memory64: memories and
@@ -234,11 +216,11 @@ def decode_customsec(r: Reader, m: Module, section: Section) -> None:
     r.pos = len(r.buf)
 
 
-# typesec ::= section_1(vec(functype))
+# typesec ::= section_1(vec(rectype))   (w2c.parse.decode_types)
 def decode_typesec(r: Reader, m: Module, features: Features) -> None:
-    for _ in range(r.vec_len()):
-        m.types.append(decode_functype(r, features))
-    if any(t >= REF_BASE for ft in m.types for t in ft.params + ft.results):
+    decode_types(r, m, features)
+    if any(t >= REF_BASE for ft in m.types if isinstance(ft, FuncType)
+           for t in ft.params + ft.results):
         canonical_refs(m)
 
 
@@ -253,7 +235,7 @@ def canonical_refs(m: Module) -> None:
             return t
         return ref_type(concrete(canon[x]), nullable(t))
     m.types[:] = [FuncType(tuple(map(one, ft.params)), tuple(map(one, ft.results)))
-                  for ft in m.types]
+                  if isinstance(ft, FuncType) else ft for ft in m.types]
 
 
 # importsec ::= section_2(vec(import))

@@ -32,7 +32,7 @@ _EXTENDED_CONST = {"i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.m
 def module_features(m: Module) -> set[str]:
     """Features visible outside function bodies."""
     used: set[str] = set()
-    all_types = [t for ft in m.types for t in ft.params + ft.results]
+    all_types = [t for ft in m.func_sigs() for t in ft.params + ft.results]
     all_types += [g.type for g in m.all_globals()]
     if any(t >= REF_BASE for t in all_types) or any(
             t.elem >= REF_BASE or t.init is not None for t in m.all_tables()):
@@ -42,8 +42,10 @@ def module_features(m: Module) -> set[str]:
     if EXTERNREF in all_types or FUNCREF in all_types or len(m.all_tables()) > 1 or any(
             t.elem == EXTERNREF for t in m.all_tables()):
         used.add("reference-types")
-    if any(len(ft.results) > 1 for ft in m.types):
+    if any(len(ft.results) > 1 for ft in m.func_sigs()):
         used.add("multi-value")
+    if m.subtypes is not None:
+        used.add("gc")
     mutable_imports = any(i.kind == EXT_GLOBAL and i.global_type().mutable for i in m.imports)
     globals_ = m.all_globals()
     if mutable_imports or any(x.kind == EXT_GLOBAL and x.index < len(globals_)

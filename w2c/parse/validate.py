@@ -23,6 +23,7 @@ from w2c.module import (
     V128,
     ConstExpr,
     Elem,
+    FuncType,
     GlobalType,
     Import,
     Limits,
@@ -33,7 +34,9 @@ from w2c.module import (
 from w2c.parse.code import Body, body_instructions, decode_body
 from w2c.parse.order import decode_errors_first, locate_func
 from w2c.parse.uses import local_features, module_features
-from w2c.parse.validate_func import Context, FuncValidator, mismatch
+from w2c.parse.validate_func import STEPS, Context, FuncValidator, mismatch
+from w2c.parse.validate_gc import CONSTANT as GC_CONSTANT
+from w2c.parse.validate_types import validate_types
 from w2c.valtypes import CONCRETE, HT_FUNC, REF_BASE, concrete, heap_of, nullable, ref_type
 
 MAX_PAGES_64K = 65536
@@ -76,7 +79,7 @@ class located:
 
     def open(self, ctx: Context, features: Features):
         self.body = body = decode_body(self.m, self.i, features)
-        v = FuncValidator(ctx, self.m.types[self.m.funcs[self.i]], body.locals)
+        v = FuncValidator(ctx, func_type_at(self.m, self.m.funcs[self.i]), body.locals)
         return v, body_instructions(body, features, self.m)
 
     def __enter__(self):
@@ -95,11 +98,15 @@ class located:
 
 def validate_module_fields(m: Module, features: Features) -> Context:
     ntypes = len(m.types)
+    typed = "function-references" in features
+    if typed or m.subtypes is not None:
+        validate_types(m, _section_offset(m, 1))
     for imp in m.imports:
         _at(imp.offset, validate_import, m, imp, features)
     for type_idx in m.funcs:
         if type_idx >= ntypes:
             raise ValidationError(f"unknown type {type_idx}", _func_decl_offset(m))
+        _at(_func_decl_offset(m) or 0, func_type_at, m, type_idx)
     for type_idx in m.tags:
         _at(_section_offset(m, 13) or 0, validate_tagtype, m, type_idx)
     for t in m.tables:
@@ -110,13 +117,10 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     if len(all_mems) > 1 and "multi-memory" not in features:
         raise UnsupportedFeature("multi-memory")   # (valid in Wasm 3.0)
 
-    typed = "function-references" in features
     ctx = Context(types=m.types, funcs=m.func_types(), tables=m.all_tables(),
                   mems=all_mems, globals=m.all_globals(),
                   elems=[elem_type(e, typed) for e in m.elems], datacount=m.datacount,
                   refs=declared_refs(m), tags=m.all_tags(), canon=m.type_canon())
-    if typed:
-        validate_types(m, ctx)
     # In 2.0, constant expressions may read imported globals only (Wasm 3.0:
     # the immutable globals defined before, too).
     n_imported_globals = len(m.imported(EXT_GLOBAL))
@@ -141,7 +145,7 @@ def validate_module_fields(m: Module, features: Features) -> Context:
     if m.start is not None:
         if m.start >= len(ctx.funcs):
             raise ValidationError(f"unknown function {m.start}")
-        ft = m.types[ctx.funcs[m.start]]
+        ft = func_type_at(m, ctx.funcs[m.start])
         if ft.params or ft.results:
             raise ValidationError("start function must have type [] -> []")
     validate_exports(m, ctx)
@@ -154,23 +158,13 @@ def elem_type(e: Elem, typed: bool) -> int:
     return ref_type(HT_FUNC, False) if typed and e.funcs is not None else e.type
 
 
-def validate_types(m: Module, ctx: Context) -> None:
-    """Typed references in the type section: each type may name itself and
-    the types before it (each is a rec group of its own)."""
-    for i, ft in enumerate(m.types):
-        for t in ft.params + ft.results:
-            h = heap_of(t) if t >= REF_BASE else 0
-            if h >= CONCRETE and h - CONCRETE > i:
-                raise ValidationError(f"unknown type {h - CONCRETE}", _section_offset(m, 1))
-
-
 def validate_table(ctx: Context, t: TableType, visible_globals: int,
                    features: Features) -> None:
     """A defined table: its element type, and its initial value, which a
     table of non-nullable references must have."""
     ctx.check_type(t.elem)
     if t.init is not None:
-        validate_const_expr(ctx, t.init, t.elem, visible_globals, features)
+        validate_const_expr(ctx, t.init, t.elem, visible_globals, features, visible_globals)
     elif not nullable(t.elem):
         raise ValidationError(f"type mismatch: a table of {type_name(t.elem)} needs an "
                               "initial value")
@@ -200,6 +194,7 @@ def validate_import(m: Module, imp: Import, features: Features) -> None:
     if imp.kind == EXT_FUNC:
         if imp.func_type_index() >= len(m.types):
             raise ValidationError(f"unknown type {imp.desc}")
+        func_type_at(m, imp.func_type_index())
     elif imp.kind == EXT_TABLE:
         validate_table_limits(imp.table_type().limits)
         _check_type(m, imp.table_type().elem)
@@ -213,6 +208,14 @@ def validate_import(m: Module, imp: Import, features: Features) -> None:
         validate_tagtype(m, imp.tag_type_index())
 
 
+def func_type_at(m: Module, idx: int) -> FuncType:
+    """Type `idx`, which must be a function type (GC: not a struct or array)."""
+    ft = m.types[idx]
+    if not isinstance(ft, FuncType):
+        raise ValidationError(f"non-function type {idx}")
+    return ft
+
+
 def _check_type(m: Module, t: int) -> None:
     h = heap_of(t) if t >= REF_BASE else 0
     if h >= CONCRETE and h - CONCRETE >= len(m.types):
@@ -223,7 +226,7 @@ def validate_tagtype(m: Module, type_idx: int) -> None:
     """A tag's type: a function type with no results (exceptions)."""
     if type_idx >= len(m.types):
         raise ValidationError(f"unknown type {type_idx}")
-    if m.types[type_idx].results:
+    if func_type_at(m, type_idx).results:
         raise ValidationError("non-empty tag result type")
 
 
@@ -333,6 +336,14 @@ def _const_global_error(ctx: Context, imm: int, visible_in_3: int | None) -> W2C
     return ValidationError(f"unknown global {imm}")
 
 
+def _gc_const(ctx: Context, op, imm, stack: list[int]) -> list[int]:
+    """A GC instruction of a constant expression, by its body handler."""
+    v = FuncValidator(ctx, FuncType((), ()), [])
+    v.vals = stack
+    STEPS[op](v, imm)
+    return v.vals
+
+
 def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_globals: int,
                         features: Features, visible_in_3: int | None = None) -> None:
     """Constant instructions only; `global.get` of immutable globals below
@@ -360,6 +371,8 @@ def validate_const_expr(ctx: Context, expr: ConstExpr, expect: int, visible_glob
                 if g.mutable:
                     raise ValidationError("constant expression required")
                 stack.append(g.type)
+            elif name in GC_CONSTANT:
+                stack = _gc_const(ctx, op, imm, stack)
             elif name in _EXTENDED and "extended-const" in features:
                 t = _EXTENDED[name]
                 for _ in range(2):

@@ -27,6 +27,7 @@ from w2c.module import (
 )
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_exn import HANDLERS as EXN_HANDLERS
+from w2c.parse.validate_gc import HANDLERS as GC_HANDLERS
 from w2c.parse.validate_ref import HANDLERS as REF_HANDLERS, func_ref_type, tail
 from w2c.parse.validate_state import Context, ControlFrame, FuncState, mismatch
 from w2c.valtypes import REF_BASE
@@ -441,7 +442,7 @@ _HANDLERS = {
     "table.get": _table_get, "table.set": _table_set, "table.size": _table_size,
     "table.grow": _table_grow, "table.fill": _table_fill, "table.copy": _table_copy,
     "table.init": _table_init, "ref.null": _ref_null, "ref.is_null": _ref_is_null,
-    "ref.func": _ref_func, **EXN_HANDLERS, **REF_HANDLERS,
+    "ref.func": _ref_func, **EXN_HANDLERS, **REF_HANDLERS, **GC_HANDLERS,
 }
 for _o in O.OPS:
     if _o.params is None and _o.name not in _HANDLERS:

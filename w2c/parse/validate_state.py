@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from w2c.errors import ValidationError
-from w2c.module import UNKNOWN, FuncType, GlobalType, TableType, type_name
+from w2c.module import UNKNOWN, CompType, FuncType, GlobalType, TableType, type_name
 from w2c.valtypes import BOT_REF, CONCRETE, REF_BASE, heap_of, is_ref, nullable, val_sub
 
 
 @dataclass
 class Context:
     """What a function body may refer to (the spec's context C)."""
-    types: list[FuncType]
+    types: list[CompType]             # (GC: struct and array types too)
     funcs: list[int]                  # type index of every function
     tables: list[TableType]
     mems: list                        # MemType
@@ -205,12 +205,19 @@ class FuncState:
     def func_type(self, idx: int) -> FuncType:
         if idx >= len(self.ctx.funcs):
             raise ValidationError(f"unknown function {idx}")
-        return self.ctx.types[self.ctx.funcs[idx]]
+        ft = self.ctx.types[self.ctx.funcs[idx]]
+        if ft.__class__ is not FuncType:   # (validate_module_fields made sure it is)
+            return self.type_at(self.ctx.funcs[idx])
+        return ft
 
     def type_at(self, idx: int) -> FuncType:
+        """Type `idx`, a function type."""
         if idx >= len(self.ctx.types):
             raise ValidationError(f"unknown type {idx}")
-        return self.ctx.types[idx]
+        ft = self.ctx.types[idx]
+        if not isinstance(ft, FuncType):
+            raise ValidationError(f"non-function type {idx}")
+        return ft
 
     def table(self, idx: int) -> TableType:
         if idx >= len(self.ctx.tables):
@@ -239,7 +246,7 @@ class FuncState:
     def tag(self, idx: int) -> FuncType:
         if idx >= len(self.ctx.tags):
             raise ValidationError(f"unknown tag {idx}")
-        return self.ctx.types[self.ctx.tags[idx]]
+        return self.type_at(self.ctx.tags[idx])
 
     def global_(self, idx: int) -> GlobalType:
         if idx >= len(self.ctx.globals):
