@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _API = ("validate", "info", "compile", "build", "check_host", "host_stubs", "load",
         "read_source", "features_of", "count_host_imports", "InputError")
