@@ -362,6 +362,10 @@
 /* Out-of-line and cold, returns. */
 #define W2C_COLD_CALL static __attribute__((noinline, cold, unused))
 #define W2C_WEAK __attribute__((weak))
+/* A load or store: inlined even at -Os, where gcc otherwise keeps a checked
+ * access out of line and calls it at every access (Cortex-M profiles build
+ * with -Os; bench/chip.py: bintrees 4.20x -> 2.26x native's instructions). */
+#define W2C_ACCESS_FN static inline __attribute__((always_inline, unused))
 #else
 #define W2C_LIKELY(x) (x)
 #define W2C_UNLIKELY(x) (x)
@@ -369,6 +373,7 @@
 #define W2C_COLD_FN static inline
 #define W2C_COLD_CALL static inline
 #define W2C_WEAK
+#define W2C_ACCESS_FN static inline
 #endif
 
 #define W2C_CAT2_(a, b) a##b

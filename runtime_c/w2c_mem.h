@@ -117,7 +117,7 @@ static inline uint64_t W2C_LE64(uint64_t x) {
  * on every path to the access, covered the same address value's range
  * (memory never shrinks), or the range lies below the declared minimum. */
 #define W2C_LOAD_(name, CHECK, R, U, N, conv, FORCE)                                        \
-  static inline R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
+  W2C_ACCESS_FN R name(const uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset) { \
     U v;                                                                                    \
     R r;                                                                                    \
     CHECK;                                                                                  \
@@ -134,7 +134,7 @@ static inline uint64_t W2C_LE64(uint64_t x) {
             W2C_FORCE_READ_FLOAT(r, v))                                               \
   W2C_LOAD_(name##_nc, (void)size, R, U, N, conv, W2C_FORCE_READ_FLOAT(r, v))
 #define W2C_STORE_(name, CHECK, V, U, N, conv)                                                  \
-  static inline void name(uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset, V val) { \
+  W2C_ACCESS_FN void name(uint8_t *mem, uint64_t size, uint32_t addr, uint32_t offset, V val) { \
     U v = conv;                                                                                 \
     CHECK;                                                                                      \
     W2C_MEMCPY(mem + (uint64_t)addr + offset, &v, N);                                           \
