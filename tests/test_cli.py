@@ -322,3 +322,13 @@ def test_subprocess(sample, invalid, tmp_path):
     assert run_w2c("--version").stdout == f"w2c {w2c.__version__}\n"
     proc = run_w2c("info", "--json", str(sample))
     assert proc.returncode == 0 and json.loads(proc.stdout)["name"] == "sample"
+
+
+def test_help_lists_every_command_on_one_line_with_examples():
+    env = {**os.environ, "COLUMNS": "80"}
+    out = subprocess.run([sys.executable, "-m", "w2c", "--help"], capture_output=True,
+                         text=True, env=env).stdout
+    assert "Examples:" in out and "w2c run --invoke" in out
+    listed = out.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert sorted(ln.split()[0] for ln in listed) == sorted(cli.w2c.commands)
+    assert all(not ln.rstrip().endswith("...") for ln in listed), listed

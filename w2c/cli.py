@@ -161,6 +161,16 @@ def _print_build_file(ctx: click.Context, value: bool, which: str) -> None:
 def w2c() -> None:
     """w2c: an ahead-of-time WebAssembly-to-C compiler.
 
+    \b
+    Examples:
+      w2c run prog.wasm arg1 arg2        run a WASI program natively (cached)
+      w2c run --invoke add lib.wasm 2 3  call an exported function
+      w2c compile m.wasm -o out/m.c      translate to C (out/m.h: the API)
+      w2c build prog.wasm -o prog        a native executable
+      w2c build --target cortex-m3 prog.wasm -o prog.elf
+                                         firmware (`w2c targets`, `w2c doctor`)
+      w2c check-host m.wasm host.c       the host's C against the imports
+
     Run `w2c COMMAND --help` for the options of a command.
     """
 
@@ -620,6 +630,22 @@ def target_info(name: str, fmt: str) -> None:
         report(f"target {name}: {err}")
         sys.exit(EXIT_INVALID)
     click.echo(text, nl=False)
+
+
+# One whole line each in `w2c --help` (click would cut the docstrings' first lines).
+_SHORT_HELP = {
+    "build": "Compile a program into a native executable or firmware.",
+    "check-host": "Check a host's C functions against the module's imports.",
+    "compile": "Translate a WebAssembly module into portable C.",
+    "doctor": "Which target toolchains are installed; how to get the rest.",
+    "info": "Describe a module: imports, exports, memories, features.",
+    "run": "Run a WebAssembly program natively (like `wasmtime run`).",
+    "target-info": "Print a target profile's compiler and flags (for Make, CMake).",
+    "targets": "List the target profiles.",
+    "validate": "Decode and validate modules.",
+}
+for _name, _text in _SHORT_HELP.items():
+    w2c.commands[_name].short_help = _text
 
 
 def main() -> None:
