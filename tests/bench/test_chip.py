@@ -59,9 +59,10 @@ def test_native_w2c_wasm3_agree(profile, tmp_path):
     res = chip.bench_program(prog, profile, [variant], True, tmp_path)
     b = res["builds"]
     assert set(b) == {"native", "w2c", "w2c-unchecked", "wasm3"}
-    # an interpreter executes more instructions than compiled code; a bounds check costs some
+    # an interpreter executes more instructions than compiled code; bounds checks cost
+    # nothing or some (crc32's are all elided since w2c.emit.bounds)
     assert b["native"]["kernel"] < b["w2c"]["kernel"] < b["wasm3"]["kernel"]
-    assert b["w2c-unchecked"]["kernel"] < b["w2c"]["kernel"]
+    assert b["w2c-unchecked"]["kernel"] <= b["w2c"]["kernel"]
     assert b["wasm3"]["flash"]["runtime"] > 20000 > b["w2c"]["flash"]["runtime"]
     assert b["wasm3"]["flash"]["module"] >= res["wasm_bytes"]   # the .wasm in flash
     assert b["w2c"]["ram"]["linear memory"] == res["linear_memory"]
