@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* A signed integer of `bits` bits in decimal or 0x-hex; 0 on success. */
-static int w2c_invoke_int_(const char *s, int bits, int64_t *out) {
+static inline int w2c_invoke_int_(const char *s, int bits, int64_t *out) {
   const char *p = s;
   int neg = 0, base = 10;
   uint64_t v = 0, lim;
@@ -67,7 +67,7 @@ static inline int w2c_invoke_f32(const char *s, float *out) {
 }
 
 /* Print the digits of `sci` ("-d.ddde+XX", from %e) without an exponent. */
-static void w2c_invoke_positional_(const char *sci) {
+static inline void w2c_invoke_positional_(const char *sci) {
   char digits[40];
   int n = 0, e, i;
   const char *p = sci;
@@ -93,7 +93,7 @@ static void w2c_invoke_positional_(const char *sci) {
 static inline void w2c_invoke_print_i32(uint32_t v) { printf("%" PRId32 "\n", (int32_t)v); }
 static inline void w2c_invoke_print_i64(uint64_t v) { printf("%" PRId64 "\n", (int64_t)v); }
 
-static void w2c_invoke_print_f64(double v) {
+static inline void w2c_invoke_print_f64(double v) {
   char buf[48];
   int prec;
   if (v != v) { puts("NaN"); return; }
@@ -105,7 +105,7 @@ static void w2c_invoke_print_f64(double v) {
   w2c_invoke_positional_(buf);
 }
 
-static void w2c_invoke_print_f32(float v) {
+static inline void w2c_invoke_print_f32(float v) {
   char buf[48];
   int prec;
   if (v != v) { puts("NaN"); return; }
