@@ -582,28 +582,6 @@ static inline void w2c_memory_free(w2c_memory *m) {
   m->guard.bytes = 0;
 }
 
-/* ---- imported memories ------------------------------------------------------
- * A module built with W2C_BOUNDS_GUARD emits no compare for accesses that the
- * guard pages bound, so it must refuse (W2C_ERR_IMPORT) an imported memory
- * whose accesses past its size would not fault: one the host made in a file
- * built with other settings (malloc, a buffer of its own, a memory without
- * the reservation).  Such a memory has no registered guard range: its reset
- * clears the range, and only a guarded reservation registers one.  Without
- * guard pages every memory is accepted (explicit checks bound them all). */
-static inline int w2c_memory_guarded_(const w2c_memory *m) {
-  return m->guard.bytes != 0 && m->guard.base == (uintptr_t)m->data;
-}
-#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-#define W2C_MEM_IMPORT_UNGUARDED(m) (!w2c_memory_guarded_(m))
-#else
-#define W2C_MEM_IMPORT_UNGUARDED(m) 0
-#endif
-#ifdef W2C_MEM64_GUARDED
-#define W2C_MEM64_IMPORT_UNGUARDED(m) (!w2c_memory_guarded_(m))
-#else
-#define W2C_MEM64_IMPORT_UNGUARDED(m) 0
-#endif
-
 #include "w2c_mem64.h"
 
 #endif /* W2C_MEM_H */

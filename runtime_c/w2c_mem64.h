@@ -5,7 +5,9 @@
  * W2C_MEM64_GUARD (w2c_mem.h) is on, where only those whose address or
  * offset reach 2^32 do.  The emitter calls these helpers for 64-bit
  * memories only (w2c/opcodes64.py), whatever the module's 32-bit memories
- * use.  Included by w2c_mem.h at its end. */
+ * use.  Included by w2c_mem.h at its end.
+ * Also: the check of imported memories against the bounds configuration
+ * (W2C_MEM_IMPORT_UNGUARDED, for 32- and 64-bit memories alike). */
 #ifndef W2C_MEM64_H
 #define W2C_MEM64_H
 
@@ -202,5 +204,27 @@ static inline uint64_t w2c_memory_grow64(w2c_memory *m, uint64_t delta) {
   m->size = bytes;
   return old;
 }
+
+/* ---- imported memories ------------------------------------------------------
+ * A module built with W2C_BOUNDS_GUARD emits no compare for accesses that the
+ * guard pages bound, so it must refuse (W2C_ERR_IMPORT) an imported memory
+ * whose accesses past its size would not fault: one the host made in a file
+ * built with other settings (malloc, a buffer of its own, a memory without
+ * the reservation).  Such a memory has no registered guard range: its reset
+ * clears the range, and only a guarded reservation registers one.  Without
+ * guard pages every memory is accepted (explicit checks bound them all). */
+static inline int w2c_memory_guarded_(const w2c_memory *m) {
+  return m->guard.bytes != 0 && m->guard.base == (uintptr_t)m->data;
+}
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
+#define W2C_MEM_IMPORT_UNGUARDED(m) (!w2c_memory_guarded_(m))
+#else
+#define W2C_MEM_IMPORT_UNGUARDED(m) 0
+#endif
+#ifdef W2C_MEM64_GUARDED
+#define W2C_MEM64_IMPORT_UNGUARDED(m) (!w2c_memory_guarded_(m))
+#else
+#define W2C_MEM64_IMPORT_UNGUARDED(m) 0
+#endif
 
 #endif /* W2C_MEM64_H */

@@ -218,7 +218,7 @@ def _installed_build_files(exe: Path, site: Path, repo_root: Path, tmp_path: Pat
         shutil.copy(hello / "main.c", proj)
         (proj / "CMakeLists.txt").write_text(
             "cmake_minimum_required(VERSION 3.16)\nproject(p C)\n"
-            "find_package(w2c 0.1 REQUIRED)\nadd_executable(app main.c)\n"
+            "find_package(w2c 0.2 REQUIRED)\nadd_executable(app main.c)\n"
             "w2c_add_module(app hello.wasm)\ntarget_link_libraries(app PRIVATE m)\n")
         run(["cmake", "-S", proj, "-B", proj / "build", f"-Dw2c_DIR={site / 'w2c' / 'cmake'}"],
             cwd=proj)

@@ -298,7 +298,7 @@ C_TYPES = {0x7F: "uint32_t", 0x7E: "uint64_t", 0x7D: "float", 0x7C: "double"}
 def template_program() -> str:
     """One C function per opcode template (scalar types), operands as parameters."""
     from w2c.opcodes import OPS
-    out = ['#include "w2c_rt.h"']
+    out = ['#define W2C_MODULE_THREADS 1', '#include "w2c_rt.h"', '#include "w2c_atomic.h"']
     for i, op in enumerate(OPS):
         if not op.c or op.params is None or op.results is None:
             continue
@@ -311,7 +311,8 @@ def template_program() -> str:
         params += [f"{C_TYPES[t]} a{k}" for k, t in enumerate(op.params)]
         results = {f"r{k}": f"r{k}" for k in range(len(op.results))}
         expr = op.c.format(*[f"a{k}" for k in range(len(op.params))],
-                           mem="m0, m0_size", offset="16u", lane="0", imm="0", **results)
+                           mem="m0, m0_size", offset="16u", lane="0", imm="0", shared="1",
+                           **results)
         if len(op.results) > 1:   # the helper writes the results: {r0}, {r1}, ...
             body = "".join(f"{C_TYPES[t]} r{k}; " for k, t in enumerate(op.results))
             body += f"{expr}; " + " ".join(f"(void)r{k};" for k in range(len(op.results)))
