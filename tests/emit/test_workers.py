@@ -4,7 +4,10 @@ after SIGTERM to w2c alone, and not after Ctrl-C (SIGINT to the whole
 process group, as a terminal sends it).
 
 Each command runs in a session of its own; the test lists the session's
-processes from /proc and waits (bounded) for it to be empty.
+processes from /proc and waits (bounded) for it to be empty.  No wait is
+unbounded: a command that does not end in time is killed with its session
+and the test fails (a worker killed while it sent a result once hung the
+pool's shutdown, see w2c.emit.translate._terminate).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="ne
 
 FUNCS = 3000        # enough work that the workers are busy when the signal comes
 GONE_WITHIN = 30.0  # seconds for every process of the session to end
+ENDS_WITHIN = 120.0  # seconds for the command to end after a signal
 
 
 def big_module(bad_last: bool = False) -> bytes:
@@ -75,24 +79,46 @@ def _sigint_default() -> None:
 
 
 def wait_for_workers(proc: subprocess.Popen) -> None:
-    """Until the command has worker processes (or has ended)."""
+    """Until the command has its worker processes (or has ended)."""
     deadline = time.monotonic() + 120
-    while proc.poll() is None and time.monotonic() < deadline:
+    while proc.poll() is None:
         if len(session_members(proc.pid)) >= 4:   # w2c, resource tracker, 2 workers
             return
+        if time.monotonic() > deadline:
+            end(proc)
+            pytest.fail("w2c started no workers within 120 s")
         time.sleep(0.05)
+
+
+def end(proc: subprocess.Popen) -> None:
+    """Kill the command's whole session (a test never leaves it running)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def finish(proc: subprocess.Popen, timeout: float) -> str:
+    """The command's stderr once it has ended; fails (and kills it) after timeout seconds."""
+    try:
+        return proc.communicate(timeout=timeout)[1]
+    except subprocess.TimeoutExpired:
+        left = session_members(proc.pid)
+        end(proc)
+        pytest.fail(f"w2c did not end within {timeout:.0f} s (session: {left})")
 
 
 def test_workers_end_with_the_command(tmp_path):
     p = start(tmp_path, big_module())
-    _, err = p.communicate(timeout=600)
+    err = finish(p, 600)
     assert p.returncode == 0, err
     assert wait_gone(p.pid) == []
 
 
 def test_workers_end_after_an_error(tmp_path):
     p = start(tmp_path, big_module(bad_last=True))
-    _, err = p.communicate(timeout=600)
+    err = finish(p, 600)
     assert p.returncode == 1 and err.startswith("error: ") and "Traceback" not in err, err
     assert wait_gone(p.pid) == []
     assert not (tmp_path / "out" / "m.c").exists()
@@ -108,7 +134,7 @@ def test_workers_end_after_a_signal(tmp_path, how):
         os.kill(p.pid, signal.SIGTERM)
     else:
         os.killpg(p.pid, signal.SIGINT)
-    _, err = p.communicate(timeout=120)
+    err = finish(p, ENDS_WITHIN)
     assert p.returncode != 0
     assert "Traceback" not in err, err
     assert wait_gone(p.pid) == []

@@ -20,7 +20,9 @@ SIGINT (Ctrl-C reaches the whole process group; w2c alone handles it) and
 takes both again.  SIGTERM to w2c during the translation raises
 SystemExit(143) instead of killing it on the spot, and whenever the
 translation stops before its end (an error, an interrupt, a consumer that
-stops reading) the workers are terminated before the pool is shut down.
+stops reading) the workers are terminated and the pool's result pipe is
+closed before the pool is shut down (see _terminate: a worker killed in
+the middle of sending a result would otherwise hang the shutdown).
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from w2c.parse.validate import located
 
 CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
 IN_FLIGHT = 3               # chunks per worker submitted ahead of the one being written
+TERMINATE_WAIT = 5.0        # seconds a terminated worker has to end before it is killed
 
 
 class Translator:
@@ -204,12 +207,29 @@ def _exit_on_sigterm() -> Callable[[], None]:
 
 
 def _terminate(pool) -> None:
-    """Stop the pool's workers now (their chunks are no longer wanted)."""
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+    """Stop the pool's workers now (their chunks are no longer wanted).
+
+    A worker killed while it writes a result leaves half a message in the
+    result pipe, and the pool's manager thread would wait forever for the
+    rest (the parent holds the pipe's write end too, so no end of file
+    comes): once the workers are gone, the parent closes its write end, the
+    manager thread reads end of file, finds the pool broken and ends, and
+    shutdown() returns."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
         try:
             proc.terminate()
         except OSError:
             pass
+    for proc in procs:
+        proc.join(TERMINATE_WAIT)
+        if proc.exitcode is None:       # still alive: SIGTERM blocked or ignored
+            proc.kill()
+            proc.join()
+    results = getattr(pool, "_result_queue", None)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 # -- in the worker processes ---------------------------------------------------------------
