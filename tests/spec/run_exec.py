@@ -49,6 +49,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w2c.emit.module import SMALLEST_GUARDED_PAGE
+from w2c.module import EXT_MEMORY
+
 try:
     from . import driver, spectest, wast
     from .wat_text import module_text
@@ -512,12 +515,35 @@ def cached_compile(cmd: list[str], build: Path, prefix: str) -> tuple[int, str]:
     return p.returncode, p.stderr
 
 
+def importers_of_unguarded(units: list[driver.Unit]) -> set[int]:
+    """The units built with W2C_NO_GUARD_DEFAULT (explicit bounds checks) so
+    that they link: those that import a memory from a unit without guard
+    pages (one with small pages, W2C_MODULE_SMALL_PAGES, or such an
+    importer).  Built with guard pages, they would refuse that memory
+    (W2C_MEM_IMPORT_UNGUARDED: accesses past its end would not fault), as an
+    embedder mixing the two builds must expect; explicit checks bound it."""
+    unguarded: set[int] = set()
+    importers: set[int] = set()
+    for u in sorted(units, key=lambda u: u.index):     # a provider comes before its importers
+        if any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in u.module.all_mems()):
+            unguarded.add(u.index)
+        elif any(link.export.kind == EXT_MEMORY and link.provider in unguarded
+                 for link in u.links):
+            unguarded.add(u.index)
+            importers.add(u.index)
+    return importers
+
+
 def cc_modules(units: list[driver.Unit], build: Path, config: Config
                ) -> tuple[dict[int, str], list[str]]:
     """cc -c each m<N>.c; returns ({unit: error}, [warning summaries]).  The
     spectest module (unit 0) goes through cached_compile."""
+    unguarded = importers_of_unguarded(units)
+
     def one(u: driver.Unit):
         cmd = [config.cc, *config.module_flags(), "-c", f"{u.prefix}.c", "-o", f"{u.prefix}.o"]
+        if u.index in unguarded:
+            cmd.insert(-4, "-DW2C_NO_GUARD_DEFAULT")
         if u.index == 0:
             return (u, *cached_compile(cmd, build, u.prefix))
         p = subprocess.run(cmd, cwd=str(build), capture_output=True, text=True)
