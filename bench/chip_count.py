@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.chip_build import FW, BuildFailed, cache_dir, compile_objs, harness_jobs, link
+from w2c.firmware import map_pieces
 
 RUN_TIMEOUT = 600
 PLUGIN_SRC = FW / "insncount.c"
@@ -121,11 +122,6 @@ def calibrate(profile, work: Path, n1: int = 1000, n2: int = 101000) -> dict:
 # -- footprint -----------------------------------------------------------------------------------
 
 PARTS = ("harness", "runtime", "module")
-_OUT_RE = re.compile(r"^(\.[\w.$]+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)")
-_IN_ONE_RE = re.compile(r"^ (\S+)\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
-_IN_NAME_RE = re.compile(r"^ (\.\S+|COMMON)$")
-_IN_REST_RE = re.compile(r"^\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
-_FILL_RE = re.compile(r"^ \*fill\*\s+0x[0-9a-fA-F]+\s+0x([0-9a-fA-F]+)")
 
 
 def part_of(section: str, obj: str) -> str:
@@ -149,41 +145,13 @@ def footprint(map_file: Path) -> dict[str, dict[str, int]]:
     static memory array)."""
     rep = {"flash": dict.fromkeys(PARTS, 0), "ram": dict.fromkeys(PARTS, 0)}
     rep["ram"]["linear memory"] = 0
-    out_sec, pending, last, started = "", None, "harness", False
-
-    def put(part: str, size: int) -> None:
+    last = "harness"    # the part of the piece before: alignment padding is counted with it
+    for piece in map_pieces(map_file):
+        if piece.section is not None:
+            last = part_of(piece.section, piece.obj or "")
+        size, out_sec = piece.size, piece.out_sec
         if out_sec.startswith((".text", ".ARM.exidx", ".rodata", ".data")):
-            rep["flash"][part] = rep["flash"].get(part, 0) + size
+            rep["flash"][last] = rep["flash"].get(last, 0) + size
         if out_sec.startswith((".data", ".bss")):
-            rep["ram"][part] = rep["ram"].get(part, 0) + size
-
-    for line in map_file.read_text(errors="replace").splitlines():
-        if not started:
-            started = line.startswith("Linker script and memory map")
-            continue
-        m = _OUT_RE.match(line)
-        if m:
-            out_sec, pending = m.group(1), None
-            continue
-        if not out_sec:
-            continue
-        m = _FILL_RE.match(line)
-        if m:
-            put(last, int(m.group(1), 16))
-            continue
-        m = _IN_ONE_RE.match(line)
-        if m and m.group(1).startswith((".", "COMMON")):
-            last = part_of(m.group(1), m.group(4))
-            put(last, int(m.group(3), 16))
-            pending = None
-            continue
-        m = _IN_NAME_RE.match(line)
-        if m:
-            pending = m.group(1)
-            continue
-        m = _IN_REST_RE.match(line)
-        if m and pending:
-            last = part_of(pending, m.group(3))
-            put(last, int(m.group(2), 16))
-        pending = None
+            rep["ram"][last] = rep["ram"].get(last, 0) + size
     return rep

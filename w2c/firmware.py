@@ -23,6 +23,7 @@ import functools
 import re
 import shlex
 import subprocess
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,6 +148,53 @@ _IN_REST_RE = re.compile(r"^\s+0x([0-9a-fA-F]+)\s+0x([0-9a-fA-F]+)\s+(\S.*)$")
 _FILL_RE = re.compile(r"^ \*fill\*\s+0x[0-9a-fA-F]+\s+0x([0-9a-fA-F]+)")
 
 
+@dataclass(frozen=True)
+class MapPiece:
+    """Bytes of an output section in a GNU ld map: an input section of an
+    object, or alignment padding (section and obj None) after the piece before it."""
+    out_sec: str
+    section: str | None
+    obj: str | None
+    size: int
+
+
+def map_pieces(map_file: Path) -> Iterator[MapPiece]:
+    """The pieces of every output section of the linker map `map_file` (ld
+    -Map), in order; an input section whose name is too long for its line
+    has its address, size and object on the next one."""
+    out_sec = None
+    pending = None
+    started = False
+    for line in map_file.read_text(errors="replace").splitlines():
+        if not started:
+            started = line.startswith("Linker script and memory map")
+            continue
+        m = _OUT_RE.match(line)
+        if m:
+            out_sec = m.group(1)
+            pending = None
+            continue
+        if out_sec is None:
+            continue
+        m = _FILL_RE.match(line)
+        if m:
+            yield MapPiece(out_sec, None, None, int(m.group(1), 16))
+            continue
+        m = _IN_ONE_RE.match(line)
+        if m and m.group(1).startswith((".", "COMMON")):
+            yield MapPiece(out_sec, m.group(1), m.group(4), int(m.group(3), 16))
+            pending = None
+            continue
+        m = _IN_NAME_RE.match(line)
+        if m:
+            pending = m.group(1)
+            continue
+        m = _IN_REST_RE.match(line)
+        if m and pending:
+            yield MapPiece(out_sec, pending, m.group(3), int(m.group(2), 16))
+        pending = None
+
+
 @dataclass
 class SizeReport:
     target: str
@@ -235,52 +283,17 @@ def size_report(map_file: Path, elf: Path, prefix: str, profile,
     (with a row for the SIMD runtime if `simd`: the module uses v128)."""
     mm = memory_map(profile)
     rep = SizeReport(profile.name, flash_size=mm["flash"][1], ram_size=mm["ram"][1], simd=simd)
-    out_sec = None
-    pending = None
-    started = False
-    # (category, output section) padding is added to
-    last: tuple[str, str | None] = ("runtime", None)
-    for line in map_file.read_text(errors="replace").splitlines():
-        if not started:
-            started = line.startswith("Linker script and memory map")
-            continue
-        m = _OUT_RE.match(line)
-        if m:
-            out_sec = m.group(1)
-            pending = None
-            continue
-        if out_sec is None:
-            continue
-        m = _FILL_RE.match(line)
-        if m:   # alignment padding: counted with the part before it
-            _put(rep, out_sec, last[0], int(m.group(1), 16))
-            continue
-        m = _IN_ONE_RE.match(line)
-        if m and m.group(1).startswith((".", "COMMON")):
-            last = _add(rep, out_sec, m.group(1), int(m.group(3), 16), m.group(4), prefix)
-            pending = None
-            continue
-        m = _IN_NAME_RE.match(line)
-        if m:
-            pending = m.group(1)
-            continue
-        m = _IN_REST_RE.match(line)
-        if m and pending:
-            last = _add(rep, out_sec, pending, int(m.group(2), 16), m.group(3), prefix)
-        pending = None
+    cat = "runtime"     # of the piece before: alignment padding is counted with it
+    for piece in map_pieces(map_file):
+        if piece.section is not None:
+            cat = _category(piece.section, piece.obj or "", prefix)
+        _put(rep, piece.out_sec, cat, piece.size)
     rep.ram["stack"] = profile.stack_bytes   # the top of RAM (firmware.ld)
     if profile.size_tool:
         p = subprocess.run([profile.size_tool, str(elf)], capture_output=True, text=True)
         if p.returncode == 0 and len(p.stdout.splitlines()) >= 2:
             rep.size_tool = " ".join(p.stdout.splitlines()[1].split()[:4]) + " (text data bss dec)"
     return rep
-
-
-def _add(rep: SizeReport, out_sec: str, section: str, size: int, obj: str,
-         prefix: str) -> tuple[str, str]:
-    cat = _category(section, obj, prefix)
-    _put(rep, out_sec, cat, size)
-    return cat, out_sec
 
 
 def _put(rep: SizeReport, out_sec: str, cat: str, size: int) -> None:
