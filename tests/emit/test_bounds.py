@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.ctool import STRICT, compile_quietly, run_checks
+from tests.support.ctool import CHECK_H_DIR, STRICT, compile_quietly, run_checks
 from w2c.emit import compile_module
 
 # Memory 0: 1 page (65536 bytes), may grow to 2.  Each function's comment
@@ -132,10 +132,7 @@ WIDENED = {"sum3": 12, "loadStore": 9, "constsMerged": 8}
 
 DRIVER = r"""
 #include "m.h"
-#include <stdio.h>
-static int checks, failures;
-#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
-  printf("FAIL line %d: %s\n", __LINE__, #cond); } } while (0)
+#include "check.h"
 #define TRAPS(code, stmt) CHECK(W2C_TRY(stmt) == (code))
 #define OOB W2C_TRAP_OOB_MEMORY
 static m_instance inst;
@@ -187,8 +184,7 @@ int main(void) {
   CHECK(W2C_TRY(r = m_x_sum3(&inst, 65525)) == 0);
   CHECK(W2C_TRY(r = m_x_walk(&inst, 65532 - 40, 12)) == 0);
   m_free(&inst);
-  printf("checks: %d failures: %d\n", checks, failures);
-  return failures != 0;
+  return check_done();
 }
 """
 CONFIGS = {"explicit": ["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT"],
@@ -229,7 +225,7 @@ def test_which_checks(translated):
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 def test_traps_in_place(translated, tmp_path, cc, config):
     exe = tmp_path / "bounds"
-    compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated,
+    compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated, "-I", CHECK_H_DIR,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
     run_checks([exe], 42)
 
@@ -242,10 +238,7 @@ FIXED_WAT = """
 """
 FIXED_DRIVER = r"""
 #include "m.h"
-#include <stdio.h>
-static int checks, failures;
-#define CHECK(cond) do { checks++; if (!(cond)) { failures++; \
-  printf("FAIL line %d: %s\n", __LINE__, #cond); } } while (0)
+#include "check.h"
 static m_instance inst;
 static volatile uint32_t r;
 int main(void) {
@@ -256,8 +249,7 @@ int main(void) {
   CHECK(m_x_grow(&inst) == (GROWS ? 1u : 0xFFFFFFFFu));
   CHECK(W2C_TRY(r = m_x_ld(&inst, 65529)) == (GROWS ? 0 : W2C_TRAP_OOB_MEMORY));
   m_free(&inst);
-  printf("checks: %d failures: %d\n", checks, failures);
-  return failures != 0;
+  return check_done();
 }
 """
 STATIC = "-DW2C_MEMORY_ALLOC=W2C_ALLOC_STATIC"
@@ -278,5 +270,5 @@ def test_fixed_size(tmp_path, wat2wasm, limits, fixed, static_only, static):
     exe = tmp_path / "fixed"
     compile_quietly(["gcc", *STRICT, "-O2", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
                      *([STATIC] if static else []), f"-DGROWS={int(grows)}", "-I", tmp_path,
-                     tmp_path / "m.c", tmp_path / "main.c", "-o", exe, "-lm"])
+                     "-I", CHECK_H_DIR, tmp_path / "m.c", tmp_path / "main.c", "-o", exe, "-lm"])
     run_checks([exe], 6)

@@ -101,6 +101,7 @@ WAT = """
 
 HOST_C = r"""
 #include "thr.h"
+#include "check.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -111,15 +112,6 @@ HOST_C = r"""
 
 static w2c_memory mem;
 static thr_instance insts[THREADS];
-static int checks, failures;
-
-static void check(int ok, const char *what) {
-  checks++;
-  if (!ok) {
-    failures++;
-    printf("FAIL %s\n", what);
-  }
-}
 
 typedef struct { int k; int job; int trapped; } task;
 
@@ -142,13 +134,13 @@ static void run_all(int n, int job) {
     tasks[k].k = k;
     tasks[k].job = job;
     tasks[k].trapped = 0;
-    if (pthread_create(&th[k], NULL, run, &tasks[k]) != 0) check(0, "pthread_create");
+    if (pthread_create(&th[k], NULL, run, &tasks[k]) != 0) CHECK_THAT(0, "pthread_create");
   }
   for (k = 0; k < n; k++) {
     pthread_join(th[k], NULL);
     trapped |= tasks[k].trapped;
   }
-  check(!trapped, "no thread trapped");
+  CHECK_THAT(!trapped, "no thread trapped");
 }
 
 int main(void) {
@@ -162,48 +154,39 @@ int main(void) {
     if (thr_instantiate(&insts[k], &imports) != 0) return 3;
 
   /* one thread: the spec's results */
-  check(thr_x_wait32(&insts[0], 40, 1, 0) == 1, "wait32 not-equal");
-  check(thr_x_wait32(&insts[0], 40, 0, 1000000) == 2, "wait32 timed-out after 1 ms");
-  check(thr_x_wait64(&insts[0], 48, 0, 0) == 2, "wait64 timed-out");
-  check(thr_x_wait64(&insts[0], 48, 5, -1) == 1, "wait64 not-equal, no timeout");
-  check(thr_x_notify(&insts[0], 40, 3) == 0, "notify without waiters");
+  CHECK_THAT(thr_x_wait32(&insts[0], 40, 1, 0) == 1, "wait32 not-equal");
+  CHECK_THAT(thr_x_wait32(&insts[0], 40, 0, 1000000) == 2, "wait32 timed-out after 1 ms");
+  CHECK_THAT(thr_x_wait64(&insts[0], 48, 0, 0) == 2, "wait64 timed-out");
+  CHECK_THAT(thr_x_wait64(&insts[0], 48, 5, -1) == 1, "wait64 not-equal, no timeout");
+  CHECK_THAT(thr_x_notify(&insts[0], 40, 3) == 0, "notify without waiters");
 
   run_all(THREADS, 0);
-  check(thr_x_total32(&insts[0]) == (uint32_t)THREADS * INCREMENTS, "i32 total");
-  check(thr_x_total64(&insts[0]) == (uint64_t)THREADS * INCREMENTS, "i64 total");
+  CHECK_THAT(thr_x_total32(&insts[0]) == (uint32_t)THREADS * INCREMENTS, "i32 total");
+  CHECK_THAT(thr_x_total64(&insts[0]) == (uint64_t)THREADS * INCREMENTS, "i64 total");
   printf("atomic increments: %" PRIu32 "\n", thr_x_total32(&insts[0]));
 
   run_all(THREADS, 1);
-  check(thr_x_locked_5Ftotal(&insts[0]) == (uint32_t)THREADS * (INCREMENTS / 10),
-        "mutex total");
+  CHECK_THAT(thr_x_locked_5Ftotal(&insts[0]) == (uint32_t)THREADS * (INCREMENTS / 10),
+             "mutex total");
   printf("locked increments: %" PRIu32 "\n", thr_x_locked_5Ftotal(&insts[0]));
 
   run_all(2, 2);
-  check(thr_x_ping(&insts[0], 0, 0, 1) == 2u * ROUNDS, "ping-pong rounds");
+  CHECK_THAT(thr_x_ping(&insts[0], 0, 0, 1) == 2u * ROUNDS, "ping-pong rounds");
 
   for (k = 0; k < THREADS; k++) thr_free(&insts[k]);
   w2c_memory_free(&mem);
-  printf("checks: %d failures: %d\n", checks, failures);
-  return failures != 0;
+  return check_done();
 }
 """
 
 
 SINGLE_C = r"""
 #include "thr.h"
+#include "check.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static int checks, failures;
-
-static void check(int ok, const char *what) {
-  checks++;
-  if (!ok) {
-    failures++;
-    printf("FAIL %s\n", what);
-  }
-}
 
 int main(void) {
   static w2c_memory mem;
@@ -216,24 +199,24 @@ int main(void) {
   imports.mem_env__mem = &mem;
   if (thr_instantiate(&inst, &imports) != 0) return 3;
   thr_x_inc(&inst, 1000);
-  check(thr_x_total32(&inst) == 1000 && thr_x_total64(&inst) == 1000, "increments");
+  CHECK_THAT(thr_x_total32(&inst) == 1000 && thr_x_total64(&inst) == 1000, "increments");
   thr_x_locked_5Finc(&inst, 10);
-  check(thr_x_locked_5Ftotal(&inst) == 10, "mutex without contention");
-  check(thr_x_wait32(&inst, 40, 1, 0) == 1, "wait32 not-equal");
-  check(thr_x_wait32(&inst, 40, 0, UINT64_C(1000000000000)) == 2, "wait32 timed-out at once");
-  check(thr_x_wait64(&inst, 48, 0, 5) == 2, "wait64 timed-out");
+  CHECK_THAT(thr_x_locked_5Ftotal(&inst) == 10, "mutex without contention");
+  CHECK_THAT(thr_x_wait32(&inst, 40, 1, 0) == 1, "wait32 not-equal");
+  CHECK_THAT(thr_x_wait32(&inst, 40, 0, UINT64_C(1000000000000)) == 2,
+             "wait32 timed-out at once");
+  CHECK_THAT(thr_x_wait64(&inst, 48, 0, 5) == 2, "wait64 timed-out");
   W2C_TRY_STMT(code, thr_x_wait32(&inst, 40, 0, (uint64_t)-1));
-  check(code == W2C_TRAP_WAIT_FOREVER, "wait without end traps");
-  check(strcmp(w2c_trap_message(code), "wait would block forever") == 0, "its message");
+  CHECK_THAT(code == W2C_TRAP_WAIT_FOREVER, "wait without end traps");
+  CHECK_THAT(strcmp(w2c_trap_message(code), "wait would block forever") == 0, "its message");
   W2C_TRY_STMT(code, thr_x_wait32(&inst, 42, 0, 0));
-  check(code == W2C_TRAP_UNALIGNED_ATOMIC, "unaligned wait");
+  CHECK_THAT(code == W2C_TRAP_UNALIGNED_ATOMIC, "unaligned wait");
   W2C_TRY_STMT(code, thr_x_notify(&inst, 65536, 1));
-  check(code == W2C_TRAP_OOB_MEMORY, "notify out of bounds");
-  check(thr_x_notify(&inst, 40, 1) == 0, "notify");
+  CHECK_THAT(code == W2C_TRAP_OOB_MEMORY, "notify out of bounds");
+  CHECK_THAT(thr_x_notify(&inst, 40, 1) == 0, "notify");
   thr_free(&inst);
   w2c_memory_free(&mem);
-  printf("checks: %d failures: %d\n", checks, failures);
-  return failures != 0;
+  return check_done();
 }
 """
 
@@ -254,7 +237,8 @@ def sources(wat2wasm, tmp_path_factory) -> Path:
 def _build_and_run(sources: Path, cc: str, flags: list[str], exe: Path,
                    env: dict | None = None, host: str = "host.c",
                    cflags: list[str] = CFLAGS) -> str:
-    b = subprocess.run([cc, *cflags, *SIZES, *flags, f"-I{sources}", str(sources / "thr.c"),
+    b = subprocess.run([cc, *cflags, *SIZES, *flags, f"-I{sources}", f"-I{ctool.CHECK_H_DIR}",
+                        str(sources / "thr.c"),
                         str(sources / host), "-o", str(exe), "-lm"],
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stderr
@@ -369,21 +353,13 @@ GROW_WAT = """
 
 GROW_C = r"""
 #include "grow.h"
+#include "check.h"
 
 #include <pthread.h>
 #include <stdio.h>
 
 static grow_instance inst;
 static uint32_t olds[8];
-static int checks, failures;
-
-static void check(int ok, const char *what) {
-  checks++;
-  if (!ok) {
-    failures++;
-    printf("FAIL %s\n", what);
-  }
-}
 
 static void *grow_one(void *arg) {
   uint32_t *old = (uint32_t *)arg;
@@ -403,15 +379,15 @@ int main(void) {
   for (k = 0; k < 8; k++) pthread_join(th[k], NULL);
   for (k = 0; k < 8; k++)
     if (olds[k] >= 1 && olds[k] <= 8) seen[olds[k]]++;
-  for (k = 1; k <= 8; k++) check(seen[k] == 1, "each old size once");
-  check(grow_x_size(&inst) == 9, "9 pages");
-  check(grow_x_grow(&inst, 1) == 0xFFFFFFFFu, "no page beyond the maximum");
-  check(grow_x_mem(&inst)->data == base, "the memory did not move");
-  for (k = 1; k <= 8; k++) check(grow_x_get(&inst, (uint32_t)k * 65536u + 8u) == (uint32_t)k,
-                                 "each new page written");
+  for (k = 1; k <= 8; k++) CHECK_THAT(seen[k] == 1, "each old size once");
+  CHECK_THAT(grow_x_size(&inst) == 9, "9 pages");
+  CHECK_THAT(grow_x_grow(&inst, 1) == 0xFFFFFFFFu, "no page beyond the maximum");
+  CHECK_THAT(grow_x_mem(&inst)->data == base, "the memory did not move");
+  for (k = 1; k <= 8; k++)
+    CHECK_THAT(grow_x_get(&inst, (uint32_t)k * 65536u + 8u) == (uint32_t)k,
+               "each new page written");
   grow_free(&inst);
-  printf("checks: %d failures: %d\n", checks, failures);
-  return failures != 0;
+  return check_done();
 }
 """
 
@@ -430,6 +406,7 @@ def test_concurrent_grow_of_a_shared_memory(wat2wasm, cc, bounds, tmp_path):
     flags = ["-O2"] + (["-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",
                         "-DW2C_MEMORY_ALLOC=W2C_ALLOC_MALLOC"] if bounds == "explicit" else [])
     exe = tmp_path / "grow"
-    ctool.compile_quietly([cc, *CFLAGS, *flags, f"-I{tmp_path}", tmp_path / "grow.c",
+    ctool.compile_quietly([cc, *CFLAGS, *flags, f"-I{tmp_path}", f"-I{ctool.CHECK_H_DIR}",
+                           tmp_path / "grow.c",
                            tmp_path / "main.c", "-o", exe, "-lm"])
     ctool.run_checks([exe], at_least=12)

@@ -28,6 +28,7 @@ EXTRA_WARNINGS = ["-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wundef", "-
                   "-Wcast-qual", "-Wstrict-prototypes", "-Wmissing-prototypes",
                   "-Wdouble-promotion", "-Wredundant-decls"]
 HOST_COMPILERS = ("gcc", "clang")
+CHECK_H_DIR = Path(__file__).resolve().parents[1] / "runtime" / "c"   # check.h: CHECK, check_done
 TIMEOUT = 120      # seconds for one compile or one run
 CHECKS_RE = re.compile(r"^checks: (\d+) failures: (\d+)$", re.M)
 

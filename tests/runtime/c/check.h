@@ -68,6 +68,8 @@ static inline void check_f32bits(uint32_t got, uint32_t want, int kind, const ch
 }
 
 #define CHECK(c) check_u64((c) ? 1 : 0, 1, #c, __FILE__, __LINE__)
+/* CHECK_THAT(c, what): CHECK saying `what` in its FAIL line instead of c's text. */
+#define CHECK_THAT(c, what) check_u64((c) ? 1 : 0, 1, what, __FILE__, __LINE__)
 #define CHECK_EQ(got, want) check_u64((uint64_t)(got), (uint64_t)(want), #got, __FILE__, __LINE__)
 /* float results compared by bits */
 #define CHECK_F32(got, bits) \
