@@ -38,7 +38,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.locks import file_lock
+from tests.support.ctool import (
+    WASI_CLANG_HINT,
+    require_wasmtime,
+    skip_wasi_toolchain,
+    wasi_toolchain_missing,
+)
+from tests.support.locks import file_lock, shared_folder
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
@@ -71,7 +77,6 @@ PROGRAMS = [
 TAIL = Program("tail_calls", "tail_calls.c", "is_even(10000000)=1 is_even(10000001)=0")
 CLANG_TAIL = ["clang", "--target=wasm32-wasi", "-O2", "-mtail-call", "-Wall", "-Wextra", "-Werror",
               "-Wl,--strip-all"]
-CLANG_HINT = "apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32"
 
 
 def zig_command() -> list[str] | None:
@@ -115,12 +120,7 @@ def build_command(zig: list[str], program: Program, encoding: str, out: Path) ->
 @pytest.fixture(scope="session")
 def shared(tmp_path_factory) -> Path:
     """A folder shared by the xdist workers of this run (modules built once)."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    d = base / "eh-programs"
-    d.mkdir(exist_ok=True)
-    return d
+    return shared_folder(tmp_path_factory, "eh-programs")
 
 
 def built(shared: Path, program: Program, encoding: str) -> Path:
@@ -153,8 +153,7 @@ def native(shared: Path, program: Program, cc: str | None = None) -> tuple[int, 
 
 
 def run_wasmtime(wasm: Path) -> tuple[int, str]:
-    pytest.importorskip("wasmtime", reason="the reference engine: pip install wasmtime "
-                                           "(./scripts/test installs it)")
+    require_wasmtime()
     proc = subprocess.run([sys.executable, str(RUNNER), str(wasm)], capture_output=True,
                           text=True, timeout=TIMEOUT)
     return proc.returncode, proc.stdout + proc.stderr
@@ -189,16 +188,15 @@ def test_w2c_agrees_with_native(program: Program, encoding: str, shared: Path) -
 def built_tail(shared: Path) -> Path:
     """tail_calls.c compiled by Debian's clang with -mtail-call, once per run."""
     if shutil.which("clang") is None:
-        pytest.skip(f"clang not found ({CLANG_HINT})")
+        pytest.skip(f"clang not found ({WASI_CLANG_HINT})")
     out = shared / "tail_calls.wasm"
     with file_lock(shared / f"{out.name}.lock"):
         if not out.exists():
             cmd = [*CLANG_TAIL, str(SRC / TAIL.source), "-o", str(out)]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
             if proc.returncode != 0:
-                if "wasi" in proc.stderr or "wasm-ld" in proc.stderr:
-                    pytest.skip(f"clang cannot build wasm32-wasi programs ({CLANG_HINT}): "
-                                f"{proc.stderr.strip()[:300]}")
+                if wasi_toolchain_missing(proc.stderr):
+                    skip_wasi_toolchain(proc.stderr)
                 pytest.fail(f"{shlex.join(cmd)} failed:\n{proc.stderr[-3000:]}")
     return out
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.locks import file_lock
+from tests.support.ctool import require_wasmtime, skip_wasi_toolchain, wasi_toolchain_missing
+from tests.support.locks import file_lock, shared_folder
 
 recipes = pytest.importorskip("bench.real.recipes")
 
@@ -25,18 +26,12 @@ RUNNER = Path(__file__).resolve().parent.parent / "wasi" / "wasmtime_runner.py"
 # the first `w2c run` of the SQLite shell is one gcc -O2 of a big C file: about 70 s of CPU
 # (issue 17), well over 900 s of wall time on this 2-core machine when it is heavily shared
 TIMEOUT = 2400
-CLANG_HINT = "apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32"
 
 
 @pytest.fixture(scope="session")
 def shared(tmp_path_factory) -> Path:
     """A folder shared by the xdist workers of this run."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    d = base / "real-programs"
-    d.mkdir(exist_ok=True)
-    return d
+    return shared_folder(tmp_path_factory, "real-programs")
 
 
 def module(shared: Path, program: str) -> Path:
@@ -47,15 +42,14 @@ def module(shared: Path, program: str) -> Path:
         except recipes.FetchError as e:
             pytest.skip(f"cannot download the sources: {e}")
         except recipes.RecipeError as e:
-            if "wasm-ld" in str(e) or "not found" in str(e) or "wasi" in str(e):
-                pytest.skip(f"clang cannot build wasm32-wasi programs ({CLANG_HINT}): {e}")
+            if wasi_toolchain_missing(str(e)):
+                skip_wasi_toolchain(str(e))
             raise
 
 
 def run_wasmtime(wasm: Path, args: tuple[str, ...], stdin: bytes, tmp: Path
                  ) -> tuple[int, bytes, bytes]:
-    pytest.importorskip("wasmtime", reason="the reference engine: pip install wasmtime "
-                                           "(./scripts/test installs it)")
+    require_wasmtime()
     inp = tmp / "stdin"
     inp.write_bytes(stdin)
     proc = subprocess.run([sys.executable, str(RUNNER), "--stdin", str(inp), str(wasm), "--",

@@ -31,6 +31,8 @@ HOST_COMPILERS = ("gcc", "clang")
 CHECK_H_DIR = Path(__file__).resolve().parents[1] / "runtime" / "c"   # check.h: CHECK, check_done
 TIMEOUT = 120      # seconds for one compile or one run
 CHECKS_RE = re.compile(r"^checks: (\d+) failures: (\d+)$", re.M)
+# What builds wasm32-wasi programs from C (tests/programs, tests/wasi).
+WASI_CLANG_HINT = "apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32"
 
 
 def tool(name: str, package: str | None = None) -> str:
@@ -127,3 +129,20 @@ def freestanding_include(cc: str) -> str:
     if is_clang(cc):
         return run([cc, "-print-resource-dir"]).stdout.strip() + "/include"
     return run([cc, "-print-file-name=include"]).stdout.strip()
+
+
+def wasi_toolchain_missing(err: str) -> bool:
+    """Whether a failed wasm32-wasi build's error says a part of the toolchain
+    is missing (wasm-ld, the WASI sysroot, its headers), not that the program is wrong."""
+    return "wasm-ld" in err or "wasi" in err or "not found" in err
+
+
+def skip_wasi_toolchain(err: str, tool: str = "clang", hint: str = WASI_CLANG_HINT) -> None:
+    """Skip: `tool` cannot build for wasm32-wasi (with what to install and its error)."""
+    pytest.skip(f"{tool} cannot build wasm32-wasi programs ({hint}): {err.strip()[:300]}")
+
+
+def require_wasmtime() -> None:
+    """Skip unless the wasmtime Python package, the reference engine, is installed."""
+    pytest.importorskip("wasmtime", reason="the reference engine: pip install wasmtime "
+                                           "(./scripts/test installs it)")

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.locks import file_lock
+from tests.support.ctool import WASI_CLANG_HINT, require_wasmtime, skip_wasi_toolchain
+from tests.support.locks import file_lock, shared_folder
 
 HERE = Path(__file__).resolve().parent
 PROGRAMS = HERE / "programs"
@@ -44,7 +45,6 @@ TIMEOUT = 120
 CLANG_CMD = ["clang", "--target=wasm32-wasi", "-O2", "-Wall", "-Wextra", "-Werror",
              "-Wl,--strip-all"]
 RUSTC_CMD = [RUSTC, "--target", "wasm32-wasi", "-O", "-C", "strip=debuginfo"]
-CLANG_HINT = "apt-get install -y clang lld wasi-libc libclang-rt-14-dev-wasm32"
 RUSTC_HINT = "apt-get install -y rustc libstd-rust-dev-wasm32"
 
 
@@ -270,12 +270,7 @@ def tree_text(tree: dict[str, tuple]) -> str:
 
 def shared_tmp(tmp_path_factory) -> Path:
     """A folder shared by all xdist workers of this pytest run."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    d = base / "wasi-e2e"
-    d.mkdir(exist_ok=True)
-    return d
+    return shared_folder(tmp_path_factory, "wasi-e2e")
 
 
 @dataclass
@@ -324,7 +319,7 @@ class Toolbox:
 
     def _require_toolchain(self, kind: str) -> None:
         """Skip, saying what to install, unless a trivial program builds for wasm32-wasi."""
-        hint = CLANG_HINT if kind == "c" else RUSTC_HINT
+        hint = WASI_CLANG_HINT if kind == "c" else RUSTC_HINT
         tool = "clang" if kind == "c" else RUSTC
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} not found ({hint})")
@@ -338,8 +333,7 @@ class Toolbox:
                    str(probe / "p.wasm")]
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT)
             if proc.returncode != 0:
-                pytest.skip(f"{tool} cannot build for wasm32-wasi ({hint}): "
-                            f"{proc.stderr.strip()[:300]}")
+                skip_wasi_toolchain(proc.stderr, tool, hint)
             (probe / "ok").write_text("")
 
     # w2c
@@ -393,8 +387,7 @@ class Toolbox:
     # wasmtime
     def run_wasmtime(self, wasm: Path, case: Case, work: Path,
                      sandbox: Path | None = None) -> Result:
-        pytest.importorskip("wasmtime", reason="the reference engine: pip install wasmtime "
-                                               "(./scripts/test installs it)")
+        require_wasmtime()
         sandbox = sandbox if sandbox is not None else self._fresh_sandbox(work / "wasmtime")
         out = work / "wasmtime.stdout"
         cmd = [sys.executable, str(RUNNER), "--dir", f"{sandbox}::{GUEST_DIR}",
