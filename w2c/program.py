@@ -30,7 +30,7 @@ from pathlib import Path
 from w2c import resources
 from w2c.emit import compile_module
 from w2c.emit.simd import SIMD_HEADER_PREFIX
-from w2c.emit.wasi import c_string, wasi_context, write_wasi_glue
+from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
@@ -46,7 +46,7 @@ from w2c.runkey import (
     stat_signature,
 )
 from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
-from w2c.templates import env
+from w2c.templates import c_string, env
 
 # A Linux program is split into one part per this much code (the code
 # section's bytes), at most MAX_PARTS: see docs/build-systems.md for the

@@ -21,24 +21,12 @@ from w2c.features import Features
 from w2c.module import Module
 from w2c.opcodes import Op
 from w2c.parse.code import body_instructions, decode_body
+from w2c.templates import c_string
 
 __all__ = ["DUMP_SUFFIX", "RESTORE", "SourceLines", "directive", "pin", "source_lines"]
 
 DUMP_SUFFIX = ".w2c.txt"                 # OUT.c -> OUT.w2c.txt
 RESTORE = '#line 0 "w2c:restore"\n'     # replaced by w2c.emit.write
-
-
-def c_string(text: str) -> str:
-    """`text` as an ASCII C string literal."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            out.extend(f"\\{b:03o}" for b in ch.encode("utf-8"))
-    return '"' + "".join(out) + '"'
 
 
 def directive(file: str, line: int) -> str:
