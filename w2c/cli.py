@@ -430,6 +430,10 @@ def _build_guarded(file: str, fn: Callable[[], T]) -> tuple[T | None, int]:
     return outcome
 
 
+_DEBUG_HELP = ("Debug build: the C compiled with -g and translated as `w2c compile -g` "
+               "does (#line directives to the module's sources), and a trap names the "
+               "function it happened in: `error: trap: ... in func 12 ($inflate)`.  "
+               "Also when the C flags after -- have -g.")
 _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
 _JOBS_HELP = ("Run at most N C compilers at once (default 0: one per CPU); the executable "
               "is the same for every N.")
@@ -462,12 +466,13 @@ def build_options(command: Callable) -> Callable:
 @click.option("--num-outputs", type=click.IntRange(1, MAX_OUTPUTS), default=None, metavar="N",
               help="Translate into N C files compiled in parallel (default: one per 128 KiB "
                    "of code, at most 256).")
+@click.option("-g", "debug", is_flag=True, help=_DEBUG_HELP)
 @build_options
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")
 @feature_options
 def build(file: str, output: str, target: str | None, cc: str | None, max_memory: int | None,
           guest_args: tuple[str, ...], guest_env: tuple[str, ...], size_report: bool,
-          num_outputs: int | None, jobs: int, launcher: str | None,
+          num_outputs: int | None, debug: bool, jobs: int, launcher: str | None,
           cflags: tuple[str, ...], features: Features) -> None:
     """Translate the WebAssembly program FILE and compile a native executable.
 
@@ -489,7 +494,8 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     """
     def run() -> None:
         t = load_module(file, features, bodies=False)   # the emitter validates the bodies
-        result = api.build(t, output, target=target, cc=cc, cflags=cflags,
+        result = api.build(t, output, target=target, cc=cc,
+                           cflags=("-g", *cflags) if debug else cflags,
                            source_name=file, max_memory=max_memory, guest_args=guest_args,
                            guest_env=guest_env, size_report=size_report,
                            jobs=jobs or None, num_outputs=num_outputs, launcher=launcher)
@@ -511,12 +517,13 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
 @click.option("--invoke", default=None, metavar="NAME",
               help="Call the exported function NAME with ARGS (i32, i64, f32, f64) "
                    "instead of _start, and print its results, as wasmtime's --invoke.")
+@click.option("-g", "debug", is_flag=True, help=_DEBUG_HELP)
 @build_options
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--] ARGS...")
 @feature_options
 def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | None,
-        cc: str | None, verbose: bool, invoke: str | None, jobs: int, launcher: str | None,
-        args: tuple[str, ...], features: Features) -> None:
+        cc: str | None, verbose: bool, invoke: str | None, debug: bool, jobs: int,
+        launcher: str | None, args: tuple[str, ...], features: Features) -> None:
     """Run the WebAssembly program FILE natively, like `wasmtime run`.
 
     The first run translates and compiles FILE (as parts, on every CPU:
@@ -553,14 +560,16 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
         report(str(err))
         sys.exit(EXIT_USAGE)
 
+    cflags = ("-g",) if debug else ()
+
     def prepare():
         data = read_input(file)
         if bare_metal:
-            exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
+            exe = cached_program(data, target=target, cc=cc, cflags=cflags, features=features,
                                  source_name=file, verbose=verbose, guest_args=args,
                                  guest_env=envs)
             return exe, {}
-        exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
+        exe = cached_program(data, target=target, cc=cc, cflags=cflags, features=features,
                              source_name=file, verbose=verbose, jobs=jobs or None,
                              launcher=launcher)
         return exe, environment

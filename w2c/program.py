@@ -152,7 +152,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
                            max_memory=max_memory, debug=debug)
             write_wasi_glue(module, "program", c_file)
             argv = (os.path.basename(source_name or "program"), *guest_args)
-            ctx = dict(wasi_context(module, "program", "program.h"),
+            ctx = dict(wasi_context(module, "program", "program.h"), debug=debug,
                        args=[c_string(a) for a in argv],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
@@ -164,7 +164,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         written = compile_module(t, c_file, "program", source_name=source_name,
                                  max_memory=max_memory, num_outputs=n, debug=debug)
         write_wasi_glue(module, "program", c_file)
-        ctx = wasi_context(module, "program", "program.h")
+        ctx = dict(wasi_context(module, "program", "program.h"), debug=debug)
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         sources = [p.name for p in written if p.suffix == ".c"]
         sources += ["program_wasi.c", "program_main.c"]
