@@ -10,8 +10,8 @@ ccache, distcc) prefixes each compile.  cached_program() keeps built
 executables in a cache keyed by the module's hash, the build options and a
 stamp of w2c itself (w2c.runkey.run_key, shared with the fast path of a
 cached run), so a second run of the same module starts at once, and
-exec_program() execs the executable so the guest's exit code becomes the
-process's.
+program_command() says how to start it (the CLI execs it, so the guest's
+exit code becomes the process's).
 """
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from w2c import resources
@@ -45,7 +46,7 @@ from w2c.runkey import (
     stamp_path,
     stat_signature,
 )
-from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
+from w2c.target import HOST_TARGET, BuildError, OptionError, Target, list_targets, load_target
 from w2c.templates import c_string, env
 
 # A Linux program is split into one part per this much code (the code
@@ -88,7 +89,7 @@ def words(text: str, what: str) -> tuple[str, ...]:
     try:
         return tuple(shlex.split(text))
     except ValueError as err:
-        raise BuildError(f"{what} {text!r}: {err}") from None
+        raise OptionError(f"{what} {text!r}: {err}") from None
 
 
 def launcher_words(launcher: str | None) -> tuple[str, ...]:
@@ -125,7 +126,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
     if launch and shutil.which(launch[0]) is None:
         raise BuildError(f"compiler launcher '{launch[0]}' not found")
     if not profile.bare_metal and (guest_args or guest_env or size_report):
-        raise BuildError(f"--arg, --env and --size-report are for bare-metal targets; "
+        raise OptionError(f"--arg, --env and --size-report are for bare-metal targets; "
                          f"a {profile.name} program takes its arguments and environment "
                          f"when it runs")
     out = Path(out)
@@ -209,7 +210,7 @@ def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str
 def _check_env(env: tuple[str, ...]) -> tuple[str, ...]:
     for kv in env:
         if "=" not in kv:
-            raise BuildError(f"--env {kv}: expected NAME=VALUE")
+            raise OptionError(f"--env {kv}: expected NAME=VALUE")
     return env
 
 
@@ -333,19 +334,29 @@ def run_environment(dirs: tuple[str, ...], env: tuple[str, ...]) -> dict[str, st
     for i, d in enumerate(dirs):
         host, _, guest = d.partition("::")
         if not Path(host).is_dir():
-            raise BuildError(f"--dir {d}: '{host}' is not a directory")
+            raise OptionError(f"--dir {d}: '{host}' is not a directory")
         out[f"W2C_WASI_DIR_{i}"] = f"{os.path.abspath(host)}::{guest or host}"
     for kv in env:
         if "=" not in kv:
-            raise BuildError(f"--env {kv}: expected NAME=VALUE")
+            raise OptionError(f"--env {kv}: expected NAME=VALUE")
         k, v = kv.split("=", 1)
         out[k] = v
     return out
 
 
-def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict[str, str],
-                 target: str | None) -> None:
-    """Replace this process by the program (under the target's emulator if any)."""
+@dataclass(frozen=True)
+class Command:
+    """A built program ready to start: execute `path` with `argv` (argv[0] is
+    the guest's program name, or the emulator's) and exactly `env`."""
+    path: str
+    argv: list[str]
+    env: dict[str, str]
+
+
+def program_command(exe: Path, argv0: str, args: tuple[str, ...],
+                    environment: dict[str, str], target: str | None) -> Command:
+    """How to start the built program `exe` (under the target's emulator if
+    any); BuildError if the emulator is missing."""
     profile = load_target(target or HOST_TARGET)
     prefix = profile.run
     if profile.bare_metal:
@@ -355,7 +366,7 @@ def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict
         if emulator is None:
             raise BuildError(f"emulator '{cmd[0]}' not found (Debian: apt-get install "
                              f"{' '.join(profile.debian_packages)})")
-        os.execv(emulator, cmd)
+        return Command(emulator, cmd, dict(os.environ))
     if prefix:
         # Found on w2c's own PATH: the environment given is the guest's (--env PATH=...).
         emulator = shutil.which(prefix[0])
@@ -366,9 +377,9 @@ def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict
         argv = [emulator, *prefix[1:], "-0", argv0, str(exe), *args]
         # qemu-user hands its environment to the guest in reverse order (linux-user
         # prepends each variable to its list): reversed here, the guest sees --env's order.
-        os.execve(emulator, argv, dict(reversed(list(environment.items()))))
-    os.execve(str(exe), [argv0, *args], environment)
+        return Command(emulator, argv, dict(reversed(list(environment.items()))))
+    return Command(str(exe), [argv0, *args], environment)
 
 
-__all__ = ["BuildError", "W2CError", "build_program", "cached_program", "exec_program",
-           "list_targets", "load_target", "run_environment"]
+__all__ = ["BuildError", "Command", "OptionError", "W2CError", "build_program",
+           "cached_program", "list_targets", "load_target", "program_command", "run_environment"]
