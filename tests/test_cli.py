@@ -175,6 +175,7 @@ def test_internal_error_no_traceback(sample, monkeypatch, exc):
     lines = error_lines(result)
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {sample}: internal error: {type(exc).__name__}")
+    assert lines[0].endswith("(a bug in w2c: please report it, with the module)")
     assert "Traceback" not in result.output
 
 

@@ -101,7 +101,8 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
         return None, EXIT_INVALID
     except Exception as err:  # RecursionError, MemoryError and any bug in w2c
         text = str(err)
-        report(f"{filename}: internal error: {type(err).__name__}" + (f": {text}" if text else ""))
+        report(f"{filename}: internal error: {type(err).__name__}" + (f": {text}" if text else "")
+               + " (a bug in w2c: please report it, with the module)")
         return None, EXIT_INTERNAL
 
 
@@ -587,7 +588,7 @@ def target_info(name: str, fmt: str) -> None:
         report(str(err))
         sys.exit(EXIT_USAGE)
     except FormatError as err:
-        report(f"target {name}: {err}")
+        report(f"target {name}: {err} (--format json has every value)")
         sys.exit(EXIT_INVALID)
     click.echo(text, nl=False)
 

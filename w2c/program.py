@@ -89,7 +89,7 @@ def words(text: str, what: str) -> tuple[str, ...]:
     try:
         return tuple(shlex.split(text))
     except ValueError as err:
-        raise OptionError(f"{what} {text!r}: {err}") from None
+        raise OptionError(f"{what} {text!r}: {err} (quote it as for a shell)") from None
 
 
 def launcher_words(launcher: str | None) -> tuple[str, ...]:
@@ -119,16 +119,15 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
     profile = load_target(target or HOST_TARGET)
     compiler = words(cc or profile.cc, "C compiler") or (profile.cc,)
     if shutil.which(compiler[0]) is None:
-        hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
-            if profile.debian_packages else ""
-        raise BuildError(f"C compiler '{compiler[0]}' not found{hint}")
+        raise BuildError(f"C compiler '{compiler[0]}' not found ({_install_hint(profile, cc)})")
     launch = launcher_words(launcher)
     if launch and shutil.which(launch[0]) is None:
-        raise BuildError(f"compiler launcher '{launch[0]}' not found")
+        raise BuildError(f"compiler launcher '{launch[0]}' not found (install it, or leave "
+                         f"out --launcher and W2C_LAUNCHER)")
     if not profile.bare_metal and (guest_args or guest_env or size_report):
         raise OptionError(f"--arg, --env and --size-report are for bare-metal targets; "
-                         f"a {profile.name} program takes its arguments and environment "
-                         f"when it runs")
+                          f"a {profile.name} program takes its arguments and environment "
+                          f"when it runs")
     out = Path(out)
     if isinstance(source, Translation):
         t = source
@@ -182,6 +181,18 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         _install(linked, tmp_out, outputs)
         store(new)
     return out
+
+
+def _install_hint(profile: Target, cc: str | None = None, emulator: bool = False) -> str:
+    """What to do about a missing compiler (given as `cc`, or the profile's)
+    or emulator of `profile`."""
+    if cc:
+        return "give --cc a C compiler on PATH"
+    if profile.debian_packages:
+        return f"Debian: apt-get install {' '.join(profile.debian_packages)}; `w2c doctor` " \
+               f"checks every target"
+    return "install it; `w2c doctor` checks every target" if emulator else \
+        "install one, or give --cc another C compiler"
 
 
 def _install(linked: Path, tmp_out: Path, outputs: Outputs) -> None:
@@ -364,16 +375,15 @@ def program_command(exe: Path, argv0: str, args: tuple[str, ...],
         cmd = profile.run_command(exe)
         emulator = shutil.which(cmd[0])
         if emulator is None:
-            raise BuildError(f"emulator '{cmd[0]}' not found (Debian: apt-get install "
-                             f"{' '.join(profile.debian_packages)})")
+            hint = _install_hint(profile, emulator=True)
+            raise BuildError(f"emulator '{cmd[0]}' not found ({hint})")
         return Command(emulator, cmd, dict(os.environ))
     if prefix:
         # Found on w2c's own PATH: the environment given is the guest's (--env PATH=...).
         emulator = shutil.which(prefix[0])
         if emulator is None:
-            hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
-                if profile.debian_packages else ""
-            raise BuildError(f"emulator '{prefix[0]}' not found{hint}")
+            hint = _install_hint(profile, emulator=True)
+            raise BuildError(f"emulator '{prefix[0]}' not found ({hint})")
         argv = [emulator, *prefix[1:], "-0", argv0, str(exe), *args]
         # qemu-user hands its environment to the guest in reverse order (linux-user
         # prepends each variable to its list): reversed here, the guest sees --env's order.
