@@ -34,6 +34,8 @@
  *   W2C_TRY_STMT(code_lvalue, stmt...)          the same in plain C99
  *   W2C_CALL_ENTER() / W2C_CALL_LEAVE()         call-depth check / release
  *   uint32_t w2c_call_depth;  w2c_trap_frame *w2c_trap_top   (shared state)
+ *   W2C_FUNC_ENTER(where) / W2C_FUNC_LEAVE()    -g: the running function
+ *   const char *w2c_func_now, *w2c_trap_func    it, and where the last caught trap was
  *
  * Numbers (w2c_num.h), one helper per template of w2c/opcodes.py
  *   w2c_{i32,i64}_{div_s,div_u,rem_s,rem_u,shr_s,rotl,rotr}(a, b)

@@ -64,6 +64,26 @@ static inline const char *w2c_trap_message(w2c_trap code) {
  * increments it; 0 in the other modes). */
 W2C_GLOBAL(uint32_t, w2c_call_depth);
 
+/* ---- where a trap happened (modules translated with -g) --------------------
+ * A function of a module translated with `w2c compile -g` sets
+ * w2c_func_now to its description ("func 12 ($inflate)": its index and its
+ * name from the name section, else its first export name) on entry
+ * (W2C_FUNC_ENTER) and gives the caller's back before it returns
+ * (W2C_FUNC_LEAVE); a trap skips the LEAVEs, so at a trap w2c_func_now is
+ * the innermost running function of a -g module (for a trap raised by an
+ * import: the function that called it), NULL if none.  W2C_TRY stores it
+ * in w2c_trap_func when it catches a trap and restores the value it had
+ * when the W2C_TRY began.  Modules without -g never write these: their C
+ * has no W2C_FUNC_* line.  With W2C_TRAP_HANDLER the handler reads
+ * w2c_func_now.  Volatile: read after a fault (guard pages) or a longjmp. */
+W2C_GLOBAL(const char *volatile, w2c_func_now);
+/* The w2c_func_now of the last trap a W2C_TRY caught (NULL: no -g function). */
+W2C_GLOBAL(const char *, w2c_trap_func);
+#define W2C_FUNC_ENTER(where)                          \
+  const char *const w2c_func_caller_ = w2c_func_now; \
+  w2c_func_now = (where)
+#define W2C_FUNC_LEAVE() (void)(w2c_func_now = w2c_func_caller_)
+
 /* ---- trap delivery ------------------------------------------------------- */
 #ifdef W2C_TRAP_SETJMP
 /* Plain setjmp/longjmp in every configuration, so that files built with and
@@ -81,6 +101,7 @@ typedef struct w2c_trap_frame {
   W2C_JMP_BUF buf;
   struct w2c_trap_frame *prev;
   uint32_t call_depth;  /* w2c_call_depth when the W2C_TRY began */
+  const char *func;     /* w2c_func_now when the W2C_TRY began */
   volatile int code;    /* the trap, written just before the longjmp */
 } w2c_trap_frame;
 
@@ -103,14 +124,20 @@ W2C_COLD_FN void w2c_trap_raise(w2c_trap code) {
 static inline void w2c_try_push_(w2c_trap_frame *f) {
   f->prev = w2c_trap_top;
   f->call_depth = w2c_call_depth;
+  f->func = w2c_func_now;
   f->code = W2C_TRAP_NONE;
   w2c_trap_top = f;
 }
 
-/* Unlink the frame; after a trap restore the call depth.  The trap code. */
+/* Unlink the frame; after a trap restore the call depth and the current
+ * function (noting where the trap happened).  The trap code. */
 static inline w2c_trap w2c_try_pop_(w2c_trap_frame *f) {
   w2c_trap_top = f->prev;
-  if (f->code != W2C_TRAP_NONE) w2c_call_depth = f->call_depth;
+  if (f->code != W2C_TRAP_NONE) {
+    w2c_call_depth = f->call_depth;
+    w2c_trap_func = w2c_func_now;
+    w2c_func_now = f->func;
+  }
   return (w2c_trap)f->code; /* no local: it would be live across setjmp */
 }
 

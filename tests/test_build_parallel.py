@@ -104,11 +104,13 @@ def test_a_missing_launcher_is_an_error(program: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=TIMEOUT,
                           env=dict(os.environ, W2C_CACHE_DIR=str(tmp_path / "c")))
     assert proc.returncode == 1
-    assert proc.stderr == "error: compiler launcher 'no-such-launcher-w2c' not found\n"
+    assert proc.stderr == ("error: compiler launcher 'no-such-launcher-w2c' not found "
+                           "(install it, or leave out --launcher and W2C_LAUNCHER)\n")
     assert not (tmp_path / "x").exists()
     proc = subprocess.run([sys.executable, "-m", "w2c.cli", "build", str(program), "-o",
                            str(tmp_path / "x"), "--cc", "gcc 'unclosed"],
                           capture_output=True, text=True, timeout=TIMEOUT,
                           env=dict(os.environ, W2C_CACHE_DIR=str(tmp_path / "c")))
-    assert proc.returncode == 1
-    assert proc.stderr == "error: C compiler \"gcc 'unclosed\": No closing quotation\n"
+    assert proc.returncode == 2   # a usage error (w2c.OptionError)
+    assert proc.stderr == ("error: C compiler \"gcc 'unclosed\": No closing quotation (quote "
+                           "it as for a shell)\n")

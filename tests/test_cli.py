@@ -175,6 +175,7 @@ def test_internal_error_no_traceback(sample, monkeypatch, exc):
     lines = error_lines(result)
     assert len(lines) == 1
     assert lines[0].startswith(f"error: {sample}: internal error: {type(exc).__name__}")
+    assert lines[0].endswith("(a bug in w2c: please report it, with the module)")
     assert "Traceback" not in result.output
 
 
@@ -187,13 +188,14 @@ def test_run_guarded():
 
 @pytest.fixture
 def seen_features(monkeypatch):
-    """Replace load_module by a recorder of the features each command receives."""
+    """Replace w2c.api.load (which the API functions the commands call use) by a
+    recorder of the features each command passes."""
     seen = []
 
-    def record(path, features, bodies=True):
+    def record(source, features=None, *, bodies=True):
         seen.append(set(features.enabled))
         return Translation(Module(), features, None)
-    monkeypatch.setattr(cli, "load_module", record)
+    monkeypatch.setattr(api, "load", record)
     return seen
 
 
@@ -332,3 +334,26 @@ def test_help_lists_every_command_on_one_line_with_examples():
     listed = out.split("Commands:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert sorted(ln.split()[0] for ln in listed) == sorted(cli.w2c.commands)
     assert all(not ln.rstrip().endswith("...") for ln in listed), listed
+
+
+def test_the_cli_calls_only_the_api():
+    """w2c/cli.py is a thin layer over w2c.api: of the rest of w2c it imports
+    only exceptions, types, the feature table, a constant and text
+    formatting, never a stage of the pipeline, the builder or the runner."""
+    import ast  # noqa: PLC0415 (only here)
+    allowed = {"w2c": {"__version__", "api"}, "w2c.api": {"InputError"},
+               "w2c.emit.split": {"MAX_OUTPUTS"}, "w2c.errors": {"W2CError"},
+               "w2c.features": {"FEATURES", "Features"}, "w2c.frontdoor": {"Translation"},
+               "w2c.moduleinfo": {"format_text"}, "w2c.outputs": {"OutputError"},
+               "w2c.target": {"BuildError", "OptionError"}, "w2c.program": {"Command"},
+               "w2c.hostc": {"HostCError"}, "w2c.doctor": {"format_report"},
+               "w2c.buildinfo": {"FormatError"}}
+    tree = ast.parse(Path(cli.__file__).read_text())
+    imported = {(node.module, alias.name) for node in ast.walk(tree)
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("w2c")
+                for alias in node.names}
+    assert imported, "no import found: the test reads the wrong file"
+    assert {(m, n) for m, n in imported if n not in allowed.get(m, ())} == set()
+    assert not any(isinstance(node, ast.Import) and any(a.name.startswith("w2c")
+                                                        for a in node.names)
+                   for node in ast.walk(tree))

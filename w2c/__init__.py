@@ -21,10 +21,13 @@ from typing import Any
 __version__ = "0.2.0"
 
 _API = ("validate", "info", "compile", "build", "check_host", "host_stubs", "load",
-        "read_source", "features_of", "count_host_imports", "InputError")
+        "read_source", "features_of", "count_host_imports", "InputError", "list_outputs",
+        "executable", "run_command", "run", "targets", "target_info", "target_info_text",
+        "toolchains", "cmake_dir", "make_include")
 _ERRORS = {"Error": ("w2c.errors", "W2CError"), "TextError": ("w2c.wat", "TextError"),
            "OutputError": ("w2c.outputs", "OutputError"),
            "BuildError": ("w2c.target", "BuildError"),
+           "OptionError": ("w2c.target", "OptionError"),
            "Features": ("w2c.features", "Features")}
 
 __all__ = ["__version__", *_API, *_ERRORS]

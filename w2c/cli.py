@@ -1,13 +1,17 @@
-"""The `w2c` command line: the user-facing end of the pipeline.
+"""The `w2c` command line: the user-facing end of the pipeline, a thin
+layer over the Python API (w2c/api.py): each command parses its
+arguments, calls one or two API functions and prints their results.
 
-Each command is a small click function built from the helpers below:
-`read_input` (a missing or unreadable file is a usage error, exit 2),
-`run_guarded` (a bad module is one `error: FILE:0xOFF: message` line and
-exit 1; a bug in w2c is one `error: FILE: internal error: ...` line and
-exit 3, never a traceback) and `feature_options` (WABT's
---enable-<feature> / --disable-<feature> / --enable-all flags, generated
-from w2c.features.FEATURES).  A command that handles several files keeps
-going after a failure and exits with the worst status.
+The helpers below: `run_guarded` turns the API's exceptions into one
+`error:` line and an exit status (a bad module: `error: FILE:0xOFF:
+message`, exit 1; a missing or unreadable file, an output path that
+cannot be written, an option that cannot be used: exit 2; a C compiler
+that failed: its message on the lines after, exit 1; a bug in w2c: one
+`error: FILE: internal error: ...` line and exit 3, never a traceback)
+and `feature_options` (WABT's --enable-<feature> / --disable-<feature> /
+--enable-all flags, generated from w2c.features.FEATURES).  A command that
+handles several files keeps going after a failure and exits with the
+worst status.
 """
 from __future__ import annotations
 
@@ -19,26 +23,28 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import click
 from click.core import ParameterSource
 
 from w2c import __version__, api
 from w2c.api import InputError
-from w2c.emit import output_names
 from w2c.emit.split import MAX_OUTPUTS
 from w2c.errors import W2CError
 from w2c.features import FEATURES, Features
 from w2c.frontdoor import Translation
 from w2c.moduleinfo import format_text
 from w2c.outputs import OutputError
-from w2c.target import HOST_TARGET, BuildError, list_targets, load_target
+from w2c.target import BuildError, OptionError
+
+if TYPE_CHECKING:
+    from w2c.program import Command
 
 T = TypeVar("T")
 
-# _LAZY: w2c.build and w2c.buildinfo (with w2c.firmware, subprocess,
-# concurrent.futures) are imported inside the commands that use them (build,
+# _LAZY: w2c.program and w2c.buildinfo (with w2c.firmware, subprocess,
+# concurrent.futures) are imported by the API functions that use them (build,
 # run, target-info, --cmake-dir/--make-include), as are jinja2 (w2c.templates)
 # and multiprocessing (w2c.emit.translate, -j only): at the top they cost
 # every other command about 20, 20-50 and 15-25 ms of CPU (import alone, on
@@ -70,8 +76,10 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
     """Run `fn()`, turning every failure into one `error:` line and an exit status.
 
     Returns `(result, EXIT_OK)` on success, `(None, status)` after reporting
-    a failure: a bad module (W2CError) is 1, an unreadable file or an output
-    path that cannot be written (OutputError: the message names it) 2,
+    a failure: a bad module (W2CError) is 1, an unreadable file, an output
+    path that cannot be written (OutputError: the message names it) or an
+    option that cannot be used (OptionError) 2, a build problem
+    (BuildError: the C compiler's output follows on the next lines) 1,
     anything else (RecursionError, MemoryError, a bug) 3.
     """
     try:
@@ -82,25 +90,20 @@ def run_guarded(filename: str, fn: Callable[[], T]) -> tuple[T | None, int]:
     except InputError as err:
         report(f"{filename}: {err}")
         return None, EXIT_USAGE
-    except OutputError as err:
+    except (OutputError, OptionError) as err:
         report(str(err))
         return None, EXIT_USAGE
+    except BuildError as err:
+        first, _, rest = str(err).partition("\n")
+        report(first)
+        if rest:
+            click.echo(rest, err=True)
+        return None, EXIT_INVALID
     except Exception as err:  # RecursionError, MemoryError and any bug in w2c
         text = str(err)
-        report(f"{filename}: internal error: {type(err).__name__}" + (f": {text}" if text else ""))
+        report(f"{filename}: internal error: {type(err).__name__}" + (f": {text}" if text else "")
+               + " (a bug in w2c: please report it, with the module)")
         return None, EXIT_INTERNAL
-
-
-def read_input(path: str) -> bytes:
-    """The binary module of `path` (`-` is stdin; text is assembled):
-    w2c.api.read_source; InputError if it cannot be read."""
-    return api.read_source(path)
-
-
-def load_module(path: str, features: Features, bodies: bool = True) -> Translation:
-    """Read `path` and open it at the front door (w2c.frontdoor): decoded,
-    its fields validated and, with bodies, every function body."""
-    return api.load(path, features, bodies=bodies)
 
 
 # -- feature flags ----------------------------------------------------------------
@@ -141,8 +144,7 @@ def feature_options(command: Callable) -> Callable:
 def _print_build_file(ctx: click.Context, value: bool, which: str) -> None:
     """--cmake-dir / --make-include: print the shipped path (w2c.buildinfo) and exit 0."""
     if value and not ctx.resilient_parsing:
-        from w2c import buildinfo  # noqa: PLC0415 (see _LAZY above)
-        click.echo(str(getattr(buildinfo, which)()))
+        click.echo(str(getattr(api, which)()))
         ctx.exit(EXIT_OK)
 
 
@@ -188,7 +190,7 @@ def validate(files: tuple[str, ...], verbose: bool, features: Features) -> None:
     """
     status = EXIT_OK
     for path in files:
-        _, code = run_guarded(path, functools.partial(load_module, path, features))
+        _, code = run_guarded(path, functools.partial(api.validate, path, features))
         if code == EXIT_OK and verbose:
             click.echo(f"{path}: valid")
         status = max(status, code)
@@ -205,7 +207,7 @@ def info(file: str, as_json: bool, features: Features) -> None:
     features it uses.
     """
     def run() -> None:
-        desc = api.info(load_module(file, features))
+        desc = api.info(file, features)
         text = json.dumps(desc, sort_keys=True, indent=2) + "\n" if as_json else format_text(desc)
         click.echo(text, nl=False)
 
@@ -287,13 +289,13 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
     the functions translated (not with --quiet).
     """
     if list_outputs:
-        for name in output_names(output, num_outputs, wasi):
+        for name in api.list_outputs(output, num_outputs=num_outputs, wasi=wasi):
             click.echo(name)
         sys.exit(EXIT_OK)
 
     def run() -> int:
         name = None if file == "-" else file
-        t = load_module(file, features, bodies=False)   # the emitter validates the bodies
+        t = api.load(file, features, bodies=False)   # the emitter validates the bodies
         with ProgressBar.for_stderr(quiet) as bar:
             api.compile(t, output, module_name=module_name, wasi=wasi,
                         num_outputs=num_outputs, jobs=jobs or os.cpu_count() or 1,
@@ -363,7 +365,7 @@ def check_host_cmd(file: str, hosts: tuple[str, ...], includes: tuple[str, ...],
     looked for.  Example: `w2c check-host plugin.wasm host.c -I include`.
     """
     def run() -> int:
-        return _check_hosts(load_module(file, features), hosts, includes=includes,
+        return _check_hosts(api.load(file, features), hosts, includes=includes,
                             defines=defines, module_name=module_name, output=output, cc=cc,
                             std=std, source_name=None if file == "-" else file)
 
@@ -412,24 +414,10 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _build_guarded(file: str, fn: Callable[[], T]) -> tuple[T | None, int]:
-    """run_guarded, plus the C compiler's failures shown as it printed them:
-    `(result, EXIT_OK)` or, after reporting a failure, `(None, status)`."""
-    def guarded() -> tuple[T | None, int]:
-        try:
-            return fn(), EXIT_OK
-        except BuildError as err:
-            first, _, rest = str(err).partition("\n")
-            report(first)
-            if rest:
-                click.echo(rest, err=True)
-            return None, EXIT_INVALID
-    outcome, code = run_guarded(file, guarded)
-    if outcome is None:   # run_guarded reported the failure
-        return None, code
-    return outcome
-
-
+_DEBUG_HELP = ("Debug build: the C compiled with -g and translated as `w2c compile -g` "
+               "does (#line directives to the module's sources), and a trap names the "
+               "function it happened in: `error: trap: ... in func 12 ($inflate)`.  "
+               "Also when the C flags after -- have -g.")
 _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
 _JOBS_HELP = ("Run at most N C compilers at once (default 0: one per CPU); the executable "
               "is the same for every N.")
@@ -462,12 +450,13 @@ def build_options(command: Callable) -> Callable:
 @click.option("--num-outputs", type=click.IntRange(1, MAX_OUTPUTS), default=None, metavar="N",
               help="Translate into N C files compiled in parallel (default: one per 128 KiB "
                    "of code, at most 256).")
+@click.option("-g", "debug", is_flag=True, help=_DEBUG_HELP)
 @build_options
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")
 @feature_options
 def build(file: str, output: str, target: str | None, cc: str | None, max_memory: int | None,
           guest_args: tuple[str, ...], guest_env: tuple[str, ...], size_report: bool,
-          num_outputs: int | None, jobs: int, launcher: str | None,
+          num_outputs: int | None, debug: bool, jobs: int, launcher: str | None,
           cflags: tuple[str, ...], features: Features) -> None:
     """Translate the WebAssembly program FILE and compile a native executable.
 
@@ -488,15 +477,14 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
     the files whose text changed.
     """
     def run() -> None:
-        t = load_module(file, features, bodies=False)   # the emitter validates the bodies
-        result = api.build(t, output, target=target, cc=cc, cflags=cflags,
-                           source_name=file, max_memory=max_memory, guest_args=guest_args,
+        result = api.build(file, output, target=target, cc=cc, cflags=cflags, debug=debug,
+                           features=features, max_memory=max_memory, guest_args=guest_args,
                            guest_env=guest_env, size_report=size_report,
                            jobs=jobs or None, num_outputs=num_outputs, launcher=launcher)
-        if size_report:
+        if size_report and not isinstance(result, Path):
             click.echo(result.format(output))
 
-    sys.exit(_build_guarded(file, run)[1])
+    sys.exit(run_guarded(file, run)[1])
 
 
 @w2c.command(epilog=EXIT_HELP, context_settings={"ignore_unknown_options": True})
@@ -511,12 +499,13 @@ def build(file: str, output: str, target: str | None, cc: str | None, max_memory
 @click.option("--invoke", default=None, metavar="NAME",
               help="Call the exported function NAME with ARGS (i32, i64, f32, f64) "
                    "instead of _start, and print its results, as wasmtime's --invoke.")
+@click.option("-g", "debug", is_flag=True, help=_DEBUG_HELP)
 @build_options
 @click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[--] ARGS...")
 @feature_options
 def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | None,
-        cc: str | None, verbose: bool, invoke: str | None, jobs: int, launcher: str | None,
-        args: tuple[str, ...], features: Features) -> None:
+        cc: str | None, verbose: bool, invoke: str | None, debug: bool, jobs: int,
+        launcher: str | None, args: tuple[str, ...], features: Features) -> None:
     """Run the WebAssembly program FILE natively, like `wasmtime run`.
 
     The first run translates and compiles FILE (as parts, on every CPU:
@@ -532,54 +521,30 @@ def run(file: str, dirs: tuple[str, ...], envs: tuple[str, ...], target: str | N
     per line (e.g. `w2c run --invoke add lib.wasm 2 3` prints 5); without
     --invoke it says so and lists the functions it exports (exit 2).
     """
-    from w2c.program import cached_program, exec_program, run_environment  # noqa: PLC0415 (see _LAZY above)
+    def command() -> Command:
+        return api.run_command(file, args, dirs=dirs, env=envs, invoke=invoke, target=target,
+                               cc=cc, debug=debug, features=features, jobs=jobs or None,
+                               launcher=launcher, verbose=verbose)
 
-    def options() -> tuple[bool, dict[str, str]]:
-        """Bare metal?, and the environment; a bad --target, --dir or --env is a usage error."""
-        bare = load_target(target or HOST_TARGET).bare_metal
-        if bare and dirs:
-            # firmware: arguments and environment are built in; no directories
-            raise BuildError("--dir: a bare-metal target has no file system")
-        if bare and invoke:
-            raise BuildError("--invoke: firmware runs its _start (use a Linux target)")
-        environment = {} if bare else run_environment(dirs, envs)
-        if invoke is not None:
-            environment["W2C_WASI_INVOKE"] = invoke   # read by the program's main()
-        return bare, environment
-
-    try:
-        bare_metal, environment = options()
-    except BuildError as err:
-        report(str(err))
-        sys.exit(EXIT_USAGE)
-
-    def prepare():
-        data = read_input(file)
-        if bare_metal:
-            exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
-                                 source_name=file, verbose=verbose, guest_args=args,
-                                 guest_env=envs)
-            return exe, {}
-        exe = cached_program(data, target=target, cc=cc, cflags=(), features=features,
-                             source_name=file, verbose=verbose, jobs=jobs or None,
-                             launcher=launcher)
-        return exe, environment
-
-    result, status = _build_guarded(file, prepare)
-    if result is None:
+    cmd, status = run_guarded(file, command)
+    if cmd is None:
         sys.exit(status)
-    exe, environment = result
     sys.stdout.flush()
     sys.stderr.flush()
-    _, status = _build_guarded(file, lambda: exec_program(exe, os.path.basename(file), args,
-                                                          environment, target))
-    sys.exit(status)
+    try:
+        os.execve(cmd.path, cmd.argv, cmd.env)
+    except OSError as err:   # a cached executable removed or spoilt meanwhile, an emulator
+        cached = Path(cmd.path)
+        hint = f"remove {cached.parent} to build it again" if cached.name == "program" \
+            else "see `w2c doctor`"
+        report(f"{cmd.path}: cannot execute: {err.strerror or err} ({hint})")
+        sys.exit(EXIT_INVALID)
 
 
 @w2c.command()
 def targets() -> None:
     """List the target profiles `--target` accepts."""
-    for t in list_targets():
+    for t in api.targets():
         click.echo(f"{t.name:16} {t.description}")
 
 
@@ -596,14 +561,10 @@ def doctor(names: tuple[str, ...]) -> None:
     Debian/Ubuntu command that installs what is missing.  Example:
     `w2c doctor --target cortex-m3`.
     """
-    from w2c.doctor import check_all, format_report  # noqa: PLC0415 (see _LAZY above)
-    try:
-        for n in names:
-            load_target(n)
-    except BuildError as err:
-        report(str(err))
-        sys.exit(EXIT_USAGE)
-    statuses = [s for s in check_all() if not names or s.target.name in names]
+    from w2c.doctor import format_report  # noqa: PLC0415 (see _LAZY above)
+    statuses, status = run_guarded("doctor", lambda: api.toolchains(names))
+    if statuses is None:
+        sys.exit(status)
     click.echo(format_report(statuses), nl=False)
     sys.exit(EXIT_INVALID if names and any(s.build_problem for s in statuses) else EXIT_OK)
 
@@ -620,14 +581,14 @@ def target_info(name: str, fmt: str) -> None:
     map: what `w2c build --target NAME` uses, for Make and CMake builds (see
     docs/build-systems.md).
     """
-    from w2c.buildinfo import FormatError, render, target_info as info_of  # noqa: PLC0415 (see _LAZY above)
+    from w2c.buildinfo import FormatError  # noqa: PLC0415 (see _LAZY above)
     try:
-        text = render(info_of(load_target(name)), fmt)
-    except BuildError as err:
+        text = api.target_info_text(name, fmt)
+    except OptionError as err:
         report(str(err))
         sys.exit(EXIT_USAGE)
     except FormatError as err:
-        report(f"target {name}: {err}")
+        report(f"target {name}: {err} (--format json has every value)")
         sys.exit(EXIT_INVALID)
     click.echo(text, nl=False)
 

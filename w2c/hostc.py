@@ -108,7 +108,8 @@ def _run(cmd: list[str]) -> str:
     try:
         p = subprocess.run(cmd, input="", capture_output=True, text=True, check=False)
     except OSError as err:
-        raise HostCError(f"cannot run the C compiler {cmd[0]!r}: {err.strerror}") from err
+        raise HostCError(f"cannot run the C compiler {cmd[0]!r}: {err.strerror} (install it, "
+                         f"or give --cc one on PATH)") from err
     if p.returncode != 0:
         first = next((ln for ln in p.stderr.splitlines() if "error" in ln), p.stderr.strip())
         raise HostCError(first.strip() or f"{cmd[0]} failed")

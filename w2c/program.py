@@ -10,8 +10,8 @@ ccache, distcc) prefixes each compile.  cached_program() keeps built
 executables in a cache keyed by the module's hash, the build options and a
 stamp of w2c itself (w2c.runkey.run_key, shared with the fast path of a
 cached run), so a second run of the same module starts at once, and
-exec_program() execs the executable so the guest's exit code becomes the
-process's.
+program_command() says how to start it (the CLI execs it, so the guest's
+exit code becomes the process's).
 """
 from __future__ import annotations
 
@@ -25,12 +25,13 @@ import subprocess
 import sys
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from w2c import resources
 from w2c.emit import compile_module
 from w2c.emit.simd import SIMD_HEADER_PREFIX
-from w2c.emit.wasi import c_string, wasi_context, write_wasi_glue
+from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
@@ -45,8 +46,8 @@ from w2c.runkey import (
     stamp_path,
     stat_signature,
 )
-from w2c.target import HOST_TARGET, BuildError, Target, list_targets, load_target
-from w2c.templates import env
+from w2c.target import HOST_TARGET, BuildError, OptionError, Target, list_targets, load_target
+from w2c.templates import c_string, env
 
 # A Linux program is split into one part per this much code (the code
 # section's bytes), at most MAX_PARTS: see docs/build-systems.md for the
@@ -88,7 +89,7 @@ def words(text: str, what: str) -> tuple[str, ...]:
     try:
         return tuple(shlex.split(text))
     except ValueError as err:
-        raise BuildError(f"{what} {text!r}: {err}") from None
+        raise OptionError(f"{what} {text!r}: {err} (quote it as for a shell)") from None
 
 
 def launcher_words(launcher: str | None) -> tuple[str, ...]:
@@ -118,16 +119,15 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
     profile = load_target(target or HOST_TARGET)
     compiler = words(cc or profile.cc, "C compiler") or (profile.cc,)
     if shutil.which(compiler[0]) is None:
-        hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
-            if profile.debian_packages else ""
-        raise BuildError(f"C compiler '{compiler[0]}' not found{hint}")
+        raise BuildError(f"C compiler '{compiler[0]}' not found ({_install_hint(profile, cc)})")
     launch = launcher_words(launcher)
     if launch and shutil.which(launch[0]) is None:
-        raise BuildError(f"compiler launcher '{launch[0]}' not found")
+        raise BuildError(f"compiler launcher '{launch[0]}' not found (install it, or leave "
+                         f"out --launcher and W2C_LAUNCHER)")
     if not profile.bare_metal and (guest_args or guest_env or size_report):
-        raise BuildError(f"--arg, --env and --size-report are for bare-metal targets; "
-                         f"a {profile.name} program takes its arguments and environment "
-                         f"when it runs")
+        raise OptionError(f"--arg, --env and --size-report are for bare-metal targets; "
+                          f"a {profile.name} program takes its arguments and environment "
+                          f"when it runs")
     out = Path(out)
     if isinstance(source, Translation):
         t = source
@@ -152,7 +152,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
                            max_memory=max_memory, debug=debug)
             write_wasi_glue(module, "program", c_file)
             argv = (os.path.basename(source_name or "program"), *guest_args)
-            ctx = dict(wasi_context(module, "program", "program.h"),
+            ctx = dict(wasi_context(module, "program", "program.h"), debug=debug,
                        args=[c_string(a) for a in argv],
                        envs=[c_string(e) for e in _check_env(guest_env)])
             (work / "program_main.c").write_text(
@@ -164,7 +164,7 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         written = compile_module(t, c_file, "program", source_name=source_name,
                                  max_memory=max_memory, num_outputs=n, debug=debug)
         write_wasi_glue(module, "program", c_file)
-        ctx = wasi_context(module, "program", "program.h")
+        ctx = dict(wasi_context(module, "program", "program.h"), debug=debug)
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         sources = [p.name for p in written if p.suffix == ".c"]
         sources += ["program_wasi.c", "program_main.c"]
@@ -181,6 +181,18 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         _install(linked, tmp_out, outputs)
         store(new)
     return out
+
+
+def _install_hint(profile: Target, cc: str | None = None, emulator: bool = False) -> str:
+    """What to do about a missing compiler (given as `cc`, or the profile's)
+    or emulator of `profile`."""
+    if cc:
+        return "give --cc a C compiler on PATH"
+    if profile.debian_packages:
+        return f"Debian: apt-get install {' '.join(profile.debian_packages)}; `w2c doctor` " \
+               f"checks every target"
+    return "install it; `w2c doctor` checks every target" if emulator else \
+        "install one, or give --cc another C compiler"
 
 
 def _install(linked: Path, tmp_out: Path, outputs: Outputs) -> None:
@@ -209,7 +221,7 @@ def _link_firmware(work: Path, profile: Target, compiler: str, cflags: tuple[str
 def _check_env(env: tuple[str, ...]) -> tuple[str, ...]:
     for kv in env:
         if "=" not in kv:
-            raise BuildError(f"--env {kv}: expected NAME=VALUE")
+            raise OptionError(f"--env {kv}: expected NAME=VALUE")
     return env
 
 
@@ -333,19 +345,29 @@ def run_environment(dirs: tuple[str, ...], env: tuple[str, ...]) -> dict[str, st
     for i, d in enumerate(dirs):
         host, _, guest = d.partition("::")
         if not Path(host).is_dir():
-            raise BuildError(f"--dir {d}: '{host}' is not a directory")
+            raise OptionError(f"--dir {d}: '{host}' is not a directory")
         out[f"W2C_WASI_DIR_{i}"] = f"{os.path.abspath(host)}::{guest or host}"
     for kv in env:
         if "=" not in kv:
-            raise BuildError(f"--env {kv}: expected NAME=VALUE")
+            raise OptionError(f"--env {kv}: expected NAME=VALUE")
         k, v = kv.split("=", 1)
         out[k] = v
     return out
 
 
-def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict[str, str],
-                 target: str | None) -> None:
-    """Replace this process by the program (under the target's emulator if any)."""
+@dataclass(frozen=True)
+class Command:
+    """A built program ready to start: execute `path` with `argv` (argv[0] is
+    the guest's program name, or the emulator's) and exactly `env`."""
+    path: str
+    argv: list[str]
+    env: dict[str, str]
+
+
+def program_command(exe: Path, argv0: str, args: tuple[str, ...],
+                    environment: dict[str, str], target: str | None) -> Command:
+    """How to start the built program `exe` (under the target's emulator if
+    any); BuildError if the emulator is missing."""
     profile = load_target(target or HOST_TARGET)
     prefix = profile.run
     if profile.bare_metal:
@@ -353,22 +375,21 @@ def exec_program(exe: Path, argv0: str, args: tuple[str, ...], environment: dict
         cmd = profile.run_command(exe)
         emulator = shutil.which(cmd[0])
         if emulator is None:
-            raise BuildError(f"emulator '{cmd[0]}' not found (Debian: apt-get install "
-                             f"{' '.join(profile.debian_packages)})")
-        os.execv(emulator, cmd)
+            hint = _install_hint(profile, emulator=True)
+            raise BuildError(f"emulator '{cmd[0]}' not found ({hint})")
+        return Command(emulator, cmd, dict(os.environ))
     if prefix:
         # Found on w2c's own PATH: the environment given is the guest's (--env PATH=...).
         emulator = shutil.which(prefix[0])
         if emulator is None:
-            hint = f" (Debian: apt-get install {' '.join(profile.debian_packages)})" \
-                if profile.debian_packages else ""
-            raise BuildError(f"emulator '{prefix[0]}' not found{hint}")
+            hint = _install_hint(profile, emulator=True)
+            raise BuildError(f"emulator '{prefix[0]}' not found ({hint})")
         argv = [emulator, *prefix[1:], "-0", argv0, str(exe), *args]
         # qemu-user hands its environment to the guest in reverse order (linux-user
         # prepends each variable to its list): reversed here, the guest sees --env's order.
-        os.execve(emulator, argv, dict(reversed(list(environment.items()))))
-    os.execve(str(exe), [argv0, *args], environment)
+        return Command(emulator, argv, dict(reversed(list(environment.items()))))
+    return Command(str(exe), [argv0, *args], environment)
 
 
-__all__ = ["BuildError", "W2CError", "build_program", "cached_program", "exec_program",
-           "list_targets", "load_target", "run_environment"]
+__all__ = ["BuildError", "Command", "OptionError", "W2CError", "build_program",
+           "cached_program", "list_targets", "load_target", "program_command", "run_environment"]

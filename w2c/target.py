@@ -17,6 +17,13 @@ class BuildError(Exception):
     the user)."""
 
 
+class OptionError(BuildError):
+    """A build or run option that cannot be used (the CLI's usage error, exit 2):
+    an unknown target, a --dir that is not a directory, an --env without
+    `=`, an option the target does not take, a command line that does not
+    split."""
+
+
 @dataclass
 class Target:
     name: str
@@ -58,8 +65,9 @@ def load_target(name: str) -> Target:
     path = targets_dir() / f"{name}.json"
     if not path.is_file():
         known = ", ".join(p.stem for p in sorted(targets_dir().glob("*.json")))
-        raise BuildError(f"unknown target '{name}' (known: {known})")
+        raise OptionError(f"unknown target '{name}' (known: {known}; `w2c targets` "
+                          f"describes them)")
     return Target(**json.loads(path.read_text()))
 
 
-__all__ = ["HOST_TARGET", "BuildError", "Target", "list_targets", "load_target"]
+__all__ = ["HOST_TARGET", "BuildError", "OptionError", "Target", "list_targets", "load_target"]

@@ -2,7 +2,8 @@
 built with clang -g for wasm32-wasi, translated and built with -g, stops in
 gdb at a breakpoint on its own source line, and the backtrace gives the
 original lines of the callers; the C with -g is the C without it plus
-`#line` lines; without DWARF the lines point into the text dump."""
+`#line` lines and the W2C_FUNC_ENTER/LEAVE lines of trap messages; without
+DWARF the lines point into the text dump."""
 from __future__ import annotations
 
 import re
@@ -56,8 +57,11 @@ def prog(tmp_path: Path) -> Path:
 
 
 def without_line_directives(path: Path) -> str:
+    """The C without its `#line` lines and the -g lines that name each
+    function for trap messages (W2C_FUNC_ENTER/LEAVE, test_trap_names.py)."""
     return "".join(line for line in path.read_text().splitlines(keepends=True)
-                   if not line.lstrip().startswith("#line "))
+                   if not line.lstrip().startswith(("#line ", "W2C_FUNC_ENTER(",
+                                                    "W2C_FUNC_LEAVE()")))
 
 
 def test_gdb_breaks_on_the_source_line(prog: Path) -> None:
@@ -91,6 +95,7 @@ def test_only_line_directives_differ(prog: Path, extra: list[str]) -> None:
     text = "".join((tmp / "g" / c).read_text() for c in cs)
     assert f'#line {SQUARE_BODY} "prog.c"' in text
     assert f'#line {CALL_SQUARE} "prog.c"' in text
+    assert re.search(r'W2C_FUNC_ENTER\("func \d+ \(\$add_up\)"\);', text)
     assert not (tmp / "g" / "m.w2c.txt").exists()    # lines from DWARF, no dump
 
 

@@ -193,7 +193,8 @@ def test_missing_compiler(toolbox: Toolbox, tmp_path: Path) -> None:
                    cache=tmp_path / "cache")
     assert proc.returncode == 1
     assert_no_traceback(proc)
-    assert text(proc.stderr) == "error: C compiler 'no-such-cc-w2c' not found\n"
+    assert text(proc.stderr) == ("error: C compiler 'no-such-cc-w2c' not found (give --cc a "
+                                 "C compiler on PATH)\n")
 
 
 def test_bad_module(toolbox: Toolbox, tmp_path: Path) -> None:

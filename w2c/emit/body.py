@@ -79,6 +79,7 @@ class BodyEmitter(InstrMethods):
         self.operand = 0  # type of the operand of ref.is_null
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
+        self.where: str | None = None    # -g: C string naming it for traps (W2C_FUNC_ENTER)
         mems = getattr(gen, "mems", None) or []
         self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
                              mems[0].limits.min * mems[0].limits.page_size if mems else 0)
@@ -490,6 +491,8 @@ class BodyEmitter(InstrMethods):
 
     def epilogue(self) -> None:
         res = self.ftype.results
+        if self.where is not None:
+            self.out("W2C_FUNC_LEAVE();")
         self.out("W2C_CALL_LEAVE();")
         if not res:
             self.out("return;")
@@ -534,6 +537,8 @@ class BodyEmitter(InstrMethods):
         out.extend("  " + line for line in exn.declarations(self.exn))
         if tail is not None:
             out.extend("  " + line for line in tail.entry())
+        if self.where is not None:
+            out.append(f"  W2C_FUNC_ENTER({self.where});")
         out.append("  W2C_CALL_ENTER();")
         if tail is not None and tail.start:
             out.append(f"{START_LABEL}:;")

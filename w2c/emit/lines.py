@@ -9,8 +9,10 @@ offset).  `SourceLines.annotate` wraps a body's instruction stream and adds
 a directive to the body's lines before each instruction whose line differs
 from the previous one, so body.py is not changed for it; a function's C is
 followed by RESTORE, which w2c.emit.write replaces by a directive naming the
-generated file and its real line.  Without -g none of this runs, and the C
-with -g is the C without it plus `#line` lines.
+generated file and its real line.  `SourceLines.where` names a function for
+the trap messages (W2C_FUNC_ENTER / W2C_FUNC_LEAVE lines, runtime_c/w2c_trap.h).
+Without -g none of this runs, and the C with -g is the C without it plus
+`#line` lines and those two.
 """
 from __future__ import annotations
 
@@ -18,27 +20,15 @@ from collections.abc import Iterator
 
 from w2c.dwarf import LineTable, code_start, line_table
 from w2c.features import Features
-from w2c.module import Module
+from w2c.module import EXT_FUNC, Module
 from w2c.opcodes import Op
 from w2c.parse.code import body_instructions, decode_body
+from w2c.templates import c_string
 
 __all__ = ["DUMP_SUFFIX", "RESTORE", "SourceLines", "directive", "pin", "source_lines"]
 
 DUMP_SUFFIX = ".w2c.txt"                 # OUT.c -> OUT.w2c.txt
 RESTORE = '#line 0 "w2c:restore"\n'     # replaced by w2c.emit.write
-
-
-def c_string(text: str) -> str:
-    """`text` as an ASCII C string literal."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            out.extend(f"\\{b:03o}" for b in ch.encode("utf-8"))
-    return '"' + "".join(out) + '"'
 
 
 def directive(file: str, line: int) -> str:
@@ -50,10 +40,21 @@ class SourceLines:
     relative to the Code section's contents) or from the text dump's lines."""
 
     def __init__(self, table: LineTable | None, base: int,
-                 dump: tuple[str, dict[int, int]] | None = None) -> None:
+                 dump: tuple[str, dict[int, int]] | None = None,
+                 exported: dict[int, str] | None = None) -> None:
         self.table = table
         self.base = base
         self.dump = dump
+        self.exported = exported or {}   # function index -> its first export name
+
+    def where(self, module: Module, index: int) -> str:
+        """How a trap names function `index` (W2C_FUNC_ENTER, runtime_c/w2c_trap.h):
+        `func 12 ($inflate)` by the name section, else `func 12 (export "inflate")`."""
+        name = module.names.funcs.get(index)
+        if name is not None:
+            return f"func {index} (${name})"
+        export = self.exported.get(index)
+        return f'func {index} (export "{export}")' if export is not None else f"func {index}"
 
     def at(self, offset: int) -> tuple[str, int] | None:
         if self.table is not None:
@@ -125,8 +126,12 @@ def source_lines(module: Module, features: Features, dump_name: str
                  ) -> tuple[SourceLines, str | None]:
     """The module's source lines, and the text dump to write as `dump_name`
     (None when the module has a DWARF line table)."""
+    exported: dict[int, str] = {}
+    for x in module.exports:
+        if x.kind == EXT_FUNC:
+            exported.setdefault(x.index, x.name)
     table = line_table(module)
     if table is not None:
-        return SourceLines(table, code_start(module)), None
+        return SourceLines(table, code_start(module), exported=exported), None
     text, lines = dump_module(module, features)
-    return SourceLines(None, 0, (dump_name, lines)), text
+    return SourceLines(None, 0, (dump_name, lines), exported), text

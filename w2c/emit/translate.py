@@ -41,6 +41,7 @@ from w2c.emit.lines import RESTORE, SourceLines, directive, pin
 from w2c.emit.module import ModuleGen
 from w2c.emit.simd import SIMD_INCLUDE, fields_use_v128
 from w2c.parse.validate import located
+from w2c.templates import c_string
 
 CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
 IN_FLIGHT = 3               # chunks per worker submitted ahead of the one being written
@@ -71,6 +72,7 @@ class Translator:
             body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
             if self.lines is not None:
                 instrs = self.lines.annotate(instrs, body.lines)
+                body.where = c_string(self.lines.where(module, index))
             body.run(v, instrs)
         name = module.names.funcs.get(index)
         head = f"/* {consts.comment(name)} */\n" if name else ""

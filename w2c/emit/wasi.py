@@ -15,7 +15,7 @@ from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle
 from w2c.errors import W2CError
 from w2c.module import EXT_FUNC, EXT_MEMORY, F32, F64, I32, I64, FuncType, Module
-from w2c.templates import env
+from w2c.templates import c_string, env
 
 WASI_MODULE = "wasi_snapshot_preview1"
 
@@ -116,19 +116,6 @@ def _exports_said(module: Module) -> str:
 
 
 _INVOKE_TYPES = {I32: "i32", I64: "i64", F32: "f32", F64: "f64"}
-
-
-def c_string(text: str) -> str:
-    """A C string literal of `text`'s UTF-8 bytes (octal escapes, so no digit
-    after an escape can extend it)."""
-    out = []
-    for b in text.encode("utf-8"):
-        ch = chr(b)
-        if ch in '"\\?' or b < 0x20 or b >= 0x7F:
-            out.append(f"\\{b:03o}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
 
 
 def invoke_context(module: Module, prefix: str) -> list[dict]:

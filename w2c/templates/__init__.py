@@ -4,6 +4,7 @@ The template files live beside this file and ship in the wheel as package
 data (`w2c.resources.templates_dir()`).  `env()` is the one Jinja
 environment every stage renders them with: w2c.emit (the module's files),
 w2c.emit.wasi (the WASI glue) and w2c.program (main() of a program).
+`c_comment` and `c_string` make any text safe in the C they write.
 """
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ def c_comment(text: str) -> str:
     """Text safe inside a C block comment (and in any source character set)."""
     safe = "".join(c if 32 <= ord(c) < 127 else "?" for c in text)
     return safe.replace("*/", "*_/")
+
+
+def c_string(text: str) -> str:
+    """A C string literal of `text`'s UTF-8 bytes: printable ASCII as is,
+    any other byte, `"`, `\\` and `?` (no trigraph) as an octal escape (three
+    digits, so no digit after an escape can extend it)."""
+    out = []
+    for b in text.encode("utf-8"):
+        ch = chr(b)
+        if ch in '"\\?' or b < 0x20 or b >= 0x7F:
+            out.append(f"\\{b:03o}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def env() -> jinja2.Environment:
