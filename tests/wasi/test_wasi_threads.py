@@ -10,7 +10,8 @@ status must be equal on both sides and equal to the expected ones.
                   wait/notify around plain increments, a global per
                   instance; the main thread joins them with wait32 on a
                   counter and prints the totals (exact)
-    TRAP          a spawned thread traps while main waits: status 1
+    TRAP          a spawned thread traps while main waits: status 1 (also an
+                  out-of-bounds access and stack exhaustion there)
     EXIT          a spawned thread calls proc_exit(7) while main waits: 7
     MAIN_RETURNS  main returns while a thread loops for ever: 0
     MAIN_TRAPS    main traps while a thread loops for ever: 134
@@ -143,31 +144,31 @@ JOIN = PRELUDE + f"""
 JOIN_STDOUT = ("ok\n" * THREADS + f"{ROUNDS * THREADS * (THREADS + 1) // 2}\n"
                f"{LOCKED * THREADS}\n0\n0\n")
 
-# The spawned thread says so through the memory (at 4) before it ends the
-# process; main prints "ok" once it has spawned, then waits for ever.
-TRAP = PRELUDE + """
-  (func (export "wasi_thread_start") (param i32 i32) unreachable)
-  (func (export "_start")
-    (call $said (call $spawn (i32.const 0)))
-    (call $block (i32.const 4)))
-"""
-
-# The thread prints once main has (the text buffer is shared): main sets
-# the i32 at 0 to 1 after its line.
-EXIT = PRELUDE + """
-  (func (export "wasi_thread_start") (param i32 i32)
+# A spawned thread that runs `body` once main has printed "ok" (the text
+# buffer is shared, and the process may end at once): main then sets the
+# i32 at 0 to 1 and waits for ever.
+AFTER_MAIN = PRELUDE + """
+  (func $go
     (block $b (loop $w
       (br_if $b (i32.atomic.load (i32.const 0)))
       (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))
-      (br $w)))
-    (call $print (i32.const 42))
-    (call $proc_exit (i32.const 7)))
+      (br $w))))
+  (func (export "wasi_thread_start") (param i32 i32)
+    (call $go)
+    BODY)
   (func (export "_start")
     (call $said (call $spawn (i32.const 0)))
     (i32.atomic.store (i32.const 0) (i32.const 1))
     (drop (memory.atomic.notify (i32.const 0) (i32.const 1)))
     (call $block (i32.const 4)))
 """
+TRAP = AFTER_MAIN.replace("BODY", "unreachable")
+EXIT = AFTER_MAIN.replace("BODY", "(call $print (i32.const 42)) (call $proc_exit (i32.const 7))")
+# Out of bounds (guard pages: the memory was allocated by the main thread,
+# the fault is in another) and stack exhaustion (the spawned thread's own
+# stack) in a spawned thread: traps there, status 1.
+OOB = AFTER_MAIN.replace("BODY", "(drop (i32.load (i32.const 70000)))")
+RECURSE = AFTER_MAIN.replace("BODY", "(call $deep))\n  (func $deep (call $deep)")
 
 MAIN_RETURNS = PRELUDE + """
   (func (export "wasi_thread_start") (param i32 i32)
@@ -190,6 +191,8 @@ MAIN_TRAPS = MAIN_RETURNS.replace("(call $print (i32.const 5)))",
 CASES = {
     "join": (JOIN, JOIN_STDOUT, 0),
     "trap-in-thread": (TRAP, "ok\n", 1),
+    "oob-in-thread": (OOB, "ok\n", 1),
+    "exhaustion-in-thread": (RECURSE, "ok\n", 1),
     "exit-in-thread": (EXIT, "ok\n42\n", 7),
     "main-returns": (MAIN_RETURNS, "ok\n5\n", 0),
     "main-traps": (MAIN_TRAPS, "ok\n5\n", 134),
@@ -225,8 +228,10 @@ def test_against_wasmtime(name, tmp_path, run_env):
     got = w2c_run(wasm, run_env)
     assert (ref.stdout, ref.returncode) == (stdout, status), ref.stderr
     assert (got.stdout, got.returncode) == (stdout, status), got.stderr
-    if name == "trap-in-thread":
-        assert "error: trap in thread 1: unreachable" in got.stderr
+    reason = {"trap-in-thread": "unreachable", "oob-in-thread": "out of bounds memory access",
+              "exhaustion-in-thread": "call stack exhausted"}.get(name)
+    if reason:
+        assert f"error: trap in thread 1: {reason}" in got.stderr, got.stderr
     if name == "main-traps":
         assert got.stderr.endswith("error: trap: unreachable\n"), got.stderr
 
