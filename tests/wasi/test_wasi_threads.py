@@ -15,8 +15,10 @@ status must be equal on both sides and equal to the expected ones.
     EXIT          a spawned thread calls proc_exit(7) while main waits: 7
     MAIN_RETURNS  main returns while a thread loops for ever: 0
     MAIN_TRAPS    main traps while a thread loops for ever: 134
-Also: a thread-spawn without wasi_thread_start is refused (exit 1), and on
-bare metal (Cortex-M3 under QEMU) thread-spawn returns -1.
+Also: a thread-spawn without wasi_thread_start is refused (exit 1); on
+bare metal (Cortex-M3 under QEMU) thread-spawn returns -1; JOIN under
+ThreadSanitizer (clang, no report) and built for the Raspberry Pi
+(aarch64, armhf) under qemu-user.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ctool
 from tests.support.wasmbin import find_wasm_tools
 
 HERE = Path(__file__).resolve().parent
@@ -49,7 +52,6 @@ PRELUDE = """
   (import "env" "memory" (memory 1 1 shared))
   (export "memory" (memory 0))
   (global $mine (mut i32) (i32.const 0))
-  (data (i32.const 96) "ok\\n-\\n")
   ;; write n bytes at p to stdout
   (func $write (param $p i32) (param $n i32)
     (i32.store (i32.const 64) (local.get $p))
@@ -67,8 +69,11 @@ PRELUDE = """
       (local.set $n (i32.div_u (local.get $n) (i32.const 10)))
       (br_if $d (local.get $n)))
     (call $write (local.get $p) (i32.sub (i32.const 141) (local.get $p))))
-  ;; "ok" if a spawn returned a thread id (> 0), "-" otherwise
+  ;; "ok" if a spawn returned a thread id (> 0), "-" otherwise (no data
+  ;; segment: every instance would write it again, racing with main)
   (func $said (param $tid i32)
+    (i32.store (i32.const 96) (i32.const 0x0a6b6f))
+    (i32.store16 (i32.const 99) (i32.const 0x0a2d))
     (if (i32.gt_s (local.get $tid) (i32.const 0))
       (then (call $write (i32.const 96) (i32.const 3)))
       (else (call $write (i32.const 99) (i32.const 2)))))
@@ -261,3 +266,38 @@ def test_bare_metal_spawn_fails(tmp_path, run_env):
       (func (export "_start") (call $said (call $spawn (i32.const 0))) (call $print (i32.const 3)))"""
     got = w2c_run(assemble(text, tmp_path / "bare.wasm"), run_env, "--target", "cortex-m3")
     assert (got.stdout, got.returncode) == ("-\n3\n", 0), got.stderr
+
+
+@pytest.mark.slow
+def test_join_under_thread_sanitizer(tmp_path, run_env):
+    """The glue's thread-spawn, the per-thread instances and the runtime
+    under ThreadSanitizer (clang): no report, the exact totals, 5 runs."""
+    cc = ctool.tool("clang")
+    flags = ["-O1", "-g", "-fsanitize=thread"]
+    if ctool._cannot_link(cc, tuple(flags)):
+        pytest.skip("clang cannot link with -fsanitize=thread here (install libclang-rt-dev)")
+    wasm = assemble(JOIN, tmp_path / "join.wasm")
+    exe = tmp_path / "join-tsan"
+    b = subprocess.run([sys.executable, "-m", "w2c", "build", "--enable-threads", "--cc", cc,
+                        str(wasm), "-o", str(exe), "--", *flags], capture_output=True, text=True,
+                       timeout=TIMEOUT, env=run_env)
+    assert b.returncode == 0, b.stderr
+    env = {**os.environ, "TSAN_OPTIONS": "halt_on_error=1 exitcode=66"}
+    for _ in range(5):
+        got = subprocess.run([str(exe)], capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        assert (got.stdout, got.returncode) == (JOIN_STDOUT, 0), got.stderr[-3000:]
+
+
+@pytest.mark.parametrize("target,tools", [("rpi-aarch64", ("aarch64-linux-gnu-gcc", "qemu-aarch64")),
+                                          ("rpi-armhf", ("arm-linux-gnueabihf-gcc", "qemu-arm"))])
+@pytest.mark.parametrize("name", ["join", "exit-in-thread"])
+def test_raspberry_pi(target, tools, name, tmp_path, run_env):
+    """The same programs built for the Raspberry Pi (static, -pthread) under
+    qemu-user."""
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"{missing[0]} not found (Debian: gcc-aarch64-linux-gnu "
+                    "gcc-arm-linux-gnueabihf qemu-user)")
+    text, stdout, status = CASES[name]
+    got = w2c_run(assemble(text, tmp_path / f"{name}.wasm"), run_env, "--target", target)
+    assert (got.stdout, got.returncode) == (stdout, status), got.stderr
