@@ -263,7 +263,9 @@ def test_bare_metal_spawn_fails(tmp_path, run_env):
                     "(Debian: gcc-arm-none-eabi qemu-system-arm)")
     text = PRELUDE + """
       (func (export "wasi_thread_start") (param i32 i32))
-      (func (export "_start") (call $said (call $spawn (i32.const 0))) (call $print (i32.const 3)))"""
+      (func (export "_start")
+        (call $said (call $spawn (i32.const 0)))
+        (call $print (i32.const 3)))"""
     got = w2c_run(assemble(text, tmp_path / "bare.wasm"), run_env, "--target", "cortex-m3")
     assert (got.stdout, got.returncode) == ("-\n3\n", 0), got.stderr
 
@@ -288,8 +290,11 @@ def test_join_under_thread_sanitizer(tmp_path, run_env):
         assert (got.stdout, got.returncode) == (JOIN_STDOUT, 0), got.stderr[-3000:]
 
 
-@pytest.mark.parametrize("target,tools", [("rpi-aarch64", ("aarch64-linux-gnu-gcc", "qemu-aarch64")),
-                                          ("rpi-armhf", ("arm-linux-gnueabihf-gcc", "qemu-arm"))])
+PI_TARGETS = [("rpi-aarch64", ("aarch64-linux-gnu-gcc", "qemu-aarch64")),
+              ("rpi-armhf", ("arm-linux-gnueabihf-gcc", "qemu-arm"))]
+
+
+@pytest.mark.parametrize("target,tools", PI_TARGETS)
 @pytest.mark.parametrize("name", ["join", "exit-in-thread"])
 def test_raspberry_pi(target, tools, name, tmp_path, run_env):
     """The same programs built for the Raspberry Pi (static, -pthread) under
