@@ -388,6 +388,18 @@
 #else
 #define W2C_GLOBAL(type, name) W2C_WEAK W2C_THREAD_LOCAL type name
 #endif
+/* W2C_PROCESS_GLOBAL(type, name): one runtime global of the whole program,
+ * never W2C_THREAD_LOCAL (the guard pages' handler and ranges), zero at
+ * start. */
+#ifdef W2C_STORAGE_EXTERNAL
+#ifdef W2C_DEFINE_STORAGE
+#define W2C_PROCESS_GLOBAL(type, name) extern type name; type name
+#else
+#define W2C_PROCESS_GLOBAL(type, name) extern type name
+#endif
+#else
+#define W2C_PROCESS_GLOBAL(type, name) W2C_WEAK type name
+#endif
 
 /* W2C_MEMCPY / W2C_MEMMOVE / W2C_MEMSET: compiler builtins under GCC/clang
  * (a freestanding program must still provide memcpy, memmove and memset, as

@@ -30,36 +30,57 @@ typedef struct w2c_guard_range {
  * (W2C_BOUNDS_GUARD); a fault in the w2c_stack_span bytes below an address
  * of the thread's stack is stack exhaustion (W2C_STACK_GUARD); any other
  * fault goes to the previous handler. */
-W2C_GLOBAL(int, w2c_guard_installed);
-W2C_GLOBAL(struct sigaction, w2c_guard_old_segv);
-W2C_GLOBAL(struct sigaction, w2c_guard_old_bus);
+/* The handler, the previous actions and the ranges are the process's, not
+ * a thread's (W2C_PROCESS_GLOBAL, also under W2C_THREAD_LOCAL): a memory
+ * allocated by one thread faults in another.  A spin lock (GCC/clang
+ * atomics) guards installing the handler and the list of ranges; the
+ * handler takes it too (no thread faults while holding it). */
+W2C_PROCESS_GLOBAL(int, w2c_guard_installed);
+W2C_PROCESS_GLOBAL(int, w2c_guard_lock_word);
+W2C_PROCESS_GLOBAL(struct sigaction, w2c_guard_old_segv);
+W2C_PROCESS_GLOBAL(struct sigaction, w2c_guard_old_bus);
+#ifdef __GNUC__
+#define W2C_GUARD_LOCK() \
+  while (__atomic_exchange_n(&w2c_guard_lock_word, 1, __ATOMIC_ACQUIRE)) {}
+#define W2C_GUARD_UNLOCK() __atomic_store_n(&w2c_guard_lock_word, 0, __ATOMIC_RELEASE)
+#else
+#define W2C_GUARD_LOCK() ((void)0)
+#define W2C_GUARD_UNLOCK() ((void)0)
+#endif
 #if W2C_BOUNDS_CHECK == W2C_BOUNDS_GUARD
-W2C_GLOBAL(w2c_guard_range *, w2c_guard_ranges);
+W2C_PROCESS_GLOBAL(w2c_guard_range *, w2c_guard_ranges);
 
 /* Register [base, base + bytes): r must not move until w2c_guard_remove_. */
 static inline void w2c_guard_add_(w2c_guard_range *r, const void *base, uint64_t bytes) {
   r->base = (uintptr_t)base;
   r->bytes = bytes;
+  W2C_GUARD_LOCK();
   r->next = w2c_guard_ranges;
   w2c_guard_ranges = r;
+  W2C_GUARD_UNLOCK();
 }
 
 static inline void w2c_guard_remove_(w2c_guard_range *r) {
   w2c_guard_range **pp;
+  W2C_GUARD_LOCK();
   for (pp = &w2c_guard_ranges; *pp != NULL; pp = &(*pp)->next)
     if (*pp == r) {
       *pp = r->next;
       break;
     }
+  W2C_GUARD_UNLOCK();
   r->next = NULL;
 }
 
 /* 1 if addr is inside a registered range. */
 static inline int w2c_guard_in_range_(uintptr_t a) {
   const w2c_guard_range *r;
-  for (r = w2c_guard_ranges; r != NULL; r = r->next)
-    if (a - r->base < r->bytes) return 1;
-  return 0;
+  int in = 0;
+  W2C_GUARD_LOCK();
+  for (r = w2c_guard_ranges; r != NULL && !in; r = r->next)
+    in = a - r->base < r->bytes;
+  W2C_GUARD_UNLOCK();
+  return in;
 }
 #endif
 #if W2C_STACK_CHECK == W2C_STACK_GUARD
@@ -67,7 +88,7 @@ static inline int w2c_guard_in_range_(uintptr_t a) {
 /* How far below w2c_stack_top a fault still counts as the stack's: the
  * stack size limit (RLIMIT_STACK, at most 1 GiB) plus 2 MiB for the
  * kernel's guard gap.  Computed once. */
-W2C_GLOBAL(uintptr_t, w2c_stack_span);
+W2C_PROCESS_GLOBAL(uintptr_t, w2c_stack_span);
 W2C_GLOBAL(uintptr_t, w2c_stack_top);    /* an address in this thread's stack */
 W2C_GLOBAL(int, w2c_altstack_ready);     /* W2C_THREAD_ENTER done on this thread */
 /* W2C_ALTSTACK_BYTES: size of the alternate signal stack the handler runs
@@ -104,9 +125,8 @@ static inline void w2c_guard_handler_(int sig, siginfo_t *si, void *ctx) {
 }
 
 /* Install the handler (once; w2c_memory_alloc and W2C_TRY call it).  0, or -1. */
-static inline int w2c_guard_init(void) {
+static inline int w2c_guard_install_(void) {
   struct sigaction sa;
-  if (w2c_guard_installed) return 0;
 #if W2C_STACK_CHECK == W2C_STACK_GUARD
   {
     struct rlimit rl;
@@ -128,6 +148,14 @@ static inline int w2c_guard_init(void) {
   }
   w2c_guard_installed = 1;
   return 0;
+}
+
+static inline int w2c_guard_init(void) {
+  int rc = 0;
+  W2C_GUARD_LOCK();
+  if (!w2c_guard_installed) rc = w2c_guard_install_();
+  W2C_GUARD_UNLOCK();
+  return rc;
 }
 
 #if W2C_STACK_CHECK == W2C_STACK_GUARD

@@ -32,6 +32,7 @@ from w2c import resources
 from w2c.emit import compile_module
 from w2c.emit.simd import SIMD_HEADER_PREFIX
 from w2c.emit.wasi import wasi_context, write_wasi_glue
+from w2c.emit.wasi_threads import THREAD_CFLAGS
 from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.firmware import FitError, build_firmware, check_fit, size_report
@@ -168,12 +169,14 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))
         sources = [p.name for p in written if p.suffix == ".c"]
         sources += ["program_wasi.c", "program_main.c"]
-        flags = ("-std=c99", *profile.cflags, *compiler_extra_flags(compiler), *cflags)
+        threads = THREAD_CFLAGS if ctx["spawn"] else ()     # wasi-threads
+        flags = ("-std=c99", *profile.cflags, *compiler_extra_flags(compiler), *threads,
+                 *cflags)
         objects, new = compile_objects(work, sources, compiler, flags,
                                        jobs=jobs or default_jobs(), launcher=launch,
                                        cache=cache_dir() / "obj" if object_cache else None)
-        cmd = [*compiler, *profile.cflags, *(str(o) for o in objects), "-o", str(linked),
-               *profile.ldflags, *cflags]
+        cmd = [*compiler, *profile.cflags, *threads, *(str(o) for o in objects), "-o",
+               str(linked), *profile.ldflags, *cflags]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BuildError(f"the C compiler failed to link ({compiler[0]}, exit "

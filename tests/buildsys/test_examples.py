@@ -7,6 +7,8 @@ with real cmake, make, compilers and emulators, and run with checked output:
     make-firmware   plain Makefile, cortex-m3 and riscv32: `make run` under
                     qemu-system-arm / qemu-system-riscv32 (semihosting)
     big-module      Makefile, --num-outputs 8 and make -j: `make check`
+    threads-embed   Makefile, gcc -pthread: 8 threads over one shared memory,
+                    exact totals
 
 Then an unchanged build does nothing (the build tool's own output, make -q),
 a touched .wasm runs w2c again (its COMMENT or recipe line appears) and a
@@ -204,12 +206,38 @@ def test_big_module(tmp_path):
     assert_noop_make(src, *args)
 
 
+# -- threads-embed ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("threads,rounds", [(8, 100_000), (3, 1_001)])
+def test_threads_embed(threads, rounds, tmp_path):
+    """Instances over one shared memory, one per POSIX thread, built by gcc
+    with the example's Makefile: the exact totals of atomic additions and
+    of increments under the wait/notify mutex."""
+    need("make", "gcc")
+    src = copy_example("threads-embed", tmp_path)
+    args = ["CC=gcc", "CFLAGS=-O2 -Wall -Wextra -Werror"]
+    out = run(["make", "check", f"THREADS={threads}", f"ROUNDS={rounds}", *args], src).stdout
+    assert out.count("w2c compile") == 1 and "--enable-threads" in out, out
+    assert "-DW2C_THREAD_LOCAL=_Thread_local -pthread" in out, out
+    calls = 2
+    locked = threads * calls * -(-rounds // 16)
+    assert (f"threads: {threads}, calls: {calls} x work({rounds}) each\n"
+            f"i32 atomic counter: {threads * calls * rounds}\n"
+            f"i64 atomic counter: {3 * threads * calls * rounds}\n"
+            f"counter under the wait/notify mutex: {locked}\n"
+            "check: the totals are exact\n") in out, out
+    assert "Several threads" in (src / "build" / "counter.h").read_text()
+    assert_noop_make(src, *args)
+
+
 # -- the committed modules -------------------------------------------------------------------
 
-@pytest.mark.parametrize("wat", ["cmake-desktop/plugin.wat", "cmake-rpi/greeter.wat"])
-def test_wasm_matches_wat(wat, wat2wasm):
+@pytest.mark.parametrize("wat,flags", [("cmake-desktop/plugin.wat", ()),
+                                       ("cmake-rpi/greeter.wat", ()),
+                                       ("threads-embed/counter.wat", ("--enable-threads",))])
+def test_wasm_matches_wat(wat, flags, wat2wasm):
     src = EXAMPLES / wat
-    built = wat2wasm(src.read_text(), debug_names=True)
+    built = wat2wasm(src.read_text(), *flags, debug_names=True)
     committed = src.with_suffix(".wasm").read_bytes()
     hint = f"{src.with_suffix('.wasm').name} is stale: wat2wasm --debug-names {src.name} -o " \
            f"{src.with_suffix('.wasm').name}"
@@ -223,7 +251,7 @@ def test_wasm_matches_wat(wat, wat2wasm):
 
 
 def test_examples_have_readmes():
-    for name in ("cmake-desktop", "cmake-rpi", "make-firmware", "big-module"):
+    for name in ("cmake-desktop", "cmake-rpi", "make-firmware", "big-module", "threads-embed"):
         readme = EXAMPLES / name / "README.md"
         assert readme.is_file(), readme
         assert "w2c" in readme.read_text()

@@ -189,6 +189,7 @@ class ModuleGen:
             "mem64": any(mt.limits.is64 for mt in self.mems),
             "simd": self.simd, "exn": self.exn, "typed_refs": self._typed_refs(),
             "threads": self.threads, "threads_enabled": self.threads_enabled,
+            "shared_memory": any(mt.limits.shared for mt in self.mems),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
                       "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],

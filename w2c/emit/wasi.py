@@ -13,6 +13,7 @@ from pathlib import Path
 from w2c.emit.exn import uses_exceptions
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle
+from w2c.emit.wasi_threads import is_shared_memory_import, is_spawn, threads_context
 from w2c.errors import W2CError
 from w2c.module import EXT_FUNC, EXT_MEMORY, F32, F64, I32, I64, FuncType, Module
 from w2c.templates import c_string, env
@@ -63,13 +64,20 @@ def wasi_context(module: Module, prefix: str, header: str, host_imports: bool = 
     seen: set[str] = set()
     keys = unique_import_keys(module)
     host = False
+    threads = threads_context(module, prefix, keys)
     for key, imp in zip(keys, module.imports, strict=True):
+        if is_spawn(imp):   # wasi-threads: the glue's (w2c.emit.wasi_threads)
+            continue
         if host_imports and imp.module != WASI_MODULE:
             host = True
             continue
+        if threads["shared_memory"] and threads["shared_memory"]["field"] == f"mem_{key}" \
+                and is_shared_memory_import(imp):
+            continue        # the glue allocates it
         if imp.module != WASI_MODULE or imp.kind != EXT_FUNC:
             raise W2CError(f"unknown import: {imp.module}.{imp.name} (a WASI program may "
-                           f"import only {WASI_MODULE} functions)", imp.offset)
+                           f"import only {WASI_MODULE} functions, wasi.thread-spawn and "
+                           "one shared memory)", imp.offset)
         want = PREVIEW1.get(imp.name)
         have = module.types[imp.func_type_index()]
         if want is None:
@@ -107,6 +115,7 @@ def wasi_context(module: Module, prefix: str, header: str, host_imports: bool = 
         "exn": uses_exceptions(module),
         "invoke": invoke_context(module, prefix),
         "exports_said": c_string(_exports_said(module)),
+        **threads,
     }
 
 
