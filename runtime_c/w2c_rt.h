@@ -33,6 +33,7 @@
  *   w2c_trap W2C_TRY(stmt...)                   GNU C: trap code of stmt, 0 if none
  *   W2C_TRY_STMT(code_lvalue, stmt...)          the same in plain C99
  *   W2C_CALL_ENTER() / W2C_CALL_LEAVE()         call-depth check / release
+ *   W2C_CALL_DONE()                             after each call: none in tail position
  *   uint32_t w2c_call_depth;  w2c_trap_frame *w2c_trap_top   (shared state)
  *
  * Numbers (w2c_num.h), one helper per template of w2c/opcodes.py

@@ -189,6 +189,7 @@ class InstrMethods:
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
         for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
             self.out(line)
+        self.out("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)
         self.out(RELOAD)
         if self.g.exn or self.exn.handlers:
             after_call(self)
