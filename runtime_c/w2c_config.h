@@ -245,6 +245,18 @@
 #define W2C_STACK_BUDGET (1024u * 1024u)
 #endif
 
+/* W2C_NO_SIBLING_CALLS: 1 says the C compiler never turns a call in tail
+ * position into a jump (GCC and clang: -fno-optimize-sibling-calls, which
+ * also stops tail recursion from becoming a loop), so W2C_CALL_DONE needs
+ * no empty asm after each call to keep recursion without end a stack
+ * exhaustion (w2c_trap.h); the asm also limits how gcc compiles the
+ * function around it (bench/ANALYSIS.md: parse -0.6 %, recurse -0.6 %).
+ * `w2c build` passes both to gcc.  Defining it without the compiler flag
+ * makes such recursion a loop without end.  Default 0. */
+#ifndef W2C_NO_SIBLING_CALLS
+#define W2C_NO_SIBLING_CALLS 0
+#endif
+
 /* W2C_STACK_LIMIT_SYMBOL: the name of a symbol (e.g. the linker script's
  * __stack_limit) at the lowest address the C stack may reach; with
  * W2C_STACK_POINTER the limit is that address + W2C_STACK_MARGIN, so deep

@@ -33,6 +33,7 @@
  *   w2c_trap W2C_TRY(stmt...)                   GNU C: trap code of stmt, 0 if none
  *   W2C_TRY_STMT(code_lvalue, stmt...)          the same in plain C99
  *   W2C_CALL_ENTER() / W2C_CALL_LEAVE()         call-depth check / release
+ *   W2C_CALL_DONE()                             after each call: none in tail position
  *   uint32_t w2c_call_depth;  w2c_trap_frame *w2c_trap_top   (shared state)
  *   W2C_FUNC_ENTER(where) / W2C_FUNC_LEAVE()    -g: the running function
  *   const char *w2c_func_now, *w2c_trap_func    it, and where the last caught trap was

@@ -57,14 +57,21 @@ PART_CODE_BYTES = 128 << 10
 MAX_PARTS = 256
 
 
+# What compiler_extra_flags gives gcc.
+GCC_EXTRA_FLAGS = ("-fsignaling-nans", "-fno-optimize-sibling-calls", "-DW2C_NO_SIBLING_CALLS=1")
+
+
 @functools.cache
 def compiler_extra_flags(compiler: str | tuple[str, ...]) -> tuple[str, ...]:
     """Flags w2c adds for this C compiler (a command, or its words): GCC gets
     -fsignaling-nans, which keeps x*1.0, x-0.0 ... as real operations (a
     signalling NaN operand must come out quiet), so the runtime can write the
     float constants +-0 and +-1 as plain constants instead of hiding them
-    from the optimiser (runtime_c/w2c_num.h, __SUPPORT_SNAN__).  Other
-    compilers: nothing."""
+    from the optimiser (runtime_c/w2c_num.h, __SUPPORT_SNAN__); and
+    -fno-optimize-sibling-calls with W2C_NO_SIBLING_CALLS: no call becomes a
+    jump, so recursion without end still exhausts the stack without the
+    empty asm after each call (runtime_c/w2c_config.h).  Other compilers:
+    nothing."""
     words = (compiler,) if isinstance(compiler, str) else compiler
     try:
         proc = subprocess.run([*words, "-dM", "-E", "-x", "c", os.devnull],
@@ -73,7 +80,7 @@ def compiler_extra_flags(compiler: str | tuple[str, ...]) -> tuple[str, ...]:
         return ()
     macros = proc.stdout
     if "#define __GNUC__ " in macros and "#define __clang__ " not in macros:
-        return ("-fsignaling-nans",)
+        return GCC_EXTRA_FLAGS
     return ()
 
 

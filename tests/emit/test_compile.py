@@ -153,3 +153,21 @@ def test_output_files_get_the_umask_mode(tmp_path):
         for f in out.parent.iterdir():   # rewrite the runtime headers next time
             if f.name.startswith("w2c_"):
                 f.unlink()
+
+
+def test_a_function_that_calls_itself_is_declared_inline(tmp_path, wat2wasm):
+    """gcc does not inline a function with a call of itself into its one other
+    caller unless it is declared inline (w2c.emit.body, `render`)."""
+    data = wat2wasm("""(module
+      (func $rec (export "rec") (param i32) (result i32)
+        (if (result i32) (local.get 0)
+          (then (i32.sub (i32.const 0) (call $rec (i32.sub (local.get 0) (i32.const 1)))))
+          (else (i32.const 0))))
+      (func $outer (export "outer") (param i32) (result i32) (call $rec (local.get 0))))""")
+    compile_module(data, tmp_path / "m.c")
+    text = (tmp_path / "m.c").read_text()
+    defs = [ln for ln in text.splitlines() if ln.startswith("static ") and ln.endswith(") {")
+            and "(void *instance" in ln]
+    assert len(defs) == 2, defs
+    assert defs[0].startswith("static inline "), defs
+    assert not defs[1].startswith("static inline "), defs

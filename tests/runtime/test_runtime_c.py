@@ -343,7 +343,7 @@ def test_endless_recursion_compiles_quietly(cc, tmp_path):
     """Wasm may recurse forever (the depth check traps): no -Winfinite-recursion."""
     src = tmp_path / "r.c"
     src.write_text('#include "w2c_rt.h"\nvoid f(void *i);\n'
-                   'void f(void *i) { W2C_CALL_ENTER(); f(i); W2C_CALL_LEAVE(); }\n')
+                   'void f(void *i) { W2C_CALL_ENTER(); f(i); W2C_CALL_DONE(); W2C_CALL_LEAVE(); }\n')
     for opt in ("-O0", "-O2"):
         proc = run([cc, *STRICT, opt, f"-I{RT}", "-c", src, "-o", tmp_path / "r.o"])
         assert proc.returncode == 0 and not proc.stderr, proc.stderr

@@ -34,15 +34,18 @@ import warnings
 
 import pytest
 
+from w2c.program import GCC_EXTRA_FLAGS
+
 from . import driver, run_exec, spectest, wast
 
 # What `w2c build` does with gcc on x86-64: the runtime's default (guard
-# pages, the stack's guard page) and -fsignaling-nans (float constants as
-# plain constants, w2c.program.compiler_extra_flags).  The portable
+# pages, the stack's guard page) and its gcc flags (w2c.program.
+# compiler_extra_flags: -fsignaling-nans, float constants as plain constants;
+# no sibling calls, so no empty asm after calls).  The portable
 # configuration (explicit bounds checks, the stack-pointer compare, opaque
 # float constants) runs every file on x86-64 too.
 CI_CONFIG = run_exec.Config("gcc", "-O2", jobs=1, pycparser_every=10,
-                            cflags=("-fsignaling-nans",))
+                            cflags=GCC_EXTRA_FLAGS)
 EXPLICIT_CONFIG = run_exec.Config("gcc", "-O2", jobs=1,
                                   cflags=("-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT",))
 # The cross targets checked in CI, every file (about 1.5 min each on 2 cores;

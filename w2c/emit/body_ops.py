@@ -33,6 +33,8 @@ class InstrMethods:
     lines: list[Any]    # C lines and RELOAD placeholders
     operand: int        # the operand type of the instructions in OPERAND_METHODS
     exn: Any            # the open try blocks (w2c.emit.exn.ExnState)
+    index: int          # the function's index
+    calls_self: bool    # it calls itself directly (BodyEmitter.render)
 
     if TYPE_CHECKING:
         def slot(self, k: int, t: int) -> str: ...
@@ -162,6 +164,8 @@ class InstrMethods:
     # -- calls ------------------------------------------------------------------------------------
     def _call(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         ft = self.g.func_type(imm)
+        if imm == self.index:
+            self.calls_self = True
         base = top - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
         self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
@@ -189,6 +193,7 @@ class InstrMethods:
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
         for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
             self.out(line)
+        self.out("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)
         self.out(RELOAD)
         if self.g.exn or self.exn.handlers:
             after_call(self)

@@ -34,6 +34,7 @@ uint64_t fs_call(const w2c_table *t, uint32_t i) {
   uint64_t r;
   W2C_CALL_ENTER();
   r = ((uint64_t(*)(void *))f.func)(f.instance);
+  W2C_CALL_DONE();
   W2C_CALL_LEAVE();
   return r;
 }

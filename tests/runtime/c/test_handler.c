@@ -14,6 +14,7 @@ static uint32_t forever(uint32_t n) {
   uint32_t r;
   W2C_CALL_ENTER();
   r = n == 0xFFFFFFFFu ? 0 : forever(n + 1) + 1;
+  W2C_CALL_DONE();
   W2C_CALL_LEAVE();
   return r;
 }

@@ -49,6 +49,7 @@ static uint32_t recurse(uint32_t n) {
   uint32_t r;
   W2C_CALL_ENTER();
   r = n == 0 ? w2c_call_depth : recurse(n - 1);
+  W2C_CALL_DONE();
   W2C_CALL_LEAVE();
   return r;
 }
@@ -61,6 +62,7 @@ static uint32_t forever(uint32_t n) {
   W2C_CALL_ENTER();
   if (n > deepest) deepest = n;
   r = n == 0xFFFFFFFFu ? 0 : forever(n + 1) + 1;
+  W2C_CALL_DONE();
   W2C_CALL_LEAVE();
   return r;
 }
