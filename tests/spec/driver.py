@@ -45,17 +45,43 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from w2c.errors import W2CError
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
+from w2c.errors import W2CError
 from w2c.module import (
-    EXNREF, EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXT_TAG, EXTERNREF, F32, F64,
-    FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
-    Module, type_name,
+    EXNREF,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_NAMES,
+    EXT_TABLE,
+    EXT_TAG,
+    EXTERNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    TYPE_NAMES,
+    V128,
+    Export,
+    FuncType,
+    Import,
+    Module,
+    type_name,
 )
 from w2c.valtypes import (
-    HT_FUNC, HT_NOFUNC, erase, heap_of, is_ref, nullable, ref_type, type_index, val_sub)
+    HT_FUNC,
+    HT_NOFUNC,
+    erase,
+    heap_of,
+    is_ref,
+    nullable,
+    ref_type,
+    type_index,
+    val_sub,
+)
 
 SUPPORTED_TYPES = (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF)
 
@@ -78,6 +104,12 @@ TRAP_CODES = {
     "null reference": "W2C_TRAP_NULL_REFERENCE",
     "unaligned atomic": "W2C_TRAP_UNALIGNED_ATOMIC",           # threads
     "expected shared memory": "W2C_TRAP_EXPECTED_SHARED",
+    "null structure reference": "W2C_TRAP_NULL_STRUCT",       # gc
+    "null array reference": "W2C_TRAP_NULL_ARRAY",
+    "null i31 reference": "W2C_TRAP_NULL_I31",
+    "out of bounds array access": "W2C_TRAP_OOB_ARRAY",
+    "cast failure": "W2C_TRAP_CAST",
+    "out of memory": "W2C_TRAP_OUT_OF_MEMORY",
 }
 
 # Check kinds.
@@ -115,9 +147,19 @@ def trap_code(text: str | None) -> str | None:
 # Values.
 # --------------------------------------------------------------------------
 
+# GC's reference types by the name of the 2.0 type of their C representation.
+GC_ERASED = {"anyref": "externref", "eqref": "externref", "i31ref": "externref",
+             "structref": "externref", "arrayref": "externref", "nullref": "externref",
+             "nullexternref": "externref", "nullfuncref": "funcref"}
+
+
 def arg_bits(arg: dict) -> int:
     """The uint64_t the command table holds for an argument."""
     t, v = arg["type"], arg.get("value")
+    if t in GC_ERASED:
+        if v == "null":
+            return 0
+        raise Unsupported(f"a non-null {t} argument")
     if t in ("i32", "f32"):
         return int(v) & 0xFFFFFFFF
     if t in ("i64", "f64"):
@@ -175,8 +217,8 @@ def expected_lanes(exp: dict) -> list[tuple[str, int, int, int]]:
 def expected_value(exp: dict) -> tuple[str, int]:
     """(E_* kind, bits) for one expected scalar result."""
     t, v = exp["type"], exp.get("value")
-    if v is None and t == "funcref":
-        return E_NONNULL, 0       # (ref.func): any function reference
+    if v is None and (t == "funcref" or t in GC_ERASED):
+        return E_NONNULL, 0       # (ref.func), (ref.struct) ...: any non-null reference
     if v is None:
         raise Unsupported(f"an expected {t} without a value")
     if t in ("f32", "f64"):
@@ -192,7 +234,9 @@ def expected_value(exp: dict) -> tuple[str, int]:
         return E_B64, int(v) & 0xFFFFFFFFFFFFFFFF
     if t == "externref":
         return E_REF, 0 if v == "null" else int(v) + 1
-    if t in ("funcref", "exnref"):
+    if t in GC_ERASED and t != "nullfuncref":
+        return (E_REF, 0) if v == "null" else (E_NONNULL, 0)
+    if t in ("funcref", "exnref", "nullfuncref"):
         return (E_REF, 0) if v == "null" else (E_NONNULL, 0)
     raise Unsupported(f"results of type {t}")
 
@@ -407,8 +451,8 @@ def _global_text(gt) -> str:
 
 def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
     """Walk the script's commands: units, links, checks, callers."""
-    from w2c.parse import decode_module
     from w2c.errors import W2CError
+    from w2c.parse import decode_module
 
     features = features if features is not None else script.suite.make_features()
     units: list[Unit | None] = [None]
@@ -596,16 +640,20 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
         ft = _func_type(unit.module, exp.index)
         # (typed references: the C representation of their 2.0 type)
         try:
-            params, results = tuple(map(erase, ft.params)), tuple(map(erase, ft.results))
+            canon = unit.module.type_canon()
+            params = tuple(erase(t, canon) for t in ft.params)
+            results = tuple(erase(t, canon) for t in ft.results)
         except W2CError as e:    # GC's any hierarchy has no C representation yet
             raise Unsupported(str(e)) from None
         args = act.get("args", [])
-        if [a["type"] for a in args] != [TYPE_NAMES[p] for p in params]:
+        if [GC_ERASED.get(a["type"], a["type"]) for a in args] != \
+                [TYPE_NAMES[p] for p in params]:
             c.static = ("fail", f"arguments {[a['type'] for a in args]} do not match {ft}")
             return
         c.args = [w for a in args for w in arg_words(a)]
     else:
-        params, results = (), (erase(unit.module.all_globals()[exp.index].type),)
+        params, results = (), (erase(unit.module.all_globals()[exp.index].type,
+                                     unit.module.type_canon()),)
     for ty in params + results:
         if ty not in SUPPORTED_TYPES:
             raise Unsupported(f"values of type {TYPE_NAMES.get(ty, ty)}")
@@ -714,15 +762,27 @@ static void drv_fail(const drv_cmd *c, const char *what, int code) {
   fflush(stdout);
 }
 
-/* W2C_TRY_STMT (plain C99) rather than W2C_TRY (a GNU statement expression). */
+/* W2C_TRY_STMT (plain C99) rather than W2C_TRY (a GNU statement expression).
+   A GC module's frames left on the shadow stack by a trap are dropped. */
+#ifdef W2C_GC_H
+#define DRV_GC_SAVE w2c_gc_frame *gc_top = w2c_gc_frames_save();
+#define DRV_GC_RESTORE w2c_gc_frames_restore(gc_top);
+#else
+#define DRV_GC_SAVE
+#define DRV_GC_RESTORE
+#endif
 static w2c_trap drv_try_call(drv_call f, const uint64_t *a, uint64_t *r) {
   w2c_trap code;
+  DRV_GC_SAVE
   W2C_TRY_STMT(code, f(a, r));
+  DRV_GC_RESTORE
   return code;
 }
 static w2c_trap drv_try_inst(drv_inst f, int *rc) {
   w2c_trap code;
+  DRV_GC_SAVE
   W2C_TRY_STMT(code, *rc = f());
+  DRV_GC_RESTORE
   return code;
 }
 """

@@ -12,6 +12,7 @@ from typing import Any
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.exn import check_tags, uses_exceptions
+from w2c.emit.gc import GcTypes, uses_gc
 from w2c.emit.names import (
     C_TYPES,
     mangle,
@@ -33,7 +34,7 @@ from w2c.module import (
     FuncType,
     Module,
 )
-from w2c.valtypes import REF_BASE, erase
+from w2c.valtypes import REF_BASE, erase, use_types
 
 ATOMIC_HEADER = "w2c_atomic.h"   # runtime_c: the threads proposal's instructions
 
@@ -48,8 +49,10 @@ class ModuleGen:
 
     def __init__(self, module: Module, prefix: str, header_name: str,
                  max_memory: int | None = None, const_tables: dict[int, list[int]] | None = None,
-                 threads_enabled: bool = False):
+                 threads_enabled: bool = False, gc_enabled: bool = False):
         self.module = module
+        # GC: erase() reads the kinds of the module's types from now on.
+        use_types(module.type_canon() if module.subtypes is not None else None)
         # The threads feature is on: imported memories are matched on sharedness
         # (without it no w2c module has a shared memory to give), and the header
         # defines W2C_MODULE_THREADS before the runtime's first header.
@@ -82,6 +85,7 @@ class ModuleGen:
             check_tags(m)
         self.tags = m.all_tags()
         self.n_imported_tags = len(m.imported(EXT_TAG))
+        self.gc = GcTypes(m, prefix) if gc_enabled and uses_gc(m) else None
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -188,6 +192,9 @@ class ModuleGen:
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
             "simd": self.simd, "exn": self.exn, "typed_refs": self._typed_refs(),
+            "gc": self.gc is not None,
+            "gc_decls": self.gc.decls() if self.gc is not None else "",
+            "gc_roots": self.gc.roots(self) if self.gc is not None else "",
             "threads": self.threads, "threads_enabled": self.threads_enabled,
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
