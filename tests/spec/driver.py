@@ -217,7 +217,9 @@ def expected_lanes(exp: dict) -> list[tuple[str, int, int, int]]:
 def expected_value(exp: dict) -> tuple[str, int]:
     """(E_* kind, bits) for one expected scalar result."""
     t, v = exp["type"], exp.get("value")
-    if v is None and (t == "funcref" or t in GC_ERASED):
+    if v is None and t in ("nullref", "nullfuncref", "nullexternref", "nullexnref", "refnull"):
+        return E_REF, 0           # the bottom types' one value
+    if v is None and (t in ("funcref", "externref") or t in GC_ERASED):
         return E_NONNULL, 0       # (ref.func), (ref.struct) ...: any non-null reference
     if v is None:
         raise Unsupported(f"an expected {t} without a value")

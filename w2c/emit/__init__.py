@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit.exn import EXN_HEADER
-from w2c.emit.gc import uses_gc
+from w2c.emit.gc import find_gc, uses_gc
 from w2c.emit.lines import DUMP_SUFFIX, source_lines
 from w2c.emit.module import ATOMIC_HEADER, uses_atomics
 from w2c.emit.names import module_prefix
@@ -72,6 +72,8 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
+                if "gc" in t.features:
+                    find_gc(module, t.features)
                 if module.subtypes is not None and layout.split:
                     raise UnsupportedFeature("gc (code generation of a module with GC types "
                                              "in several outputs)")

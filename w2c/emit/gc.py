@@ -18,6 +18,7 @@ from typing import Any
 from w2c import opcodes as O
 from w2c.emit.names import C_TYPES, type_id
 from w2c.errors import UnsupportedFeature
+from w2c.features import Features
 from w2c.module import (
     EXTERNREF,
     FUNCREF,
@@ -30,6 +31,7 @@ from w2c.module import (
     Module,
     StructType,
 )
+from w2c.parse.code import body_instructions, decode_body
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import (
     HT_ANY,
@@ -64,20 +66,35 @@ ALLOCATES = frozenset({"struct.new", "struct.new_default", "array.new", "array.n
 
 
 def uses_gc(m: Module) -> bool:
-    """With the gc feature on: GC types, a GC reference type outside the
-    bodies, or (read from the code's bytes, so it may be wrong the safe
-    way) a 0xFB-prefixed or ref.eq instruction."""
+    """GC types, a GC reference type outside the bodies, or (found by
+    `find_gc`) a GC instruction or local in a body."""
     if m.subtypes is not None or "gc" in m.features_used:
         return True
     types = [t for ft in m.func_sigs() for t in ft.params + ft.results]
     types += [g.type for g in m.all_globals()] + [t.elem for t in m.all_tables()]
-    if any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in types):
-        return True
-    if not m.codes:
-        return False
+    return any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in types)
+
+
+def find_gc(m: Module, features: Features) -> None:
+    """With the gc feature on, before the emitter: add "gc" to the module's
+    features_used if a body has a GC instruction or a local of the any
+    hierarchy (the bodies are decoded once more only if their bytes hold a
+    0xFB prefix or ref.eq's 0xD3), so a module without GC gets the C it
+    always got."""
+    if uses_gc(m) or not m.codes:
+        return
     first, last = m.codes[0], m.codes[-1]
     code = m.data[first.offset:last.offset + last.size]
-    return b"\xfb" in code or b"\xd3" in code
+    if b"\xfb" not in code and b"\xd3" not in code:
+        return
+    for i in range(len(m.codes)):
+        body = decode_body(m, i, features)
+        if any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in body.locals):
+            m.features_used.add("gc")
+        for _ in body_instructions(body, features, m):
+            pass
+        if "gc" in m.features_used:
+            return
 
 
 class GcTypes:
@@ -261,7 +278,7 @@ def _sig(e: BodyEmitter, v: FuncValidator, name: str, imm: Any
             n = imm[1]
             kw["n"] = str(n)
             kw["items"] = "NULL" if not n else \
-                f"(const {kw['et']}[]){{" + ", ".join(f"{{{i}}}" for i in range(n)) + "}"
+                f"(const {kw['et']}[]){{{{" + ", ".join(f"{{{i}}}" for i in range(n)) + "}}"
             return [et] * n, _E, kw
         if name.endswith("_data"):
             kw["seg"] = _seg_data(e, imm[1])
