@@ -113,13 +113,36 @@ static inline w2c_externref w2c_gc_cast(w2c_externref e, int nullable, int ht, c
   if (!w2c_gc_test(e, nullable, ht, t)) W2C_TRAP(W2C_TRAP_CAST);
   return e;
 }
-/* A function reference: null, or of function type `type_id` (0: any function). */
-static inline uint32_t w2c_gc_test_func(w2c_funcref f, int nullable, uint64_t type_id) {
-  if (w2c_funcref_is_null(f)) return (uint32_t)nullable;
-  return type_id == 0 || f.type_id == type_id;
+/* Function types: an id is `type_id` or one of the `n` ids `subs` (the
+ * module's declared subtypes of it). */
+static inline int w2c_gc_func_is(uint64_t id, uint64_t type_id, const uint64_t *subs, uint32_t n) {
+  uint32_t i;
+  if (id == type_id) return 1;
+  for (i = 0; i < n; i++)
+    if (subs[i] == id) return 1;
+  return 0;
 }
-static inline w2c_funcref w2c_gc_cast_func(w2c_funcref f, int nullable, uint64_t type_id) {
-  if (!w2c_gc_test_func(f, nullable, type_id)) W2C_TRAP(W2C_TRAP_CAST);
+/* A function reference: null, or of function type `type_id` (0: any function). */
+static inline uint32_t w2c_gc_test_func(w2c_funcref f, int nullable, uint64_t type_id,
+                                        const uint64_t *subs, uint32_t n) {
+  if (w2c_funcref_is_null(f)) return (uint32_t)nullable;
+  return type_id == 0 || w2c_gc_func_is(f.type_id, type_id, subs, n);
+}
+static inline w2c_funcref w2c_gc_cast_func(w2c_funcref f, int nullable, uint64_t type_id,
+                                           const uint64_t *subs, uint32_t n) {
+  if (!w2c_gc_test_func(f, nullable, type_id, subs, n)) W2C_TRAP(W2C_TRAP_CAST);
+  return f;
+}
+/* call_indirect to a type with declared subtypes (w2c_table_call_target else). */
+static inline w2c_funcref w2c_gc_call_target(const w2c_table *t, uint32_t i, uint64_t type_id,
+                                             const uint64_t *subs, uint32_t n) {
+  w2c_funcref f;
+  if (W2C_UNLIKELY(i >= t->size)) W2C_TRAP(W2C_TRAP_UNDEFINED_ELEMENT);
+  f = t->funcs[i];
+  if (W2C_UNLIKELY(!w2c_gc_func_is(f.type_id, type_id, subs, n))) {
+    if (f.func == 0) W2C_TRAP(W2C_TRAP_UNINITIALIZED_ELEMENT);
+    W2C_TRAP(W2C_TRAP_INDIRECT_CALL_TYPE);
+  }
   return f;
 }
 

@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w2c.emit.gc import GcTypes
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
@@ -387,7 +388,14 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
                                f"{EXT_NAMES[exp.kind]}, imported as {EXT_NAMES[imp.kind]}")
             return
         have = _extern_type(pm, exp)
-        if imp.kind == EXT_FUNC:
+        if imp.kind == EXT_FUNC and (m.subtypes is not None or pm.subtypes is not None):
+            # GC: the export's type or a declared supertype of it is the
+            # import's, by iso-recursive identity
+            if not _iso_sub(pm, pm.func_types()[exp.index], m, imp.desc):
+                unit.link_error = (f"incompatible import type: {what} is {have}, imported as "
+                                   f"{m.types[imp.desc]}")
+                return
+        elif imp.kind == EXT_FUNC:
             want = m.types[imp.desc]
             if _func_key(m, want) != _func_key(pm, have):
                 unit.link_error = f"incompatible import type: {what} is {have}, imported as {want}"
@@ -401,7 +409,9 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
                 return
         elif imp.kind == EXT_TAG:
             want = m.types[imp.desc]
-            if want != have:
+            gc = m.subtypes is not None or pm.subtypes is not None
+            if want != have or gc and not _iso_sub(pm, pm.all_tags()[exp.index], m, imp.desc,
+                                                   exact=True):
                 unit.link_error = f"incompatible import type: tag {what} is {have}, imported as {want}"
                 return
         elif imp.kind == EXT_TABLE:
@@ -414,6 +424,28 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
         unit.links.append(Link(imp, prov, exp))
         if prov not in unit.providers:
             unit.providers.append(prov)
+
+
+_ISO: dict[int, tuple[Module, GcTypes]] = {}
+
+
+def _iso_key(m: Module, x: int) -> object:
+    """Type x of module m by iso-recursive identity (comparable across modules)."""
+    got = _ISO.get(id(m))
+    if got is None or got[0] is not m:
+        got = _ISO[id(m)] = (m, GcTypes(m, "m"))
+    return got[1].iso_key(x)
+
+
+def _iso_sub(m1: Module, x1: int, m2: Module, x2: int, exact: bool = False) -> bool:
+    """Type x1 of m1 is type x2 of m2 or (unless exact) declared below it."""
+    want = _iso_key(m2, x2)
+    while x1 >= 0:
+        if _iso_key(m1, x1) == want:
+            return True
+        supers = m1.subtypes[x1].supers if m1.subtypes is not None and not exact else ()
+        x1 = supers[0] if supers else -1
+    return False
 
 
 def _key(m: Module, t: int, depth: int = 0):

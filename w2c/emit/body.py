@@ -35,7 +35,7 @@ from w2c.emit.bounds import (
     TRAPPING,
     Checks,
 )
-from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
+from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
 from w2c.module import EXNREF, EXTERNREF, FUNCREF, I32, V128, FuncType
@@ -487,8 +487,8 @@ class BodyEmitter(InstrMethods):
             self.out("}")
         elif indirect:
             typeidx, x = imm
-            self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                     f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
+            self.out(f"{{ w2c_funcref fr_ = "
+                     f"{self.g.call_target(x, self.call_index(x, top - 1), typeidx)};")
             instance = "inst" if x in self.g.const_tables else "fr_.instance"
             self.lines.extend(tail.via_trampoline(ft, args, None, instance, label))
             self.out("}")

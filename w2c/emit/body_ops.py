@@ -17,7 +17,7 @@ from w2c import opcodes as O
 from w2c.emit import consts
 from w2c.emit.exn import after_call
 from w2c.emit.gc import gc_op
-from w2c.emit.names import C_ZERO, fn_pointer_type, type_id
+from w2c.emit.names import C_ZERO, fn_pointer_type
 from w2c.emit.results import call_results
 from w2c.module import EXNREF, FUNCREF, I32, I64, FuncType
 from w2c.parse.validate_func import FuncValidator
@@ -176,8 +176,8 @@ class InstrMethods:
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
         self.safepoint()
-        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                 f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
+        target = self.g.call_target(x, self.call_index(x, top - 1), typeidx)
+        self.out(f"{{ w2c_funcref fr_ = {target};")
         # A constant table holds only this module's functions: they get this instance.
         instance = "inst" if x in self.g.const_tables else "fr_.instance"
         self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")

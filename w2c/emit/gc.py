@@ -28,6 +28,7 @@ from w2c.module import (
     V128,
     ArrayType,
     FieldType,
+    FuncType,
     Module,
     StructType,
 )
@@ -104,6 +105,7 @@ class GcTypes:
         self.m = module
         self.p = prefix
         self.canon = module.type_canon()
+        self._groups: dict[int, object] = {}
 
     def c(self, x: int) -> int:
         return self.canon[x]
@@ -123,6 +125,78 @@ class GcTypes:
         at = self.m.types[x]
         assert isinstance(at, ArrayType)
         return at.field
+
+    # -- function types: signature ids -----------------------------------------------------
+    def func_id(self, x: int) -> int:
+        """The signature id of function type x: that of its FuncType (what a
+        module without GC gives it) for a final type of a rec group of its own
+        without supertypes, else a hash of its rec group's structure (types
+        outside the group by theirs, recursively, so equal in every module)
+        and its place there: iso-recursive identity."""
+        s = self.m.subtypes[x] if self.m.subtypes is not None else None
+        if s is None or s.size == 1 and s.final and not s.supers:
+            return type_id(self.m.type_func(x))
+        h = 0xCBF29CE484222325
+        for b in repr(self._key(x)).encode():
+            h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+        return h | (1 << 63)
+
+    def iso_key(self, x: int) -> object:
+        """Type x's identity across modules: its rec group's structure
+        (other groups' types by theirs) and its place in the group."""
+        return self._key(x)
+
+    def _key(self, x: int) -> object:
+        subs = self.m.subtypes   # (None: every type final, a rec group of its own)
+        g, size = (subs[x].group, subs[x].size) if subs is not None else (x, 1)
+        if g not in self._groups:
+            def ref(y: int) -> object:
+                # (the decoder wrote references by canonical index: a type of
+                # this group may appear as the first of its class)
+                for i in range(g, g + size):
+                    if self.c(i) == self.c(y):
+                        return ("rec", i - g)
+                return self._key(y)
+
+            def one(t: int) -> object:
+                y = type_index(heap_of(t)) if t >= REF_BASE else None
+                return t if y is None else (nullable(t), ref(y))
+            items: list[object] = []
+            for i in range(g, g + size):
+                ct = self.m.types[i]
+                if isinstance(ct, StructType):
+                    k: object = ("struct",) + tuple((one(f.storage), f.mutable) for f in ct.fields)
+                elif isinstance(ct, ArrayType):
+                    k = ("array", one(ct.field.storage), ct.field.mutable)
+                else:
+                    k = (tuple(map(one, ct.params)), tuple(map(one, ct.results)))
+                if subs is None:
+                    items.append((k, True, ()))
+                else:
+                    items.append((k, subs[i].final, tuple(map(ref, subs[i].supers))))
+            self._groups[g] = tuple(items)
+        return (self._groups[g], x - g)
+
+    def sub_ids(self, x: int) -> str:
+        """The ids of the module's function types declared (transitively)
+        below type x, other than x's own, as `array, count` for the runtime
+        (`NULL, 0` if none)."""
+        supers = getattr(self.canon, "supers", [])
+        own = self.func_id(x)
+        ids = []
+        for y, t in enumerate(self.m.types):
+            if y == x or not isinstance(t, FuncType):
+                continue
+            z = y
+            while z >= 0 and self.c(z) != self.c(x):
+                z = supers[z] if z < len(supers) else -1
+            tid = self.func_id(y)
+            if z >= 0 and tid != own and tid not in ids:
+                ids.append(tid)
+        if not ids:
+            return "NULL, 0"
+        return ("(const uint64_t[]){" + ", ".join(f"UINT64_C({i})" for i in ids)
+                + f"}}, {len(ids)}")
 
     # -- C text -----------------------------------------------------------------------------
     def decls(self) -> str:
@@ -217,9 +291,11 @@ def cast_args(g: GcTypes, rt: int) -> tuple[int, str, str]:
     top = top_heap(ht, g.canon)
     if top == HT_FUNC:
         x = type_index(ht)
-        tid = "UINT64_C(0)" if ht == HT_FUNC else "UINT64_C(1)" if x is None \
-            else f"UINT64_C({type_id(g.m.type_func(x))})"
-        return FUNCREF, "w2c_gc_test_func", f"{null}, {tid}"
+        if x is None:     # func: any function; nofunc: none (no signature has id 1)
+            return FUNCREF, "w2c_gc_test_func", \
+                f"{null}, UINT64_C({0 if ht == HT_FUNC else 1}), NULL, 0"
+        return FUNCREF, "w2c_gc_test_func", \
+            f"{null}, UINT64_C({g.func_id(x)}), {g.sub_ids(x)}"
     x = type_index(ht)
     if x is not None:
         return _E, "w2c_gc_test", f"{null}, W2C_HT_TYPE, {g.rtt(x)}"

@@ -127,6 +127,23 @@ class ModuleGen:
             return (lim.min << log2, False) if limit == lim.min else None
         return None if imported or log2 < 3 else (lim.min << log2, True)
 
+    def type_id_of(self, x: int) -> int:
+        """The signature id of function type x (GC: w2c.emit.gc.GcTypes.func_id)."""
+        if self.gc is not None:
+            return self.gc.func_id(x)
+        return type_id(self.module.type_func(x))
+
+    def call_target(self, x: int, index: str, typeidx: int) -> str:
+        """call_indirect's C: the funcref at `index` of table x if its type is
+        typeidx (GC: or one of the module's declared subtypes of it)."""
+        tid = self.type_id_of(typeidx)
+        if self.gc is not None:
+            subs = self.gc.sub_ids(typeidx)
+            if subs:
+                return (f"w2c_gc_call_target({self.table_ptr(x)}, {index}, UINT64_C({tid}), "
+                        f"{subs})")
+        return f"w2c_table_call_target({self.table_ptr(x)}, {index}, UINT64_C({tid}))"
+
     def table_ptr(self, x: int) -> str:
         """A pointer to table x: a table the module defines lives in the instance."""
         return f"inst->t{x}" if x < self.n_imported_tables else f"&inst->t{x}_storage"
@@ -260,8 +277,8 @@ class ModuleGen:
             if c == consts.NULL_CODE:
                 items.append("W2C_FUNCREF_NULL")
             else:
-                ft = self.func_type(c)
-                items.append(f"{{UINT64_C({type_id(ft)}), (void (*)(void)){self.callee(c)}, 0}}")
+                tid = self.type_id_of(self.ftypes[c])
+                items.append(f"{{UINT64_C({tid}), (void (*)(void)){self.callee(c)}, 0}}")
         return items
 
     def global_ctx(self) -> list[dict]:
@@ -303,7 +320,7 @@ class ModuleGen:
         out = []
         for i in range(len(self.ftypes)):
             ft = self.func_type(i)
-            out.append({"i": i, "cname": self.callee(i), "type_id": type_id(ft),
+            out.append({"i": i, "cname": self.callee(i), "type_id": self.type_id_of(self.ftypes[i]),
                         "proto": (self.signature(ft, self.callee(i))
                                   if i >= self.nimported else None),
                         "name": self.module.names.funcs.get(i)})
