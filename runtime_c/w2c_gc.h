@@ -98,6 +98,7 @@ typedef struct w2c_rtt {
   uint32_t size;                         /* struct: bytes after the header; array: per element */
   uint32_t nrefs;                        /* struct: reference fields; array: 1 if refs */
   const uint32_t *ref_offsets;           /* struct: their byte offsets after the header */
+  uint64_t id;                           /* the type's identity across modules (0: none) */
 } w2c_rtt;
 
 typedef struct w2c_gc_header {
@@ -116,12 +117,16 @@ static inline void *w2c_gc_fields(w2c_ref r) {
   return (unsigned char *)r + W2C_GC_HEADER_BYTES;
 }
 
-/* ref.test/ref.cast to a concrete type: an object whose rtt has `t` at t's depth. */
+/* ref.test/ref.cast to a concrete type: an object whose rtt has `t` (or,
+ * from another module, an rtt of the same id) at t's depth. */
 static inline int w2c_gc_is_sub(w2c_ref r, const w2c_rtt *t) {
   const w2c_rtt *s;
   if (r == W2C_REF_NULL || w2c_ref_is_i31(r)) return 0;
   s = w2c_gc_obj(r)->rtt;
-  return s == t || (s->depth > t->depth && s->display[t->depth] == t);
+  if (s == t) return 1;
+  if (s->depth < t->depth) return 0;
+  s = s->display[t->depth];
+  return s == t || (t->id != 0 && s->id == t->id);
 }
 
 /* -- the heap ---------------------------------------------------------------------------------- */

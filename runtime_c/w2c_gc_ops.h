@@ -48,8 +48,8 @@ static inline void w2c_gc_push_table(const w2c_table *t) {
 #define W2C_GC_REF(e) ((w2c_ref)(uintptr_t)(e))
 #define W2C_GC_EXT(r) ((w2c_externref)(uintptr_t)(r))
 enum { W2C_RTT_I31_BOX = 4 };
-static const w2c_rtt w2c_gc_extern_box_rtt = {W2C_RTT_EXTERN_BOX, 0, NULL, 8, 0, NULL};
-static const w2c_rtt w2c_gc_i31_box_rtt = {W2C_RTT_I31_BOX, 0, NULL, 8, 0, NULL};
+static const w2c_rtt w2c_gc_extern_box_rtt = {W2C_RTT_EXTERN_BOX, 0, NULL, 8, 0, NULL, 0};
+static const w2c_rtt w2c_gc_i31_box_rtt = {W2C_RTT_I31_BOX, 0, NULL, 8, 0, NULL, 0};
 
 static inline w2c_externref w2c_gc_ref_i31(uint32_t v) { return W2C_GC_EXT(w2c_ref_i31(v)); }
 static inline uint32_t w2c_gc_i31_get_u(w2c_externref e) {

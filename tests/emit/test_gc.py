@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.spec import run_exec, wast
+from tests.spec.test_spec_exec import CI_CONFIG, _require_tools
 from tests.support import ctool
 from tests.support.wat import parse_wat
 from w2c.emit import compile_module
@@ -62,3 +64,39 @@ def test_split_output_refused(tmp_path):
     with pytest.raises(UnsupportedFeature, match="gc"):
         compile_module(data, tmp_path / "m.c", features=gc(), num_outputs=2)
     assert not (tmp_path / "m.c").exists()
+
+
+CROSS_WAST = """\
+(module
+  (rec (type $t (sub (struct (field i32)))) (type $u (sub $t (struct (field i32) (field i64)))))
+  (func (export "make") (result anyref) (struct.new $u (i32.const 7) (i64.const 1)))
+  (func (export "make_t") (result anyref) (struct.new $t (i32.const 5)))
+)
+(register "A")
+(module
+  (rec (type $t (sub (struct (field i32)))) (type $u (sub $t (struct (field i32) (field i64)))))
+  (type $v (struct (field i32)))
+  (func $make (import "A" "make") (result anyref))
+  (func $make_t (import "A" "make_t") (result anyref))
+  (func (export "test_t") (result i32) (ref.test (ref $t) (call $make)))
+  (func (export "test_u") (result i32) (ref.test (ref $u) (call $make)))
+  (func (export "test_v") (result i32) (ref.test (ref $v) (call $make)))
+  (func (export "t_not_u") (result i32) (ref.test (ref $u) (call $make_t)))
+  (func (export "get") (result i32) (struct.get $t 0 (ref.cast (ref $t) (call $make))))
+)
+(assert_return (invoke "test_t") (i32.const 1))
+(assert_return (invoke "test_u") (i32.const 1))
+(assert_return (invoke "test_v") (i32.const 0))
+(assert_return (invoke "t_not_u") (i32.const 0))
+(assert_return (invoke "get") (i32.const 7))
+"""
+
+
+def test_casts_across_modules(tmp_path):
+    """An object made by one module is cast by another to its equivalent
+    types (rtts of the same identity, w2c_rtt.id), and not to others."""
+    _require_tools()
+    src = tmp_path / "xmod.wast"
+    src.write_text(CROSS_WAST)
+    r = run_exec.run_file(src, tmp_path / "b", CI_CONFIG, wast.SUITES["gc"], root=tmp_path)
+    assert [o.status for o in r.outcomes] == ["pass"] * 7, [o.describe() for o in r.outcomes]

@@ -136,6 +136,10 @@ class GcTypes:
         s = self.m.subtypes[x] if self.m.subtypes is not None else None
         if s is None or s.size == 1 and s.final and not s.supers:
             return type_id(self.m.type_func(x))
+        return self.type_hash(x)
+
+    def type_hash(self, x: int) -> int:
+        """A 64-bit hash (bit 63 set) of type x's iso-recursive identity."""
         h = 0xCBF29CE484222325
         for b in repr(self._key(x)).encode():
             h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
@@ -229,7 +233,7 @@ class GcTypes:
                                + "};")
                 out.append(f"W2C_UNUSED static const w2c_rtt {p}_rtt{x} = {{W2C_RTT_STRUCT, "
                            f"{len(chain) - 1}u, {p}_disp{x}, (uint32_t)sizeof({p}_t{x}), "
-                           f"{len(refs)}u, {offs}}};")
+                           f"{len(refs)}u, {offs}, UINT64_C({self.type_hash(x)})}};")
                 args = ", ".join(f"{C_TYPES[f.unpacked()]} a{i}" for i, f in enumerate(t.fields))
                 sets = " ".join(f"p_->f{i} = ({storage_c(f)})a{i};"
                                 for i, f in enumerate(t.fields))
@@ -241,7 +245,8 @@ class GcTypes:
                 et = storage_c(t.field)
                 out.append(f"W2C_UNUSED static const w2c_rtt {p}_rtt{x} = {{W2C_RTT_ARRAY, "
                            f"{len(chain) - 1}u, {p}_disp{x}, (uint32_t)sizeof({et}), "
-                           f"{int(is_gc_ref(t.field.storage))}u, NULL}};")
+                           f"{int(is_gc_ref(t.field.storage))}u, NULL, "
+                           f"UINT64_C({self.type_hash(x)})}};")
                 vt = C_TYPES[t.field.unpacked()]
                 out.append(f"W2C_UNUSED static w2c_externref {p}_anew{x}({vt} v, uint32_t n) {{\n"
                            f"  w2c_externref a_;\n"
