@@ -73,6 +73,7 @@ from w2c.module import (
     type_name,
 )
 from w2c.valtypes import (
+    HT_ANY,
     HT_FUNC,
     HT_NOFUNC,
     erase,
@@ -80,6 +81,7 @@ from w2c.valtypes import (
     is_ref,
     nullable,
     ref_type,
+    top_heap,
     type_index,
     val_sub,
 )
@@ -160,7 +162,9 @@ def arg_bits(arg: dict) -> int:
     if t in GC_ERASED:
         if v == "null":
             return 0
-        raise Unsupported(f"a non-null {t} argument")
+        if t != "anyref" or v is None or not v.isdigit():
+            raise Unsupported(f"a non-null {t} argument")
+        return int(v) + 1   # (ref.host N): a host reference, boxed by the caller
     if t in ("i32", "f32"):
         return int(v) & 0xFFFFFFFF
     if t in ("i64", "f64"):
@@ -308,6 +312,7 @@ class Caller:
     kind: str                   # "invoke" | "get"
     params: tuple[int, ...]
     results: tuple[int, ...]
+    boxed: tuple[bool, ...] = ()   # GC: params of the any hierarchy (host refs boxed)
 
 
 @dataclass
@@ -675,6 +680,8 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
         # (typed references: the C representation of their 2.0 type)
         try:
             canon = unit.module.type_canon()
+            boxed = tuple(is_ref(t) and top_heap(heap_of(t), canon) == HT_ANY
+                          for t in ft.params)
             params = tuple(erase(t, canon) for t in ft.params)
             results = tuple(erase(t, canon) for t in ft.results)
         except W2CError as e:    # GC's any hierarchy has no C representation yet
@@ -686,6 +693,7 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
             return
         c.args = [w for a in args for w in arg_words(a)]
     else:
+        boxed = ()
         params, results = (), (erase(unit.module.all_globals()[exp.index].type,
                                      unit.module.type_canon()),)
     for ty in params + results:
@@ -694,7 +702,7 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
     key = (target, name, atype)
     if key not in callers:
         callers[key] = Caller(f"call_{len(callers)}", target, name, atype,
-                              tuple(params), tuple(results))
+                              tuple(params), tuple(results), boxed)
     c.caller = callers[key].name
     if c.kind == K_RETURN:
         either = cmd.data.get("either")
@@ -936,8 +944,10 @@ def _caller_c(c: Caller) -> str:
         lines.append("  " + _res_store(c.results[0], 0, f"(*{x}(&inst{c.unit}))"))
         lines.append("  (void)a;")
     else:
-        args = "".join(", " + _arg_expr(t, i)
-                       for i, t in zip(_offsets(c.params), c.params))
+        boxed = c.boxed or (False,) * len(c.params)
+        args = "".join(", " + (f"w2c_gc_any_convert_extern({_arg_expr(t, i)})" if b
+                               else _arg_expr(t, i))
+                       for i, t, b in zip(_offsets(c.params), c.params, boxed))
         call = f"{x}(&inst{c.unit}{args})"
         ft = FuncType(tuple(c.params), tuple(c.results))
         res = _offsets(c.results)
