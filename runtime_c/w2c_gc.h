@@ -1,6 +1,6 @@
 /* w2c_gc.h: the heap of WasmGC objects (docs/codegen.md, "GC").
- * Included by the header of a module with GC types only (not yet emitted:
- * the code generation of GC is the next step; this is its runtime).
+ * Included (through w2c_gc_ops.h, the instructions) by the header of a
+ * module that uses GC.
  *
  * References are w2c_ref words: 0 null, odd an i31 (value << 1 | 1), else
  * the address of an object: a w2c_gc_header (its run-time type, GC bits,
@@ -26,6 +26,7 @@
 #define W2C_GC_H
 
 #include "w2c_rt.h"
+#include <stddef.h> /* offsetof (the generated rtts) */
 
 /* W2C_GC_STATIC_HEAP: bytes of a fixed heap in a static array (a multiple of
  * 8); 0 (default): blocks from malloc.  Bare-metal profiles set it (and
@@ -56,6 +57,19 @@
 #define W2C_GC_MARK_STACK 1024
 #endif
 
+/* W2C_GC_MAX_ROOT_FNS: instances (each a function marking its globals and
+ * tables) that may be registered at once; default 64. */
+#ifndef W2C_GC_MAX_ROOT_FNS
+#define W2C_GC_MAX_ROOT_FNS 64
+#endif
+
+/* W2C_GC_TRIGGER: if non-zero, collect before every W2C_GC_TRIGGER-th
+ * allocation as well (tests: collections in the middle of functions);
+ * default 0. */
+#ifndef W2C_GC_TRIGGER
+#define W2C_GC_TRIGGER 0
+#endif
+
 /* W2C_GC_MAX_ROOT_RANGES: root ranges (an instance's globals, tables,
  * segments) that may be registered at once; default 64. */
 #ifndef W2C_GC_MAX_ROOT_RANGES
@@ -84,6 +98,7 @@ typedef struct w2c_rtt {
   uint32_t size;                         /* struct: bytes after the header; array: per element */
   uint32_t nrefs;                        /* struct: reference fields; array: 1 if refs */
   const uint32_t *ref_offsets;           /* struct: their byte offsets after the header */
+  uint64_t id;                           /* the type's identity across modules (0: none) */
 } w2c_rtt;
 
 typedef struct w2c_gc_header {
@@ -102,12 +117,16 @@ static inline void *w2c_gc_fields(w2c_ref r) {
   return (unsigned char *)r + W2C_GC_HEADER_BYTES;
 }
 
-/* ref.test/ref.cast to a concrete type: an object whose rtt has `t` at t's depth. */
+/* ref.test/ref.cast to a concrete type: an object whose rtt has `t` (or,
+ * from another module, an rtt of the same id) at t's depth. */
 static inline int w2c_gc_is_sub(w2c_ref r, const w2c_rtt *t) {
   const w2c_rtt *s;
   if (r == W2C_REF_NULL || w2c_ref_is_i31(r)) return 0;
   s = w2c_gc_obj(r)->rtt;
-  return s == t || (s->depth > t->depth && s->display[t->depth] == t);
+  if (s == t) return 1;
+  if (s->depth < t->depth) return 0;
+  s = s->display[t->depth];
+  return s == t || (t->id != 0 && s->id == t->id);
 }
 
 /* -- the heap ---------------------------------------------------------------------------------- */
@@ -131,6 +150,12 @@ typedef struct w2c_gc_heap {
   w2c_ref *roots[W2C_GC_MAX_ROOT_RANGES];
   uint32_t nroots[W2C_GC_MAX_ROOT_RANGES];
   uint32_t nranges;
+  void (*root_fns[W2C_GC_MAX_ROOT_FNS])(void *);
+  void *root_ctx[W2C_GC_MAX_ROOT_FNS];
+  uint32_t nroot_fns;
+  uint32_t inhibit;                      /* > 0: no collection (instantiation) */
+  uint32_t countdown;                    /* W2C_GC_TRIGGER */
+  uintptr_t lo, hi;                      /* the blocks' address range */
   w2c_gc_block *blocks;
   w2c_gc_header *free_list;              /* free chunks in address order; next in len.. */
   w2c_gc_stats stats;
@@ -159,6 +184,8 @@ static inline void w2c_gc_add_block(w2c_gc_block *b, size_t bytes) {
   w2c_gc_heap *g = &w2c_gc_state;
   w2c_gc_header *h;
   b->bytes = bytes;
+  if (!g->blocks || (uintptr_t)b < g->lo) g->lo = (uintptr_t)b;
+  if (!g->blocks || (uintptr_t)b + bytes > g->hi) g->hi = (uintptr_t)b + bytes;
   b->next = g->blocks;
   g->blocks = b;
   h = (w2c_gc_header *)(void *)w2c_gc_block_start(b);
@@ -171,10 +198,21 @@ static inline void w2c_gc_add_block(w2c_gc_block *b, size_t bytes) {
   g->stats.heap_bytes += bytes;
 }
 
+/* Whether r is an object of the heap (not null, an i31 or a host pointer
+ * that an externref holds: those are never inside the heap's blocks). */
+static inline int w2c_gc_is_object(w2c_ref r) {
+  w2c_gc_heap *g = &w2c_gc_state;
+  w2c_gc_block *b;
+  if (r == W2C_REF_NULL || w2c_ref_is_i31(r) || r < g->lo || r >= g->hi) return 0;
+  for (b = g->blocks; b; b = b->next)
+    if (r > (uintptr_t)b && r < (uintptr_t)b + b->bytes) return 1;
+  return 0;
+}
+
 static inline void w2c_gc_push(w2c_ref r) {
   w2c_gc_heap *g = &w2c_gc_state;
   w2c_gc_header *h;
-  if (r == W2C_REF_NULL || w2c_ref_is_i31(r)) return;
+  if (!w2c_gc_is_object(r)) return;
   h = w2c_gc_obj(r);
   if (h->gc & W2C_GC_MARK) return;
   h->gc |= W2C_GC_MARK;
@@ -216,6 +254,10 @@ static inline void w2c_gc_mark(void) {
   for (i = 0; i < g->nranges; i++) {
     uint32_t j;
     for (j = 0; j < g->nroots[i]; j++) w2c_gc_push(g->roots[i][j]);
+  }
+  for (i = 0; i < g->nroot_fns; i++) {
+    g->root_fns[i](g->root_ctx[i]);
+    w2c_gc_drain();
   }
   w2c_gc_drain();
   while (g->overflowed) {              /* rescan: marked objects' children again */
@@ -332,8 +374,14 @@ static inline w2c_ref w2c_gc_alloc(const w2c_rtt *rtt, size_t bytes, uint32_t le
   if (bytes > ((size_t)1 << 31)) W2C_TRAP(W2C_TRAP_OUT_OF_MEMORY);
   total = (W2C_GC_HEADER_BYTES + bytes + W2C_GC_GRANULE - 1) & ~(size_t)(W2C_GC_GRANULE - 1);
   if (total < W2C_GC_HEADER_BYTES + sizeof(void *)) total = W2C_GC_HEADER_BYTES + sizeof(void *);
+#if W2C_GC_TRIGGER
+  if (g->blocks && !g->inhibit && ++g->countdown >= W2C_GC_TRIGGER) {
+    g->countdown = 0;
+    w2c_gc_collect();
+  }
+#endif
   h = (w2c_gc_header *)w2c_gc_take(total);
-  if (!h && g->blocks && (W2C_GC_STATIC_HEAP || g->stats.heap_bytes >= 2 * g->stats.live_bytes)) {
+  if (!h && g->blocks && !g->inhibit && (W2C_GC_STATIC_HEAP || g->stats.heap_bytes >= 2 * g->stats.live_bytes)) {
     w2c_gc_collect();
     h = (w2c_gc_header *)w2c_gc_take(total);
   }

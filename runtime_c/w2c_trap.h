@@ -24,7 +24,12 @@ typedef enum w2c_trap {
   W2C_TRAP_UNALIGNED_ATOMIC, /* an atomic access off its natural alignment (w2c_atomic.h) */
   W2C_TRAP_EXPECTED_SHARED,  /* memory.atomic.wait on an unshared memory (w2c_atomic.h) */
   W2C_TRAP_WAIT_FOREVER,     /* wait without timeout that nothing can end (w2c_atomic.h) */
-  W2C_TRAP_OUT_OF_MEMORY /* the GC heap is full after a collection (w2c_gc.h) */
+  W2C_TRAP_OUT_OF_MEMORY, /* the GC heap is full after a collection (w2c_gc.h) */
+  W2C_TRAP_NULL_STRUCT,   /* struct.get/set of a null reference (w2c_gc.h) */
+  W2C_TRAP_NULL_ARRAY,    /* array.* of a null reference (w2c_gc.h) */
+  W2C_TRAP_NULL_I31,      /* i31.get_s/u of a null reference (w2c_gc.h) */
+  W2C_TRAP_OOB_ARRAY,     /* an array index or range past its length (w2c_gc.h) */
+  W2C_TRAP_CAST           /* ref.cast of a value not of the type (w2c_gc.h) */
 } w2c_trap;
 
 /* Results of M_instantiate besides 0 and trap codes. */
@@ -53,6 +58,11 @@ static inline const char *w2c_trap_message(w2c_trap code) {
     case W2C_TRAP_EXPECTED_SHARED: return "expected shared memory";
     case W2C_TRAP_WAIT_FOREVER: return "wait would block forever";
     case W2C_TRAP_OUT_OF_MEMORY: return "out of memory";
+    case W2C_TRAP_NULL_STRUCT: return "null structure reference";
+    case W2C_TRAP_NULL_ARRAY: return "null array reference";
+    case W2C_TRAP_NULL_I31: return "null i31 reference";
+    case W2C_TRAP_OOB_ARRAY: return "out of bounds array access";
+    case W2C_TRAP_CAST: return "cast failure";
     case W2C_ERR_IMPORT: return "incompatible import type";
     case W2C_ERR_ALLOC: return "allocation failed";
     case W2C_ERR_EXCEPTION: return "uncaught exception";

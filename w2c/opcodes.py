@@ -535,6 +535,40 @@ _C.update({
     "i64.mul_wide_s": "w2c_i64_mul_wide_s(&{r0}, &{r1}, {0}, {1})",
     "i64.mul_wide_u": "w2c_i64_mul_wide_u(&{r0}, &{r1}, {0}, {1})",
 })
+# GC (runtime_c/w2c_gc.h): statements; {r} is the result slot, and the fields
+# of the type immediate are w2c.emit.gc's: {T} the struct's C type, {f} the
+# field, {ft} / {et} the field's or element's C storage type, {bits} a packed
+# one's width, {rtt} the run-time type, {seg} a data or element segment,
+# {fn}/{targs} a cast's test and target.
+_C.update({
+    "ref.eq": "{r} = (uint32_t)({0} == {1})",
+    "ref.i31": "{r} = w2c_gc_ref_i31({0})",
+    "i31.get_s": "{r} = w2c_gc_i31_get_s({0})", "i31.get_u": "{r} = w2c_gc_i31_get_u({0})",
+    "any.convert_extern": "{r} = w2c_gc_any_convert_extern({0})",
+    "extern.convert_any": "{r} = w2c_gc_extern_convert_any({0})",
+    "struct.new": "{r} = {new}({args})",
+    "struct.new_default": "{r} = w2c_gc_new({rtt}, sizeof({T}))",
+    "struct.get": "{r} = W2C_GC_STRUCT({T}, {0})->f{f}",
+    "struct.get_s": "{r} = w2c_gc_sext{bits}(W2C_GC_STRUCT({T}, {0})->f{f})",
+    "struct.get_u": "{r} = (uint32_t)W2C_GC_STRUCT({T}, {0})->f{f}",
+    "struct.set": "W2C_GC_STRUCT({T}, {0})->f{f} = ({ft}){1}",
+    "array.new": "{r} = {anew}({0}, {1})",
+    "array.new_default": "{r} = w2c_gc_array_new({rtt}, {0}, sizeof({et}))",
+    "array.new_fixed": "{r} = w2c_gc_array_from({rtt}, {n}u, sizeof({et}), {items})",
+    "array.new_data": "{r} = w2c_gc_array_new_data({rtt}, sizeof({et}), {seg}, {0}, {1})",
+    "array.new_elem": "W2C_GC_ARRAY_NEW_ELEM({r}, {et}, {rtt}, {seg}, {0}, {1})",
+    "array.get": "{r} = *({et} *)w2c_gc_array_at({0}, {1}, sizeof({et}))",
+    "array.get_s": "{r} = w2c_gc_sext{bits}(*({et} *)w2c_gc_array_at({0}, {1}, sizeof({et})))",
+    "array.get_u": "{r} = (uint32_t)*({et} *)w2c_gc_array_at({0}, {1}, sizeof({et}))",
+    "array.set": "*({et} *)w2c_gc_array_at({0}, {1}, sizeof({et})) = ({et}){2}",
+    "array.len": "{r} = w2c_gc_array_len({0})",
+    "array.fill": "W2C_GC_ARRAY_FILL({et}, {0}, {1}, {2}, {3})",
+    "array.copy": "w2c_gc_array_copy({0}, {1}, {2}, {3}, {4}, sizeof({et}))",
+    "array.init_data": "w2c_gc_array_init_data({0}, {1}, sizeof({et}), {seg}, {2}, {3})",
+    "array.init_elem": "W2C_GC_ARRAY_INIT_ELEM({et}, {0}, {1}, {seg}, {2}, {3})",
+    "ref.test": "{r} = {fn}({0}, {targs})", "ref.test_null": "{r} = {fn}({0}, {targs})",
+    "ref.cast": "{r} = {fn}({0}, {targs})", "ref.cast_null": "{r} = {fn}({0}, {targs})",
+})
 for _t in ("i32", "i64"):
     for _f in ("f32", "f64"):
         for _sg in ("s", "u"):

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from w2c.errors import UnsupportedFeature
-
 # Abstract heap types (binary codes).
 HT_FUNC, HT_EXTERN, HT_EXN = 0x70, 0x6F, 0x69
 HT_NOFUNC, HT_NOEXTERN, HT_NOEXN = 0x73, 0x72, 0x74
@@ -96,20 +94,28 @@ def ref_name(t: int) -> str:
     return f"(ref {'null ' if nullable(t) else ''}{heap_name(heap_of(t))})"
 
 
-def erase(t: int) -> int:
+def erase(t: int, canon: Sequence[int] = ()) -> int:
     """The 2.0 type with the same C representation: a typed reference is
-    the funcref, externref or exnref of its hierarchy (other types stay).
-    GC's any hierarchy has none yet: UnsupportedFeature."""
+    the funcref, externref or exnref of its hierarchy (other types stay);
+    GC's any hierarchy is externref's (the bits of a w2c_ref in a
+    w2c_externref: docs/codegen.md, "GC").  A concrete type of a GC module
+    without its TypeSpace is taken for a function type: callers with GC
+    types set it with `use_types` (the emitter, per module)."""
     if t < REF_BASE:
         return t
-    top = top_heap(heap_of(t))
-    if top == HT_ANY:
-        raise UnsupportedFeature("gc (code generation of any, eq, i31, struct and array "
-                                 "references)")
-    return _ERASED.get(top, HT_FUNC)
+    return _ERASED.get(top_heap(heap_of(t), canon or _SPACE[0]), HT_FUNC)
 
 
-_ERASED = {HT_FUNC: HT_FUNC, HT_EXTERN: HT_EXTERN, HT_EXN: HT_EXN}
+_SPACE: list[Sequence[int]] = [()]
+
+
+def use_types(canon: Sequence[int] | None) -> None:
+    """The TypeSpace `erase` reads concrete types' kinds from (GC modules:
+    struct and array types are in the any hierarchy); None: function types."""
+    _SPACE[0] = canon if canon is not None and hasattr(canon, "kinds") else ()
+
+
+_ERASED = {HT_FUNC: HT_FUNC, HT_EXTERN: HT_EXTERN, HT_EXN: HT_EXN, HT_ANY: HT_EXTERN}
 
 
 class TypeSpace(list):

@@ -45,17 +45,46 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from w2c.errors import W2CError
+from w2c.emit.gc import GcTypes
 from w2c.emit.module import unique_import_keys
 from w2c.emit.names import C_TYPES, mangle, result_type
 from w2c.emit.results import call_results
+from w2c.errors import W2CError
 from w2c.module import (
-    EXNREF, EXT_FUNC, EXT_GLOBAL, EXT_MEMORY, EXT_NAMES, EXT_TABLE, EXT_TAG, EXTERNREF, F32, F64,
-    FUNCREF, I32, I64, TYPE_NAMES, V128, Export, FuncType, Import,
-    Module, type_name,
+    EXNREF,
+    EXT_FUNC,
+    EXT_GLOBAL,
+    EXT_MEMORY,
+    EXT_NAMES,
+    EXT_TABLE,
+    EXT_TAG,
+    EXTERNREF,
+    F32,
+    F64,
+    FUNCREF,
+    I32,
+    I64,
+    TYPE_NAMES,
+    V128,
+    Export,
+    FuncType,
+    Import,
+    Module,
+    type_name,
 )
 from w2c.valtypes import (
-    HT_FUNC, HT_NOFUNC, erase, heap_of, is_ref, nullable, ref_type, type_index, val_sub)
+    HT_ANY,
+    HT_FUNC,
+    HT_NOFUNC,
+    erase,
+    heap_of,
+    is_ref,
+    nullable,
+    ref_type,
+    top_heap,
+    type_index,
+    val_sub,
+)
 
 SUPPORTED_TYPES = (I32, I64, F32, F64, V128, FUNCREF, EXTERNREF, EXNREF)
 
@@ -78,6 +107,12 @@ TRAP_CODES = {
     "null reference": "W2C_TRAP_NULL_REFERENCE",
     "unaligned atomic": "W2C_TRAP_UNALIGNED_ATOMIC",           # threads
     "expected shared memory": "W2C_TRAP_EXPECTED_SHARED",
+    "null structure reference": "W2C_TRAP_NULL_STRUCT",       # gc
+    "null array reference": "W2C_TRAP_NULL_ARRAY",
+    "null i31 reference": "W2C_TRAP_NULL_I31",
+    "out of bounds array access": "W2C_TRAP_OOB_ARRAY",
+    "cast failure": "W2C_TRAP_CAST",
+    "out of memory": "W2C_TRAP_OUT_OF_MEMORY",
 }
 
 # Check kinds.
@@ -115,9 +150,21 @@ def trap_code(text: str | None) -> str | None:
 # Values.
 # --------------------------------------------------------------------------
 
+# GC's reference types by the name of the 2.0 type of their C representation.
+GC_ERASED = {"anyref": "externref", "eqref": "externref", "i31ref": "externref",
+             "structref": "externref", "arrayref": "externref", "nullref": "externref",
+             "nullexternref": "externref", "nullfuncref": "funcref"}
+
+
 def arg_bits(arg: dict) -> int:
     """The uint64_t the command table holds for an argument."""
     t, v = arg["type"], arg.get("value")
+    if t in GC_ERASED:
+        if v == "null":
+            return 0
+        if t != "anyref" or v is None or not v.isdigit():
+            raise Unsupported(f"a non-null {t} argument")
+        return int(v) + 1   # (ref.host N): a host reference, boxed by the caller
     if t in ("i32", "f32"):
         return int(v) & 0xFFFFFFFF
     if t in ("i64", "f64"):
@@ -175,8 +222,10 @@ def expected_lanes(exp: dict) -> list[tuple[str, int, int, int]]:
 def expected_value(exp: dict) -> tuple[str, int]:
     """(E_* kind, bits) for one expected scalar result."""
     t, v = exp["type"], exp.get("value")
-    if v is None and t == "funcref":
-        return E_NONNULL, 0       # (ref.func): any function reference
+    if v is None and t in ("nullref", "nullfuncref", "nullexternref", "nullexnref", "refnull"):
+        return E_REF, 0           # the bottom types' one value
+    if v is None and (t in ("funcref", "externref") or t in GC_ERASED):
+        return E_NONNULL, 0       # (ref.func), (ref.struct) ...: any non-null reference
     if v is None:
         raise Unsupported(f"an expected {t} without a value")
     if t in ("f32", "f64"):
@@ -192,7 +241,9 @@ def expected_value(exp: dict) -> tuple[str, int]:
         return E_B64, int(v) & 0xFFFFFFFFFFFFFFFF
     if t == "externref":
         return E_REF, 0 if v == "null" else int(v) + 1
-    if t in ("funcref", "exnref"):
+    if t in GC_ERASED and t != "nullfuncref":
+        return (E_REF, 0) if v == "null" else (E_NONNULL, 0)
+    if t in ("funcref", "exnref", "nullfuncref"):
         return (E_REF, 0) if v == "null" else (E_NONNULL, 0)
     raise Unsupported(f"results of type {t}")
 
@@ -261,6 +312,7 @@ class Caller:
     kind: str                   # "invoke" | "get"
     params: tuple[int, ...]
     results: tuple[int, ...]
+    boxed: tuple[bool, ...] = ()   # GC: params of the any hierarchy (host refs boxed)
 
 
 @dataclass
@@ -341,7 +393,14 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
                                f"{EXT_NAMES[exp.kind]}, imported as {EXT_NAMES[imp.kind]}")
             return
         have = _extern_type(pm, exp)
-        if imp.kind == EXT_FUNC:
+        if imp.kind == EXT_FUNC and (m.subtypes is not None or pm.subtypes is not None):
+            # GC: the export's type or a declared supertype of it is the
+            # import's, by iso-recursive identity
+            if not _iso_sub(pm, pm.func_types()[exp.index], m, imp.desc):
+                unit.link_error = (f"incompatible import type: {what} is {have}, imported as "
+                                   f"{m.types[imp.desc]}")
+                return
+        elif imp.kind == EXT_FUNC:
             want = m.types[imp.desc]
             if _func_key(m, want) != _func_key(pm, have):
                 unit.link_error = f"incompatible import type: {what} is {have}, imported as {want}"
@@ -355,7 +414,9 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
                 return
         elif imp.kind == EXT_TAG:
             want = m.types[imp.desc]
-            if want != have:
+            gc = m.subtypes is not None or pm.subtypes is not None
+            if want != have or gc and not _iso_sub(pm, pm.all_tags()[exp.index], m, imp.desc,
+                                                   exact=True):
                 unit.link_error = f"incompatible import type: tag {what} is {have}, imported as {want}"
                 return
         elif imp.kind == EXT_TABLE:
@@ -368,6 +429,28 @@ def resolve_imports(unit: Unit, units: list[Unit], registry: dict[str, int]) -> 
         unit.links.append(Link(imp, prov, exp))
         if prov not in unit.providers:
             unit.providers.append(prov)
+
+
+_ISO: dict[int, tuple[Module, GcTypes]] = {}
+
+
+def _iso_key(m: Module, x: int) -> object:
+    """Type x of module m by iso-recursive identity (comparable across modules)."""
+    got = _ISO.get(id(m))
+    if got is None or got[0] is not m:
+        got = _ISO[id(m)] = (m, GcTypes(m, "m"))
+    return got[1].iso_key(x)
+
+
+def _iso_sub(m1: Module, x1: int, m2: Module, x2: int, exact: bool = False) -> bool:
+    """Type x1 of m1 is type x2 of m2 or (unless exact) declared below it."""
+    want = _iso_key(m2, x2)
+    while x1 >= 0:
+        if _iso_key(m1, x1) == want:
+            return True
+        supers = m1.subtypes[x1].supers if m1.subtypes is not None and not exact else ()
+        x1 = supers[0] if supers else -1
+    return False
 
 
 def _key(m: Module, t: int, depth: int = 0):
@@ -407,8 +490,8 @@ def _global_text(gt) -> str:
 
 def build_plan(script, spectest_wasm: Path | None, features=None) -> Plan:
     """Walk the script's commands: units, links, checks, callers."""
-    from w2c.parse import decode_module
     from w2c.errors import W2CError
+    from w2c.parse import decode_module
 
     features = features if features is not None else script.suite.make_features()
     units: list[Unit | None] = [None]
@@ -596,23 +679,30 @@ def _plan_action(c: Check, cmd, act: dict, target: int | None, units, callers) -
         ft = _func_type(unit.module, exp.index)
         # (typed references: the C representation of their 2.0 type)
         try:
-            params, results = tuple(map(erase, ft.params)), tuple(map(erase, ft.results))
+            canon = unit.module.type_canon()
+            boxed = tuple(is_ref(t) and top_heap(heap_of(t), canon) == HT_ANY
+                          for t in ft.params)
+            params = tuple(erase(t, canon) for t in ft.params)
+            results = tuple(erase(t, canon) for t in ft.results)
         except W2CError as e:    # GC's any hierarchy has no C representation yet
             raise Unsupported(str(e)) from None
         args = act.get("args", [])
-        if [a["type"] for a in args] != [TYPE_NAMES[p] for p in params]:
+        if [GC_ERASED.get(a["type"], a["type"]) for a in args] != \
+                [TYPE_NAMES[p] for p in params]:
             c.static = ("fail", f"arguments {[a['type'] for a in args]} do not match {ft}")
             return
         c.args = [w for a in args for w in arg_words(a)]
     else:
-        params, results = (), (erase(unit.module.all_globals()[exp.index].type),)
+        boxed = ()
+        params, results = (), (erase(unit.module.all_globals()[exp.index].type,
+                                     unit.module.type_canon()),)
     for ty in params + results:
         if ty not in SUPPORTED_TYPES:
             raise Unsupported(f"values of type {TYPE_NAMES.get(ty, ty)}")
     key = (target, name, atype)
     if key not in callers:
         callers[key] = Caller(f"call_{len(callers)}", target, name, atype,
-                              tuple(params), tuple(results))
+                              tuple(params), tuple(results), boxed)
     c.caller = callers[key].name
     if c.kind == K_RETURN:
         either = cmd.data.get("either")
@@ -714,15 +804,27 @@ static void drv_fail(const drv_cmd *c, const char *what, int code) {
   fflush(stdout);
 }
 
-/* W2C_TRY_STMT (plain C99) rather than W2C_TRY (a GNU statement expression). */
+/* W2C_TRY_STMT (plain C99) rather than W2C_TRY (a GNU statement expression).
+   A GC module's frames left on the shadow stack by a trap are dropped. */
+#ifdef W2C_GC_H
+#define DRV_GC_SAVE w2c_gc_frame *gc_top = w2c_gc_frames_save();
+#define DRV_GC_RESTORE w2c_gc_frames_restore(gc_top);
+#else
+#define DRV_GC_SAVE
+#define DRV_GC_RESTORE
+#endif
 static w2c_trap drv_try_call(drv_call f, const uint64_t *a, uint64_t *r) {
   w2c_trap code;
+  DRV_GC_SAVE
   W2C_TRY_STMT(code, f(a, r));
+  DRV_GC_RESTORE
   return code;
 }
 static w2c_trap drv_try_inst(drv_inst f, int *rc) {
   w2c_trap code;
+  DRV_GC_SAVE
   W2C_TRY_STMT(code, *rc = f());
+  DRV_GC_RESTORE
   return code;
 }
 """
@@ -842,8 +944,10 @@ def _caller_c(c: Caller) -> str:
         lines.append("  " + _res_store(c.results[0], 0, f"(*{x}(&inst{c.unit}))"))
         lines.append("  (void)a;")
     else:
-        args = "".join(", " + _arg_expr(t, i)
-                       for i, t in zip(_offsets(c.params), c.params))
+        boxed = c.boxed or (False,) * len(c.params)
+        args = "".join(", " + (f"w2c_gc_any_convert_extern({_arg_expr(t, i)})" if b
+                               else _arg_expr(t, i))
+                       for i, t, b in zip(_offsets(c.params), c.params, boxed))
         call = f"{x}(&inst{c.unit}{args})"
         ft = FuncType(tuple(c.params), tuple(c.results))
         res = _offsets(c.results)

@@ -1219,7 +1219,7 @@ def exec_wast_files(root: Path | None = None) -> list[Path]:
 EXEC_PROPOSALS = ("custom-page-sizes", "tail-call", "wasm-3.0", "relaxed-simd",
                   "multi-memory", "extended-const", "wide-arithmetic",
                   "exception-handling", "exception-handling-legacy", "function-references",
-                  "threads")
+                  "threads", "gc")
 
 
 def exec_files(root: Path | None = None, proposals: tuple[str, ...] = EXEC_PROPOSALS

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit.exn import EXN_HEADER
+from w2c.emit.gc import find_gc, uses_gc
 from w2c.emit.lines import DUMP_SUFFIX, source_lines
 from w2c.emit.module import ATOMIC_HEADER, uses_atomics
 from w2c.emit.names import module_prefix
@@ -71,9 +72,11 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
-                if module.subtypes is not None:
-                    raise UnsupportedFeature("gc (code generation of struct, array and "
-                                             "rec group types)")
+                if "gc" in t.features:
+                    find_gc(module, t.features)
+                if module.subtypes is not None and layout.split:
+                    raise UnsupportedFeature("gc (code generation of a module with GC types "
+                                             "in several outputs)")
                 lines = None
                 if debug:
                     dump_path = out_c.with_suffix(DUMP_SUFFIX)
@@ -84,7 +87,8 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 simd, exn = emit_module(t, prefix, layout, files, progress, max_memory, jobs,
                                         lines)
         written = _runtime_temps(out, out_dir, simd, exn,
-                                 uses_atomics(module, "threads" in t.features))
+                                 uses_atomics(module, "threads" in t.features),
+                                 "gc" in t.features and uses_gc(module))
         out.commit()
         _remove_stale_parts(out_dir, out_c.stem, set(names))
     return [out_dir / name for name in names] + written
@@ -121,18 +125,18 @@ def _ensure_open_files(n: int) -> None:
 
 
 def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool,
-                   threads: bool) -> list[Path]:
+                   threads: bool, gc: bool = False) -> list[Path]:
     """The runtime headers beside the output (the SIMD ones only for a module
     that uses v128, w2c_exn.h for one that uses exceptions, w2c_atomic.h for
-    one with a shared memory or atomic instructions, w2c_gc.h for none yet:
-    GC modules are not compiled): a temporary
+    one with a shared memory or atomic instructions, w2c_gc.h for one with GC
+    types): a temporary
     file for each one missing or different there (renamed into place with
     the output); returns every header's final path."""
     written = []
     src_dir = runtime_dir()
     for src in sorted(src_dir.rglob("*.h")):
         if not simd and is_simd_header(src.name) or not exn and src.name == EXN_HEADER \
-                or not threads and src.name == ATOMIC_HEADER or src.name == GC_HEADER:
+                or not threads and src.name == ATOMIC_HEADER or not gc and src.name in GC_HEADERS:
             continue
         dst = out_dir / src.relative_to(src_dir)
         data = src.read_bytes()
@@ -142,6 +146,6 @@ def _runtime_temps(out: Outputs, out_dir: Path, simd: bool, exn: bool,
     return written
 
 
-GC_HEADER = "w2c_gc.h"
+GC_HEADERS = ("w2c_gc.h", "w2c_gc_ops.h")
 
 __all__ = ["MAX_OUTPUTS", "compile_module", "output_names"]

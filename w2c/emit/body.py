@@ -23,8 +23,8 @@ from __future__ import annotations
 import string
 
 from w2c import opcodes as O
-from w2c.emit import consts, exn
-from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, globals_of
+from w2c.emit import consts, exn, gc
+from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, SPILL, InstrMethods, globals_of
 from w2c.emit.bounds import (
     CONST,
     KNOWS_PATHS,
@@ -35,10 +35,10 @@ from w2c.emit.bounds import (
     TRAPPING,
     Checks,
 )
-from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type, type_id
+from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
 from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
 from w2c.errors import UnsupportedFeature
-from w2c.module import EXNREF, FUNCREF, I32, V128, FuncType
+from w2c.module import EXNREF, EXTERNREF, FUNCREF, I32, V128, FuncType
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import REF_BASE, erase
@@ -81,6 +81,7 @@ class BodyEmitter(InstrMethods):
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
         self.where: str | None = None    # -g: C string naming it for traps (W2C_FUNC_ENTER)
+        self.spills = False              # GC: a safepoint holds references (SPILL lines)
         mems = getattr(gen, "mems", None) or []
         self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
                              mems[0].limits.min * mems[0].limits.page_size if mems else 0)
@@ -116,6 +117,13 @@ class BodyEmitter(InstrMethods):
 
     def out(self, line: object) -> None:
         self.lines.append(line)
+
+    def safepoint(self) -> None:
+        """Before a call or an allocation of a GC module: the reference
+        variables go to the function's frame of the shadow stack (SPILL)."""
+        if getattr(self.g, "gc", None) is not None:
+            self.spills = True
+            self.lines.append(SPILL)
 
     def moves(self, dst: int, src: int, types) -> None:
         if dst != src:
@@ -481,8 +489,8 @@ class BodyEmitter(InstrMethods):
             self.out("}")
         elif indirect:
             typeidx, x = imm
-            self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                     f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
+            self.out(f"{{ w2c_funcref fr_ = "
+                     f"{self.g.call_target(x, self.call_index(x, top - 1), typeidx)};")
             instance = "inst" if x in self.g.const_tables else "fr_.instance"
             self.lines.extend(tail.via_trampoline(ft, args, None, instance, label))
             self.out("}")
@@ -492,6 +500,8 @@ class BodyEmitter(InstrMethods):
 
     def epilogue(self) -> None:
         res = self.ftype.results
+        if self.spills:
+            self.out(SPILL_POP)
         if self.where is not None:
             self.out("W2C_FUNC_LEAVE();")
         self.out("W2C_CALL_LEAVE();")
@@ -547,19 +557,38 @@ class BodyEmitter(InstrMethods):
             out.extend("  " + line for line in tail.entry())
         if self.where is not None:
             out.append(f"  W2C_FUNC_ENTER({self.where});")
+        refs = self.ref_vars() if self.spills else []
+        if refs:
+            out.append(f"  w2c_gc_frame fr_; w2c_ref r_[{len(refs)}];")
+            spill = " ".join(f"r_[{k}] = W2C_GC_REF({x});" for k, x in enumerate(refs))
         out.append("  W2C_CALL_ENTER();")
+        if refs:
+            out.append(f"  W2C_GC_FRAME_PUSH(fr_, r_, {len(refs)});")
         if tail is not None and tail.start:
             out.append(f"{START_LABEL}:;")
         for line in self.lines:
             if line is RELOAD:
                 if self.uses_mem:
                     out.append("  " + reload)
+            elif line is SPILL:
+                if refs:
+                    out.append("  " + spill)
+            elif line is SPILL_POP:
+                if refs:
+                    out.append("  W2C_GC_FRAME_POP(fr_);")
             elif line is not None:
                 out.append(("" if line.startswith("L") and line.endswith(":;") else "  ") + line)
         out.append("}")
         return "\n".join(out) + "\n"
 
 
+    def ref_vars(self) -> list[str]:
+        """GC: the C variables that may hold references (locals, then slots)."""
+        refs = [f"l{i}" for i, t in enumerate(self.locals) if t == EXTERNREF]
+        return refs + [_NAMES[EXTERNREF][k] for k in range(self.deep[EXTERNREF] + 1)]
+
+
+SPILL_POP = object()   # placeholder line (GC): unlink the frame before a return
 _TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
 # Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
 _NAMES: list[list[str]] = [[] for _ in range(128)]
@@ -583,6 +612,7 @@ _STRUCTURE = {
     "throw": exn.throw, "throw_ref": exn.throw_ref, "try_table": exn.try_table,
     "try": exn.try_, "catch": exn.catch, "catch_all": exn.catch_all,
     "delegate": exn.delegate, "rethrow": exn.rethrow,
+    "br_on_cast": gc.br_on_cast, "br_on_cast_fail": gc.br_on_cast,
 }
 
 # Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline.
@@ -621,7 +651,7 @@ def _dispatch(o: O.Op) -> tuple:
     step = STEPS[o]
     if o.name in _STRUCTURE:
         return (_K_STRUCT, step, _STRUCTURE[o.name], None)
-    if o.c is not None:
+    if o.c is not None and o.params is not None:
         kind, tpl = _template(o)
         return (kind, step, None, tpl)
     if o.name in _INLINE:

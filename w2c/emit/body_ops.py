@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Any
 from w2c import opcodes as O
 from w2c.emit import consts
 from w2c.emit.exn import after_call
-from w2c.emit.names import C_ZERO, fn_pointer_type, type_id
+from w2c.emit.gc import gc_op
+from w2c.emit.names import C_ZERO, fn_pointer_type
 from w2c.emit.results import call_results
 from w2c.module import EXNREF, FUNCREF, I32, I64, FuncType
 from w2c.parse.validate_func import FuncValidator
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
+SPILL = object()   # placeholder line (GC): copy the reference variables to the frame
 
 
 class InstrMethods:
@@ -40,6 +42,7 @@ class InstrMethods:
         def slot(self, k: int, t: int) -> str: ...
         def out(self, line: object) -> None: ...
         def mem_args(self, k: int) -> str: ...
+        def safepoint(self) -> None: ...
 
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
@@ -168,6 +171,7 @@ class InstrMethods:
             self.calls_self = True
         base = top - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.safepoint()
         self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
 
     def _call_indirect(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
@@ -175,8 +179,9 @@ class InstrMethods:
         ft = self.g.module.types[typeidx]
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.out(f"{{ w2c_funcref fr_ = w2c_table_call_target({self.g.table_ptr(x)}, "
-                 f"{self.call_index(x, top - 1)}, UINT64_C({type_id(ft)}));")
+        self.safepoint()
+        target = self.g.call_target(x, self.call_index(x, top - 1), typeidx)
+        self.out(f"{{ w2c_funcref fr_ = {target};")
         # A constant table holds only this module's functions: they get this instance.
         instance = "inst" if x in self.g.const_tables else "fr_.instance"
         self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)({instance}{args})")
@@ -186,6 +191,7 @@ class InstrMethods:
         ft = self.g.module.types[imm]
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        self.safepoint()
         self.out(f"{{ w2c_funcref fr_ = w2c_funcref_call_target({self.slot(top - 1, FUNCREF)});")
         self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)(fr_.instance{args})")
         self.out("}")
@@ -228,5 +234,9 @@ METHODS = {
     "table.init": InstrMethods._table_init,
     "call": InstrMethods._call, "call_indirect": InstrMethods._call_indirect,
 }
+# GC (w2c.emit.gc): every instruction but br_on_cast(_fail), through its template.
+_GC_METHOD: Any = gc_op   # (gc.py takes the emitter as Any: it cannot import this file)
+METHODS.update((o.name, _GC_METHOD) for o in O.OPS
+               if o.feature == "gc" and o.name not in ("br_on_cast", "br_on_cast_fail"))
 # Methods that read the type of their operand (`self.operand`, set before the step).
 READS_OPERAND = {"ref.is_null", "ref.as_non_null"}

@@ -4,6 +4,7 @@ comments.  Used by w2c.emit.module for the module skeleton.
 """
 from __future__ import annotations
 
+from w2c.emit.gc import const_gc
 from w2c.emit.names import C_ZERO
 from w2c.module import F32, F64, FUNCREF, I32, I64, ConstExpr, Elem
 from w2c.templates import c_comment
@@ -60,6 +61,8 @@ def const_expr(gen, expr: ConstExpr) -> str:
             stack.append(gen.global_ref(imm))
         elif name == "v128.const":
             stack.append(op.c.format(**v128_fields(imm)))
+        elif op.feature == "gc":
+            stack.append(const_gc(gen.gc, name, imm, stack))
         else:  # extended-const: i32/i64 add, sub, mul
             t, o = name.split(".")
             b, a = stack.pop(), stack.pop()

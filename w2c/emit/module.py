@@ -12,6 +12,7 @@ from typing import Any
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.exn import check_tags, uses_exceptions
+from w2c.emit.gc import GcTypes, uses_gc
 from w2c.emit.names import (
     C_TYPES,
     mangle,
@@ -33,7 +34,7 @@ from w2c.module import (
     FuncType,
     Module,
 )
-from w2c.valtypes import REF_BASE, erase
+from w2c.valtypes import REF_BASE, erase, use_types
 
 ATOMIC_HEADER = "w2c_atomic.h"   # runtime_c: the threads proposal's instructions
 
@@ -48,8 +49,10 @@ class ModuleGen:
 
     def __init__(self, module: Module, prefix: str, header_name: str,
                  max_memory: int | None = None, const_tables: dict[int, list[int]] | None = None,
-                 threads_enabled: bool = False):
+                 threads_enabled: bool = False, gc_enabled: bool = False):
         self.module = module
+        # GC: erase() reads the kinds of the module's types from now on.
+        use_types(module.type_canon() if module.subtypes is not None else None)
         # The threads feature is on: imported memories are matched on sharedness
         # (without it no w2c module has a shared memory to give), and the header
         # defines W2C_MODULE_THREADS before the runtime's first header.
@@ -82,6 +85,7 @@ class ModuleGen:
             check_tags(m)
         self.tags = m.all_tags()
         self.n_imported_tags = len(m.imported(EXT_TAG))
+        self.gc = GcTypes(m, prefix) if gc_enabled and uses_gc(m) else None
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -122,6 +126,23 @@ class ModuleGen:
         if limit is not None:
             return (lim.min << log2, False) if limit == lim.min else None
         return None if imported or log2 < 3 else (lim.min << log2, True)
+
+    def type_id_of(self, x: int) -> int:
+        """The signature id of function type x (GC: w2c.emit.gc.GcTypes.func_id)."""
+        if self.gc is not None:
+            return self.gc.func_id(x)
+        return type_id(self.module.type_func(x))
+
+    def call_target(self, x: int, index: str, typeidx: int) -> str:
+        """call_indirect's C: the funcref at `index` of table x if its type is
+        typeidx (GC: or one of the module's declared subtypes of it)."""
+        tid = self.type_id_of(typeidx)
+        if self.gc is not None:
+            subs = self.gc.sub_ids(typeidx)
+            if subs:
+                return (f"w2c_gc_call_target({self.table_ptr(x)}, {index}, UINT64_C({tid}), "
+                        f"{subs})")
+        return f"w2c_table_call_target({self.table_ptr(x)}, {index}, UINT64_C({tid}))"
 
     def table_ptr(self, x: int) -> str:
         """A pointer to table x: a table the module defines lives in the instance."""
@@ -188,6 +209,9 @@ class ModuleGen:
             "small_pages": any(mt.limits.page_size < SMALLEST_GUARDED_PAGE for mt in self.mems),
             "mem64": any(mt.limits.is64 for mt in self.mems),
             "simd": self.simd, "exn": self.exn, "typed_refs": self._typed_refs(),
+            "gc": self.gc is not None,
+            "gc_decls": self.gc.decls() if self.gc is not None else "",
+            "gc_roots": self.gc.roots(self) if self.gc is not None else "",
             "threads": self.threads, "threads_enabled": self.threads_enabled,
             "shared_memory": any(mt.limits.shared for mt in self.mems),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
@@ -254,8 +278,8 @@ class ModuleGen:
             if c == consts.NULL_CODE:
                 items.append("W2C_FUNCREF_NULL")
             else:
-                ft = self.func_type(c)
-                items.append(f"{{UINT64_C({type_id(ft)}), (void (*)(void)){self.callee(c)}, 0}}")
+                tid = self.type_id_of(self.ftypes[c])
+                items.append(f"{{UINT64_C({tid}), (void (*)(void)){self.callee(c)}, 0}}")
         return items
 
     def global_ctx(self) -> list[dict]:
@@ -297,7 +321,7 @@ class ModuleGen:
         out = []
         for i in range(len(self.ftypes)):
             ft = self.func_type(i)
-            out.append({"i": i, "cname": self.callee(i), "type_id": type_id(ft),
+            out.append({"i": i, "cname": self.callee(i), "type_id": self.type_id_of(self.ftypes[i]),
                         "proto": (self.signature(ft, self.callee(i))
                                   if i >= self.nimported else None),
                         "name": self.module.names.funcs.get(i)})

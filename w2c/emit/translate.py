@@ -248,7 +248,7 @@ def _init_worker(module, features, ctx, prefix: str, max_memory, layout, const_t
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
     gen = ModuleGen(module, prefix, layout.header, max_memory, const_tables,
-                    "threads" in features)
+                    "threads" in features, "gc" in features)
     _WORKER = Translator(gen, ctx, features, layout)
     _WORKER.lines = lines
 

@@ -53,7 +53,7 @@ def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, Te
     if t.const_tables is None:
         t.const_tables = const_tables(module, features)
     gen = ModuleGen(module, prefix, layout.header, max_memory, t.const_tables,
-                    "threads" in features)
+                    "threads" in features, "gc" in features)
     gen.simd = fields_use_v128(module)
     tr = Translator(gen, t.ctx, features, layout)
     if lines is not None:

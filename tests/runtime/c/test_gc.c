@@ -9,16 +9,16 @@
  * $sub: a subtype of it; $arr: (array (mut (ref null $node))). */
 static const uint32_t node_refs[] = {8};
 static const w2c_rtt *const node_display[1];
-static const w2c_rtt node_rtt = {W2C_RTT_STRUCT, 0, node_display, 16, 1, node_refs};
+static const w2c_rtt node_rtt = {W2C_RTT_STRUCT, 0, node_display, 16, 1, node_refs, 0};
 static const w2c_rtt *const node_display[1] = {&node_rtt};
 static const w2c_rtt *const sub_display[2];
-static const w2c_rtt sub_rtt = {W2C_RTT_STRUCT, 1, sub_display, 24, 1, node_refs};
+static const w2c_rtt sub_rtt = {W2C_RTT_STRUCT, 1, sub_display, 24, 1, node_refs, 0};
 static const w2c_rtt *const sub_display[2] = {&node_rtt, &sub_rtt};
 static const w2c_rtt *const other_display[1];
-static const w2c_rtt other_rtt = {W2C_RTT_STRUCT, 0, other_display, 16, 1, node_refs};
+static const w2c_rtt other_rtt = {W2C_RTT_STRUCT, 0, other_display, 16, 1, node_refs, 0};
 static const w2c_rtt *const other_display[1] = {&other_rtt};
 static const w2c_rtt *const arr_display[1];
-static const w2c_rtt arr_rtt = {W2C_RTT_ARRAY, 0, arr_display, sizeof(w2c_ref), 1, NULL};
+static const w2c_rtt arr_rtt = {W2C_RTT_ARRAY, 0, arr_display, sizeof(w2c_ref), 1, NULL, 0};
 static const w2c_rtt *const arr_display[1] = {&arr_rtt};
 
 static w2c_ref new_node(uint32_t v, w2c_ref next) {

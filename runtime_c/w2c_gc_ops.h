@@ -1,0 +1,266 @@
+/* w2c_gc_ops.h: the GC instructions of generated code (docs/codegen.md,
+ * "GC"), over the heap of w2c_gc.h: i31, struct and array access with
+ * their traps, casts, the extern/any conversions, array segment
+ * initialisation, and the registration of an instance's roots.  Included by
+ * the header of a module that uses GC. */
+#ifndef W2C_GC_OPS_H
+#define W2C_GC_OPS_H
+
+#include "w2c_gc.h"
+
+/* An instance's roots (its globals and tables of references): `fn(ctx)`
+ * calls w2c_gc_push on each, at every collection, until removed. */
+static inline void w2c_gc_add_root_fn(void (*fn)(void *), void *ctx) {
+  w2c_gc_heap *g = &w2c_gc_state;
+  if (g->nroot_fns == W2C_GC_MAX_ROOT_FNS) W2C_TRAP(W2C_TRAP_OUT_OF_MEMORY);
+  g->root_fns[g->nroot_fns] = fn;
+  g->root_ctx[g->nroot_fns++] = ctx;
+}
+
+static inline void w2c_gc_remove_root_fn(void *ctx) {
+  w2c_gc_heap *g = &w2c_gc_state;
+  uint32_t i;
+  for (i = 0; i < g->nroot_fns; i++) {
+    if (g->root_ctx[i] == ctx) {
+      g->nroot_fns--;
+      g->root_fns[i] = g->root_fns[g->nroot_fns];
+      g->root_ctx[i] = g->root_ctx[g->nroot_fns];
+      return;
+    }
+  }
+}
+
+/* Each element of a table of references (its storage may move on grow). */
+static inline void w2c_gc_push_table(const w2c_table *t) {
+  uint32_t i;
+  if (!t->is_externref) return;
+  for (i = 0; i < t->size; i++) w2c_gc_push((w2c_ref)(uintptr_t)t->externs[i]);
+}
+
+/* -- the instructions (generated code) ---------------------------------------------------------
+ * In generated code every reference of the any and extern hierarchies is
+ * a w2c_externref holding the bits of a w2c_ref (so tables, globals and the
+ * host API of externref serve both).  An externref may also hold a host
+ * pointer (never inside the heap): any.convert_extern boxes it in an
+ * object of kind W2C_RTT_EXTERN_BOX, extern.convert_any unboxes it; an i31
+ * made external is boxed (W2C_RTT_I31_BOX), so an odd host pointer is never
+ * taken for an i31 and an anyref holds only null, i31s and objects. */
+#define W2C_GC_REF(e) ((w2c_ref)(uintptr_t)(e))
+#define W2C_GC_EXT(r) ((w2c_externref)(uintptr_t)(r))
+enum { W2C_RTT_I31_BOX = 4 };
+static const w2c_rtt w2c_gc_extern_box_rtt = {W2C_RTT_EXTERN_BOX, 0, NULL, 8, 0, NULL, 0};
+static const w2c_rtt w2c_gc_i31_box_rtt = {W2C_RTT_I31_BOX, 0, NULL, 8, 0, NULL, 0};
+
+static inline w2c_externref w2c_gc_ref_i31(uint32_t v) { return W2C_GC_EXT(w2c_ref_i31(v)); }
+static inline uint32_t w2c_gc_i31_get_u(w2c_externref e) {
+  if (e == NULL) W2C_TRAP(W2C_TRAP_NULL_I31);
+  return w2c_i31_get_u(W2C_GC_REF(e));
+}
+static inline uint32_t w2c_gc_i31_get_s(w2c_externref e) {
+  if (e == NULL) W2C_TRAP(W2C_TRAP_NULL_I31);
+  return w2c_i31_get_s(W2C_GC_REF(e));
+}
+static inline uint32_t w2c_gc_sext8(uint32_t v) { return ((v & 0xFFu) ^ 0x80u) - 0x80u; }
+static inline uint32_t w2c_gc_sext16(uint32_t v) { return ((v & 0xFFFFu) ^ 0x8000u) - 0x8000u; }
+
+static inline w2c_externref w2c_gc_any_convert_extern(w2c_externref e) {
+  w2c_ref r = W2C_GC_REF(e), box;
+  if (r == W2C_REF_NULL) return NULL;
+  if (w2c_gc_is_object(r)) {
+    if (w2c_gc_obj(r)->rtt->kind != W2C_RTT_I31_BOX) return e;
+    W2C_MEMCPY(&box, w2c_gc_fields(r), sizeof box);
+    return W2C_GC_EXT(box);
+  }
+  box = w2c_gc_alloc(&w2c_gc_extern_box_rtt, sizeof(w2c_ref), 0);
+  W2C_MEMCPY(w2c_gc_fields(box), &r, sizeof r);
+  return W2C_GC_EXT(box);
+}
+
+static inline w2c_externref w2c_gc_extern_convert_any(w2c_externref e) {
+  w2c_ref r = W2C_GC_REF(e), box;
+  if (r == W2C_REF_NULL) return NULL;
+  if (w2c_ref_is_i31(r)) {
+    box = w2c_gc_alloc(&w2c_gc_i31_box_rtt, sizeof(w2c_ref), 0);
+    W2C_MEMCPY(w2c_gc_fields(box), &r, sizeof r);
+    return W2C_GC_EXT(box);
+  }
+  if (w2c_gc_obj(r)->rtt->kind == W2C_RTT_EXTERN_BOX) {
+    W2C_MEMCPY(&box, w2c_gc_fields(r), sizeof box);
+    return W2C_GC_EXT(box);
+  }
+  return e;
+}
+
+/* Casts: the target heap type is one of these, with the rtt for W2C_HT_TYPE. */
+enum { W2C_HT_ANY, W2C_HT_EQ, W2C_HT_I31, W2C_HT_STRUCT, W2C_HT_ARRAY, W2C_HT_NONE,
+       W2C_HT_TYPE, W2C_HT_EXTERN };
+static inline uint32_t w2c_gc_test(w2c_externref e, int nullable, int ht, const w2c_rtt *t) {
+  w2c_ref r = W2C_GC_REF(e);
+  uint32_t k;
+  if (r == W2C_REF_NULL) return (uint32_t)nullable;
+  if (ht == W2C_HT_ANY || ht == W2C_HT_EXTERN) return 1;
+  if (w2c_ref_is_i31(r)) return ht == W2C_HT_EQ || ht == W2C_HT_I31;
+  k = w2c_gc_obj(r)->rtt->kind;
+  switch (ht) {
+    case W2C_HT_EQ: return k == W2C_RTT_STRUCT || k == W2C_RTT_ARRAY;
+    case W2C_HT_STRUCT: return k == W2C_RTT_STRUCT;
+    case W2C_HT_ARRAY: return k == W2C_RTT_ARRAY;
+    case W2C_HT_TYPE: return (uint32_t)w2c_gc_is_sub(r, t);
+    default: return 0;
+  }
+}
+static inline w2c_externref w2c_gc_cast(w2c_externref e, int nullable, int ht, const w2c_rtt *t) {
+  if (!w2c_gc_test(e, nullable, ht, t)) W2C_TRAP(W2C_TRAP_CAST);
+  return e;
+}
+/* Function types: an id is `type_id` or one of the `n` ids `subs` (the
+ * module's declared subtypes of it). */
+static inline int w2c_gc_func_is(uint64_t id, uint64_t type_id, const uint64_t *subs, uint32_t n) {
+  uint32_t i;
+  if (id == type_id) return 1;
+  for (i = 0; i < n; i++)
+    if (subs[i] == id) return 1;
+  return 0;
+}
+/* A function reference: null, or of function type `type_id` (0: any function). */
+static inline uint32_t w2c_gc_test_func(w2c_funcref f, int nullable, uint64_t type_id,
+                                        const uint64_t *subs, uint32_t n) {
+  if (w2c_funcref_is_null(f)) return (uint32_t)nullable;
+  return type_id == 0 || w2c_gc_func_is(f.type_id, type_id, subs, n);
+}
+static inline w2c_funcref w2c_gc_cast_func(w2c_funcref f, int nullable, uint64_t type_id,
+                                           const uint64_t *subs, uint32_t n) {
+  if (!w2c_gc_test_func(f, nullable, type_id, subs, n)) W2C_TRAP(W2C_TRAP_CAST);
+  return f;
+}
+/* call_indirect to a type with declared subtypes (w2c_table_call_target else). */
+static inline w2c_funcref w2c_gc_call_target(const w2c_table *t, uint32_t i, uint64_t type_id,
+                                             const uint64_t *subs, uint32_t n) {
+  w2c_funcref f;
+  if (W2C_UNLIKELY(i >= t->size)) W2C_TRAP(W2C_TRAP_UNDEFINED_ELEMENT);
+  f = t->funcs[i];
+  if (W2C_UNLIKELY(!w2c_gc_func_is(f.type_id, type_id, subs, n))) {
+    if (f.func == 0) W2C_TRAP(W2C_TRAP_UNINITIALIZED_ELEMENT);
+    W2C_TRAP(W2C_TRAP_INDIRECT_CALL_TYPE);
+  }
+  return f;
+}
+
+/* Structs: `T` is the C struct of the type's fields. */
+static inline void *w2c_gc_struct_fields(w2c_externref e) {
+  if (e == NULL) W2C_TRAP(W2C_TRAP_NULL_STRUCT);
+  return w2c_gc_fields(W2C_GC_REF(e));
+}
+#define W2C_GC_STRUCT(T, e) ((T *)w2c_gc_struct_fields(e))
+static inline w2c_externref w2c_gc_new(const w2c_rtt *rtt, size_t bytes) {
+  return W2C_GC_EXT(w2c_gc_alloc(rtt, bytes, 0));
+}
+
+/* Arrays: elements of `size` bytes after the header. */
+static inline w2c_externref w2c_gc_array_new(const w2c_rtt *rtt, uint32_t n, size_t size) {
+  if ((uint64_t)n * size > ((uint64_t)1 << 31)) W2C_TRAP(W2C_TRAP_OUT_OF_MEMORY);
+  return W2C_GC_EXT(w2c_gc_alloc(rtt, (size_t)n * size, n));
+}
+/* array.new_fixed and constant expressions: n elements copied from `from`. */
+static inline w2c_externref w2c_gc_array_from(const w2c_rtt *rtt, uint32_t n, size_t size,
+                                              const void *from) {
+  w2c_externref a = w2c_gc_array_new(rtt, n, size);
+  if (n) W2C_MEMCPY(w2c_gc_fields(W2C_GC_REF(a)), from, (size_t)n * size);
+  return a;
+}
+static inline w2c_gc_header *w2c_gc_array(w2c_externref e) {
+  if (e == NULL) W2C_TRAP(W2C_TRAP_NULL_ARRAY);
+  return w2c_gc_obj(W2C_GC_REF(e));
+}
+static inline uint32_t w2c_gc_array_len(w2c_externref e) { return w2c_gc_array(e)->len; }
+/* The address of element i (null and bounds checked). */
+static inline void *w2c_gc_array_at(w2c_externref e, uint32_t i, size_t size) {
+  w2c_gc_header *h = w2c_gc_array(e);
+  if (i >= h->len) W2C_TRAP(W2C_TRAP_OOB_ARRAY);
+  return (unsigned char *)h + W2C_GC_HEADER_BYTES + (size_t)i * size;
+}
+/* The address of elements [i, i + n) (null and bounds checked). */
+static inline unsigned char *w2c_gc_array_range(w2c_externref e, uint32_t i, uint32_t n,
+                                                size_t size) {
+  w2c_gc_header *h = w2c_gc_array(e);
+  if ((uint64_t)i + n > h->len) W2C_TRAP(W2C_TRAP_OOB_ARRAY);
+  return (unsigned char *)h + W2C_GC_HEADER_BYTES + (size_t)i * size;
+}
+#define W2C_GC_ARRAY_NEW(dst, T, rtt, init, n)                                \
+  do {                                                                        \
+    T w2c_gv_ = (T)(init);                                                    \
+    uint32_t w2c_gn_ = (n), w2c_gi_;                                          \
+    w2c_externref w2c_ga_ = w2c_gc_array_new(rtt, w2c_gn_, sizeof(T));        \
+    T *w2c_gp_ = (T *)w2c_gc_fields(W2C_GC_REF(w2c_ga_));                     \
+    for (w2c_gi_ = 0; w2c_gi_ < w2c_gn_; w2c_gi_++) w2c_gp_[w2c_gi_] = w2c_gv_; \
+    (dst) = w2c_ga_;                                                          \
+  } while (0)
+#define W2C_GC_ARRAY_FILL(T, e, i, v, n)                                      \
+  do {                                                                        \
+    T w2c_gv_ = (T)(v);                                                       \
+    uint32_t w2c_gn_ = (n), w2c_gi_;                                          \
+    T *w2c_gp_ = (T *)(void *)w2c_gc_array_range(e, i, w2c_gn_, sizeof(T));   \
+    for (w2c_gi_ = 0; w2c_gi_ < w2c_gn_; w2c_gi_++) w2c_gp_[w2c_gi_] = w2c_gv_; \
+  } while (0)
+static inline void w2c_gc_array_copy(w2c_externref d, uint32_t di, w2c_externref s, uint32_t si,
+                                     uint32_t n, size_t size) {
+  unsigned char *dp = w2c_gc_array_range(d, di, n, size);
+  unsigned char *sp = w2c_gc_array_range(s, si, n, size);
+  if (n) W2C_MEMMOVE(dp, sp, (size_t)n * size);
+}
+/* Elements from a data segment (little-endian, `size` bytes each). */
+static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *from, uint32_t n,
+                                     size_t size) {
+  uint32_t i;
+  size_t k;
+  for (i = 0; i < n; i++, to += size, from += size) {
+    uint64_t v = 0;
+    for (k = size; k--;) v = v << 8 | from[k];
+    if (size == 1) { uint8_t x = (uint8_t)v; W2C_MEMCPY(to, &x, 1); }
+    else if (size == 2) { uint16_t x = (uint16_t)v; W2C_MEMCPY(to, &x, 2); }
+    else if (size == 4) { uint32_t x = (uint32_t)v; W2C_MEMCPY(to, &x, 4); }
+    else W2C_MEMCPY(to, &v, 8);
+  }
+}
+static inline void w2c_gc_array_init_data(w2c_externref e, uint32_t d, size_t size,
+                                          const uint8_t *seg, uint32_t seg_len, uint32_t s,
+                                          uint32_t n) {
+  unsigned char *to = w2c_gc_array_range(e, d, n, size);
+  if ((uint64_t)s + (uint64_t)n * size > seg_len) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  w2c_gc_from_bytes(to, seg + s, n, size);
+}
+static inline w2c_externref w2c_gc_array_new_data(const w2c_rtt *rtt, size_t size,
+                                                  const uint8_t *seg, uint32_t seg_len,
+                                                  uint32_t s, uint32_t n) {
+  w2c_externref a;
+  if ((uint64_t)s + (uint64_t)n * size > seg_len) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
+  a = w2c_gc_array_new(rtt, n, size);
+  w2c_gc_from_bytes((unsigned char *)w2c_gc_fields(W2C_GC_REF(a)), seg + s, n, size);
+  return a;
+}
+/* Elements from an element segment: `get(inst, seg, k)` gives item k, `len`
+ * the segment's length (0 once dropped).  No collection while the items are
+ * made (an item may allocate; the array is in no frame yet). */
+#define W2C_GC_ARRAY_NEW_ELEM(dst, T, rtt, get, inst, seg, len, s, n)         \
+  do {                                                                        \
+    uint32_t w2c_gs_ = (s), w2c_gn_ = (n), w2c_gi_;                           \
+    w2c_externref w2c_ga_;                                                    \
+    if ((uint64_t)w2c_gs_ + w2c_gn_ > (len)) W2C_TRAP(W2C_TRAP_OOB_TABLE);    \
+    w2c_ga_ = w2c_gc_array_new(rtt, w2c_gn_, sizeof(T));                      \
+    w2c_gc_state.inhibit++;                                                   \
+    for (w2c_gi_ = 0; w2c_gi_ < w2c_gn_; w2c_gi_++)                           \
+      ((T *)w2c_gc_fields(W2C_GC_REF(w2c_ga_)))[w2c_gi_] = get(inst, seg, w2c_gs_ + w2c_gi_); \
+    w2c_gc_state.inhibit--;                                                   \
+    (dst) = w2c_ga_;                                                          \
+  } while (0)
+#define W2C_GC_ARRAY_INIT_ELEM(T, e, d, get, inst, seg, len, s, n)            \
+  do {                                                                        \
+    uint32_t w2c_gs_ = (s), w2c_gn_ = (n), w2c_gi_;                           \
+    T *w2c_gp_ = (T *)(void *)w2c_gc_array_range(e, d, w2c_gn_, sizeof(T));   \
+    if ((uint64_t)w2c_gs_ + w2c_gn_ > (len)) W2C_TRAP(W2C_TRAP_OOB_TABLE);    \
+    w2c_gc_state.inhibit++;                                                   \
+    for (w2c_gi_ = 0; w2c_gi_ < w2c_gn_; w2c_gi_++) w2c_gp_[w2c_gi_] = get(inst, seg, w2c_gs_ + w2c_gi_); \
+    w2c_gc_state.inhibit--;                                                   \
+  } while (0)
+
+#endif /* W2C_GC_OPS_H */

@@ -1,0 +1,76 @@
+;; Linked structures built through calls and allocations, for
+;; tests/emit/test_gc.py: every reference held across a call or an
+;; allocation must survive a collection there.
+(module
+  (type $node (struct (field $val i32) (field $next (mut (ref null $node)))))
+  (type $tree (struct (field $l (ref null $tree)) (field $r (ref null $tree)) (field $v i32)))
+  (type $refs (array (mut (ref null $node))))
+  (global $keep (mut (ref null $node)) (ref.null $node))
+  (func $cons (param $v i32) (param $next (ref null $node)) (result (ref $node))
+    (struct.new $node (local.get $v) (local.get $next)))
+  ;; the list n, n-1 ... 1 built by calls, then its sum
+  (func (export "list") (param $n i32) (result i32)
+    (local $l (ref null $node)) (local $s i32)
+    (block $d (loop $c
+      (br_if $d (i32.eqz (local.get $n)))
+      (local.set $l (call $cons (local.get $n) (local.get $l)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $c)))
+    (block $d2 (loop $c2
+      (br_if $d2 (ref.is_null (local.get $l)))
+      (local.set $s (i32.add (local.get $s) (struct.get $node $val (local.get $l))))
+      (local.set $l (struct.get $node $next (local.get $l)))
+      (br $c2)))
+    (local.get $s))
+  ;; a complete tree of depth d (node values: their depth); the left subtree
+  ;; is only on the operand stack while the right one is made
+  (func $tree (param $d i32) (result (ref null $tree))
+    (if (result (ref null $tree)) (i32.eqz (local.get $d))
+      (then (ref.null $tree))
+      (else (struct.new $tree (call $tree (i32.sub (local.get $d) (i32.const 1)))
+                              (call $tree (i32.sub (local.get $d) (i32.const 1)))
+                              (local.get $d)))))
+  (func $sum (param $t (ref null $tree)) (result i32)
+    (if (result i32) (ref.is_null (local.get $t))
+      (then (i32.const 0))
+      (else (i32.add (struct.get $tree $v (local.get $t))
+                     (i32.add (call $sum (struct.get $tree $l (local.get $t)))
+                              (call $sum (struct.get $tree $r (local.get $t))))))))
+  (func (export "tree") (param $d i32) (result i32)
+    (call $sum (call $tree (local.get $d))))
+  ;; two nodes pointing at each other, kept in a global
+  (func (export "cycle")
+    (local $a (ref null $node))
+    (local.set $a (struct.new $node (i32.const 1) (ref.null $node)))
+    (struct.set $node $next (local.get $a)
+      (struct.new $node (i32.const 2) (local.get $a)))
+    (global.set $keep (local.get $a)))
+  (func (export "cyclesum") (result i32)
+    (i32.add (struct.get $node $val (global.get $keep))
+             (struct.get $node $val (struct.get $node $next (global.get $keep)))))
+  (func (export "forget") (global.set $keep (ref.null $node)))
+  ;; an array of n nodes 0 .. n-1, then the sum of their values
+  (func (export "array") (param $n i32) (result i32)
+    (local $a (ref $refs)) (local $i i32) (local $s i32)
+    (local.set $a (array.new_default $refs (local.get $n)))
+    (block $d (loop $c
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (array.set $refs (local.get $a) (local.get $i)
+        (call $cons (local.get $i) (ref.null $node)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $c)))
+    (local.set $i (i32.const 0))
+    (block $d (loop $c
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $s (i32.add (local.get $s)
+        (struct.get $node $val (array.get $refs (local.get $a) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $c)))
+    (local.get $s))
+  ;; a trap two calls deep, with objects in the frames it leaves
+  (func $deep (param $l (ref null $node))
+    (drop (call $cons (i32.const 3) (local.get $l)))
+    (unreachable))
+  (func (export "trap")
+    (call $deep (call $cons (i32.const 1) (ref.null $node))))
+)
