@@ -45,8 +45,9 @@
 #define W2C_GC_MAX_HEAP ((size_t)1 << 30)
 #endif
 
-/* W2C_GC_BLOCK: bytes of each malloc'd block (a larger object gets a block
- * of its own size); default 1 MiB. */
+/* W2C_GC_BLOCK: bytes of the first malloc'd blocks; later ones are half the
+ * heap's size then (a larger object gets a block of its own size); default
+ * 1 MiB. */
 #ifndef W2C_GC_BLOCK
 #define W2C_GC_BLOCK ((size_t)1 << 20)
 #endif
@@ -354,9 +355,15 @@ static inline int w2c_gc_grow(size_t bytes) {
   (void)bytes;
   return 0;
 #else
-  size_t want = bytes + 64 > W2C_GC_BLOCK ? (bytes + 64 + 7) & ~(size_t)7 : W2C_GC_BLOCK;
+  /* Blocks grow with the heap (half its size, at least W2C_GC_BLOCK), so
+   * there are O(log heap) of them for w2c_gc_is_object to search. */
+  size_t want = g->stats.heap_bytes / 2 > W2C_GC_BLOCK ? g->stats.heap_bytes / 2 : W2C_GC_BLOCK;
+  size_t room = W2C_GC_MAX_HEAP > g->stats.heap_bytes ? W2C_GC_MAX_HEAP - g->stats.heap_bytes : 0;
   void *m;
-  if (g->stats.heap_bytes + want > W2C_GC_MAX_HEAP) return 0;
+  want &= ~(size_t)7;
+  if (want > room) want = room & ~(size_t)7;
+  if (want < bytes + 64) want = (bytes + 64 + 7) & ~(size_t)7;
+  if (want > room) return 0;
   m = malloc(want);
   if (!m) return 0;
   w2c_gc_add_block((w2c_gc_block *)m, want);
