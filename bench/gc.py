@@ -9,11 +9,12 @@ bench/RESULTS-gc.md and .json.
     python -m bench.gc --runs 5 --only trees
 
 w2c: `w2c build --enable-gc` (gcc, the target's -O2), the executable run
-with W2C_WASI_INVOKE=run; time is the whole process's wall time and memory
-its peak RSS.  wasmtime (wasmtime-py, Config.wasm_gc, Cranelift): the
-module is compiled first, then the seconds inside `run` are timed in a child
-process whose peak RSS is reported (it includes wasmtime itself, ~40 MB).
-Medians over rounds in a rotating order.
+with W2C_WASI_INVOKE=run; time is the whole process's CPU time (user +
+system) and memory its peak RSS.  wasmtime (wasmtime-py, Config.wasm_gc,
+Cranelift): the module is compiled first, then the CPU seconds inside `run`
+are taken in a child process whose peak RSS is reported (it includes
+wasmtime itself, ~30 MB).  CPU time, not wall time, so that a busy machine
+changes the figures less.  Medians over rounds in a rotating order.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.run import geomean, loadavg, machine
@@ -48,7 +48,7 @@ store = wasmtime.Store(eng)
 inst = wasmtime.Instance(store, wasmtime.Module.from_file(eng, sys.argv[1]), [])
 run = inst.exports(store)["run"]
 args = [int(a) for a in sys.argv[2:]]
-t = time.perf_counter(); r = run(store, *args); t = time.perf_counter() - t
+t = time.process_time(); r = run(store, *args); t = time.process_time() - t
 print(r, t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -65,14 +65,13 @@ def build(name: str, out: Path) -> Path:
 
 
 def run_w2c(exe: Path, args: list[int]) -> tuple[int, float, int]:
-    """(result, seconds, peak RSS in KiB) of one run in a child process."""
+    """(result, CPU seconds, peak RSS in KiB) of one run in a child process."""
     env = dict(os.environ, W2C_WASI_INVOKE="run")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
     p = subprocess.run([str(exe), *map(str, args)], env=env, capture_output=True, text=True,
                        check=True)
-    t = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     # ru_maxrss of children is the largest child so far: run w2c first, in
     # its own python (see measure), so it is this child's.
     return int(p.stdout.split()[0]), t, max(after.ru_maxrss, before.ru_maxrss)
@@ -126,7 +125,7 @@ def write_report(data: dict, md: Path) -> None:
              f"Machine: {m['cpu']}, {m['cores']} cores; {m['gcc']}; wasmtime {m['wasmtime']}; "
              f"w2c {m['w2c_commit']}; {m['date']}; load average at the start "
              f"{data['loadavg']}; medians of {data['runs']} runs.", "",
-             "| program | run(...) | w2c s | wasmtime s | w2c / wasmtime | w2c peak RSS | "
+             "| program | run(...) | w2c CPU s | wasmtime CPU s | w2c / wasmtime | w2c peak RSS | "
              "wasmtime peak RSS |", "|---|---|---|---|---|---|---|"]
     ratios = []
     for n, row in data["programs"].items():
@@ -137,7 +136,7 @@ def write_report(data: dict, md: Path) -> None:
                      f"{s['wasmtime']:.3f} | {ratio:.2f} | {kib['w2c'] // 1024} MiB | "
                      f"{kib['wasmtime'] // 1024} MiB |")
     lines += ["", f"Geomean w2c / wasmtime: **{geomean(ratios) or 0:.2f}** (wasmtime's "
-              "time excludes its compile; w2c's is the whole process).", ""]
+              "CPU time excludes its compile; w2c's is the whole process's).", ""]
     md.write_text("\n".join(lines))
 
 
