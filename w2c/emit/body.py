@@ -150,8 +150,9 @@ class BodyEmitter(InstrMethods):
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
-                    if op in KNOWS_PATHS:
-                        checks.barrier()
+                    if op in KNOWS_PATHS:   # (checks.barrier(), inline)
+                        checks.gen += 1
+                        checks.epoch += 1
                     else:
                         checks.forget()
                     live = fn(self, v, op, imm, live)
@@ -159,7 +160,7 @@ class BodyEmitter(InstrMethods):
                     step(v, imm)
                 elif kind == _K_METHOD:
                     top = step(v, imm)
-                    pushed = PURE_METHODS.get(op.name)
+                    pushed = _PURE.get(op)
                     if pushed is None:
                         checks.barrier()
                     elif pushed + top < PROV_MAX:
@@ -192,7 +193,7 @@ class BodyEmitter(InstrMethods):
                     prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
                 out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
-                fmt, p0, p1, rt = tpl
+                fmt, p0, p1, rt, trap = tpl
                 base = top - 2
                 if base + 1 > deep[p1] or base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
@@ -200,7 +201,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, rt)
                 if base < PROV_MAX:
                     prov[base] = None
-                if op in TRAPPING:
+                if trap:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
             elif kind == _K_LOCAL_SET:  # local.set, local.tee (the value stays in its slot)
@@ -222,18 +223,18 @@ class BodyEmitter(InstrMethods):
                     prov[top] = None
                 out(f"{names[t][top]} = {ref};")
             elif kind == _K_UNARY:
-                fmt, p0, _, rt = tpl
+                fmt, p0, _, rt, trap = tpl
                 base = top - 1
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
                 if base < PROV_MAX:
                     prov[base] = None
-                if op in TRAPPING:
+                if trap:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base]))
             elif kind == _K_STORE:
-                fmt, p0, p1, _ = tpl
+                fmt, p0, p1, _, _ = tpl
                 base = top - 2
                 if base + 1 > deep[p1] or base > deep[p0]:
                     self.slot(base, p0)
@@ -241,7 +242,7 @@ class BodyEmitter(InstrMethods):
                 args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
                 out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 1))
             elif kind == _K_LOAD:
-                fmt, p0, _, rt = tpl
+                fmt, p0, _, rt, _ = tpl
                 base = top - 1
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
@@ -537,12 +538,15 @@ class BodyEmitter(InstrMethods):
         out.append("  W2C_CALL_ENTER();")
         if tail is not None and tail.start:
             out.append(f"{START_LABEL}:;")
-        for line in self.lines:
-            if line is RELOAD:
-                if self.uses_mem:
-                    out.append("  " + reload)
-            elif line is not None:
-                out.append(("" if line.startswith("L") and line.endswith(":;") else "  ") + line)
+        # Every line indented by two spaces but the labels `L<n>:;` (the only
+        # lines that start with an L), joined at once rather than line by line.
+        if self.uses_mem:
+            lines = [reload if line is RELOAD else line for line in self.lines if line is not None]
+        else:
+            lines = [line for line in self.lines if line is not None and line is not RELOAD]
+        if lines:
+            text = "\n  ".join(lines).replace("\n  L", "\nL")
+            out.append(text if text.startswith("L") else "  " + text)
         out.append("}")
         return "\n".join(out) + "\n"
 
@@ -586,7 +590,8 @@ _SHAPES = {("0",): _K_UNARY, ("0", "1"): _K_BINARY,
 
 
 def _template(o: O.Op) -> tuple:
-    """(kind, (%-format of the whole line, operand types p0, p1, result type)):
+    """(kind, (%-format of the whole line, operand types p0, p1, result type,
+    whether it may trap)):
     the line is `fmt % (result slot, fields in order)`, where the offset
     field is the number (the template's `{offset}` is `<offset>u`)."""
     assert o.c is not None and o.params is not None and o.results is not None
@@ -601,7 +606,8 @@ def _template(o: O.Op) -> tuple:
     if len(o.results) != (0 if kind == _K_STORE else 1):
         kind = _K_TEMPLATE
     params = tuple(o.params) + (0, 0)
-    return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
+    return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0,
+                  o in TRAPPING)
 
 
 def _dispatch(o: O.Op) -> tuple:
@@ -622,4 +628,6 @@ def _dispatch(o: O.Op) -> tuple:
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
 # Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
+# Methods without effects a trap could reveal (w2c.emit.bounds), by op.
+_PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
 _UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}
