@@ -43,7 +43,12 @@ from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import REF_BASE, erase
 
-__all__ = ["RELOAD", "BlockLabels", "BodyEmitter"]
+__all__ = ["LEAF_BYTES", "RELOAD", "BlockLabels", "BodyEmitter"]
+
+# The largest frame (8 bytes per value, 16 per v128) of a function left
+# without a stack check when it calls nothing (BodyEmitter.leaf): below
+# W2C_STACK_MARGIN, the room the runtime keeps under the checked limit.
+LEAF_BYTES = 512
 
 
 class BlockLabels:
@@ -76,6 +81,8 @@ class BodyEmitter(InstrMethods):
         self.labels = 0
         self.blocks: list[BlockLabels] = [BlockLabels("func", self.new_label(), False)]
         self.uses_mem = False
+        self.calls = False               # a call (or tail call) was emitted: not a leaf
+        self.is_leaf = False             # decided at the function's end (epilogue)
         self.operand = 0  # type of the operand of ref.is_null
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
@@ -489,9 +496,22 @@ class BodyEmitter(InstrMethods):
             self.lines.extend(tail.via_trampoline(ft, args, self.g.callee(imm), "inst", label))
         return False
 
+    def leaf(self) -> bool:
+        """A function that calls nothing and whose values (locals, stack
+        slots) take at most LEAF_BYTES: its frame is small and bounded, so
+        it needs no stack check of its own (its caller's covers it, within
+        the runtime's margin) and writes no W2C_CALL_ENTER / LEAVE."""
+        if self.calls or self.tail is not None:
+            return False
+        size = sum(16 if t == V128 else 8 for t in self.locals)
+        size += sum((k + 1) * (16 if t == V128 else 8) for t, k in enumerate(self.deep) if k >= 0)
+        return size <= LEAF_BYTES
+
     def epilogue(self) -> None:
         res = self.ftype.results
-        self.out("W2C_CALL_LEAVE();")
+        self.is_leaf = self.leaf()      # (render writes W2C_CALL_ENTER by it)
+        if not self.is_leaf:
+            self.out("W2C_CALL_LEAVE();")
         if not res:
             self.out("return;")
         elif len(res) == 1:
@@ -535,7 +555,8 @@ class BodyEmitter(InstrMethods):
         out.extend("  " + line for line in exn.declarations(self.exn))
         if tail is not None:
             out.extend("  " + line for line in tail.entry())
-        out.append("  W2C_CALL_ENTER();")
+        if not self.is_leaf:
+            out.append("  W2C_CALL_ENTER();")
         if tail is not None and tail.start:
             out.append(f"{START_LABEL}:;")
         # Every line indented by two spaces but the labels `L<n>:;` (the only

@@ -33,6 +33,7 @@ class InstrMethods:
     lines: list[Any]    # C lines and RELOAD placeholders
     operand: int        # the operand type of the instructions in OPERAND_METHODS
     exn: Any            # the open try blocks (w2c.emit.exn.ExnState)
+    calls: bool         # whether the body calls a function (BodyEmitter.leaf)
 
     if TYPE_CHECKING:
         def slot(self, k: int, t: int) -> str: ...
@@ -187,6 +188,7 @@ class InstrMethods:
         self.out("}")
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
+        self.calls = True
         for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
             self.out(line)
         self.out(RELOAD)
