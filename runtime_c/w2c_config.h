@@ -154,7 +154,9 @@
 /* ---- stack exhaustion ------------------------------------------------------
  * Wasm code may recurse without end; the spec wants a trap
  * (W2C_TRAP_EXHAUSTION, "call stack exhausted"), not a crash.
- * W2C_STACK_CHECK says how every wasm function call (W2C_CALL_ENTER) finds it:
+ * W2C_STACK_CHECK says how every wasm function call (W2C_CALL_ENTER) finds it
+ * (a function that calls nothing and whose values take at most 512 bytes has
+ * no W2C_CALL_ENTER: its frame is bounded, the margin below covers it):
  *   W2C_STACK_GUARD: no code per call.  The guard page below the thread's
  *     stack faults, and the SIGSEGV handler, running on an alternate signal
  *     stack, turns a fault just below the stack of the thread's outermost
@@ -262,8 +264,9 @@
  * W2C_STACK_POINTER the limit is that address + W2C_STACK_MARGIN, so deep
  * recursion on a small device is a trap, not a fault.  For descending stacks
  * (every target here).  Default: undefined (the budget applies).
- * W2C_STACK_MARGIN: bytes kept free below the deepest wasm frame for the
- * runtime, host functions and the trap handler.  Default 1024. */
+ * W2C_STACK_MARGIN: bytes kept free below the deepest checked wasm frame for
+ * the runtime, host functions, the trap handler and a function that calls
+ * nothing (no check of its own, at most 512 bytes of values).  Default 1024. */
 #ifdef W2C_STACK_LIMIT_SYMBOL
 #ifndef W2C_STACK_MARGIN
 #define W2C_STACK_MARGIN 1024

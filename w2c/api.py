@@ -129,12 +129,14 @@ def _name(source: Source | Translation, source_name: str | None) -> str | None:
 
 def compile(source: Source | Translation, output: str | os.PathLike, *,
             module_name: str | None = None, wasi: bool = False, num_outputs: int = 1,
-            jobs: int = 1, max_memory: int | None = None, features: FeatureSpec = None,
+            jobs: int | None = None, max_memory: int | None = None,
+            features: FeatureSpec = None,
             source_name: str | None = None, progress=None, debug: bool = False
             ) -> list[Path]:
     """Translate the module into C: `output` (OUT.c), OUT.h and the runtime
     headers beside it (and OUT_wasi.h/.c with wasi; split into num_outputs
-    parts, translated by `jobs` processes; with debug, `#line` directives to
+    parts, translated by `jobs` processes (default: one per CPU for a large
+    module, see w2c.emit.translate.auto_jobs); with debug, `#line` directives to
     the module's DWARF lines or to OUT.w2c.txt); returns the paths written.
     Atomic: nothing is written when the module is bad."""
     t = load(source, features, bodies=False)   # the emitter validates the bodies

@@ -258,9 +258,10 @@ _MAX_MEMORY_HELP = ("Cap every memory the module defines at BYTES (e.g. 64K): me
               help="Split the C into N files compiled separately (in parallel): OUT_0.c .. "
                    "OUT_{N-1}.c (the functions), OUT_data.c (the rest), OUT_internal.h "
                    "(what they share) and OUT.h.  Default 1: OUT.c and OUT.h.")
-@click.option("-j", "--jobs", type=click.IntRange(0), default=1, metavar="N",
-              help="Translate in N worker processes (0: one per CPU); the output is the "
-                   "same for every N.  Default 1.")
+@click.option("-j", "--jobs", type=click.IntRange(0), default=None, metavar="N",
+              help="Translate in at most N processes (0: one per CPU); the output is the "
+                   "same for every N.  Default: one per CPU for a module of 1 MB of code "
+                   "or more, else 1.")
 @click.option("--list-outputs", is_flag=True,
               help="Only print the files these options write (one per line, relative to "
                    "OUT.c's folder, runtime headers not included); FILE is not read.")
@@ -277,7 +278,7 @@ _MAX_MEMORY_HELP = ("Cap every memory the module defines at BYTES (e.g. 64K): me
                    "beside.  Build the C with -g too.")
 @feature_options
 def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: bool,
-            max_memory: int | None, num_outputs: int, jobs: int, list_outputs: bool,
+            max_memory: int | None, num_outputs: int, jobs: int | None, list_outputs: bool,
             check_hosts: tuple[str, ...], stubs_path: str | None, debug: bool,
             features: Features) -> None:
     """Translate the WebAssembly module FILE into portable C.
@@ -298,7 +299,8 @@ def compile(file: str, output: str, module_name: str | None, quiet: bool, wasi: 
         t = api.load(file, features, bodies=False)   # the emitter validates the bodies
         with ProgressBar.for_stderr(quiet) as bar:
             api.compile(t, output, module_name=module_name, wasi=wasi,
-                        num_outputs=num_outputs, jobs=jobs or os.cpu_count() or 1,
+                        num_outputs=num_outputs,
+                        jobs=None if jobs is None else jobs or os.cpu_count() or 1,
                         max_memory=max_memory, source_name=name, progress=bar, debug=debug)
         if stubs_path:
             api.host_stubs(t, stubs_path, header=Path(output).with_suffix(".h").name,
@@ -419,8 +421,8 @@ _DEBUG_HELP = ("Debug build: the C compiled with -g and translated as `w2c compi
                "function it happened in: `error: trap: ... in func 12 ($inflate)`.  "
                "Also when the C flags after -- have -g.")
 _TARGET_HELP = "Target profile (see `w2c targets`; default: this machine)."
-_JOBS_HELP = ("Run at most N C compilers at once (default 0: one per CPU); the executable "
-              "is the same for every N.")
+_JOBS_HELP = ("Run at most N C compilers at once, and translate a large module in at most "
+              "N processes (default 0: one per CPU); the executable is the same for every N.")
 _LAUNCHER_HELP = ("Prefix each C compile with this command, e.g. ccache or distcc (as "
                   "CMake's CMAKE_C_COMPILER_LAUNCHER); default: $W2C_LAUNCHER.")
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from w2c import resources
 from w2c.emit import compile_module
 from w2c.emit.simd import SIMD_HEADER_PREFIX
+from w2c.emit.translate import auto_jobs
 from w2c.emit.wasi import wasi_context, write_wasi_glue
 from w2c.emit.wasi_threads import THREAD_CFLAGS
 from w2c.errors import W2CError
@@ -120,7 +121,8 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
     size_report (bare metal) the w2c.firmware.SizeReport.
 
     A Linux program: `num_outputs` parts (default: default_outputs) compiled
-    `jobs` at a time (default: every CPU), prefixed by `launcher` (a command
+    `jobs` at a time (default: every CPU; a large module is also translated
+    by at most `jobs` processes, w2c.emit.translate.auto_jobs), prefixed by `launcher` (a command
     line; default $W2C_LAUNCHER), each object kept in the cache's obj/
     folder unless object_cache is false.  `cc` may hold several words
     ("ccache gcc")."""
@@ -170,7 +172,8 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
             return report if size_report else out
         n = num_outputs or default_outputs(t)
         written = compile_module(t, c_file, "program", source_name=source_name,
-                                 max_memory=max_memory, num_outputs=n, debug=debug)
+                                 max_memory=max_memory, num_outputs=n, debug=debug,
+                                 jobs=min(jobs, auto_jobs(module)) if jobs else None)
         write_wasi_glue(module, "program", c_file)
         ctx = dict(wasi_context(module, "program", "program.h"), debug=debug)
         (work / "program_main.c").write_text(env().get_template("wasi_main.c.j2").render(ctx))

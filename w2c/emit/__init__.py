@@ -46,14 +46,16 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                    module_name: str | None = None,
                    features: Features | None = None, source_name: str | None = None,
                    progress=None, max_memory: int | None = None, num_outputs: int = 1,
-                   jobs: int = 1, debug: bool = False) -> list[Path]:
+                   jobs: int | None = None, debug: bool = False) -> list[Path]:
     """Translate a module (a Translation, or its bytes: decoded and checked
     here with `features`); returns the paths written (the files of
     output_names(out_c, num_outputs), then the runtime headers).
     max_memory (bytes) caps every defined memory's growth and sizes its
     static array in W2C_ALLOC_STATIC builds.  num_outputs >= 2 splits the C
     into that many parts plus a data file; jobs > 1 translates in that many
-    worker processes.  `progress(done, total)` is called as functions are done.
+    worker processes (None, the default: one per CPU for a module of 1 MB of
+    code or more, see w2c.emit.translate.auto_jobs).  `progress(done, total)`
+    is called as functions are done.
     debug (-g) adds `#line` directives to the bodies: the module's DWARF
     lines, else lines of OUT.w2c.txt, a text dump written beside (w2c.emit.lines)."""
     t = source if isinstance(source, Translation) else open_module(source, features)

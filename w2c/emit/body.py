@@ -43,7 +43,12 @@ from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import REF_BASE, erase
 
-__all__ = ["RELOAD", "BlockLabels", "BodyEmitter"]
+__all__ = ["LEAF_BYTES", "RELOAD", "BlockLabels", "BodyEmitter"]
+
+# The largest frame (8 bytes per value, 16 per v128) of a function left
+# without a stack check when it calls nothing (BodyEmitter.leaf): below
+# W2C_STACK_MARGIN, the room the runtime keeps under the checked limit.
+LEAF_BYTES = 512
 
 
 class BlockLabels:
@@ -77,6 +82,8 @@ class BodyEmitter(InstrMethods):
         self.blocks: list[BlockLabels] = [BlockLabels("func", self.new_label(), False)]
         self.uses_mem = False
         self.calls_self = False          # a direct call of itself (see `render`)
+        self.calls = False               # a call (or tail call) was emitted: not a leaf
+        self.is_leaf = False             # decided at the function's end (epilogue)
         self.operand = 0  # type of the operand of ref.is_null
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
@@ -160,8 +167,9 @@ class BodyEmitter(InstrMethods):
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
-                    if op in KNOWS_PATHS:
-                        checks.barrier()
+                    if op in KNOWS_PATHS:   # (checks.barrier(), inline)
+                        checks.gen += 1
+                        checks.epoch += 1
                     else:
                         checks.forget()
                     live = fn(self, v, op, imm, live)
@@ -169,7 +177,7 @@ class BodyEmitter(InstrMethods):
                     step(v, imm)
                 elif kind == _K_METHOD:
                     top = step(v, imm)
-                    pushed = PURE_METHODS.get(op.name)
+                    pushed = _PURE.get(op)
                     if pushed is None:
                         checks.barrier()
                     elif pushed + top < PROV_MAX:
@@ -202,7 +210,7 @@ class BodyEmitter(InstrMethods):
                     prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
                 out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
-                fmt, p0, p1, rt = tpl
+                fmt, p0, p1, rt, trap = tpl
                 base = top - 2
                 if base + 1 > deep[p1] or base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
@@ -210,7 +218,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, rt)
                 if base < PROV_MAX:
                     prov[base] = None
-                if op in TRAPPING:
+                if trap:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
             elif kind == _K_LOCAL_SET:  # local.set, local.tee (the value stays in its slot)
@@ -232,18 +240,18 @@ class BodyEmitter(InstrMethods):
                     prov[top] = None
                 out(f"{names[t][top]} = {ref};")
             elif kind == _K_UNARY:
-                fmt, p0, _, rt = tpl
+                fmt, p0, _, rt, trap = tpl
                 base = top - 1
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
                 if base < PROV_MAX:
                     prov[base] = None
-                if op in TRAPPING:
+                if trap:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base]))
             elif kind == _K_STORE:
-                fmt, p0, p1, _ = tpl
+                fmt, p0, p1, _, _ = tpl
                 base = top - 2
                 if base + 1 > deep[p1] or base > deep[p0]:
                     self.slot(base, p0)
@@ -251,7 +259,7 @@ class BodyEmitter(InstrMethods):
                 args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
                 out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 1))
             elif kind == _K_LOAD:
-                fmt, p0, _, rt = tpl
+                fmt, p0, _, rt, _ = tpl
                 base = top - 1
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
@@ -498,13 +506,26 @@ class BodyEmitter(InstrMethods):
             self.lines.extend(tail.via_trampoline(ft, args, self.g.callee(imm), "inst", label))
         return False
 
+    def leaf(self) -> bool:
+        """A function that calls nothing and whose values (locals, stack
+        slots) take at most LEAF_BYTES: its frame is small and bounded, so
+        it needs no stack check of its own (its caller's covers it, within
+        the runtime's margin) and writes no W2C_CALL_ENTER / LEAVE."""
+        if self.calls or self.tail is not None:
+            return False
+        size = sum(16 if t == V128 else 8 for t in self.locals)
+        size += sum((k + 1) * (16 if t == V128 else 8) for t, k in enumerate(self.deep) if k >= 0)
+        return size <= LEAF_BYTES
+
     def epilogue(self) -> None:
         res = self.ftype.results
         if self.spills:
             self.out(SPILL_POP)
         if self.where is not None:
             self.out("W2C_FUNC_LEAVE();")
-        self.out("W2C_CALL_LEAVE();")
+        self.is_leaf = self.leaf()      # (render writes W2C_CALL_ENTER by it)
+        if not self.is_leaf:
+            self.out("W2C_CALL_LEAVE();")
         if not res:
             self.out("return;")
         elif len(res) == 1:
@@ -560,24 +581,27 @@ class BodyEmitter(InstrMethods):
         refs = self.ref_vars() if self.spills else []
         if refs:
             out.append(f"  w2c_gc_frame fr_; w2c_ref r_[{len(refs)}];")
-            spill = " ".join(f"r_[{k}] = W2C_GC_REF({x});" for k, x in enumerate(refs))
-        out.append("  W2C_CALL_ENTER();")
+        if not self.is_leaf:
+            out.append("  W2C_CALL_ENTER();")
         if refs:
             out.append(f"  W2C_GC_FRAME_PUSH(fr_, r_, {len(refs)});")
         if tail is not None and tail.start:
             out.append(f"{START_LABEL}:;")
-        for line in self.lines:
-            if line is RELOAD:
-                if self.uses_mem:
-                    out.append("  " + reload)
-            elif line is SPILL:
-                if refs:
-                    out.append("  " + spill)
-            elif line is SPILL_POP:
-                if refs:
-                    out.append("  W2C_GC_FRAME_POP(fr_);")
-            elif line is not None:
-                out.append(("" if line.startswith("L") and line.endswith(":;") else "  ") + line)
+        # Every line indented by two spaces but the labels `L<n>:;` (the only
+        # lines that start with an L), joined at once rather than line by line.
+        lines = self.lines
+        if self.spills:
+            spill = " ".join(f"r_[{k}] = W2C_GC_REF({x});" for k, x in enumerate(refs))
+            pop = "W2C_GC_FRAME_POP(fr_);"
+            lines = [(spill if refs else None) if line is SPILL else
+                     (pop if refs else None) if line is SPILL_POP else line for line in lines]
+        if self.uses_mem:
+            lines = [reload if line is RELOAD else line for line in lines if line is not None]
+        else:
+            lines = [line for line in lines if line is not None and line is not RELOAD]
+        if lines:
+            text = "\n  ".join(lines).replace("\n  L", "\nL")
+            out.append(text if text.startswith("L") else "  " + text)
         out.append("}")
         return "\n".join(out) + "\n"
 
@@ -629,7 +653,8 @@ _SHAPES = {("0",): _K_UNARY, ("0", "1"): _K_BINARY,
 
 
 def _template(o: O.Op) -> tuple:
-    """(kind, (%-format of the whole line, operand types p0, p1, result type)):
+    """(kind, (%-format of the whole line, operand types p0, p1, result type,
+    whether it may trap)):
     the line is `fmt % (result slot, fields in order)`, where the offset
     field is the number (the template's `{offset}` is `<offset>u`)."""
     assert o.c is not None and o.params is not None and o.results is not None
@@ -644,7 +669,8 @@ def _template(o: O.Op) -> tuple:
     if len(o.results) != (0 if kind == _K_STORE else 1):
         kind = _K_TEMPLATE
     params = tuple(o.params) + (0, 0)
-    return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0)
+    return kind, (fmt + ";", params[0], params[1], o.results[0] if o.results else 0,
+                  o in TRAPPING)
 
 
 def _dispatch(o: O.Op) -> tuple:
@@ -665,4 +691,6 @@ def _dispatch(o: O.Op) -> tuple:
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
 # Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
+# Methods without effects a trap could reveal (w2c.emit.bounds), by op.
+_PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
 _UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

@@ -37,6 +37,7 @@ class InstrMethods:
     exn: Any            # the open try blocks (w2c.emit.exn.ExnState)
     index: int          # the function's index
     calls_self: bool    # it calls itself directly (BodyEmitter.render)
+    calls: bool         # whether the body calls a function (BodyEmitter.leaf)
 
     if TYPE_CHECKING:
         def slot(self, k: int, t: int) -> str: ...
@@ -197,6 +198,7 @@ class InstrMethods:
         self.out("}")
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
+        self.calls = True
         for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
             self.out(line)
         self.out("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)

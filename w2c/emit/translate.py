@@ -4,7 +4,10 @@ process or in worker processes (`w2c compile -j N`).
 Each body is decoded, validated and translated in one pass by
 w2c.emit.body.BodyEmitter.  `translate` yields `(part, C text)` for every
 defined function in index order, whatever the number of workers, so the
-output is byte-identical for every -j.  With jobs > 1 the functions are cut
+output is byte-identical for every -j.  By default (jobs None) a module
+with at least AUTO_BYTES of code is translated by one worker per CPU this
+process may use, a smaller one in this process (starting a worker costs
+about what translating a few hundred KB does).  With jobs > 1 the functions are cut
 into chunks of about CHUNK_BYTES of code; workers (spawned, so safe on every
 platform and with threads in the parent) receive the decoded module, its
 validation context and constant tables from the parent (pickled: they
@@ -27,6 +30,7 @@ the middle of sending a result would otherwise hang the shutdown).
 from __future__ import annotations
 
 import copyreg
+import os
 import signal
 import threading
 from collections import deque
@@ -44,6 +48,7 @@ from w2c.parse.validate import located
 from w2c.templates import c_string
 
 CHUNK_BYTES = 1 << 16       # code bytes per chunk handed to a worker
+AUTO_BYTES = 1 << 20        # code bytes from which the default is one worker per CPU
 IN_FLIGHT = 3               # chunks per worker submitted ahead of the one being written
 TERMINATE_WAIT = 5.0        # seconds a terminated worker has to end before it is killed
 
@@ -110,10 +115,25 @@ def chunks(module, limit: int | None = None) -> list[tuple[int, int]]:
     return spans
 
 
-def translate(tr: Translator, jobs: int = 1, progress=None) -> Iterator[tuple[int, str]]:
-    """`(part, text)` of every defined function, in index order; `progress(done,
-    total)` after each function (one process) or chunk (workers)."""
+def auto_jobs(module) -> int:
+    """The default number of processes: one per usable CPU for a module with
+    at least AUTO_BYTES of code, else 1."""
+    if sum(code.size for code in module.codes) < AUTO_BYTES:
+        return 1
+    try:    # (as w2c.objects.default_jobs, which imports what `compile` need not)
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def translate(tr: Translator, jobs: int | None = None,
+              progress=None) -> Iterator[tuple[int, str]]:
+    """`(part, text)` of every defined function, in index order, by `jobs`
+    processes (None: auto_jobs); `progress(done, total)` after each function
+    (one process) or chunk (workers)."""
     total = len(tr.gen.module.funcs)
+    if jobs is None:
+        jobs = auto_jobs(tr.gen.module)
     spans = chunks(tr.gen.module)
     if jobs <= 1 or len(spans) < 2:
         for i in range(total):

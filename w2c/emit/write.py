@@ -41,13 +41,14 @@ class LineCounter:
 
 
 def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, TextIO],
-                progress=None, max_memory: int | None = None, jobs: int = 1,
+                progress=None, max_memory: int | None = None, jobs: int | None = None,
                 lines: SourceLines | None = None) -> tuple[bool, bool]:
     """Write the files of `layout` (name -> open text file) for the module of
     `t` (fields validated), translating one function body at a time; with
-    jobs > 1 in that many worker processes.  Returns whether the module uses
-    v128, so needs the SIMD runtime (w2c.emit.simd), and whether it uses
-    exceptions, so needs w2c_exn.h (w2c.emit.exn).  With `lines` (-g) the
+    jobs > 1 in that many worker processes (None: w2c.emit.translate.auto_jobs).
+    Returns whether the module uses v128, so needs the SIMD runtime
+    (w2c.emit.simd), and whether it uses exceptions, so needs w2c_exn.h
+    (w2c.emit.exn).  With `lines` (-g) the
     bodies carry `#line` directives (w2c.emit.lines)."""
     module, features = t.module, t.features
     if t.const_tables is None:
