@@ -29,7 +29,7 @@ WAT = f"""
 """
 
 def _functions(c: str) -> dict[str, str]:
-    return {m[1]: m[0] for m in re.finditer(r"(?ms)^static \w+ m_(f\d+)\(.*?^}", c)}
+    return {m[1]: m[0] for m in re.finditer(r"(?ms)^static (?:inline )?\w+ m_(f\d+)\(.*?^}", c)}
 
 
 def test_leaves_have_no_stack_check(tmp_path: Path, wat2wasm) -> None:
