@@ -29,10 +29,21 @@
 #include <stddef.h> /* offsetof (the generated rtts) */
 
 /* W2C_GC_STATIC_HEAP: bytes of a fixed heap in a static array (a multiple of
- * 8); 0 (default): blocks from malloc.  Bare-metal profiles set it (and
- * need it: without malloc there is no other heap). */
+ * 8); 0: blocks from malloc.  Default: where memories are static arrays
+ * (W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC: bare metal, no malloc) the
+ * profile's W2C_GC_HEAP_DEFAULT (its targets/NAME.json, sized to its RAM), else
+ * 64 KiB; elsewhere 0.  Set it to size the heap of one firmware. */
 #ifndef W2C_GC_STATIC_HEAP
+#if W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC && defined(W2C_GC_HEAP_DEFAULT)
+#define W2C_GC_STATIC_HEAP (W2C_GC_HEAP_DEFAULT)
+#elif W2C_MEMORY_ALLOC == W2C_ALLOC_STATIC
+#define W2C_GC_STATIC_HEAP 65536
+#else
 #define W2C_GC_STATIC_HEAP 0
+#endif
+#endif
+#if W2C_GC_STATIC_HEAP % 8
+#error "w2c: W2C_GC_STATIC_HEAP must be a multiple of 8"
 #endif
 
 #if !W2C_GC_STATIC_HEAP

@@ -14,6 +14,7 @@ the controls show the cap is real: a live set larger than the cap traps.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,34 @@ def test_cyclic_graphs_are_collected(tmp_path: Path) -> None:
     assert int(p.stdout) == wasmtime_run("graph", 200, 50_000)
     big = invoke(exe, 1, 400_000)          # one graph of ~40 MB live: over the cap
     assert big.returncode != 0 and "out of memory" in big.stderr
+
+
+def firmware_module(tmp_path: Path, rounds: int, length: int) -> Path:
+    """list.wat as a WASI command: _start exits with run(rounds, length) & 127."""
+    exit_import = '(import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))'
+    text = (GC / "list.wat").read_text().replace("(module", f"(module\n  {exit_import}", 1)
+    call = f"(call $run_ (i32.const {rounds}) (i32.const {length}))"
+    start = ('  (memory (export "memory") 1)\n  (func (export "_start") '
+             f"(call $exit (i32.wrap_i64 (i64.and {call} (i64.const 127))))))")
+    text = text.replace('(func (export "run")', '(func $run_ (export "run")')
+    out = tmp_path / f"list_{rounds}_{length}.wat"
+    out.write_text(text.rstrip().removesuffix(")") + "\n" + start + "\n")
+    return out
+
+
+def run_firmware(wat: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "w2c", "run", "--enable-gc", "--target",
+                           "cortex-m3", str(wat)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(not shutil.which("arm-none-eabi-gcc") or not shutil.which("qemu-system-arm"),
+                    reason="needs arm-none-eabi-gcc and qemu-system-arm "
+                           "(apt-get install gcc-arm-none-eabi qemu-system-arm)")
+def test_cortex_m3_fixed_heap(tmp_path: Path) -> None:
+    """On bare metal the heap is a static array (W2C_GC_HEAP_DEFAULT of the
+    profile: 1 MiB on cortex-m3): 2 * 10^5 structs run in it, and a live list
+    of 10^5 nodes (3.2 MB) traps "out of memory"."""
+    p = run_firmware(firmware_module(tmp_path, 2000, 100))
+    assert p.returncode == wasmtime_run("list", 2000, 100) & 127, p.stderr
+    big = run_firmware(firmware_module(tmp_path, 1, 100_000))
+    assert big.returncode != 0 and "out of memory" in big.stderr, big.stderr
