@@ -129,6 +129,9 @@ class TargetSpec:
         info = target_info(t)
         cflags = [f for f in t.cflags if f != "-ffreestanding"]
         cflags += [f"-D{d}" for d in t.defines if d.split("=")[0] in FIRMWARE_KEPT_DEFINES]
+        # the firmware's fixed GC heap (its memories stay malloc'd for the driver)
+        cflags += [f"-DW2C_GC_STATIC_HEAP={d.split('=', 1)[1]}" for d in t.defines
+                   if d.startswith("W2C_GC_HEAP_DEFAULT=")]
         ldflags = ["--specs=rdimon.specs", "-nostartfiles",
                    *(f for f in t.ldflags if f != "-nostdlib"), "-lm"]
         packages = [*t.debian_packages, "libnewlib-arm-none-eabi"]
