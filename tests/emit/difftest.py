@@ -158,6 +158,12 @@ def feature_flags(names=WASM3_SET) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 WASM3_FEATURES, WASM3_SMITH = feature_flags(WASM3_SET)
+# The GC run (test_differential_gc.py, scripts/difftest --features gc,tail-call):
+# its own set, not WASM3_SET's (with GC, smith writes fewer SIMD modules than
+# that run's 300).
+GC_SET = ("gc", "tail-call")
+GC_SEEDS = range(0, 300)
+GC_FEATURES, GC_SMITH = feature_flags(GC_SET)
 
 
 def with_flags(flags: list[str], changes: dict[str, str]) -> list[str]:
@@ -813,6 +819,8 @@ WASMTIME_TRAPS = {
     "NULL_REFERENCE": "null reference",
     "ARRAY_OUT_OF_BOUNDS": "out of bounds array access",
     "CAST_FAILURE": "cast failure",
+    # an array too long for the heap (an implementation limit, no spec wording)
+    "ALLOCATION_TOO_LARGE": "out of memory",
 }
 FUEL = "fuel"  # the value of a line whose call ran out of wasmtime fuel
 EXHAUSTED = "trap call stack exhausted"
