@@ -156,3 +156,23 @@ def test_trapping_call_then_collections(tmp_path):
     problems, expected = _against_wasmtime(tmp_path, TRAP_THEN_ALLOCATE, {"f": [0, 1, 0, 1]})
     assert expected["call 0"] == "trap unreachable" and expected["call 3"] == "ok i32:00030d3f"
     assert problems == []
+
+
+# Found by scripts/difftest --features gc (seeds 124, 126, 150 of 40-439): a
+# table of a concrete array or struct type was taken for a function table
+# (erase read the types of the module translated before, or none) and became
+# a constant array of funcrefs: table.get's C did not compile.
+ARRAY_TABLE = """
+(module
+  (type $a (array i16))
+  (table 4 (ref null $a))
+  (func (export "f") (param i32) (result i32) (ref.is_null (table.get 0 (local.get 0)))))
+"""
+
+
+@needs_tools
+def test_table_of_a_gc_type_is_not_a_function_table(tmp_path):
+    problems, expected = _against_wasmtime(tmp_path, ARRAY_TABLE, {"f": [0, 5]})
+    assert expected["call 0"] == "ok i32:00000001"
+    assert expected["call 1"] == "trap out of bounds table access"
+    assert problems == []
