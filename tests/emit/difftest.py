@@ -26,7 +26,17 @@ One module's round (`run_batch` does it for a batch of seeds):
    carries exnref values: exports with exnref in their type (functions,
    globals, tables) are removed (`drop_exnref_exports`), exnref locals are
    hashed as ref.is_null; an exception escaping a call or the start
-   function is the value `exception`.
+   function is the value `exception`.  GC (the GC_SET run): wasmtime's C
+   API aborts on a GC reference type at the host boundary and its Python
+   API reads an externref holding a GC value as null, so the exports whose
+   types hold a reference other than funcref/externref are dropped like
+   exnref's (externref ones too in a module with extern.convert_any), and
+   not called with nulls: w2c's harness could, wasmtime's side cannot.
+   What both sides can observe of a GC value is kept: locals of GC types
+   are hashed as null or not and, where the type admits an i31, as its
+   value (observe_parts); object identity and addresses are the engines'
+   own.  After a trapping call the harness restores the GC shadow stack's
+   top (DT_TRY), as w2c_gc.h asks of an embedder.
    Variants by seed (VARIANTS): straight-line code or not, traps or
    `--disallow-traps`, SMITH_FUEL (calls nest at most that deep) or
    DEEP_FUEL (enough to exhaust wasmtime's stack; w2c's default stack, the
