@@ -176,3 +176,22 @@ def test_table_of_a_gc_type_is_not_a_function_table(tmp_path):
     assert expected["call 0"] == "ok i32:00000001"
     assert expected["call 1"] == "trap out of bounds table access"
     assert problems == []
+
+
+# Found by scripts/difftest --features gc (seeds 326, 336 of 40-439): an
+# allocation in a global's initializer that traps (out of memory) was outside
+# instantiate's W2C_TRY: the trap escaped to the embedder's.  (wasmtime's
+# ALLOCATION_TOO_LARGE is w2c's out of memory: difftest.WASMTIME_TRAPS.)
+HUGE_GLOBAL = """
+(module
+  (type $a (array i64))
+  (global $g (ref $a) (array.new_default $a (i32.const 0x7fffffff)))
+  (func (export "f") (param i32) (result i32) (array.len (global.get $g))))
+"""
+
+
+@needs_tools
+def test_trap_in_a_global_initializer_is_instantiations(tmp_path):
+    problems, expected = _against_wasmtime(tmp_path, HUGE_GLOBAL, {"f": [0]})
+    assert expected["instantiate"] == "trap out of memory"
+    assert problems == []
