@@ -27,7 +27,17 @@ One module's round (`run_batch` does it for a batch of seeds):
    carries exnref values: exports with exnref in their type (functions,
    globals, tables) are removed (`drop_exnref_exports`), exnref locals are
    hashed as ref.is_null; an exception escaping a call or the start
-   function is the value `exception`.
+   function is the value `exception`.  GC (the GC_SET run): wasmtime's C
+   API aborts on a GC reference type at the host boundary and its Python
+   API reads an externref holding a GC value as null, so the exports whose
+   types hold a reference other than funcref/externref are dropped like
+   exnref's (externref ones too in a module with extern.convert_any), and
+   not called with nulls: w2c's harness could, wasmtime's side cannot.
+   What both sides can observe of a GC value is kept: locals of GC types
+   are hashed as null or not and, where the type admits an i31, as its
+   value (observe_parts); object identity and addresses are the engines'
+   own.  After a trapping call the harness restores the GC shadow stack's
+   top (DT_TRY), as w2c_gc.h asks of an embedder.
    Variants by seed (VARIANTS): straight-line code or not, traps or
    `--disallow-traps`, SMITH_FUEL (calls nest at most that deep) or
    DEEP_FUEL (enough to exhaust wasmtime's stack; w2c's default stack, the
@@ -143,6 +153,9 @@ FEATURE_TABLE: dict[str, tuple[str, dict[str, str], str]] = {
     # Relaxed SIMD stays out: its results differ legitimately between engines
     # (and between w2c's targets), so its values cannot be compared bit for bit.
     "relaxed-simd": ("relaxed-simd", {"--relaxed-simd-enabled": "true"}, "wasm_relaxed_simd"),
+    # GC (struct, array, i31, casts) and the typed function references it
+    # builds on; wasmtime's Config takes both attributes (comma-separated)
+    "gc": ("gc", {"--gc-enabled": "true"}, "wasm_gc,wasm_function_references"),
 }
 WASM3_SET = ("simd", "tail-call", "multi-memory", "wide-arithmetic", "extended-const",
              "exceptions", "memory64", "threads")
@@ -160,6 +173,12 @@ def feature_flags(names=WASM3_SET) -> tuple[tuple[str, ...], dict[str, str]]:
 
 
 WASM3_FEATURES, WASM3_SMITH = feature_flags(WASM3_SET)
+# The GC run (test_differential_gc.py, scripts/difftest --features gc,tail-call):
+# its own set, not WASM3_SET's (with GC, smith writes fewer SIMD modules than
+# that run's 300).
+GC_SET = ("gc", "tail-call")
+GC_SEEDS = range(0, 300)
+GC_FEATURES, GC_SMITH = feature_flags(GC_SET)
 
 
 def with_flags(flags: list[str], changes: dict[str, str]) -> list[str]:
@@ -246,7 +265,13 @@ POOL["v128"] = [
     0x1F10FF80_0F0E1011_03020100_8F1A0B0C, 0x00000000_0000FFFF_FFFFFFFF_00000000,
 ]
 
-TRAP_CLASSES = {"undefined element": "out of bounds table access"}
+TRAP_CLASSES = {"undefined element": "out of bounds table access",
+                # wasmtime has one trap code for every null reference
+                "null exception reference": "null reference",
+                "null function reference": "null reference",
+                "null structure reference": "null reference",
+                "null array reference": "null reference",
+                "null i31 reference": "null reference"}
 
 
 # -- wasm-tools smith ------------------------------------------------------------------
@@ -357,8 +382,41 @@ _TO_I64 = {
     "externref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
     "exnref": [["{get}", "ref.is_null", "i64.extend_i32_u"]],
 }
+# GC references (any type not above): ref.is_null; a reference of the any
+# hierarchy that may be an i31 adds its value (the objects' addresses are
+# the engines' own).
+_IS_NULL = [["{get}", "ref.is_null", "i64.extend_i32_u"]]
+_I31_VALUE = [["{get}", "ref.test (ref i31)", "if (result i64)",
+               "{get}", "ref.cast (ref i31)", "i31.get_u", "i64.extend_i32_u",
+               "i64.const 2", "i64.add", "else", "{get}", "ref.is_null", "i64.extend_i32_u",
+               "end"]]
+_MAY_BE_I31 = re.compile(r"^(anyref|eqref|i31ref|\(ref (null )?(any|eq|i31)\))$")
+
+
+def observe_parts(t: str) -> list[list[str]]:
+    """The sequences add_observer folds into the hash for a value of type `t`
+    (a printed value type)."""
+    if t in _TO_I64:
+        return _TO_I64[t]
+    return _I31_VALUE if _MAY_BE_I31.match(t) else _IS_NULL
+
+
+def decl_types(line: str) -> list[str]:
+    """The value types of the `(param ...)` and `(local ...)` groups of a
+    printed line, in order (a GC type like `(ref null 3)` is one)."""
+    types, pos = [], 0
+    while (m := _DECL_START_RE.search(line, pos)) is not None:
+        depth, end = 0, m.start()
+        for end in range(m.start(), len(line)):
+            depth += {"(": 1, ")": -1}.get(line[end], 0)
+            if depth == 0:
+                break
+        types += _TYPE_TOKEN_RE.findall(line[m.end():end])
+        pos = end + 1
+    return types
 _FUNC_RE = re.compile(r"^\s*\(func \(;\d+;\)(.*)$")
-_DECL_RE = re.compile(r"\((param|local) ([^()]*)\)")
+_DECL_START_RE = re.compile(r"\((param|local)\b")
+_TYPE_TOKEN_RE = re.compile(r"\((?:[^()]|\([^()]*\))*\)|[^\s()]+")
 _SET_RE = re.compile(r"^(\s*)local\.(set|tee) (\d+)\s*$")
 _GSET_RE = re.compile(r"^(\s*)global\.set (\d+)\s*$")
 
@@ -386,7 +444,9 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
     text = wasm_to_wat(wasm, tool)
     if info is not None:
         info["features"] = features_used(text)
-    if observe is False and not REPEAT_ACCESSES and "v128" not in text and "exnref" not in text:
+    if (observe is False and not REPEAT_ACCESSES and "v128" not in text
+            and not any(_opaque(line) for line in text.splitlines()
+                        if _EXN_FUNC_RE.match(line) or _EXN_ITEM_RE.match(line))):
         return wasm
     nglobals = len(re.findall(r"^\s*\(global \(;\d+;\)", text, re.M))
     h = nglobals   # the new global's index: defined after all the others
@@ -397,7 +457,7 @@ def instrument(wasm: bytes, wasm_tools: str | None = None, observe=True,
         if n in sites and (observe is True or (observe is not False and sites[n][0] in observe)):
             _, get, t = sites[n]
             pad = line[:len(line) - len(line.lstrip())]
-            for part in _TO_I64[t]:
+            for part in observe_parts(t):
                 seq = [*(i.format(get=get) for i in part), f"global.get {h}", "i64.xor",
                        "i64.const 1099511628211", "i64.mul", f"global.set {h}"]
                 out += [pad + ins for ins in seq]
@@ -434,12 +494,12 @@ def repeat_accesses(text: str) -> str:
     temps = -1      # index of its first temporary (-1: not declared yet)
     for n, line in enumerate(text.splitlines()):
         if _FUNC_RE.match(line):
-            count = sum(len(names.split()) for _, names in _DECL_RE.findall(line))
+            count = len(decl_types(line))
             temps = -1
             out.append(line)
             continue
         if line.lstrip().startswith("(local "):
-            count += sum(len(names.split()) for _, names in _DECL_RE.findall(line))
+            count += len(decl_types(line))
             out.append(line)
             continue
         m = _ACCESS_RE.match(line)
@@ -470,26 +530,39 @@ def repeat_accesses(text: str) -> str:
 
 
 _EXN_FUNC_RE = re.compile(r"^\s*\(func \(;(\d+);\)(.*)$")
-_EXN_ITEM_RE = re.compile(r"^\s*\((global|table) \(;(\d+);\)[^;]*\bexnref\b")
+_EXN_ITEM_RE = re.compile(r"^\s*\((global|table) \(;(\d+);\)(.*)$")
 _EXN_EXPORT_RE = re.compile(r'^\s*\(export ".*" \((func|global|table) (\d+)\)\)\s*$')
+# A reference type in a printed signature, global or table (not `ref.null`).
+_REF_TYPE_RE = re.compile(r"\(ref [^()]*\)|\b[a-z0-9]+ref\b")
+CARRIED_REFS = ("funcref", "externref")
+
+
+def _opaque(text: str, carried=CARRIED_REFS) -> bool:
+    """Whether printed `text` names a reference type not in `carried`."""
+    return any(t not in carried for t in _REF_TYPE_RE.findall(text.split(";;")[0]))
 
 
 def drop_exnref_exports(lines: list[str]) -> list[str]:
-    """The module's printed lines without the exports that have exnref in
-    their type: functions with an exnref param or result, exnref globals and
-    tables.  Neither the wasmtime Python API nor the C harness carries an
-    exnref value; what such a function computes is still observed through
-    the exported functions calling it, and exnref locals through the hash
-    (as ref.is_null)."""
-    funcs, items = set(), set()
+    """The module's printed lines without the exports that have a reference
+    other than funcref or externref in their type (exnref, GC references,
+    typed function references): functions with such a param or result,
+    globals and tables of such a type.  Neither the wasmtime Python API (its
+    C API aborts on them) nor the C harness carries these values; what such
+    a function computes is still observed through the exported functions
+    calling it, and locals of these types through the hash (observe_parts:
+    null or not, and the value of an i31).  In a module with
+    extern.convert_any, externref exports go too: wasmtime's Python API
+    reads an externref holding a GC value as null."""
+    carried = CARRIED_REFS
+    if any(line.strip().startswith("extern.convert_any") or " extern.convert_any" in line
+           for line in lines):
+        carried = ("funcref",)
+    drop = set()
     for line in lines:
-        m = _EXN_FUNC_RE.match(line)
-        if m and re.search(r"\bexnref\b", m.group(2).split(";;")[0]):
-            funcs.add(("func", m.group(1)))
-        m = _EXN_ITEM_RE.match(line)
-        if m:
-            items.add((m.group(1), m.group(2)))
-    drop = funcs | items
+        m = _EXN_FUNC_RE.match(line) or _EXN_ITEM_RE.match(line)
+        if m and _opaque(m.group(2) if m.re is _EXN_FUNC_RE else m.group(3), carried):
+            kind = "func" if m.re is _EXN_FUNC_RE else m.group(1)
+            drop.add((kind, m.group(1) if kind == "func" else m.group(2)))
     return [line for line in lines
             if not ((m := _EXN_EXPORT_RE.match(line)) and (m.group(1), m.group(2)) in drop)]
 
@@ -511,6 +584,9 @@ _USES = {
     # not atomic.fence alone), a shared memory
     "atomics": re.compile(r"^\s*\S+\.atomic\.", re.M),
     "shared-memory": re.compile(r"^\s*\(memory \(;\d+;\) .*\bshared\b", re.M),
+    # a struct, array, i31 or cast instruction
+    "gc": re.compile(r"^\s*(struct\.|array\.|ref\.i31|i31\.get|ref\.(test|cast)|br_on_cast)",
+                     re.M),
     # an arithmetic instruction in a constant expression
     "extended-const": re.compile(r"^\s*\((global|data|elem) .*\bi(32|64)\.(add|sub|mul)\b",
                                  re.M),
@@ -534,8 +610,7 @@ def observer_sites(text: str) -> list[tuple[int, str, str]]:
         if m:
             types = []
         if m or line.lstrip().startswith("(local "):
-            for _, names in _DECL_RE.findall(line):
-                types += names.split()
+            types += decl_types(line)
         m = _SET_RE.match(line)
         if m and int(m.group(3)) < len(types):
             sites.append((n, f"local.get {m.group(3)}", types[int(m.group(3))]))
@@ -759,9 +834,13 @@ WASMTIME_TRAPS = {
     "INTEGER_DIVISION_BY_ZERO": "integer divide by zero",
     "BAD_CONVERSION_TO_INTEGER": "invalid conversion to integer",
     "UNREACHABLE": "unreachable",
-    # without typed function references only throw_ref traps on a null reference
-    "NULL_REFERENCE": "null exception reference",
     "HEAP_MISALIGNED": "unaligned atomic",
+    # every null reference (w2c names the kind: TRAP_CLASSES)
+    "NULL_REFERENCE": "null reference",
+    "ARRAY_OUT_OF_BOUNDS": "out of bounds array access",
+    "CAST_FAILURE": "cast failure",
+    # an array too long for the heap (an implementation limit, no spec wording)
+    "ALLOCATION_TOO_LARGE": "out of memory",
 }
 FUEL = "fuel"  # the value of a line whose call ran out of wasmtime fuel
 EXHAUSTED = "trap call stack exhausted"
@@ -789,12 +868,10 @@ def wasmtime_engine():
         cfg.max_wasm_stack = WASMTIME_STACK
         # Every proposal of FEATURE_TABLE on: a feature on changes nothing
         # for a module that does not use it (smith's flags decide that).
-        for _, _, attr in FEATURE_TABLE.values():
-            if attr:
+        for _, _, attrs in FEATURE_TABLE.values():
+            for attr in filter(None, attrs.split(",")):
                 setattr(cfg, attr, True)
         cfg.shared_memory = True      # (threads: a shared memory can be defined)
-        cfg.wasm_gc = False
-        cfg.wasm_function_references = False
         _ENGINE = wasmtime.Engine(cfg)
     return _ENGINE
 
@@ -937,6 +1014,19 @@ HARNESS_HEAD = r"""/* Generated by tests/emit/difftest.py: runs one module per p
 #define ESCAPED_EXCEPTION() 0
 #endif
 
+/* A call that may trap: with GC, the shadow stack's top is restored after it
+ * (a trap leaves the frames it skipped; w2c_gc.h asks the embedder). */
+#ifdef W2C_GC_H
+#define DT_TRY(t, ...)                                \
+  do {                                                \
+    w2c_gc_frame *dt_top_ = w2c_gc_frames_save();     \
+    W2C_TRY_STMT(t, __VA_ARGS__);                     \
+    w2c_gc_frames_restore(dt_top_);                   \
+  } while (0)
+#else
+#define DT_TRY(t, ...) W2C_TRY_STMT(t, __VA_ARGS__)
+#endif
+
 #if defined(__GNUC__)
 #define DT_UNUSED __attribute__((unused))
 #else
@@ -1045,7 +1135,7 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
            f"  static {p}_instance inst;",
            "  volatile int rc = 0;",
            "  w2c_trap t;",
-           f"  W2C_TRY_STMT(t, rc = {p}_instantiate(&inst, NULL));"]
+           f"  DT_TRY(t, rc = {p}_instantiate(&inst, NULL));"]
     fuel_export = next((c.refill[0] for c in calls if c.refill), None)
     if fuel_export is not None:
         # The start function ran out of smith's fuel (not of stack): say so, as
@@ -1069,7 +1159,7 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
         out.append(f'  printf("call {c.index}\\t");')
         res = e.wire_results
         if not res:
-            out.append(f"  W2C_TRY_STMT(t, {call});")
+            out.append(f"  DT_TRY(t, {call});")
             out.append(f'  if (t) {trap} else if (ESCAPED_EXCEPTION()) printf("exception\\n");'
                        ' else printf("ok\\n");')
             out.append(f"  state_{p}(&inst, {c.index});")
@@ -1077,7 +1167,7 @@ def harness_module(prefix: str, exports: list[Export], calls: list[Call]) -> str
         rtype = C_TYPE[res[0]] if len(res) == 1 else "w2c_ret_" + "".join(LETTER[r] for r in res)
         out.append("  {")
         out.append(f"    volatile {rtype} r;")
-        out.append(f"    W2C_TRY_STMT(t, r = {call});")
+        out.append(f"    DT_TRY(t, r = {call});")
         out.append(f"    if (t) {trap}")
         out.append('    else if (ESCAPED_EXCEPTION()) printf("exception\\n");')
         out.append("    else {")

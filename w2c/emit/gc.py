@@ -437,5 +437,8 @@ def const_gc(g: GcTypes, name: str, imm: Any, stack: list[str]) -> str:
     if name == "array.new_default":
         return f"w2c_gc_array_new({g.rtt(x)}, {pop(1)[0]}, sizeof({et}))"
     n = imm[1]     # array.new_fixed
-    items = f"(const {et}[]){{{', '.join(pop(n))}}}" if n else "NULL"
+    vals = pop(n)
+    if et in ("uint8_t", "uint16_t"):     # packed: the low bits (a constant
+        vals = [f"({et}){v}" for v in vals]   # out of range is an error with -Werror)
+    items = f"(const {et}[]){{{', '.join(vals)}}}" if n else "NULL"
     return f"w2c_gc_array_from({g.rtt(x)}, {n}u, sizeof({et}), {items})"

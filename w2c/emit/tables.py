@@ -31,7 +31,7 @@ from w2c.features import Features
 from w2c.module import EXT_TABLE, FUNCREF, Module
 from w2c.opcodes import TABLE, TABLE_COPY, TABLE_INIT
 from w2c.parse.code import body_instructions, decode_body
-from w2c.valtypes import erase
+from w2c.valtypes import erase, use_types
 
 # A larger table stays in RAM (its initial size may be up to 2^32-1 entries).
 MAX_CONST_TABLE = 1 << 16
@@ -70,6 +70,9 @@ def _candidates(module: Module) -> dict[int, list[int]]:
     n_imported = len(module.imported(EXT_TABLE))
     tables = module.all_tables()
     exported = {x.index for x in module.exports if x.kind == EXT_TABLE}
+    # erase reads this module's types (GC: a struct or array type is not a
+    # function type), not those of the module translated before
+    use_types(module.type_canon() if module.subtypes is not None else None)
     plan = {t: [NULL_CODE] * tables[t].limits.min for t in range(n_imported, len(tables))
             if erase(tables[t].elem) == FUNCREF and t not in exported
             and tables[t].init is None
