@@ -50,10 +50,11 @@ from w2c.runkey import (
 from w2c.target import HOST_TARGET, BuildError, OptionError, Target, list_targets, load_target
 from w2c.templates import c_string, env
 
-# A Linux program is split into one part per this much code (the code
-# section's bytes), at most MAX_PARTS: see docs/build-systems.md for the
-# measurements behind the figures.
-PART_CODE_BYTES = 128 << 10
+# A Linux program with more than SPLIT_CODE_BYTES of code (the code
+# section's bytes) is split into one part per PART_CODE_BYTES, at most
+# MAX_PARTS: see docs/build-systems.md for the measurements behind the figures.
+SPLIT_CODE_BYTES = 128 << 10
+PART_CODE_BYTES = 64 << 10
 MAX_PARTS = 256
 
 
@@ -87,9 +88,11 @@ def compiler_extra_flags(compiler: str | tuple[str, ...]) -> tuple[str, ...]:
 def default_outputs(t: Translation) -> int:
     """How many parts a Linux program is translated into: one per
     PART_CODE_BYTES of function bodies, at most MAX_PARTS; 1 (one C file,
-    no split) for a small module."""
+    no split) for a module of at most SPLIT_CODE_BYTES of code."""
     code = sum(c.size for c in t.module.codes)
-    return max(1, min(MAX_PARTS, -(-code // PART_CODE_BYTES)))
+    if code <= SPLIT_CODE_BYTES:
+        return 1
+    return min(MAX_PARTS, -(-code // PART_CODE_BYTES))
 
 
 def words(text: str, what: str) -> tuple[str, ...]:
