@@ -63,11 +63,9 @@ GCC_EXTRA_FLAGS = ("-fsignaling-nans", "-fno-optimize-sibling-calls", "-DW2C_NO_
 
 
 # What GCC gets besides for a split program (w2c builds only split big modules):
-# four -O2 passes that cost 21 % of gcc's CPU on SQLite's parts and gain
-# nothing there (callgrind on the test workload: 1.0299e9 instructions with
-# them, 1.0297e9 without; the same time on the bench workload).
-GCC_SPLIT_FLAGS = ("-fno-gcse", "-fno-schedule-insns2", "-fno-tree-vrp",
-                   "-fno-expensive-optimizations")
+# two -O2 passes that cost 7-10 % of gcc's CPU on SQLite's parts and gain
+# nothing measurable on the real programs (docs/build-systems.md, "Flags").
+GCC_SPLIT_FLAGS = ("-fno-schedule-insns2", "-fno-tree-vrp")
 
 
 @functools.cache
