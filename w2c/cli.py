@@ -450,8 +450,8 @@ def build_options(command: Callable) -> Callable:
               help="Bare metal: print flash and RAM by part (translated code, runtime, "
                    "WASI shim, libgcc, data, module state, linear memory, stack).")
 @click.option("--num-outputs", type=click.IntRange(1, MAX_OUTPUTS), default=None, metavar="N",
-              help="Translate into N C files compiled in parallel (default: one per 128 KiB "
-                   "of code, at most 256).")
+              help="Translate into N C files compiled in parallel (default: one file up to "
+                   "128 KiB of code, above that one per 64 KiB, at most 256).")
 @click.option("-g", "debug", is_flag=True, help=_DEBUG_HELP)
 @build_options
 @click.argument("cflags", nargs=-1, type=click.UNPROCESSED, metavar="[-- CFLAGS...]")

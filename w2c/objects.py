@@ -5,7 +5,10 @@
         -> ([object paths, in the order of sources], [(new object, its cache path)])
     store(new)      copy the new objects into the cache, once the build succeeded
 
-Each C file is one compiler process, run in parallel `jobs` at a time.  An
+Each C file is one compiler process, run in parallel `jobs` at a time,
+biggest first, while the C text being compiled stays within a budget
+(JOB_C_BYTES per job: a compiler's memory grows with its file; a file
+bigger than the budget runs alone), so two big parts do not meet.  An
 object is kept in the cache (DIR/<2 hex>/<key>.o) under a key hashing what
 decides it: the C text, the text of every header it includes from the work
 folder (found by following `#include "..."` lines, so a part without SIMD
@@ -31,10 +34,16 @@ import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from w2c.target import BuildError
+
+# The C text each running compiler may have on average (`jobs` of them: at
+# most jobs * JOB_C_BYTES at once; a bigger file runs alone).  gcc -O2 on
+# w2c's parts takes about 60 MB plus 110 MB per MB of C (SQLite's shell:
+# 1.5 MB of C, 226 MB), so two compilers stay near 300 MB.
+JOB_C_BYTES = 5 << 18
 
 _INCLUDE = re.compile(rb'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', re.MULTILINE)
 
@@ -155,16 +164,35 @@ def compile_objects(work: Path, sources: list[str], compiler: tuple[str, ...],
     if jobs <= 1 or len(sources) <= 1:
         return _split([_compile_one(work, s, launcher, compiler, flags_for(s), cache)
                        for s in sources])
+    sizes = {s: (work / s).stat().st_size for s in sources}
+    order = sorted(sources, key=lambda s: (-sizes[s], sources.index(s)))
+    budget = jobs * JOB_C_BYTES
+    running: dict[Future, str] = {}
+    futures: dict[str, Future] = {}
+    failed = False
     with ThreadPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
-        futures: list[Future] = [pool.submit(_compile_one, work, s, launcher, compiler,
-                                             flags_for(s), cache) for s in sources]
-        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-        for f in pending:
-            f.cancel()
-    for f in futures:   # the first failure in source order, after every compiler ended
-        if f.done() and not f.cancelled() and f.exception() is not None:
-            raise f.exception()  # type: ignore[misc]
-    return _split([f.result() for f in futures])
+        while order or running:
+            while order and not failed and len(running) < jobs:
+                load = sum(sizes[s] for s in running.values())
+                name = next((s for s in order if load + sizes[s] <= budget), None)
+                if name is None and not running:
+                    name = order[0]         # bigger than the budget: alone
+                if name is None:
+                    break
+                order.remove(name)
+                futures[name] = f = pool.submit(_compile_one, work, name, launcher, compiler,
+                                                flags_for(name), cache)
+                running[f] = name
+            if not running:
+                break
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in done:
+                del running[f]
+                failed = failed or f.exception() is not None
+    for s in sources:   # the first failure in source order, after every compiler ended
+        if s in futures and futures[s].exception() is not None:
+            raise futures[s].exception()  # type: ignore[misc]
+    return _split([futures[s].result() for s in sources])
 
 
 def _split(results: list[Compiled]) -> tuple[list[Path], list[tuple[Path, Path]]]:

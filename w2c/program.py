@@ -51,15 +51,22 @@ from w2c.runkey import (
 from w2c.target import HOST_TARGET, BuildError, OptionError, Target, list_targets, load_target
 from w2c.templates import c_string, env
 
-# A Linux program is split into one part per this much code (the code
-# section's bytes), at most MAX_PARTS: see docs/build-systems.md for the
-# measurements behind the figures.
-PART_CODE_BYTES = 128 << 10
+# A Linux program with more than SPLIT_CODE_BYTES of code (the code
+# section's bytes) is split into one part per PART_CODE_BYTES, at most
+# MAX_PARTS: see docs/build-systems.md for the measurements behind the figures.
+SPLIT_CODE_BYTES = 128 << 10
+PART_CODE_BYTES = 64 << 10
 MAX_PARTS = 256
 
 
 # What compiler_extra_flags gives gcc.
 GCC_EXTRA_FLAGS = ("-fsignaling-nans", "-fno-optimize-sibling-calls", "-DW2C_NO_SIBLING_CALLS=1")
+
+
+# What GCC gets besides for a split program (w2c builds only split big modules):
+# two -O2 passes that cost 7-10 % of gcc's CPU on SQLite's parts and gain
+# nothing measurable on the real programs (docs/build-systems.md, "Flags").
+GCC_SPLIT_FLAGS = ("-fno-schedule-insns2", "-fno-tree-vrp")
 
 
 @functools.cache
@@ -88,9 +95,11 @@ def compiler_extra_flags(compiler: str | tuple[str, ...]) -> tuple[str, ...]:
 def default_outputs(t: Translation) -> int:
     """How many parts a Linux program is translated into: one per
     PART_CODE_BYTES of function bodies, at most MAX_PARTS; 1 (one C file,
-    no split) for a small module."""
+    no split) for a module of at most SPLIT_CODE_BYTES of code."""
     code = sum(c.size for c in t.module.codes)
-    return max(1, min(MAX_PARTS, -(-code // PART_CODE_BYTES)))
+    if code <= SPLIT_CODE_BYTES:
+        return 1
+    return min(MAX_PARTS, -(-code // PART_CODE_BYTES))
 
 
 def words(text: str, what: str) -> tuple[str, ...]:
@@ -180,8 +189,9 @@ def build_program(source: Translation | bytes, out: Path, *, target: str | None 
         sources = [p.name for p in written if p.suffix == ".c"]
         sources += ["program_wasi.c", "program_main.c"]
         threads = THREAD_CFLAGS if ctx["spawn"] else ()     # wasi-threads
-        flags = ("-std=c99", *profile.cflags, *compiler_extra_flags(compiler), *threads,
-                 *cflags)
+        extra = compiler_extra_flags(compiler)
+        cheaper = GCC_SPLIT_FLAGS if n >= 2 and extra == GCC_EXTRA_FLAGS else ()
+        flags = ("-std=c99", *profile.cflags, *extra, *cheaper, *threads, *cflags)
         objects, new = compile_objects(work, sources, compiler, flags,
                                        jobs=jobs or default_jobs(), launcher=launch,
                                        cache=cache_dir() / "obj" if object_cache else None)
