@@ -195,3 +195,19 @@ def test_trap_in_a_global_initializer_is_instantiations(tmp_path):
     problems, expected = _against_wasmtime(tmp_path, HUGE_GLOBAL, {"f": [0]})
     assert expected["instantiate"] == "trap out of memory"
     assert problems == []
+
+
+
+# Found by scripts/difftest --features gc (seed 2752 of 440-3439):
+# array.new_data of 2-byte elements from a one-byte data segment; the bounds
+# check traps first, but gcc -O2 saw the copy past the segment's C array on
+# the path after it (-Warray-bounds, an error under -Werror).  The runtime
+# hides the segment's size from gcc (w2c_gc_from_bytes).
+@needs_tools
+def test_array_new_data_from_a_short_segment(tmp_path):
+    result = D.run_batch([2752], tmp_path / "build",
+                         smith_flags=D.with_flags(D.SMITH_FLAGS, D.GC_SMITH),
+                         features=D.GC_FEATURES)
+    assert "array.new_data" in D.wasm_to_wat(result.modules[0].wasm_path.read_bytes())
+    if result.failures:
+        pytest.fail("\n".join(m.report() for m in result.failures), pytrace=False)
