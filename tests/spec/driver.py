@@ -961,13 +961,14 @@ def _caller_c(c: Caller) -> str:
     return "\n".join(lines)
 
 
-def _glue_c(unit: Unit, link: Link) -> str:
-    """The definition of imported function m<N>_i_<mod>__<name>."""
+def _glue_c(unit: Unit, link: Link, key: str) -> str:
+    """The definition of imported function m<N>_i_<key> (key: the import's
+    unique_import_keys entry, <mod>__<name>[__<index>])."""
     ft = unit.module.types[link.imp.desc]
     ret = result_type(ft)
     params = "".join(f", {C_TYPES[t]} a{i}" for i, t in enumerate(ft.params))
     args = "".join(f", a{i}" for i in range(len(ft.params)))
-    name = f"m{unit.index}_i_{mangle(link.imp.module)}__{mangle(link.imp.name)}"
+    name = f"m{unit.index}_i_{key}"
     target = f"m{link.provider}_x_{mangle(link.export.name)}((m{link.provider}_instance *)ctx{args})"
     body = f"{target};" if ret == "void" else f"return {target};"
     return f"{ret} {name}(void *ctx{params}) {{\n  {body}\n}}"
@@ -1089,14 +1090,16 @@ def generate_driver(plan: Plan, available: set[int], title: str = "",
     # Glue for imported functions.
     for u in units:
         seen = set()
+        # a name imported again with another type is another C function
+        keys = dict(zip(map(id, u.module.imports), unique_import_keys(u.module)))
         for link in u.links:
             if link.imp.kind != EXT_FUNC:
                 continue
-            key = (link.imp.module, link.imp.name)
+            key = keys[id(link.imp)]
             if key in seen:
                 continue
             seen.add(key)
-            out.append(f"{UNIT_MARK}{u.index} */\n" + _glue_c(u, link))
+            out.append(f"{UNIT_MARK}{u.index} */\n" + _glue_c(u, link, key))
     # Instantiation functions.
     for u in units:
         out.append(f"{UNIT_MARK}{u.index} */")
