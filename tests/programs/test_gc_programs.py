@@ -117,3 +117,26 @@ def test_cortex_m3_fixed_heap(tmp_path: Path) -> None:
     assert p.returncode == wasmtime_run("list", 2000, 100) & 127, p.stderr
     big = run_firmware(firmware_module(tmp_path, 1, 100_000))
     assert big.returncode != 0 and "out of memory" in big.stderr, big.stderr
+
+
+def test_a_gc_program_above_the_split_size_builds(tmp_path: Path) -> None:
+    """`w2c build` splits programs of more than 128 KiB of code; a module with
+    GC types is built as one file instead (its split is not supported)."""
+    body = "(drop (i32.add (i32.const 123456) (i32.const 654321)))\n" * 60
+    funcs = "".join(f'(func $f{i} (result i32) {body} (i32.const {i}))\n' for i in range(400))
+    calls = "".join(f"(local.set $s (i32.add (local.get $s) (call $f{i})))\n" for i in range(400))
+    wat = tmp_path / "big.wat"
+    wat.write_text(f"""(module
+  (type $box (struct (field i32)))
+  {funcs}
+  (func (export "run") (param i32) (result i64) (local $s i32)
+    {calls}
+    (i64.extend_i32_u (i32.add (local.get $s)
+      (struct.get $box 0 (struct.new $box (local.get 0)))))))
+""")
+    exe = tmp_path / "big"
+    subprocess.run([sys.executable, "-m", "w2c", "build", "--enable-gc", str(wat), "-o", str(exe)],
+                   check=True)
+    p = invoke(exe, 5)
+    assert p.returncode == 0, p.stderr
+    assert int(p.stdout) == sum(range(400)) + 5
