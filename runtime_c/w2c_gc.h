@@ -427,9 +427,15 @@ static inline w2c_ref w2c_gc_alloc(const w2c_rtt *rtt, size_t bytes, uint32_t le
 
 /* The shadow stack's top, saved where a trap or an exception may be caught
  * (an embedder's W2C_TRY, a generated catch) and restored there: the frames
- * between were left without their POP. */
+ * between were left without their POP.  Collections are switched off
+ * (`inhibit`) only while constant expressions run (instantiation, element
+ * items), which neither call out nor catch: at any restore point they are
+ * on, and a trap inside such an expression must not leave them off. */
 static inline w2c_gc_frame *w2c_gc_frames_save(void) { return w2c_gc_state.frames; }
-static inline void w2c_gc_frames_restore(w2c_gc_frame *top) { w2c_gc_state.frames = top; }
+static inline void w2c_gc_frames_restore(w2c_gc_frame *top) {
+  w2c_gc_state.frames = top;
+  w2c_gc_state.inhibit = 0;
+}
 
 /* An instance's globals, tables or segments of references: roots until removed. */
 static inline void w2c_gc_add_roots(w2c_ref *refs, uint32_t n) {

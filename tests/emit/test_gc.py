@@ -8,6 +8,7 @@ The host also checks that a dropped cycle and the frames a trap left are
 collected."""
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,66 @@ def test_casts_across_modules(tmp_path):
     src.write_text(CROSS_WAST)
     r = run_exec.run_file(src, tmp_path / "b", CI_CONFIG, wast.SUITES["gc"], root=tmp_path)
     assert [o.status for o in r.outcomes] == ["pass"] * 7, [o.describe() for o in r.outcomes]
+
+
+# array.new_elem evaluates its items with collections switched off; an item
+# whose allocation traps (out of memory) used to leave them off for good.
+OOM_ITEM_WAT = """
+(module
+  (type $big (array i32))
+  (type $bigs (array (ref null $big)))
+  (type $node (struct (field i32) (field (ref null $node))))
+  (elem $e (ref null $big) (item (array.new_default $big (i32.const 0x4000000))))
+  (func (export "bad") (result i32)
+    (array.len (array.new_elem $bigs $e (i32.const 0) (i32.const 1))))
+  (func (export "churn") (param $n i32) (result i32)
+    (local $l (ref null $node)) (local $i i32) (local $total i32)
+    (loop $lists
+      (local.set $l (ref.null $node))
+      (local.set $i (i32.const 0))
+      (loop $nodes
+        (local.set $l (struct.new $node (i32.const 1) (local.get $l)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $nodes (i32.lt_u (local.get $i) (i32.const 10000))))
+      (local.set $total (i32.add (local.get $total) (local.get $i)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $lists (local.get $n)))
+    (local.get $total)))
+"""
+OOM_ITEM_HOST = r"""
+#include <stdio.h>
+#include <string.h>
+#include "oom.h"
+int main(void) {
+  oom_instance inst;
+  oom_imports im;
+  w2c_gc_frame *top;
+  w2c_trap code;
+  volatile uint32_t r = 0;
+  memset(&im, 0, sizeof im);
+  if (oom_instantiate(&inst, &im) != 0) return 2;
+  top = w2c_gc_frames_save();
+  W2C_TRY_STMT(code, oom_x_bad(&inst));
+  w2c_gc_frames_restore(top);
+  printf("bad: %s\n", w2c_trap_message(code));
+  W2C_TRY_STMT(code, r = oom_x_churn(&inst, 100));
+  w2c_gc_frames_restore(top);
+  printf("churn: %s %u\n", code ? w2c_trap_message(code) : "ok", (unsigned)r);
+  oom_free(&inst);
+  return 0;
+}
+"""
+
+
+def test_collections_resume_after_a_trap_in_an_element_item(tmp_path, cc):
+    """After an out-of-memory trap inside array.new_elem's item, 10^6 nodes
+    (32 MB) still run in a 4 MiB heap: the restored frames re-enable
+    collections."""
+    wasm = parse_wat(tmp_path, OOM_ITEM_WAT)
+    compile_module(wasm.read_bytes(), tmp_path / "oom.c", features=gc())
+    (tmp_path / "host.c").write_text(OOM_ITEM_HOST)
+    exe = tmp_path / "oom"
+    ctool.compile_quietly([cc, *ctool.STRICT, "-O2", "-DW2C_GC_MAX_HEAP=((size_t)4<<20)",
+                           f"-I{tmp_path}", tmp_path / "oom.c", tmp_path / "host.c", "-o", exe])
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=120).stdout
+    assert out.splitlines() == ["bad: out of memory", "churn: ok 1000000"]
