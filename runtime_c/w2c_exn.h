@@ -32,9 +32,13 @@
  * the emitter, like W2C_TAIL_VALUES, not a configuration macro. */
 #define W2C_EXN_VALUES 16
 
-/* A tag: only its address matters (an imported tag is the exporter's). */
+/* A tag: its address identifies it (an imported tag is the exporter's);
+ * gc_refs has bit i set when its value i is a GC reference (modules with
+ * GC types set it; the collector marks those values of the exception in
+ * flight and of every exnref: w2c_gc_mark_exn in w2c_gc_ops.h).  A host's
+ * tag is zero: its values are not traced. */
 typedef struct w2c_tag {
-  unsigned char unused_;
+  uint32_t gc_refs;
 } w2c_tag;
 
 /* An exception: its tag (NULL: none) and its values, 16 bytes each. */

@@ -269,4 +269,34 @@ static inline w2c_externref w2c_gc_array_new_data(const w2c_rtt *rtt, size_t siz
     w2c_gc_state.inhibit--;                                                   \
   } while (0)
 
+#ifdef W2C_EXN_H
+/* The GC references an exception carries are roots while it is in flight
+ * or held by an exnref (until w2c_exn_free_refs; bare metal: the ring's
+ * copies), by its tag's gc_refs. */
+static inline void w2c_gc_mark_exn_(const w2c_exn *e) {
+  uint32_t k, m;
+  if (e->tag == NULL) return;
+  for (k = 0, m = e->tag->gc_refs; m; k++, m >>= 1) {
+    w2c_externref r;
+    if (!(m & 1u)) continue;
+    W2C_MEMCPY(&r, e->vals + 16 * k, sizeof r);
+    w2c_gc_push(W2C_GC_REF(r));
+  }
+}
+static inline void w2c_gc_mark_exn(void) {
+  w2c_gc_mark_exn_(&w2c_exn_thrown);
+#ifdef W2C_EXN_REFS
+  {
+    uint32_t i;
+    for (i = 0; i < (uint32_t)(W2C_EXN_REFS); i++) w2c_gc_mark_exn_(&w2c_exn_ring[i]);
+  }
+#else
+  {
+    const w2c_exn_node *n;
+    for (n = w2c_exn_refs; n != NULL; n = n->next) w2c_gc_mark_exn_(&n->exn);
+  }
+#endif
+}
+#endif
+
 #endif /* W2C_GC_OPS_H */

@@ -9,6 +9,7 @@ collected."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,43 @@ def test_collections_resume_after_a_trap_in_an_element_item(tmp_path, cc):
                            f"-I{tmp_path}", tmp_path / "oom.c", tmp_path / "host.c", "-o", exe])
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=120).stdout
     assert out.splitlines() == ["bad: out of memory", "churn: ok 1000000"]
+
+
+# An exnref holds the only reference to a struct (made and thrown in another
+# function); allocations with a collection before each (W2C_GC_TRIGGER=1)
+# must not free it: exception values are roots (w2c_gc_mark_exn).
+EXNREF_ROOT_WAT = """
+(module
+  (type $box (struct (field i32)))
+  (tag $t (param (ref null $box)))
+  (func $churn (local i32)
+    (loop $l
+      (drop (struct.new $box (local.get 0)))
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 0) (i32.const 1000)))))
+  (func $thrower (param $v i32)
+    (throw $t (struct.new $box (local.get $v))))
+  (func $catcher (param $v i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (call $thrower (local.get $v)))
+      (unreachable)))
+  (func (export "run") (param $v i32) (result i32)
+    (local $e exnref)
+    (local.set $e (call $catcher (local.get $v)))
+    (call $churn)
+    (struct.get $box 0
+      (block $h2 (result (ref null $box))
+        (try_table (catch $t $h2) (throw_ref (local.get $e)))
+        (unreachable)))))
+"""
+
+
+def test_exception_values_are_roots(tmp_path):
+    wat = tmp_path / "exnroot.wat"
+    wat.write_text(EXNREF_ROOT_WAT)
+    exe = tmp_path / "exnroot"
+    subprocess.run([sys.executable, "-m", "w2c", "build", "--enable-gc", str(wat), "-o", str(exe),
+                    "--", "-DW2C_GC_TRIGGER=1"], check=True)
+    out = subprocess.run([str(exe), "4242"], env={"W2C_WASI_INVOKE": "run"}, capture_output=True,
+                         text=True, timeout=60)
+    assert (out.returncode, out.stdout) == (0, "4242\n"), out.stderr

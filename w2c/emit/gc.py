@@ -264,6 +264,8 @@ class GcTypes:
         for i, t in enumerate(gen.tables):
             if is_gc_ref(t.elem):
                 lines.append(f"  if (inst->t{i}) w2c_gc_push_table(inst->t{i});")
+        if gen.tags:
+            lines.append("  w2c_gc_mark_exn();   /* (exception values: w2c_tag.gc_refs) */")
         lines.append("  (void)inst;\n}")
         return "\n".join(lines) + "\n"
 

@@ -12,7 +12,7 @@ from typing import Any
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.exn import check_tags, uses_exceptions
-from w2c.emit.gc import GcTypes, uses_gc
+from w2c.emit.gc import GcTypes, is_gc_ref, uses_gc
 from w2c.emit.names import (
     C_TYPES,
     mangle,
@@ -216,10 +216,17 @@ class ModuleGen:
             "shared_memory": any(mt.limits.shared for mt in self.mems),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
             "tags": [{"i": i, "imported": i < self.n_imported_tags,
-                      "key": self._import_key(EXT_TAG, i)} for i in range(len(self.tags))],
+                      "key": self._import_key(EXT_TAG, i), "gc_refs": self._tag_gc_refs(i)}
+                     for i in range(len(self.tags))],
             "init_chunk": OFFSET_CHUNK,   # statements per init function
             **segment_context(self),
         }
+
+    def _tag_gc_refs(self, i: int) -> int:
+        """Tag i's w2c_tag.gc_refs: bit k set if its value k is a GC reference."""
+        if self.gc is None:
+            return 0
+        return sum(1 << k for k, t in enumerate(self.tag_type(i).params) if is_gc_ref(t))
 
     def _typed_refs(self) -> bool:
         """Whether the embedding API shows typed references (the header says
