@@ -23,7 +23,7 @@ from __future__ import annotations
 import string
 
 from w2c import opcodes as O
-from w2c.emit import consts, exn, gc
+from w2c.emit import consts, exn, frame, gc
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, SPILL, InstrMethods, globals_of
 from w2c.emit.bounds import (
     CONST,
@@ -35,20 +35,17 @@ from w2c.emit.bounds import (
     TRAPPING,
     Checks,
 )
-from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
-from w2c.emit.tail import MAX_VALUES, START_LABEL, TailCalls, slots
+from w2c.emit.frame import LEAF_BYTES
+from w2c.emit.names import LETTERS
+from w2c.emit.tail import MAX_VALUES, TailCalls, slots
 from w2c.errors import UnsupportedFeature
-from w2c.module import EXNREF, EXTERNREF, FUNCREF, I32, V128, FuncType
+from w2c.module import EXNREF, FUNCREF, I32, V128, FuncType
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import REF_BASE, erase
 
 __all__ = ["LEAF_BYTES", "RELOAD", "BlockLabels", "BodyEmitter"]
 
-# The largest frame (8 bytes per value, 16 per v128) of a function left
-# without a stack check when it calls nothing (BodyEmitter.leaf): below
-# W2C_STACK_MARGIN, the room the runtime keeps under the checked limit.
-LEAF_BYTES = 512
 
 
 class BlockLabels:
@@ -507,113 +504,16 @@ class BodyEmitter(InstrMethods):
         return False
 
     def leaf(self) -> bool:
-        """A function that calls nothing and whose values (locals, stack
-        slots) take at most LEAF_BYTES: its frame is small and bounded, so
-        it needs no stack check of its own (its caller's covers it, within
-        the runtime's margin) and writes no W2C_CALL_ENTER / LEAVE."""
-        if self.calls or self.tail is not None:
-            return False
-        size = sum(16 if t == V128 else 8 for t in self.locals)
-        size += sum((k + 1) * (16 if t == V128 else 8) for t, k in enumerate(self.deep) if k >= 0)
-        return size <= LEAF_BYTES
+        return frame.leaf(self)
 
     def epilogue(self) -> None:
-        res = self.ftype.results
-        if self.spills:
-            self.out(SPILL_POP)
-        if self.where is not None:
-            self.out("W2C_FUNC_LEAVE();")
-        self.is_leaf = self.leaf()      # (render writes W2C_CALL_ENTER by it)
-        if not self.is_leaf:
-            self.out("W2C_CALL_LEAVE();")
-        if not res:
-            self.out("return;")
-        elif len(res) == 1:
-            self.out(f"return {self.slot(0, res[0])};")
-        else:
-            vals = ", ".join(self.slot(i, t) for i, t in enumerate(res))
-            self.out(f"{{ {result_type(self.ftype)} r_ = {{{vals}}}; return r_; }}")
+        frame.epilogue(self)
 
     # -- output -----------------------------------------------------------------------------------
     def render(self, signature: str) -> str:
-        p = self.g.prefix
-        if self.calls_self and signature.startswith("static "):
-            # gcc inlines a static function called from one place whatever its
-            # size, but a call of itself is a second place, and the recursion
-            # stays a call in w2c's C (W2C_CALL_DONE).  `inline` lifts its limit
-            # for the other callers to the one for declared-inline functions
-            # (bench/ANALYSIS.md: parse -5 %, recurse -7 %, bintrees -11 %).
-            signature = "static inline " + signature[len("static "):]
-        tail = self.tail
-        out = [tail.prelude()] if tail is not None and tail.thunks else []
-        out += [signature + " {", f"  {p}_instance *inst = ({p}_instance *)instance;"]
-        for i in range(self.nparams, len(self.locals)):
-            t = self.locals[i]
-            out.append(f"  {C_TYPES[t]} l{i} = {C_ZERO[t]};")
-        # Every variable counts as used: wasm code may ignore parameters, set
-        # locals it never reads, and drop values (no -Wunused-* warnings).
-        if self.locals:
-            out.append("  " + " ".join(f"(void)l{i};" for i in range(len(self.locals))))
-        for letter, deepest in self.depth.items():
-            if deepest < 0:
-                continue
-            ks = range(deepest + 1)
-            t = _TYPE_BY_LETTER[letter]
-            zero = C_ZERO[t]
-            out.append(f"  {C_TYPES[t]} " + ", ".join(f"s{k}{letter} = {zero}" for k in ks) + ";")
-            out.append("  " + " ".join(f"(void)s{k}{letter};" for k in ks))
-        if self.uses_mem:
-            # W2C_MEM_BASE is `uint8_t *const` unless memories can move (w2c_mem.h)
-            ref = self.g.memory_ref(0)
-            size = f"{ref}size"
-            fixed = self.g.fixed_size(0)
-            if fixed is not None:   # a constant the C compiler folds into the checks
-                size = f"W2C_MEM_FIXED_SIZE({size}, UINT64_C({fixed[0]}), {int(fixed[1])})"
-            reload = f"W2C_MEM_RELOAD_BASE(m0, {ref}data); m0_size = {size};"
-            out.append(f"  W2C_MEM_BASE m0 = {ref}data;")
-            out.append(f"  uint64_t m0_size = {size};")
-        out.append("  (void)inst;")
-        out.extend("  " + line for line in exn.declarations(self.exn))
-        if tail is not None:
-            out.extend("  " + line for line in tail.entry())
-        if self.where is not None:
-            out.append(f"  W2C_FUNC_ENTER({self.where});")
-        refs = self.ref_vars() if self.spills else []
-        if refs:
-            out.append(f"  w2c_gc_frame fr_; w2c_ref r_[{len(refs)}];")
-        if not self.is_leaf:
-            out.append("  W2C_CALL_ENTER();")
-        if refs:
-            out.append(f"  W2C_GC_FRAME_PUSH(fr_, r_, {len(refs)});")
-        if tail is not None and tail.start:
-            out.append(f"{START_LABEL}:;")
-        # Every line indented by two spaces but the labels `L<n>:;` (the only
-        # lines that start with an L), joined at once rather than line by line.
-        lines = self.lines
-        if self.spills:
-            spill = " ".join(f"r_[{k}] = W2C_GC_REF({x});" for k, x in enumerate(refs))
-            pop = "W2C_GC_FRAME_POP(fr_);"
-            lines = [(spill if refs else None) if line is SPILL else
-                     (pop if refs else None) if line is SPILL_POP else line for line in lines]
-        if self.uses_mem:
-            lines = [reload if line is RELOAD else line for line in lines if line is not None]
-        else:
-            lines = [line for line in lines if line is not None and line is not RELOAD]
-        if lines:
-            text = "\n  ".join(lines).replace("\n  L", "\nL")
-            out.append(text if text.startswith("L") else "  " + text)
-        out.append("}")
-        return "\n".join(out) + "\n"
+        return frame.render(self, signature)
 
 
-    def ref_vars(self) -> list[str]:
-        """GC: the C variables that may hold references (locals, then slots)."""
-        refs = [f"l{i}" for i, t in enumerate(self.locals) if t == EXTERNREF]
-        return refs + [_NAMES[EXTERNREF][k] for k in range(self.deep[EXTERNREF] + 1)]
-
-
-SPILL_POP = object()   # placeholder line (GC): unlink the frame before a return
-_TYPE_BY_LETTER = {v: k for k, v in LETTERS.items()}
 # Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
 _NAMES: list[list[str]] = [[] for _ in range(128)]
 
