@@ -391,7 +391,10 @@ static inline w2c_ref w2c_gc_alloc(const w2c_rtt *rtt, size_t bytes, uint32_t le
   w2c_gc_header *h;
   if (bytes > ((size_t)1 << 31)) W2C_TRAP(W2C_TRAP_OUT_OF_MEMORY);
   total = (W2C_GC_HEADER_BYTES + bytes + W2C_GC_GRANULE - 1) & ~(size_t)(W2C_GC_GRANULE - 1);
-  if (total < W2C_GC_HEADER_BYTES + sizeof(void *)) total = W2C_GC_HEADER_BYTES + sizeof(void *);
+  /* (room for a free chunk's link when it is freed; a granule multiple:
+   * 24 bytes, also on 32-bit hosts where header and link are 20) */
+  if (total < W2C_GC_HEADER_BYTES + sizeof(void *))
+    total = (W2C_GC_HEADER_BYTES + sizeof(void *) + W2C_GC_GRANULE - 1) & ~(size_t)(W2C_GC_GRANULE - 1);
 #if W2C_GC_TRIGGER
   if (g->blocks && !g->inhibit && ++g->countdown >= W2C_GC_TRIGGER) {
     g->countdown = 0;

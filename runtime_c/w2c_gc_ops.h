@@ -208,7 +208,8 @@ static inline void w2c_gc_array_copy(w2c_externref d, uint32_t di, w2c_externref
   unsigned char *sp = w2c_gc_array_range(s, si, n, size);
   if (n) W2C_MEMMOVE(dp, sp, (size_t)n * size);
 }
-/* Elements from a data segment (little-endian, `size` bytes each). */
+/* Elements from a data segment (little-endian, `size` bytes each; 16: a
+ * v128, in w2c_v128's lane order). */
 static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *from, uint32_t n,
                                      size_t size) {
   uint32_t i;
@@ -221,6 +222,14 @@ static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *from, uin
 #endif
   for (i = 0; i < n; i++, to += size, from += size) {
     uint64_t v = 0;
+#ifdef W2C_SIMD_H
+    if (size == 16) { /* a v128: as v128.load reads it */
+      w2c_v128 x;
+      W2C_SIMD_LOAD16_(x, from);
+      W2C_MEMCPY(to, &x, 16);
+      continue;
+    }
+#endif
     for (k = size; k--;) v = v << 8 | from[k];
     if (size == 1) { uint8_t x = (uint8_t)v; W2C_MEMCPY(to, &x, 1); }
     else if (size == 2) { uint16_t x = (uint16_t)v; W2C_MEMCPY(to, &x, 2); }
@@ -268,6 +277,37 @@ static inline w2c_externref w2c_gc_array_new_data(const w2c_rtt *rtt, size_t siz
     for (w2c_gi_ = 0; w2c_gi_ < w2c_gn_; w2c_gi_++) w2c_gp_[w2c_gi_] = get(inst, seg, w2c_gs_ + w2c_gi_); \
     w2c_gc_state.inhibit--;                                                   \
   } while (0)
+
+#ifdef W2C_SIMD_H
+/* v128 fields and elements (a module with them includes w2c_simd.h first).
+ * The heap aligns objects to 8 bytes, not the 16 a w2c_v128 may need (a
+ * union of vectors), so they are stored as 16 bytes without alignment, the
+ * value's bytes as a w2c_v128 holds them, and read and written by
+ * W2C_MEMCPY: one unaligned move on x86-64 and AArch64, no undefined
+ * behaviour anywhere (docs/codegen.md, "GC"). */
+typedef struct w2c_gc_v128 { unsigned char b[16]; } w2c_gc_v128;
+typedef char w2c_gc_v128_size_[sizeof(w2c_gc_v128) == 16 ? 1 : -1];
+static inline w2c_v128 w2c_gc_v128_get(const void *p) {
+  w2c_v128 v;
+  W2C_MEMCPY(&v, p, 16);
+  return v;
+}
+static inline void w2c_gc_v128_set(void *p, w2c_v128 v) { W2C_MEMCPY(p, &v, 16); }
+/* array.fill of a v128 array (null and bounds checked). */
+static inline void w2c_gc_v128_fill(w2c_externref e, uint32_t i, w2c_v128 v, uint32_t n) {
+  unsigned char *p = w2c_gc_array_range(e, i, n, 16);
+  uint32_t k;
+  for (k = 0; k < n; k++) W2C_MEMCPY(p + (size_t)k * 16, &v, 16);
+}
+/* array.new of a v128 array: n copies of v. */
+static inline w2c_externref w2c_gc_v128_array_new(const w2c_rtt *rtt, w2c_v128 v, uint32_t n) {
+  w2c_externref a = w2c_gc_array_new(rtt, n, 16);
+  unsigned char *p = (unsigned char *)w2c_gc_fields(W2C_GC_REF(a));
+  uint32_t k;
+  for (k = 0; k < n; k++) W2C_MEMCPY(p + (size_t)k * 16, &v, 16);
+  return a;
+}
+#endif
 
 #ifdef W2C_EXN_H
 /* The GC references an exception carries are roots while it is in flight

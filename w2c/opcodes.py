@@ -569,6 +569,16 @@ _C.update({
     "ref.test": "{r} = {fn}({0}, {targs})", "ref.test_null": "{r} = {fn}({0}, {targs})",
     "ref.cast": "{r} = {fn}({0}, {targs})", "ref.cast_null": "{r} = {fn}({0}, {targs})",
 })
+# The GC instructions whose C differs for a v128 field or element (stored
+# unaligned, {ft}/{et} w2c_gc_v128, read and written by memcpy: w2c_gc_ops.h);
+# the others' templates serve as they are.
+GC_V128_C = {
+    "struct.get": "{r} = w2c_gc_v128_get(&W2C_GC_STRUCT({T}, {0})->f{f})",
+    "struct.set": "w2c_gc_v128_set(&W2C_GC_STRUCT({T}, {0})->f{f}, {1})",
+    "array.get": "{r} = w2c_gc_v128_get(w2c_gc_array_at({0}, {1}, sizeof({et})))",
+    "array.set": "w2c_gc_v128_set(w2c_gc_array_at({0}, {1}, sizeof({et})), {2})",
+    "array.fill": "w2c_gc_v128_fill({0}, {1}, {2}, {3})",
+}
 for _t in ("i32", "i64"):
     for _f in ("f32", "f64"):
         for _sg in ("s", "u"):

@@ -17,7 +17,6 @@ from typing import Any
 
 from w2c import opcodes as O
 from w2c.emit.names import C_TYPES, type_id
-from w2c.errors import UnsupportedFeature
 from w2c.features import Features
 from w2c.module import (
     EXTERNREF,
@@ -56,6 +55,9 @@ from w2c.valtypes import (
 BodyEmitter = Any   # w2c.emit.body imports this module
 
 GC_INCLUDE = '#include "w2c_gc.h"\n'
+# The C storage of a v128 field or element: 16 bytes without alignment
+# (w2c_gc_ops.h), read and written by the templates of O.GC_V128_C.
+V128_STORAGE = "w2c_gc_v128"
 _E = EXTERNREF
 _HT_C = {HT_ANY: "W2C_HT_ANY", HT_EQ: "W2C_HT_EQ", HT_I31: "W2C_HT_I31",
          HT_STRUCT: "W2C_HT_STRUCT", HT_ARRAY: "W2C_HT_ARRAY", HT_NONE: "W2C_HT_NONE",
@@ -235,7 +237,8 @@ class GcTypes:
                            f"{len(chain) - 1}u, {p}_disp{x}, (uint32_t)sizeof({p}_t{x}), "
                            f"{len(refs)}u, {offs}, UINT64_C({self.type_hash(x)})}};")
                 args = ", ".join(f"{C_TYPES[f.unpacked()]} a{i}" for i, f in enumerate(t.fields))
-                sets = " ".join(f"p_->f{i} = ({storage_c(f)})a{i};"
+                sets = " ".join(f"w2c_gc_v128_set(&p_->f{i}, a{i});" if f.storage == V128
+                                else f"p_->f{i} = ({storage_c(f)})a{i};"
                                 for i, f in enumerate(t.fields))
                 out.append(f"W2C_UNUSED static w2c_externref {p}_new{x}({args or 'void'}) {{\n"
                            f"  w2c_externref o_ = w2c_gc_new(&{p}_rtt{x}, sizeof({p}_t{x}));\n"
@@ -248,9 +251,11 @@ class GcTypes:
                            f"{int(is_gc_ref(t.field.storage))}u, NULL, "
                            f"UINT64_C({self.type_hash(x)})}};")
                 vt = C_TYPES[t.field.unpacked()]
+                fill = f"a_ = w2c_gc_v128_array_new(&{p}_rtt{x}, v, n)" \
+                    if t.field.storage == V128 else f"W2C_GC_ARRAY_NEW(a_, {et}, &{p}_rtt{x}, v, n)"
                 out.append(f"W2C_UNUSED static w2c_externref {p}_anew{x}({vt} v, uint32_t n) {{\n"
                            f"  w2c_externref a_;\n"
-                           f"  W2C_GC_ARRAY_NEW(a_, {et}, &{p}_rtt{x}, v, n);\n  return a_;\n}}")
+                           f"  {fill};\n  return a_;\n}}")
         return "\n".join(out) + "\n"
 
     def roots(self, gen: Any) -> str:
@@ -281,8 +286,14 @@ def storage_c(f: FieldType) -> str:
     if f.storage == PACKED_I16:
         return "uint16_t"
     if f.storage == V128:
-        raise UnsupportedFeature("gc (code generation of v128 fields)")
+        return V128_STORAGE
     return C_TYPES[f.storage]
+
+
+def items_c(f: FieldType) -> str:
+    """The C type of array.new_fixed's items: the storage type, but a
+    w2c_v128 (the value; the elements get its 16 bytes) for a v128."""
+    return C_TYPES[V128] if f.storage == V128 else storage_c(f)
 
 
 def _bits(f: FieldType) -> int:
@@ -361,7 +372,7 @@ def _sig(e: BodyEmitter, v: FuncValidator, name: str, imm: Any
             n = imm[1]
             kw["n"] = str(n)
             kw["items"] = "NULL" if not n else \
-                f"(const {kw['et']}[]){{{{" + ", ".join(f"{{{i}}}" for i in range(n)) + "}}"
+                f"(const {items_c(f)}[]){{{{" + ", ".join(f"{{{i}}}" for i in range(n)) + "}}"
             return [et] * n, _E, kw
         if name.endswith("_data"):
             kw["seg"] = _seg_data(e, imm[1])
@@ -391,6 +402,8 @@ def gc_op(e: BodyEmitter, v: FuncValidator, op: O.Op, imm: Any, top: int) -> Non
     if res is not None:
         kw["r"] = e.slot(base, res)
     c = op.c
+    if V128_STORAGE in (kw.get("ft"), kw.get("et")):
+        c = O.GC_V128_C.get(op.name, c)
     assert c is not None
     if "{args}" in c:
         c = c.replace("{args}", kw.pop("args"))
@@ -433,6 +446,7 @@ def const_gc(g: GcTypes, name: str, imm: Any, stack: list[str]) -> str:
         return f"w2c_gc_new({g.rtt(imm)}, sizeof({g.struct(imm)}))"
     x = imm if isinstance(imm, int) else imm[0]
     et = storage_c(g.elem(x))
+    items = items_c(g.elem(x))
     if name == "array.new":
         a, n = pop(2)
         return f"{g.p}_anew{g.c(x)}({a}, {n})"
@@ -442,5 +456,5 @@ def const_gc(g: GcTypes, name: str, imm: Any, stack: list[str]) -> str:
     vals = pop(n)
     if et in ("uint8_t", "uint16_t"):     # packed: the low bits (a constant
         vals = [f"({et}){v}" for v in vals]   # out of range is an error with -Werror)
-    items = f"(const {et}[]){{{', '.join(vals)}}}" if n else "NULL"
+    items = f"(const {items}[]){{{', '.join(vals)}}}" if n else "NULL"
     return f"w2c_gc_array_from({g.rtt(x)}, {n}u, sizeof({et}), {items})"

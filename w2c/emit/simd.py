@@ -4,8 +4,9 @@ only for a module that uses v128, so the output of modules without v128 is
 what it was before SIMD code generation.
 
 Found without a pass of its own over the code:
-- a type or a global with v128 (`fields_use_v128`, before anything is
-  written): the module's header includes the SIMD runtime;
+- a type (a function type, a struct or array type's fields) or a global
+  with v128 (`fields_use_v128`, before anything is written): the module's
+  header includes the SIMD runtime;
 - otherwise a body with a v128 local or stack slot, found while it is
   translated (`BodyEmitter.uses_v128`): its text starts with SIMD_INCLUDE,
   which `kept_once` keeps before the first such function of each C file
@@ -13,16 +14,22 @@ Found without a pass of its own over the code:
 """
 from __future__ import annotations
 
-from w2c.module import V128, Module
+from w2c.module import V128, ArrayType, Module, StructType
 
 SIMD_HEADER_PREFIX = "w2c_simd"      # runtime_c/w2c_simd.h, w2c_simd_int.h, w2c_simd_float.h
 SIMD_INCLUDE = '#include "w2c_simd.h"\n'
 
 
 def fields_use_v128(m: Module) -> bool:
-    """A function type or a global of the module has v128."""
+    """A function type, a global, or a GC struct or array type (its fields'
+    storage: w2c_gc_ops.h's v128 helpers need the SIMD runtime first) of the
+    module has v128."""
     types = [t for ft in m.func_sigs() for t in ft.params + ft.results]
-    return V128 in types or any(g.type == V128 for g in m.all_globals())
+    if V128 in types or any(g.type == V128 for g in m.all_globals()):
+        return True
+    return any(f.storage == V128 for t in m.types if isinstance(t, StructType)
+               for f in t.fields) or \
+        any(t.field.storage == V128 for t in m.types if isinstance(t, ArrayType))
 
 
 def kept_once(text: str, seen: bool) -> tuple[str, bool]:
