@@ -91,6 +91,14 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #define W2C_MEM_CHECK(size, addr, offset, n) (void)(size)
 #define W2C_MEM_CHECK_END(size, addr, end) ((void)(size), (void)(addr))
 #endif
+/* W2C_LOOP_IN_BOUNDS(test): whether a loop runs its copy without checks,
+ * whose accesses `test` shows in bounds (w2c/emit/loops.py).  The test
+ * with explicit checks; elsewhere 0, and the compiler drops the copy. */
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_EXPLICIT
+#define W2C_LOOP_IN_BOUNDS(test) (test)
+#else
+#define W2C_LOOP_IN_BOUNDS(test) 0
+#endif
 /* With guard pages the access itself is the check: a load whose value is
  * unused must still happen, so its value is "used" by an empty asm.  The
  * converted value (sign- or zero-extended), so that the extension stays
