@@ -117,7 +117,17 @@ WAT = r"""
       (i32.store8 (i32.add (local.get $b) (local.get $i)) (i32.const 7))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
                           (local.get $n)))))
-  ;; c: the address uses $i after the loop set it (no copy)
+  ;; c - c -: a counted loop (k += 2 until k == n), pointers $p (step 8) and $p + 4:
+  ;; p + 8 * ((n - k) / 2 - 1) + 8 <= size chooses the unchecked copy
+  (func (export "counted") (param $p i32) (param $k i32) (param $n i32) (local $q i32)
+    (loop $l
+      (i32.store (local.get $p) (i32.const 5))
+      (local.set $q (i32.add (local.get $p) (i32.const 4)))
+      (i32.store (local.get $q) (i32.const 6))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 2)))
+                        (local.get $n)))))
+  ;; c -: the address uses $i after the loop set it to $i + 1, at most n
   (func (export "fillLate") (param $b i32) (param $i i32) (param $n i32)
     (loop $l
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -141,7 +151,7 @@ EXPECTED = {
     "divBetween": "cc", "globalBetween": "cc", "callBetween": "cc",
     "branchBetween": "cc", "setBetween": "c-c", "tee": "c-", "teeValue": "cc", "arms": "ccc",
     "armsBoth": "cc-", "walk": "cc", "invariant": "c-c--", "consts": "--c", "constsMerged": "c-",
-    "fill": "c-", "fillLate": "c",
+    "fill": "c-", "fillLate": "c-", "counted": "cc--",
 }
 # function -> the end a widened check covers
 WIDENED = {"sum3": 12, "loadStore": 9, "constsMerged": 8}
@@ -206,6 +216,12 @@ int main(void) {
   m_x_fill(&inst, 0xFFFFFF00u, 0x100, 0x110);   /* b + i wraps to 0 */
   CHECK(m_x_peek(&inst, 0) == 7 && m_x_peek(&inst, 15) == 7 && m_x_peek(&inst, 16) == 0);
   TRAPS(OOB, m_x_fill(&inst, 0xFFFFFF00u, 0xF0, 0x110));
+  m_x_counted(&inst, 50000, 0, 10);          /* 5 iterations: 50000..50039 */
+  CHECK(m_x_peek(&inst, 50036) == 6 && m_x_peek(&inst, 50040) == 0);
+  TRAPS(OOB, m_x_counted(&inst, 65512, 0, 10));  /* 3 iterations, then 65536 */
+  CHECK(m_x_peek(&inst, 65532) == 6);
+  TRAPS(OOB, m_x_counted(&inst, 65000, 0, 9));   /* k never equals n: runs off the end */
+  CHECK(m_x_peek(&inst, 65532) == 6 && m_x_peek(&inst, 65000) == 5);
   m_x_fillLate(&inst, 62000, 0, 10);
   CHECK(m_x_peek(&inst, 62000) == 0 && m_x_peek(&inst, 62010) == 7);
   TRAPS(OOB, m_x_fillLate(&inst, 65530, 0, 10));
@@ -260,7 +276,7 @@ def test_traps_in_place(translated, tmp_path, cc, config):
     exe = tmp_path / "bounds"
     compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated, "-I", CHECK_H_DIR,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
-    run_checks([exe], 50)
+    run_checks([exe], 55)
 
 
 FIXED_WAT = """

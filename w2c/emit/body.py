@@ -227,6 +227,8 @@ class BodyEmitter(InstrMethods):
                     deep[t] = top
                     _grow_names(top)
                 checks.stamp = ver[imm] = checks.stamp + 1
+                if checks.loops:
+                    checks.note_set(imm, prov[top] if top < PROV_MAX else None, len(blocks))
                 if top < PROV_MAX and op is TEE:  # the value stays, now the local's
                     prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"l{imm} = {names[t][top]};")
@@ -331,7 +333,7 @@ class BodyEmitter(InstrMethods):
         if live:
             if kind == "loop":
                 lines = self.lines
-                checks.enter_loop(len(lines))
+                checks.enter_loop(len(lines), len(self.blocks) + 1)
                 b.placeholder = len(lines)
                 lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
@@ -599,5 +601,6 @@ _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
 # Methods without effects a trap could reveal (w2c.emit.bounds), by op.
 _PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
 # Binary instructions whose results loop versioning follows (Checks.combine's kinds).
-_COMBINE = {O.BY_NAME["i32.add"]: 0, O.BY_NAME["i32.lt_u"]: 1, O.BY_NAME["i32.gt_u"]: 2}
+_COMBINE = {O.BY_NAME["i32.add"]: 0, O.BY_NAME["i32.lt_u"]: 1, O.BY_NAME["i32.gt_u"]: 2,
+            O.BY_NAME["i32.ne"]: 3}
 _UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

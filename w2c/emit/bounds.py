@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 
 from w2c import opcodes as O
-from w2c.emit.loops import Less, LoopFacts, Sum
+from w2c.emit.loops import Less, LoopFacts, Ne, Sum
 
 __all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
            "Checks"]
@@ -130,8 +130,10 @@ class Checks:
         self.barrier()
         self.opaque += 1
 
-    def enter_loop(self, start: int) -> None:
+    def enter_loop(self, start: int, depth: int) -> None:
+        """A loop whose label line is lines[start], its body at block depth `depth`."""
         facts = LoopFacts(start)
+        facts.depth = depth
         self.loops.append((self.known, [], facts))
         self.forget()
         facts.stamp = self.stamp
@@ -151,9 +153,9 @@ class Checks:
         return facts
 
     def combine(self, kind: int, base: int) -> tuple | None:
-        """The source of the result of i32.add (kind 0), i32.lt_u (1) or
-        i32.gt_u (2) of the values at heights base and base + 1, inside a
-        loop: a Sum or Less, or None."""
+        """The source of the result of i32.add (kind 0), i32.lt_u (1),
+        i32.gt_u (2) or i32.ne (3) of the values at heights base and
+        base + 1, inside a loop: a Sum, Less or Ne, or None."""
         prov = self.prov
         a, b = prov[base], prov[base + 1]
         if kind == 2:
@@ -166,9 +168,28 @@ class Checks:
         tb = kb if kb.__class__ is tuple else (b[1] if kb == CONST else None)
         if ta is None or tb is None:
             return None
+        if kind == 3:
+            return (Ne(ta, tb), 0, gen) if ta.__class__ is tuple or tb.__class__ is tuple else None
         if kind:
             return (Less(ta, tb), 0, gen) if ta.__class__ is tuple else None
         return (Sum(ta, tb), 0, gen) if ta.__class__ is tuple or tb.__class__ is tuple else None
+
+    def note_set(self, n: int, p: tuple | None, depth: int) -> None:
+        """local.set/tee of local n (its new version given) inside a loop,
+        at block depth `depth`, of the value whose source is p: a Sum is
+        remembered as the local's value at that version; n = n + c at the
+        loop body's top level, once, is an induction step (w2c.emit.loops)."""
+        facts = self.loops[-1][2]
+        v = self.ver[n]
+        s = p[0] if p is not None and p[2] == self.gen else None
+        if s.__class__ is not Sum:
+            facts.steps[n] = None
+            return
+        facts.alias[(n, v)] = s
+        a, b = (s.a, s.b) if s.a.__class__ is tuple else (s.b, s.a)
+        ok = depth == facts.depth and n not in facts.steps and a.__class__ is tuple and \
+            a[0] == n and a[1] <= facts.stamp and b.__class__ is int and 0 < b <= 0x10000
+        facts.steps[n] = (b, v) if ok else None
 
     def join(self, kind: str, targeted: bool, before: dict | None, live: bool) -> None:
         """The known ranges after a block of `kind` (`targeted`: a branch
@@ -206,10 +227,16 @@ class Checks:
         facts = self.loops[-1][2]
         p = self.prov[h] if h < PROV_MAX else None
         facts.back = None
-        if p is not None and p[2] == self.gen - 1 and p[0].__class__ is Less:
-            i = p[0].i
+        if p is None or p[2] != self.gen - 1:
+            return
+        t = p[0]
+        if t.__class__ is Less:
+            i = t.i
             if self.ver[i[0]] == i[1]:      # the local's value now: the next iteration's
-                facts.back = (end, p[0])
+                facts.back = (end, t)
+        elif t.__class__ is Ne:             # the sides that are their locals' values now
+            cur = tuple(x for x in (t.a, t.b) if x.__class__ is tuple and self.ver[x[0]] == x[1])
+            facts.back = (end, t, cur)
 
     # -- accesses ---------------------------------------------------------------------------
     def access(self, lines: list, nc: tuple | None, imm: tuple, base: int, fmt: str,
@@ -235,7 +262,7 @@ class Checks:
             if self.loops:
                 self.loops[-1][2].sums.append((len(lines), checked, nc[1] % args, p[0],
                                                imm[1] + nc[0]))
-        elif p[0].__class__ is Less:
+        elif p[0].__class__ is Less or p[0].__class__ is Ne:
             line = checked
         else:
             line = self._range(lines, p, imm[1], nc[0], "m0_size", args[addr], checked,

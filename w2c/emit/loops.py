@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MAX_LINES", "Less", "LoopFacts", "Sum", "version"]
+__all__ = ["MAX_LINES", "Less", "LoopFacts", "Ne", "Sum", "version"]
 
 MAX_LINES = 64
 _LABEL = re.compile(r"\bL(\d+)(?=:;|;)")
@@ -60,22 +60,104 @@ class Less:
         self.n = n
 
 
+class Ne:
+    """The i32 value `a != b` inside a loop (keys or constants)."""
+    __slots__ = ("a", "b")
+
+    def __init__(self, a: object, b: object) -> None:
+        self.a = a
+        self.b = b
+
+
 class LoopFacts:
-    """What one open loop's versioning needs: the line of its label, the
-    version stamp and opaque count at its start, its checked accesses of
-    Sum addresses (line, checked, unchecked, Sum, end of the range above
-    the address) and of locals (line, key, Range), and its last br_if to
-    itself (lines after it, Less)."""
-    __slots__ = ("start", "stamp", "opaque", "clean", "sums", "own", "back")
+    """What one open loop's versioning needs: the line of its label, its
+    body's block depth, the version stamp and opaque count at its start,
+    its checked accesses of Sum addresses (line, checked, unchecked, Sum,
+    end of the range above the address) and of locals (line, key, Range),
+    its last br_if to itself (lines after it, Less or Ne[, the Ne's sides
+    that were current]), the Sums locals were set to (key -> Sum) and
+    each local's induction step (local -> (step, version) or None)."""
+    __slots__ = ("start", "depth", "stamp", "opaque", "clean", "sums", "own", "back", "alias",
+                 "steps")
 
     def __init__(self, start: int) -> None:
         self.start = start
+        self.depth = 0
         self.stamp = 0
         self.opaque = 0
         self.clean = False
         self.sums: list = []
         self.own: list = []
         self.back: tuple | None = None
+        self.alias: dict = {}
+        self.steps: dict = {}
+
+
+class _Linear:
+    """Bounds of a loop's address values: each an invariant part (C terms)
+    plus at most one induction variable's value at an iteration's start,
+    whose largest value `top(x)` gives (or None; its C starts with "~")."""
+
+    def __init__(self, facts: LoopFacts, ver: list) -> None:
+        self.facts = facts
+        self.ver = ver
+        self.entry: list[str] = []      # what must hold before the first iteration
+        self.top = lambda x: None
+
+    def term(self, t: object, depth: int = 0) -> tuple[int, list] | None:
+        """t's value as a constant plus C terms (a uint64 sum), or None."""
+        if t.__class__ is int:
+            return t, []
+        if t.__class__ is Sum:
+            a = self.term(t.a, depth + 1) if depth < 4 else None
+            b = self.term(t.b, depth + 1) if a is not None else None
+            if b is None or sum(x[0] == "~" for x in a[1] + b[1]) > 1:
+                return None
+            return a[0] + b[0], a[1] + b[1]
+        facts = self.facts
+        x, v = t
+        if self.ver[x] <= facts.stamp:          # the loop never sets it
+            return 0, [f"l{x}"]
+        s = facts.alias.get(t)
+        if s is not None:
+            return self.term(s, depth + 1) if depth < 4 else None
+        if v <= facts.stamp:                    # its value at the iteration's start
+            top = self.top(x)
+            return None if top is None else (0, [top])
+        return None
+
+    def value(self, t: object) -> str | None:
+        """The C of a loop-invariant operand of the back edge's test."""
+        if t.__class__ is int:
+            return f"{t}u"
+        return f"l{t[0]}" if self.ver[t[0]] <= self.facts.stamp else None
+
+    def counted(self, back: tuple) -> None:
+        """The trip facts of the loop's back edge."""
+        facts = self.facts
+        test = back[1]
+        if test.__class__ is Less:
+            n = self.value(test.n)
+            if n is None:
+                return
+            i = test.i[0]
+            self.entry = [f"l{i} < {n}"]
+            self.top = lambda x: f"~({n} - 1)" if x == i else None
+            return
+        for c, m in ((test.a, test.b), (test.b, test.a)):
+            step = facts.steps.get(c[0]) if c.__class__ is tuple and c in back[2] else None
+            n = self.value(m)
+            if step is None or step[1] != c[1] or n is None:
+                continue
+            d = f"(uint32_t)({n} - l{c[0]})"
+            self.entry = [f"{n} != l{c[0]}", f"{d} % {step[0]}u == 0"]
+
+            def top(x: int, d=d, s=step[0]) -> str | None:
+                st = facts.steps.get(x)
+                return None if st is None else \
+                    f"~l{x} + (uint64_t){st[0]}u * ({d} / {s}u - 1)"
+            self.top = top
+            return
 
 
 def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
@@ -87,71 +169,42 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
     body = lines[start + 1:]
     if len(body) > MAX_LINES or any(x.__class__ is not str for x in body):
         return
-    stamp = facts.stamp
-
-    def fixed(t: object) -> str | None:
-        """The C of a value the loop never changes, or None."""
-        if t.__class__ is int:
-            return f"{t}u"
-        return f"l{t[0]}" if ver[t[0]] <= stamp else None
-
-    less = _induction(lines, facts, label)
-    n = fixed(less.n) if less is not None else None
-    if n is None:
-        less = None
-
-    def head(t: object) -> bool:
-        """The induction variable's value at the iteration's start."""
-        return less is not None and t.__class__ is tuple and t[0] == less.i[0] and \
-            t[1] <= stamp
-
-    # a bound's C -> the largest end above it; an induction bound (i's
-    # largest value n - 1 in it) ends in " + n - 1"
-    tests: dict[str, int] = {}
+    lin = _Linear(facts, ver)
+    if _only_back_edge(lines, facts, label):
+        lin.counted(facts.back)
+    tests: dict[str, int] = {}      # a bound's C terms -> the largest end above them
     edits: dict[int, str] = {}
-    for line, checked, unchecked, s, end in facts.sums:
-        if lines[line] != checked:
-            continue
-        a, b = fixed(s.a), fixed(s.b)
-        if a is not None and b is not None:
-            bound = f"(uint64_t)(uint32_t)({a} + {b})"
-        elif head(s.a) and b is not None:
-            bound = f"(uint64_t){b} + {n} - 1"
-        elif head(s.b) and a is not None:
-            bound = f"(uint64_t){a} + {n} - 1"
-        else:
-            continue
-        tests[bound] = max(tests.get(bound, 0), end)
-        edits[line] = unchecked
-    for line, key, r in facts.own:
-        x = fixed(key)
-        if x is not None:
-            bound = f"(uint64_t){x}"
-        elif head(key):
-            bound = f"(uint64_t){n} - 1"
-        else:
-            continue
-        tests[bound] = max(tests.get(bound, 0), r.end)
-        edits[line] = r.nc
+    for line, addr, end, unchecked in _accesses(lines, facts):
+        terms = lin.term(addr)
+        if terms is not None:
+            bound = " + ".join(sorted(terms[1])) or "0u"
+            tests[bound] = max(tests.get(bound, 0), terms[0] + end)
+            edits[line] = unchecked
     if not edits:
         return
-    conds = []
-    if any(b.endswith(" - 1") for b in tests):   # (then n >= 1: no wrap below 0)
-        conds.append(f"l{less.i[0]} < {n}")
-    conds += [f"{b} + {end}u <= m0_size" for b, end in tests.items()]
+    conds = list(lin.entry) if any("~" in b for b in tests) else []
+    conds += [f"(uint64_t){b.replace('~', '')} + {end}u <= m0_size" for b, end in tests.items()]
     _write(lines, start, label, edits, " && ".join(conds))
 
 
-def _induction(lines: list, facts: LoopFacts, label: int) -> Less | None:
-    """The loop's `i <u n` if its only branch to its start is its last
-    instruction, a br_if on that test."""
+def _accesses(lines: list, facts: LoopFacts):
+    """The loop's checked accesses: (line, address, end above it, the
+    line without the check)."""
+    for line, checked, unchecked, s, end in facts.sums:
+        if lines[line] == checked:
+            yield line, s, end, unchecked
+    for line, key, r in facts.own:
+        yield line, key, r.end, r.nc
+
+
+def _only_back_edge(lines: list, facts: LoopFacts, label: int) -> bool:
+    """Whether the loop's only branch to its start is its last
+    instruction, a br_if on a test of Less or Ne."""
     back = facts.back
     if back is None or back[0] != len(lines) or lines[-2] != f"goto L{label};":
-        return None
+        return False
     target = f"L{label};"
-    if sum(x.count(target) for x in lines[facts.start + 1:]) != 1:
-        return None
-    return back[1]
+    return sum(x.count(target) for x in lines[facts.start + 1:]) == 1
 
 
 def _write(lines: list, start: int, label: int, edits: dict, test: str) -> None:
