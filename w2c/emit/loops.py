@@ -23,6 +23,16 @@ Two kinds of accesses qualify:
   lies in [0, B + n - 1 + end): in bounds if `B + n + end - 1 <= size`
   (computed in 64 bits, which also excludes the 32-bit wrap of i + B).
 
+- induction ones of a counted loop, whose last instruction and only
+  branch to its start is `br_if 0 (k != n)`, k stepped once per
+  iteration by a constant s at the body's top level (k = k + s), n
+  loop-invariant: if s divides n - k0 (32-bit) and k0 != n it runs at most
+  T = (n - k0) / s iterations, so a pointer p stepped likewise by t takes
+  at most p0 + t * (T - 1); an access of p + B is in bounds if
+  `p0 + t * (T - 1) + B + end <= size`.
+Addresses are followed through i32.add and through locals set to a sum
+(LoopFacts.alias), e.g. `q = p + 8` or `i = i + 1` before the access.
+
 Memory never shrinks, so what the test shows at the loop's start holds
 throughout.  A copy may hold only instructions the emitter follows (no
 calls, no nested loop, no instruction of unknown effects: Checks.opaque),
@@ -33,6 +43,8 @@ copy, at the same access with the same memory state as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["MAX_LINES", "Less", "LoopFacts", "Ne", "Sum", "version"]
 
@@ -102,16 +114,16 @@ class _Linear:
         self.facts = facts
         self.ver = ver
         self.entry: list[str] = []      # what must hold before the first iteration
-        self.top = lambda x: None
+        self.top: Callable[[int], str | None] = lambda x: None
 
-    def term(self, t: object, depth: int = 0) -> tuple[int, list] | None:
+    def term(self, t: Any, depth: int = 0) -> tuple[int, list] | None:
         """t's value as a constant plus C terms (a uint64 sum), or None."""
         if t.__class__ is int:
             return t, []
         if t.__class__ is Sum:
             a = self.term(t.a, depth + 1) if depth < 4 else None
             b = self.term(t.b, depth + 1) if a is not None else None
-            if b is None or sum(x[0] == "~" for x in a[1] + b[1]) > 1:
+            if a is None or b is None or sum(x[0] == "~" for x in a[1] + b[1]) > 1:
                 return None
             return a[0] + b[0], a[1] + b[1]
         facts = self.facts
@@ -126,7 +138,7 @@ class _Linear:
             return None if top is None else (0, [top])
         return None
 
-    def value(self, t: object) -> str | None:
+    def value(self, t: Any) -> str | None:
         """The C of a loop-invariant operand of the back edge's test."""
         if t.__class__ is int:
             return f"{t}u"
@@ -152,7 +164,7 @@ class _Linear:
             d = f"(uint32_t)({n} - l{c[0]})"
             self.entry = [f"{n} != l{c[0]}", f"{d} % {step[0]}u == 0"]
 
-            def top(x: int, d=d, s=step[0]) -> str | None:
+            def top(x: int, d: str = d, s: int = step[0]) -> str | None:
                 st = facts.steps.get(x)
                 return None if st is None else \
                     f"~l{x} + (uint64_t){st[0]}u * ({d} / {s}u - 1)"
@@ -170,7 +182,7 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
     if len(body) > MAX_LINES or any(x.__class__ is not str for x in body):
         return
     lin = _Linear(facts, ver)
-    if _only_back_edge(lines, facts, label):
+    if facts.back is not None and _only_back_edge(lines, facts, label):
         lin.counted(facts.back)
     tests: dict[str, int] = {}      # a bound's C terms -> the largest end above them
     edits: dict[int, str] = {}
