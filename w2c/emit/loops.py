@@ -162,12 +162,14 @@ class _Linear:
             if step is None or step[1] != c[1] or n is None:
                 continue
             d = f"(uint32_t)({n} - l{c[0]})"
-            self.entry = [f"{n} != l{c[0]}", f"{d} % {step[0]}u == 0"]
+            self.entry = [f"{n} != l{c[0]}"]
+            if step[0] != 1:
+                self.entry.append(f"{d} % {step[0]}u == 0")
+                d = f"{d} / {step[0]}u"
 
-            def top(x: int, d: str = d, s: int = step[0]) -> str | None:
+            def top(x: int, trips: str = d) -> str | None:
                 st = facts.steps.get(x)
-                return None if st is None else \
-                    f"~l{x} + (uint64_t){st[0]}u * ({d} / {s}u - 1)"
+                return None if st is None else f"~l{x} + (uint64_t){st[0]}u * ({trips} - 1)"
             self.top = top
             return
 
@@ -188,7 +190,7 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
     edits: dict[int, str] = {}
     for line, addr, end, unchecked in _accesses(lines, facts):
         terms = lin.term(addr)
-        if terms is not None:
+        if terms is not None and terms[0] + end <= 1 << 31:     # (not a negative constant)
             bound = " + ".join(sorted(terms[1])) or "0u"
             tests[bound] = max(tests.get(bound, 0), terms[0] + end)
             edits[line] = unchecked
