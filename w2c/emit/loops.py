@@ -4,11 +4,15 @@ w2c.emit.body; the facts are gathered by w2c.emit.bounds).
 A small loop whose checked accesses are all in bounds when one test made
 before it holds gets a second, unchecked copy, chosen by that test:
 
-    if (W2C_LOOP_IN_BOUNDS(test)) goto L7_u;
+    #if W2C_LOOP_COPIES
+    if (test) goto L7_u;
+    #endif
     L7:;   the loop as emitted, checks included
+    #if W2C_LOOP_COPIES
     goto L7_x;
     L7_u:; the same loop, its labels renamed, those accesses unchecked
     L7_x:;
+    #endif
 
 Two kinds of accesses qualify:
 - loop-invariant ones: the address is a local the loop never sets (or the
@@ -36,8 +40,9 @@ Addresses are followed through i32.add and through locals set to a sum
 Memory never shrinks, so what the test shows at the loop's start holds
 throughout.  A copy may hold only instructions the emitter follows (no
 calls, no nested loop, no instruction of unknown effects: Checks.opaque),
-at most MAX_LINES lines.  Without explicit checks W2C_LOOP_IN_BOUNDS is
-0 and the C compiler drops the copy.  A trap happens only in the checked
+at most MAX_LINES lines.  Without explicit checks W2C_LOOP_COPIES is 0
+and the C compiler sees the loop as before (a dead copy behind `if (0)`
+changed gcc's register allocation around it: parse +1 % with guard pages).  A trap happens only in the checked
 copy, at the same access with the same memory state as before.
 """
 from __future__ import annotations
@@ -230,8 +235,11 @@ def _write(lines: list, start: int, label: int, edits: dict, test: str) -> None:
 
     copy = [_LABEL.sub(rename, edits.get(i, x)) if "L" in edits.get(i, x) else edits.get(i, x)
             for i, x in enumerate(lines[start + 1:], start + 1)]
-    lines[start] = f"if (W2C_LOOP_IN_BOUNDS({test})) goto L{label}_u;\n{lines[start]}"
+    lines[start] = (f"#if W2C_LOOP_COPIES\n  if ({test}) goto L{label}_u;\n#endif\n"
+                    f"{lines[start]}")
+    lines.append("#if W2C_LOOP_COPIES")
     lines.append(f"goto L{label}_x;")
     lines.append(f"L{label}_u:;")
     lines.extend(copy)
     lines.append(f"L{label}_x:;")
+    lines.append("#endif")
