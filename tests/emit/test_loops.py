@@ -121,7 +121,7 @@ def test_versioned_loops_agree_with_wasmtime(tmp_path, wat2wasm):
     want = reference(wasm)
     lines = got.stdout.splitlines()
     assert len(lines) == len(want)
-    bad = [(call, g, w) for call, g, w in zip(calls(), lines, want) if g != w]
+    bad = [(call, g, w) for call, g, w in zip(calls(), lines, want, strict=True) if g != w]
     assert not bad, bad[:10]
     assert sum(w.startswith("1") for w in want) > 50      # traps at many places
     assert sum(w.startswith("0") for w in want) > 50
