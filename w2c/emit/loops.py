@@ -42,8 +42,9 @@ throughout.  A copy may hold only instructions the emitter follows (no
 calls, no nested loop, no instruction of unknown effects: Checks.opaque),
 at most MAX_LINES lines.  Without explicit checks W2C_LOOP_COPIES is 0
 and the C compiler sees the loop as before (a dead copy behind `if (0)`
-changed gcc's register allocation around it: parse +1 % with guard pages).  A trap happens only in the checked
-copy, at the same access with the same memory state as before.
+changed gcc's register allocation around it: parse +1 % with guard
+pages).  A trap happens only in the checked copy, at the same access with
+the same memory state as before.
 """
 from __future__ import annotations
 
