@@ -186,8 +186,8 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
     start = facts.start
     if not facts.clean or lines[start] is None or not (facts.sums or facts.own):
         return
-    body = lines[start + 1:]
-    if len(body) > MAX_LINES or any(x.__class__ is not str for x in body):
+    if len(lines) - start - 1 > MAX_LINES or \
+            any(x.__class__ is not str for x in lines[start + 1:]):
         return
     lin = _Linear(facts, ver)
     if facts.back is not None and _only_back_edge(lines, facts, label):
