@@ -91,6 +91,15 @@ static inline uint64_t W2C_LE64(uint64_t x) {
 #define W2C_MEM_CHECK(size, addr, offset, n) (void)(size)
 #define W2C_MEM_CHECK_END(size, addr, end) ((void)(size), (void)(addr))
 #endif
+/* W2C_LOOP_COPIES: 1 where the emitter's unchecked copies of loops are
+ * compiled (w2c/emit/loops.py: one test before a loop chooses the copy
+ * whose accesses it shows in bounds): with explicit checks.  Elsewhere 0,
+ * and the compiler sees each loop as it was without them. */
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_EXPLICIT
+#define W2C_LOOP_COPIES 1
+#else
+#define W2C_LOOP_COPIES 0
+#endif
 /* With guard pages the access itself is the check: a load whose value is
  * unused must still happen, so its value is "used" by an empty asm.  The
  * converted value (sign- or zero-extended), so that the extension stays

@@ -100,7 +100,9 @@ WAT = r"""
       (local.set $p (i32.add (local.get $p) (i32.const 4)))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $s))
-  ;; c - c: $p is the same on every iteration: what was checked before the loop holds
+  ;; c - c - -: $p is the same on every iteration: what was checked before the loop
+  ;; holds; the loop's other check moves before it, into the test that chooses its
+  ;; unchecked copy (w2c.emit.loops)
   (func (export "invariant") (param $p i32) (param $n i32) (result i32) (local $s i32)
     (drop (i32.load offset=8 (local.get $p)))
     (loop $l
@@ -108,6 +110,29 @@ WAT = r"""
       (local.set $s (i32.add (local.get $s) (i32.load offset=12 (local.get $p))))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (local.get $s))
+  ;; c -: i < n at every iteration's start, so b + i is in bounds when b + n - 1 + 1
+  ;; is: the loop's unchecked copy runs then
+  (func (export "fill") (param $b i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store8 (i32.add (local.get $b) (local.get $i)) (i32.const 7))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (local.get $n)))))
+  ;; c - c -: a counted loop (k += 2 until k == n), pointers $p (step 8) and $p + 4:
+  ;; p + 8 * ((n - k) / 2 - 1) + 8 <= size chooses the unchecked copy
+  (func (export "counted") (param $p i32) (param $k i32) (param $n i32) (local $q i32)
+    (loop $l
+      (i32.store (local.get $p) (i32.const 5))
+      (local.set $q (i32.add (local.get $p) (i32.const 4)))
+      (i32.store (local.get $q) (i32.const 6))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 2)))
+                        (local.get $n)))))
+  ;; c -: the address uses $i after the loop set it to $i + 1, at most n
+  (func (export "fillLate") (param $b i32) (param $i i32) (param $n i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (i32.store8 (i32.add (local.get $b) (local.get $i)) (i32.const 7))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
   ;; - - c: constant addresses below the declared minimum need no check
   (func (export "consts") (result i32)
     (i32.add (i32.add (i32.load (i32.const 65528)) (i32.load (i32.const 100)))
@@ -125,7 +150,8 @@ EXPECTED = {
     "sum3": "c--", "storeBetween": "ccc-", "storeStore": "cc", "loadStore": "c-",
     "divBetween": "cc", "globalBetween": "cc", "callBetween": "cc",
     "branchBetween": "cc", "setBetween": "c-c", "tee": "c-", "teeValue": "cc", "arms": "ccc",
-    "armsBoth": "cc-", "walk": "cc", "invariant": "c-c", "consts": "--c", "constsMerged": "c-",
+    "armsBoth": "cc-", "walk": "cc", "invariant": "c-c--", "consts": "--c", "constsMerged": "c-",
+    "fill": "c-", "fillLate": "c-", "counted": "cc--",
 }
 # function -> the end a widened check covers
 WIDENED = {"sum3": 12, "loadStore": 9, "constsMerged": 8}
@@ -176,6 +202,29 @@ int main(void) {
   TRAPS(OOB, r = m_x_walk(&inst, 65532 - 40, 12));
   CHECK(W2C_TRY(r = m_x_invariant(&inst, 65520, 3)) == 0);
   TRAPS(OOB, r = m_x_invariant(&inst, 65521, 3));
+  /* loop versioning: the unchecked copy where all is in bounds, else the
+     checked one traps at the same store with the same bytes written */
+  m_x_fill(&inst, 60000, 0, 100);
+  CHECK(m_x_peek(&inst, 60099) == 7 && m_x_peek(&inst, 60100) == 0);
+  TRAPS(OOB, m_x_fill(&inst, 65500, 0, 100));
+#if W2C_BOUNDS_CHECK == W2C_BOUNDS_EXPLICIT /* (guard pages: clang vectorises the loop) */
+  CHECK(m_x_peek(&inst, 65535) == 7);
+#endif
+  m_x_fill(&inst, 61000, 200, 100);   /* i >= n: one iteration */
+  CHECK(m_x_peek(&inst, 61200) == 7 && m_x_peek(&inst, 61201) == 0);
+  TRAPS(OOB, m_x_fill(&inst, 65400, 200, 100));
+  m_x_fill(&inst, 0xFFFFFF00u, 0x100, 0x110);   /* b + i wraps to 0 */
+  CHECK(m_x_peek(&inst, 0) == 7 && m_x_peek(&inst, 15) == 7 && m_x_peek(&inst, 16) == 0);
+  TRAPS(OOB, m_x_fill(&inst, 0xFFFFFF00u, 0xF0, 0x110));
+  m_x_counted(&inst, 50000, 0, 10);          /* 5 iterations: 50000..50039 */
+  CHECK(m_x_peek(&inst, 50036) == 6 && m_x_peek(&inst, 50040) == 0);
+  TRAPS(OOB, m_x_counted(&inst, 65512, 0, 10));  /* 3 iterations, then 65536 */
+  CHECK(m_x_peek(&inst, 65532) == 6);
+  TRAPS(OOB, m_x_counted(&inst, 65000, 0, 9));   /* k never equals n: runs off the end */
+  CHECK(m_x_peek(&inst, 65532) == 6 && m_x_peek(&inst, 65000) == 5);
+  m_x_fillLate(&inst, 62000, 0, 10);
+  CHECK(m_x_peek(&inst, 62000) == 0 && m_x_peek(&inst, 62010) == 7);
+  TRAPS(OOB, m_x_fillLate(&inst, 65530, 0, 10));
   TRAPS(OOB, r = m_x_consts(&inst));
   TRAPS(OOB, r = m_x_constsMerged(&inst));
   /* grown: the same accesses are in bounds */
@@ -227,7 +276,7 @@ def test_traps_in_place(translated, tmp_path, cc, config):
     exe = tmp_path / "bounds"
     compile_quietly([cc, *STRICT, "-O2", *CONFIGS[config], "-I", translated, "-I", CHECK_H_DIR,
                      translated / "m.c", translated / "main.c", "-o", exe, "-lm"])
-    run_checks([exe], 42)
+    run_checks([exe], 55)
 
 
 FIXED_WAT = """

@@ -24,7 +24,7 @@ import string
 from collections.abc import Sequence
 
 from w2c import opcodes as O
-from w2c.emit import consts, exn, frame, gc
+from w2c.emit import consts, exn, frame, gc, loops
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, Spill, globals_of
 from w2c.emit.bounds import (
     CONST,
@@ -188,12 +188,12 @@ class BodyEmitter(InstrMethods):
                     top = step(v, imm)
                     pushed = _PURE.get(op)
                     if pushed is None:
-                        checks.barrier()
+                        checks.opaque_op()
                     elif pushed + top < PROV_MAX:
                         prov[pushed + top] = None
                     fn(self, v, op, imm, top)
                 elif kind == _K_OPERAND:
-                    checks.barrier()
+                    checks.opaque_op()
                     self.operand = erase(v.top_type())
                     fn(self, v, op, imm, step(v, imm))
                 else:
@@ -226,7 +226,9 @@ class BodyEmitter(InstrMethods):
                     self.slot(base + 1, p1)
                     self.slot(base, rt)
                 if base < PROV_MAX:
-                    prov[base] = None
+                    # (inside a loop: i32.add and compares for loop versioning)
+                    prov[base] = checks.combine(_COMBINE[op], base) \
+                        if checks.loops and op in _COMBINE else None
                 if trap:
                     checks.epoch += 1
                 out(fmt % (names[rt][base], names[p0][base], names[p1][base + 1]))
@@ -236,7 +238,9 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                ver[imm] += 1
+                checks.stamp = ver[imm] = checks.stamp + 1
+                if checks.loops:
+                    checks.note_set(imm, prov[top] if top < PROV_MAX else None, len(blocks))
                 if top < PROV_MAX and op is TEE:  # the value stays, now the local's
                     prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"l{imm} = {names[t][top]};")
@@ -276,7 +280,7 @@ class BodyEmitter(InstrMethods):
                 args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
                 out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 2))
             else:                       # _K_TEMPLATE: any other template
-                checks.barrier()
+                checks.opaque_op()
                 self.template(op, imm, top - len(op.params), op.params)
 
     def instr(self, v: FuncValidator, op: O.Op, imm) -> None:
@@ -340,8 +344,8 @@ class BodyEmitter(InstrMethods):
         checks.barrier()
         if live:
             if kind == "loop":
-                checks.enter_loop()
                 lines = self.lines
+                checks.enter_loop(len(lines), len(self.blocks) + 1)
                 b.placeholder = len(lines)
                 lines.append(None)  # the loop label, if some branch targets it
             elif kind == "if":
@@ -383,8 +387,7 @@ class BodyEmitter(InstrMethods):
             (exn.legacy_end if h.legacy else exn.try_table_end)(self, v, h, live)
         if not b.dead:
             kind = b.kind
-            if kind == "loop":
-                self.checks.leave_loop(self.lines)
+            facts = self.checks.leave_loop(self.lines) if kind == "loop" else None
             self.checks.join(kind, b.branched if kind == "else" else b.used, b.known, live)
             if kind == "if":
                 self.lines.append(f"L{b.placeholder}:;")
@@ -392,6 +395,8 @@ class BodyEmitter(InstrMethods):
                 if b.used:
                     assert b.placeholder is not None   # a loop's label line
                     self.lines[b.placeholder] = f"L{b.label}:;"
+                    assert facts is not None
+                    loops.version(self.lines, facts, b.label, self.checks.ver)
             elif b.used:
                 self.lines.append(f"L{b.label}:;")
             if kind == "func":
@@ -414,6 +419,8 @@ class BodyEmitter(InstrMethods):
             lines.append(f"if ({self.slot(top - 1, I32)}) {{")
             self.branch(v, imm, top - 1)
             lines.append("}")
+            if imm == 0 and self.checks.loops and self.blocks[-1].kind == "loop":
+                self.checks.back_edge(top - 1, len(lines))
         return live
 
     def _br_on_null(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
@@ -605,4 +612,7 @@ _DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
 # Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
 # Methods without effects a trap could reveal (w2c.emit.bounds), by op.
 _PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
+# Binary instructions whose results loop versioning follows (Checks.combine's kinds).
+_COMBINE = {O.BY_NAME["i32.add"]: 0, O.BY_NAME["i32.lt_u"]: 1, O.BY_NAME["i32.gt_u"]: 2,
+            O.BY_NAME["i32.ne"]: 3}
 _UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

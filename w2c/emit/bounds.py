@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 
 from w2c import opcodes as O
+from w2c.emit.loops import Less, LoopFacts, Ne, Sum
 
 __all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
            "Checks"]
@@ -91,43 +92,104 @@ class Checks:
     prov[h] to None, and anything whose pushes are not followed starts a
     new generation (`barrier`).  Heights from PROV_MAX on are not followed.
     The body emitter writes prov inline (w2c.emit.body.BodyEmitter.run)."""
-    __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "min_bytes", "loops")
+    __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "min_bytes", "loops", "stamp",
+                 "opaque")
 
     def __init__(self, on: bool, nlocals: int, min_bytes: int = 0) -> None:
         self.on = on                 # memory 0 exists and is 32-bit
         self.min_bytes = min_bytes   # its declared minimum size
         self.prov: list = [None] * PROV_MAX
-        self.ver = [0] * nlocals     # each local's version (local.set/tee make a new one)
+        # each local's version: local.set/tee give it the next stamp, so a
+        # version above a loop's first stamp was set inside that loop
+        self.ver = [0] * nlocals
+        self.stamp = 0
+        self.opaque = 0              # instructions a loop copy may not hold (w2c.emit.loops)
         self.known: dict = {}        # key -> Range
         self.epoch = 0
         self.gen = 0
-        # per open loop: the ranges known before it, and the accesses inside
-        # it left unchecked on their strength: (line, checked line, local, version)
-        self.loops: list[tuple[dict, list]] = []
+        # per open loop: the ranges known before it, the accesses inside
+        # it left unchecked on their strength: (line, checked line, local,
+        # version), and what loop versioning needs (w2c.emit.loops.LoopFacts)
+        self.loops: list[tuple[dict, list, LoopFacts]] = []
 
     def barrier(self) -> None:
         """Anything a trap could reveal, or unknown effects on the stack."""
         self.gen += 1
         self.epoch += 1
 
+    def opaque_op(self) -> None:
+        """An instruction of unknown effects (a call, a template...): a
+        barrier, and no loop around it gets an unchecked copy."""
+        self.gen += 1
+        self.epoch += 1
+        self.opaque += 1
+
     # -- control flow -----------------------------------------------------------------------
     def forget(self) -> None:
         self.known = {}
         self.barrier()
+        self.opaque += 1
 
-    def enter_loop(self) -> None:
-        self.loops.append((self.known, []))
+    def enter_loop(self, start: int, depth: int) -> None:
+        """A loop whose label line is lines[start], its body at block depth `depth`."""
+        facts = LoopFacts(start)
+        facts.depth = depth
+        self.loops.append((self.known, [], facts))
         self.forget()
+        facts.stamp = self.stamp
+        facts.opaque = self.opaque
 
-    def leave_loop(self, lines: list) -> None:
+    def leave_loop(self, lines: list) -> LoopFacts:
         """An access left unchecked on a range known before the loop keeps
         its check if the loop sets the local (its value may differ from
-        one iteration to the next)."""
-        _, used = self.loops.pop()
+        one iteration to the next).  Gives the loop's facts."""
+        _, used, facts = self.loops.pop()
         ver = self.ver
         for line, checked, n, v in used:
             if ver[n] != v:
                 lines[line] = checked
+        facts.clean = facts.opaque == self.opaque and not any(
+            facts.start <= u[0] for _, us, _ in self.loops for u in us)
+        return facts
+
+    def combine(self, kind: int, base: int) -> tuple | None:
+        """The source of the result of i32.add (kind 0), i32.lt_u (1),
+        i32.gt_u (2) or i32.ne (3) of the values at heights base and
+        base + 1, inside a loop: a Sum, Less or Ne, or None."""
+        prov = self.prov
+        a, b = prov[base], prov[base + 1]
+        if kind == 2:
+            a, b = b, a
+        gen = self.gen
+        if a is None or b is None or a[2] != gen or b[2] != gen:
+            return None
+        ka, kb = a[0], b[0]
+        ta = ka if ka.__class__ is tuple else (a[1] if ka == CONST else None)
+        tb = kb if kb.__class__ is tuple else (b[1] if kb == CONST else None)
+        if ta is None or tb is None:
+            return None
+        if kind == 3:
+            return (Ne(ta, tb), 0, gen) if ta.__class__ is tuple or tb.__class__ is tuple else None
+        if kind:
+            return (Less(ta, tb), 0, gen) if ta.__class__ is tuple else None
+        return (Sum(ta, tb), 0, gen) if ta.__class__ is tuple or tb.__class__ is tuple else None
+
+    def note_set(self, n: int, p: tuple | None, depth: int) -> None:
+        """local.set/tee of local n (its new version given) inside a loop,
+        at block depth `depth`, of the value whose source is p: a Sum is
+        remembered as the local's value at that version; n = n + c at the
+        loop body's top level, once, is an induction step (w2c.emit.loops)."""
+        facts = self.loops[-1][2]
+        v = self.ver[n]
+        s = p[0] if p is not None and p[2] == self.gen else None
+        if s.__class__ is not Sum:
+            facts.steps[n] = None
+            return
+        facts.alias[(n, v)] = s
+        a, b = (s.a, s.b) if s.a.__class__ is tuple else (s.b, s.a)
+        ok = depth == facts.depth and n not in facts.steps and a.__class__ is tuple and \
+            a[0] == n and a[1] <= facts.stamp and b.__class__ is int and 0 < b <= 0x10000
+        facts.steps[n] = (b, v) if ok else None
 
     def join(self, kind: str, targeted: bool, before: dict | None, live: bool) -> None:
         """The known ranges after a block of `kind` (`targeted`: a branch
@@ -158,6 +220,24 @@ class Checks:
                 out[k] = r if r.end <= s.end else s
         return out
 
+    def back_edge(self, h: int, end: int) -> None:
+        """A br_if to the innermost loop on the value at height h, its line
+        ending at `end`.  (The run loop's barrier before a structure
+        instruction made its operand's source one generation old.)"""
+        facts = self.loops[-1][2]
+        p = self.prov[h] if h < PROV_MAX else None
+        facts.back = None
+        if p is None or p[2] != self.gen - 1:
+            return
+        t = p[0]
+        if t.__class__ is Less:
+            i = t.i
+            if self.ver[i[0]] == i[1]:      # the local's value now: the next iteration's
+                facts.back = (end, t)
+        elif t.__class__ is Ne:             # the sides that are their locals' values now
+            cur = tuple(x for x in (t.a, t.b) if x.__class__ is tuple and self.ver[x[0]] == x[1])
+            facts.back = (end, t, cur)
+
     # -- accesses ---------------------------------------------------------------------------
     def access(self, lines: list, nc: tuple | None, imm: tuple, base: int, fmt: str,
                args: tuple, addr: int) -> str:
@@ -177,9 +257,18 @@ class Checks:
             return checked
         if p is None or p[2] != self.gen:
             line = checked
+        elif p[0].__class__ is Sum:
+            line = checked
+            if self.loops:
+                self.loops[-1][2].sums.append((len(lines), checked, nc[1] % args, p[0],
+                                               imm[1] + nc[0]))
+        elif p[0].__class__ is Less or p[0].__class__ is Ne:
+            line = checked
         else:
             line = self._range(lines, p, imm[1], nc[0], "m0_size", args[addr], checked,
                                nc[1] % args)
+            if line is checked and self.loops and p[0] != CONST:
+                self.loops[-1][2].own.append((len(lines), p[0], self.known[p[0]]))
         if store:
             self.epoch += 1
         return line
@@ -193,7 +282,7 @@ class Checks:
         r = self.known.get(key)
         if r is not None and r.end >= hi:
             return unchecked
-        for before, used in reversed(self.loops):
+        for before, used, _ in reversed(self.loops):
             b = before.get(key)
             if b is not None and b.end >= hi:
                 if key != CONST:    # the local's value on every iteration: see leave_loop

@@ -1,0 +1,127 @@
+"""Loop versioning (w2c.emit.loops): loops whose unchecked copy a test
+before them chooses behave as wasmtime runs them, trap or not, with the
+same memory afterwards, over a grid of start values, bounds and steps near
+the end of memory and across the 32-bit wrap (explicit bounds checks, gcc
+-O2), and the copy is there only where the emitter can bound the loop.
+"""
+from __future__ import annotations
+
+import itertools
+import subprocess
+
+import pytest
+
+from tests.support.ctool import STRICT, compile_quietly
+from w2c.emit import compile_module
+
+wasmtime = pytest.importorskip("wasmtime", reason="wasmtime (pip) is the reference engine")
+
+WAT = r"""
+(module
+  (memory (export "mem") 1)
+  ;; i < n at each iteration's start: b + i
+  (func (export "fill") (param $b i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store8 (i32.add (local.get $b) (local.get $i)) (i32.const 7))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (local.get $n)))))
+  ;; the address after the step: b + i + 1
+  (func (export "fillLate") (param $b i32) (param $i i32) (param $n i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (i32.store16 (i32.add (local.get $b) (local.get $i)) (i32.const 9))
+      (br_if $l (i32.gt_u (local.get $n) (local.get $i)))))
+  ;; counted: k += 2 until k == n; p += 8, q = p + 4
+  (func (export "counted") (param $p i32) (param $k i32) (param $n i32) (local $q i32)
+    (loop $l
+      (i32.store (local.get $p) (i32.add (local.get $k) (i32.const 5)))
+      (local.set $q (i32.add (local.get $p) (i32.const 4)))
+      (i32.store (local.get $q) (i32.load (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 2)))
+                        (local.get $n)))))
+  ;; FNV-1a of the whole memory
+  (func (export "hash") (result i32) (local $i i32) (local $h i32)
+    (local.set $h (i32.const 0x811c9dc5))
+    (loop $l
+      (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (local.get $i)))
+                             (i32.const 0x01000193)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (i32.const 65536))))
+    (local.get $h)))
+"""
+BASES = [0, 100, 65400, 65500, 65530, 65534, 65535, 65536, 0xFFFFFF00, 0xFFFFFFF0]
+STARTS = [0, 5, 200, 0xFFFFFFFE]
+BOUNDS = [0, 1, 10, 100, 0x110, 0xFFFFFFFF]
+POINTERS = [0, 65500, 65512, 65528, 65532, 0xFFFFFFF8]
+COUNTS = [0, 1, 2, 0xFFFFFFFE]
+LIMITS = [0, 2, 9, 10, 40]
+
+
+def calls() -> list[tuple[str, int, int, int]]:
+    return ([("fill", *c) for c in itertools.product(BASES, STARTS, BOUNDS)]
+            + [("fillLate", *c) for c in itertools.product(BASES, STARTS, BOUNDS)]
+            + [("counted", *c) for c in itertools.product(POINTERS, COUNTS, LIMITS)])
+
+
+def reference(wasm: bytes) -> list[str]:
+    """Per call: 1 if it trapped, and the memory's hash after it (wasmtime)."""
+    store = wasmtime.Store()
+    inst = wasmtime.Instance(store, wasmtime.Module(store.engine, wasm), [])
+    ex = inst.exports(store)
+    out = []
+    for name, a, b, c in calls():
+        try:
+            ex[name](store, a, b, c)
+            trapped = 0
+        except wasmtime.Trap:
+            trapped = 1
+        out.append(f"{trapped} {ex['hash'](store) & 0xFFFFFFFF:08x}")
+    return out
+
+
+DRIVER = r"""
+#include <stdio.h>
+#include "m.h"
+static m_instance inst;
+int main(void) {
+  static const struct { int f; uint32_t a, b, c; } calls[] = {
+%s
+  };
+  if (m_instantiate(&inst, NULL) != 0) return 1;
+  for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+    int trapped;
+    switch (calls[i].f) {
+      case 0: trapped = W2C_TRY(m_x_fill(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0; break;
+      case 1: trapped = W2C_TRY(m_x_fillLate(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+        break;
+      default: trapped = W2C_TRY(m_x_counted(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+    }
+    printf("%%d %%08x\n", trapped, (unsigned)m_x_hash(&inst));
+  }
+  m_free(&inst);
+  return 0;
+}
+"""
+FUNCS = {"fill": 0, "fillLate": 1, "counted": 2}
+
+
+def test_versioned_loops_agree_with_wasmtime(tmp_path, wat2wasm):
+    wasm = wat2wasm(WAT)
+    compile_module(wasm, tmp_path / "m.c", "m")
+    c = (tmp_path / "m.c").read_text()
+    assert c.count("#if W2C_LOOP_COPIES") == 2 * 4     # (each loop: the test, the copy)
+    table = ",\n".join(f"    {{{FUNCS[n]}, {a}u, {b}u, {k}u}}" for n, a, b, k in calls())
+    (tmp_path / "main.c").write_text(DRIVER % table)
+    exe = tmp_path / "loops"
+    compile_quietly(["gcc", *STRICT, "-O2", "-DW2C_BOUNDS_CHECK=W2C_BOUNDS_EXPLICIT", "-I",
+                     tmp_path, tmp_path / "m.c", tmp_path / "main.c", "-o", exe, "-lm"])
+    got = subprocess.run([exe], capture_output=True, text=True, timeout=300)
+    assert got.returncode == 0, got.stderr
+    want = reference(wasm)
+    lines = got.stdout.splitlines()
+    assert len(lines) == len(want)
+    bad = [(call, g, w) for call, g, w in zip(calls(), lines, want, strict=True) if g != w]
+    assert not bad, bad[:10]
+    assert sum(w.startswith("1") for w in want) > 50      # traps at many places
+    assert sum(w.startswith("0") for w in want) > 50
