@@ -21,10 +21,11 @@ or a method there: `run` is not edited.
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 
 from w2c import opcodes as O
 from w2c.emit import consts, exn, frame, gc
-from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, SPILL, InstrMethods, globals_of
+from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, Spill, globals_of
 from w2c.emit.bounds import (
     CONST,
     KNOWS_PATHS,
@@ -39,7 +40,7 @@ from w2c.emit.frame import LEAF_BYTES
 from w2c.emit.names import LETTERS
 from w2c.emit.tail import MAX_VALUES, TailCalls, slots
 from w2c.errors import UnsupportedFeature
-from w2c.module import EXNREF, FUNCREF, I32, V128, FuncType
+from w2c.module import EXNREF, EXTERNREF, FUNCREF, I32, V128, FuncType
 from w2c.opcodes64 import VARIANTS
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import REF_BASE, erase
@@ -85,7 +86,7 @@ class BodyEmitter(InstrMethods):
         self.tail: TailCalls | None = None  # made by the first tail call
         self.exn = exn.ExnState()        # open try blocks (w2c.emit.exn)
         self.where: str | None = None    # -g: C string naming it for traps (W2C_FUNC_ENTER)
-        self.spills = False              # GC: a safepoint holds references (SPILL lines)
+        self.spills = False              # GC: a safepoint holds references (Spill lines)
         mems = getattr(gen, "mems", None) or []
         self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
                              mems[0].limits.min * mems[0].limits.page_size if mems else 0)
@@ -122,12 +123,23 @@ class BodyEmitter(InstrMethods):
     def out(self, line: object) -> None:
         self.lines.append(line)
 
-    def safepoint(self) -> None:
+    def safepoint(self, v: FuncValidator, live: int, operands: Sequence[int] = ()) -> None:
         """Before a call or an allocation of a GC module: the reference
-        variables go to the function's frame of the shadow stack (SPILL)."""
-        if getattr(self.g, "gc", None) is not None:
-            self.spills = True
-            self.lines.append(SPILL)
+        variables the code after it may read go to the function's frame of
+        the shadow stack (a Spill line): every reference local, the
+        reference values below stack height `live` (typed by the
+        validator's stack, which the instruction's step left unchanged
+        there), and `operands`, the types of the values from `live` up that
+        the callee or allocator receives and does not root itself.  A slot
+        not written keeps an earlier value, which was a root since."""
+        if getattr(self.g, "gc", None) is None:
+            return
+        self.spills = True
+        names = _NAMES[EXTERNREF]
+        vals = v.vals
+        live_slots = [names[k] for k in range(live) if erase(vals[k]) == EXTERNREF]
+        live_slots += [names[live + i] for i, t in enumerate(operands) if erase(t) == EXTERNREF]
+        self.lines.append(Spill(live_slots))
 
     def moves(self, dst: int, src: int, types) -> None:
         if dst != src:

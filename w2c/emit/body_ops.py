@@ -11,6 +11,7 @@ height before the instruction (`top`); slot k of type t is `self.slot(k, t)`.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from w2c import opcodes as O
@@ -23,7 +24,16 @@ from w2c.module import EXNREF, FUNCREF, I32, I64, FuncType
 from w2c.parse.validate_func import FuncValidator
 
 RELOAD = object()  # placeholder line: reload the memory base and size after a call
-SPILL = object()   # placeholder line (GC): copy the reference variables to the frame
+
+
+class Spill:
+    """Placeholder line (GC): copy these reference variables (the reference
+    locals and the live reference slots at a safepoint) to the frame."""
+    __slots__ = ("names",)
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
 
 
 class InstrMethods:
@@ -43,7 +53,7 @@ class InstrMethods:
         def slot(self, k: int, t: int) -> str: ...
         def out(self, line: object) -> None: ...
         def mem_args(self, k: int) -> str: ...
-        def safepoint(self) -> None: ...
+        def safepoint(self, v: FuncValidator, live: int, operands: Sequence[int] = ()) -> None: ...
 
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
@@ -172,7 +182,9 @@ class InstrMethods:
             self.calls_self = True
         base = top - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.safepoint()
+        # A function of this module keeps its parameters in its own frame;
+        # an import's arguments stay in the caller's.
+        self.safepoint(v, base, ft.params if imm < self.g.nimported else ())
         self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
 
     def _call_indirect(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
@@ -180,7 +192,7 @@ class InstrMethods:
         ft = self.g.module.types[typeidx]
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.safepoint()
+        self.safepoint(v, base, ft.params)
         target = self.g.call_target(x, self.call_index(x, top - 1), typeidx)
         self.out(f"{{ w2c_funcref fr_ = {target};")
         # A constant table holds only this module's functions: they get this instance.
@@ -192,7 +204,7 @@ class InstrMethods:
         ft = self.g.module.types[imm]
         base = top - 1 - len(ft.params)
         args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
-        self.safepoint()
+        self.safepoint(v, base, ft.params)
         self.out(f"{{ w2c_funcref fr_ = w2c_funcref_call_target({self.slot(top - 1, FUNCREF)});")
         self.call_result(ft, base, f"(({fn_pointer_type(ft)})fr_.func)(fr_.instance{args})")
         self.out("}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from w2c.emit import exn
-from w2c.emit.body_ops import RELOAD, SPILL
+from w2c.emit.body_ops import RELOAD, Spill
 from w2c.emit.names import C_TYPES, C_ZERO, LETTERS, result_type
 from w2c.emit.tail import START_LABEL
 from w2c.module import EXTERNREF, V128
@@ -110,10 +110,11 @@ def render(e: Any, signature: str) -> str:
     # lines that start with an L), joined at once rather than line by line.
     lines = e.lines
     if e.spills:
-        spill = " ".join(f"r_[{k}] = W2C_GC_REF({x});" for k, x in enumerate(refs))
-        pop = "W2C_GC_FRAME_POP(fr_);"
-        lines = [(spill if refs else None) if line is SPILL else
-                 (pop if refs else None) if line is SPILL_POP else line for line in lines]
+        index = {x: k for k, x in enumerate(refs)}
+        pop = "W2C_GC_FRAME_POP(fr_);" if refs else None
+        ref_locals = [x for x in refs if x[0] == "l"]
+        lines = [_spill(ref_locals + line.names, index) if type(line) is Spill else
+                 pop if line is SPILL_POP else line for line in lines]
     if e.uses_mem:
         lines = [reload if line is RELOAD else line for line in lines if line is not None]
     else:
@@ -126,6 +127,14 @@ def render(e: Any, signature: str) -> str:
 
 
 def ref_vars(e: Any) -> list[str]:
-    """GC: the C variables that may hold references (locals, then slots)."""
+    """GC: the C variables a frame holds: the reference locals, then the
+    reference slots some safepoint spills (by slot number)."""
     refs = [f"l{i}" for i, t in enumerate(e.locals) if t == EXTERNREF]
-    return refs + [f"s{k}{LETTERS[EXTERNREF]}" for k in range(e.deep[EXTERNREF] + 1)]
+    spilled = {x for line in e.lines if type(line) is Spill for x in line.names}
+    return refs + [x for x in (f"s{k}{LETTERS[EXTERNREF]}" for k in range(e.deep[EXTERNREF] + 1))
+                   if x in spilled]
+
+
+def _spill(names: list[str], index: dict[str, int]) -> str | None:
+    """The stores of one safepoint (None: nothing to store)."""
+    return " ".join(f"r_[{index[x]}] = W2C_GC_REF({x});" for x in names) or None

@@ -401,7 +401,7 @@ def gc_op(e: BodyEmitter, v: FuncValidator, op: O.Op, imm: Any, top: int) -> Non
     base = top - len(ops)
     args = [e.slot(base + i, t) for i, t in enumerate(ops)]
     if op.name in ALLOCATES:
-        e.safepoint()
+        e.safepoint(v, base, ops)
     if res is not None:
         kw["r"] = e.slot(base, res)
     c = op.c
