@@ -81,19 +81,24 @@ def uses_gc(m: Module) -> bool:
 def find_gc(m: Module, features: Features) -> None:
     """With the gc feature on, before the emitter: add "gc" to the module's
     features_used if a body has a GC instruction or a local of the any
-    hierarchy (the bodies are decoded once more only if their bytes hold a
-    0xFB prefix or ref.eq's 0xD3), so a module without GC gets the C it
-    always got."""
+    hierarchy (a body's instructions are decoded once more only if its
+    bytes hold a 0xFB prefix or ref.eq's 0xD3), so a module without GC gets
+    the C it always got."""
     if uses_gc(m) or not m.codes:
         return
     first, last = m.codes[0], m.codes[-1]
-    code = m.data[first.offset:last.offset + last.size]
-    if b"\xfb" not in code and b"\xd3" not in code:
+    data = m.data
+    if data.find(b"\xfb", first.offset, last.offset + last.size) < 0 \
+            and data.find(b"\xd3", first.offset, last.offset + last.size) < 0:
         return
-    for i in range(len(m.codes)):
+    for i, c in enumerate(m.codes):
         body = decode_body(m, i, features)
         if any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in body.locals):
             m.features_used.add("gc")
+            return
+        end = c.offset + c.size
+        if data.find(b"\xfb", c.offset, end) < 0 and data.find(b"\xd3", c.offset, end) < 0:
+            continue
         for _ in body_instructions(body, features, m):
             pass
         if "gc" in m.features_used:
