@@ -8,7 +8,8 @@
 
 #include "w2c_gc.h"
 
-/* An instance's roots (its globals and tables of references): `fn(ctx)`
+/* An instance's roots (its globals, tables of references and element
+ * segments of references): `fn(ctx)`
  * calls w2c_gc_push on each, at every collection, until removed. */
 static inline void w2c_gc_add_root_fn(void (*fn)(void *), void *ctx) {
   w2c_gc_heap *g = &w2c_gc_state;
@@ -35,6 +36,13 @@ static inline void w2c_gc_push_table(const w2c_table *t) {
   uint32_t i;
   if (!t->is_externref) return;
   for (i = 0; i < t->size; i++) w2c_gc_push((w2c_ref)(uintptr_t)t->externs[i]);
+}
+
+/* n references held by an instance (the items of an element segment of
+ * references, made at instantiation, until the segment is dropped). */
+static inline void w2c_gc_push_refs(const w2c_externref *v, uint32_t n) {
+  uint32_t i;
+  for (i = 0; i < n; i++) w2c_gc_push((w2c_ref)(uintptr_t)v[i]);
 }
 
 /* -- the instructions (generated code) ---------------------------------------------------------

@@ -24,16 +24,15 @@ FEATURES: dict[str, tuple[bool, str]] = {
     "memory64": (True, "64-bit memories and tables"),
     "exceptions": (True, "exception handling (tags, try_table, throw, legacy try)"),
     "function-references": (True, "typed function references (call_ref, (ref $t), ...)"),
-    "gc": (False, "garbage collection: struct, array and i31 types (decoded and validated "
-                  "only; not yet compiled)"),
+    "gc": (True, "garbage collection: struct, array and i31 types, casts, a precise "
+                 "collector in the runtime"),
     "threads": (False, "threads and atomics (shared memories, wait/notify)"),
     "extended-const": (True, "extended constant expressions"),
     "custom-page-sizes": (False, "custom page sizes"),
     "wide-arithmetic": (False, "128-bit add/sub and 64x64->128 multiplies"),
 }
 
-# The features of WABT's set that are part of Wasm 3.0, and GC (decoded and
-# validated, not yet compiled: off by default).
+# The features of WABT's set that are part of Wasm 3.0.
 WASM3 = frozenset({"tail-call", "extended-const", "multi-memory", "relaxed-simd",
                    "memory64", "exceptions", "function-references", "gc"})
 # Those on by default: the ones w2c supports fully.  custom-page-sizes and
@@ -41,7 +40,7 @@ WASM3 = frozenset({"tail-call", "extended-const", "multi-memory", "relaxed-simd"
 WASM3_DEFAULTS = frozenset(n for n in WASM3 if FEATURES[n][0])
 
 # Features w2c can decode and validate completely when enabled.
-IMPLEMENTED = set(FEATURES) - {"gc"}
+IMPLEMENTED = set(FEATURES)
 
 
 @dataclass

@@ -19,8 +19,10 @@ from tests.spec.test_spec_exec import CI_CONFIG, _require_tools
 from tests.support import ctool
 from tests.support.wat import parse_wat
 from w2c.emit import compile_module
+from w2c.emit.gc import find_gc
 from w2c.errors import UnsupportedFeature
 from w2c.features import Features
+from w2c.frontdoor import open_module
 
 PROGRAMS = Path(__file__).parent / "gc_programs"
 
@@ -104,16 +106,15 @@ def test_casts_across_modules(tmp_path):
     assert [o.status for o in r.outcomes] == ["pass"] * 7, [o.describe() for o in r.outcomes]
 
 
-# array.new_elem evaluates its items with collections switched off; an item
-# whose allocation traps (out of memory) used to leave them off for good.
+# Element items are made at instantiation with collections switched off; an
+# item whose allocation traps (out of memory) used to leave them off for good.
+# The imported $n sizes the item, so one instance fails and the next runs.
 OOM_ITEM_WAT = """
 (module
   (type $big (array i32))
-  (type $bigs (array (ref null $big)))
   (type $node (struct (field i32) (field (ref null $node))))
-  (elem $e (ref null $big) (item (array.new_default $big (i32.const 0x4000000))))
-  (func (export "bad") (result i32)
-    (array.len (array.new_elem $bigs $e (i32.const 0) (i32.const 1))))
+  (global $n (import "env" "n") i32)
+  (elem $e (ref null $big) (item (array.new_default $big (global.get $n))))
   (func (export "churn") (param $n i32) (result i32)
     (local $l (ref null $node)) (local $i i32) (local $total i32)
     (loop $lists
@@ -130,20 +131,22 @@ OOM_ITEM_WAT = """
 """
 OOM_ITEM_HOST = r"""
 #include <stdio.h>
-#include <string.h>
 #include "oom.h"
 int main(void) {
   oom_instance inst;
-  oom_imports im;
+  oom_imports im = {0};
+  uint32_t n = 0x4000000u;
   w2c_gc_frame *top;
   w2c_trap code;
   volatile uint32_t r = 0;
-  memset(&im, 0, sizeof im);
+  int rc;
+  im.global_env__n = &n;
+  rc = oom_instantiate(&inst, &im);
+  printf("bad: %s\n", rc > 0 ? w2c_trap_message((w2c_trap)rc) : "not a trap");
+  oom_free(&inst);
+  n = 1;
   if (oom_instantiate(&inst, &im) != 0) return 2;
   top = w2c_gc_frames_save();
-  W2C_TRY_STMT(code, oom_x_bad(&inst));
-  w2c_gc_frames_restore(top);
-  printf("bad: %s\n", w2c_trap_message(code));
   W2C_TRY_STMT(code, r = oom_x_churn(&inst, 100));
   w2c_gc_frames_restore(top);
   printf("churn: %s %u\n", code ? w2c_trap_message(code) : "ok", (unsigned)r);
@@ -154,9 +157,9 @@ int main(void) {
 
 
 def test_collections_resume_after_a_trap_in_an_element_item(tmp_path, cc):
-    """After an out-of-memory trap inside array.new_elem's item, 10^6 nodes
-    (32 MB) still run in a 4 MiB heap: the restored frames re-enable
-    collections."""
+    """After an out-of-memory trap in an element item fails an instantiation,
+    10^6 nodes (32 MB) still run in a 4 MiB heap in the next instance:
+    collections are back on."""
     wasm = parse_wat(tmp_path, OOM_ITEM_WAT)
     compile_module(wasm.read_bytes(), tmp_path / "oom.c", features=gc())
     (tmp_path / "host.c").write_text(OOM_ITEM_HOST)
@@ -205,3 +208,23 @@ def test_exception_values_are_roots(tmp_path):
     out = subprocess.run([str(exe), "4242"], env={"W2C_WASI_INVOKE": "run"}, capture_output=True,
                          text=True, timeout=60)
     assert (out.returncode, out.stdout) == (0, "4242\n"), out.stderr
+
+
+PLAIN_BODIES = "(func (result i32) (i32.const 0xFB)) (func (result i32) (i32.const 0xD3))"
+
+
+@pytest.mark.parametrize("extra,is_gc", [
+    ("", False),
+    ("(func (result i32) (i31.get_u (ref.i31 (i32.const 1))))", True),
+    ("(func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))", False),
+    ("(func (local eqref))", True)])
+def test_gc_found_in_bodies(tmp_path, extra, is_gc):
+    """find_gc: bodies whose bytes hold 0xFB or 0xD3 only in constants are no
+    GC; a GC instruction or local in a later body is found (its header then
+    includes the GC runtime)."""
+    wasm = parse_wat(tmp_path, f"(module {PLAIN_BODIES} {extra})").read_bytes()
+    t = open_module(wasm, Features())
+    find_gc(t.module, t.features)
+    assert ("gc" in t.module.features_used) == is_gc
+    compile_module(wasm, tmp_path / "m.c")
+    assert ("w2c_gc_ops.h" in (tmp_path / "m.h").read_text()) == is_gc

@@ -24,12 +24,20 @@ def gc() -> Features:
     return f
 
 
+def no_gc() -> Features:
+    """--disable-gc."""
+    f = Features()
+    f.disable("gc")
+    return f
+
+
 @pytest.mark.parametrize("name", GC_OPS)
 def test_snippet_validates(tmp_path, name):
     data = parse_wat(tmp_path, SPECIAL[name].module()).read_bytes()
     check_module(data, gc())
+    check_module(data)          # (on by default)
     with pytest.raises(UnsupportedFeature, match="gc"):
-        check_module(data)
+        check_module(data, no_gc())
 
 
 S = "(type $s (sub (struct (field (mut i32)) (field i8)))) "

@@ -41,6 +41,13 @@ def gc() -> Features:
     return f
 
 
+def no_gc() -> Features:
+    """--disable-gc."""
+    f = Features()
+    f.disable("gc")
+    return f
+
+
 VALID = [
     ("struct-packed", "(module (type (struct (field i8) (field (mut i16)) (field i64))))"),
     ("array", "(module (type (array (mut f32))))"),
@@ -104,8 +111,9 @@ INVALID = [
 def test_valid(tmp_path, name, text):
     data = parse_wat(tmp_path, text).read_bytes()
     check_module(data, gc())
+    check_module(data)          # (on by default)
     with pytest.raises(UnsupportedFeature, match="gc"):
-        check_module(data)
+        check_module(data, no_gc())
 
 
 @pytest.mark.parametrize("name,text,message", INVALID, ids=[c[0] for c in INVALID])
@@ -149,12 +157,14 @@ def test_abstract_hierarchy():
 
 
 
-def test_cli_validate_enable_gc(tmp_path):
-    """w2c validate --enable-gc accepts a GC module; without it the feature is named."""
+def test_cli_validate_gc(tmp_path):
+    """w2c validate accepts a GC module (gc is on by default, and with
+    --enable-gc); with --disable-gc the feature is named."""
     wasm = parse_wat(tmp_path, "(module (type (struct (field i8))))")
-    ok = subprocess.run([sys.executable, "-m", "w2c", "validate", "--enable-gc", str(wasm)],
-                        capture_output=True, text=True)
-    assert ok.returncode == 0, ok.stderr
-    off = subprocess.run([sys.executable, "-m", "w2c", "validate", str(wasm)],
+    for flags in ([], ["--enable-gc"]):
+        ok = subprocess.run([sys.executable, "-m", "w2c", "validate", *flags, str(wasm)],
+                            capture_output=True, text=True)
+        assert ok.returncode == 0, ok.stderr
+    off = subprocess.run([sys.executable, "-m", "w2c", "validate", "--disable-gc", str(wasm)],
                          capture_output=True, text=True)
     assert off.returncode == 1 and "unsupported feature: gc" in off.stderr, off.stderr

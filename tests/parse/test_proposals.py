@@ -1,6 +1,6 @@
 """Modules of Wasm 3.0 (and the threads and wide-arithmetic proposals) that
 w2c does not implement are never called malformed or invalid: the error
-names the feature (`unsupported feature: gc`), with or without its
+names the feature (`unsupported feature: threads`), with or without its
 --enable flag, and `w2c` exits 1 without a traceback.  Malformed input still
 says malformed.  Every module here is made by `wasm-tools parse`; the last
 test runs every module of the testsuite's proposals/wasm-3.0 scripts."""

@@ -3,7 +3,8 @@ module's struct and array types (a C struct per struct type, a run-time
 type `w2c_rtt` per canonical type with its display), the GC instructions
 (one generic method over the opcode table's templates), casts and
 br_on_cast, the GC instructions of constant expressions, and the roots of
-an instance (its globals and tables of references).  The runtime is
+an instance (its globals, tables of references and the items of its
+element segments of references, made once at instantiation).  The runtime is
 runtime_c/w2c_gc.h; docs/codegen.md, "GC", gives the design.
 
 References of the any and extern hierarchies are `w2c_externref` in C (the
@@ -26,6 +27,7 @@ from w2c.module import (
     PACKED_I16,
     V128,
     ArrayType,
+    Elem,
     FieldType,
     FuncType,
     Module,
@@ -81,19 +83,24 @@ def uses_gc(m: Module) -> bool:
 def find_gc(m: Module, features: Features) -> None:
     """With the gc feature on, before the emitter: add "gc" to the module's
     features_used if a body has a GC instruction or a local of the any
-    hierarchy (the bodies are decoded once more only if their bytes hold a
-    0xFB prefix or ref.eq's 0xD3), so a module without GC gets the C it
-    always got."""
+    hierarchy (a body's instructions are decoded once more only if its
+    bytes hold a 0xFB prefix or ref.eq's 0xD3), so a module without GC gets
+    the C it always got."""
     if uses_gc(m) or not m.codes:
         return
     first, last = m.codes[0], m.codes[-1]
-    code = m.data[first.offset:last.offset + last.size]
-    if b"\xfb" not in code and b"\xd3" not in code:
+    data = m.data
+    if data.find(b"\xfb", first.offset, last.offset + last.size) < 0 \
+            and data.find(b"\xd3", first.offset, last.offset + last.size) < 0:
         return
-    for i in range(len(m.codes)):
+    for i, c in enumerate(m.codes):
         body = decode_body(m, i, features)
         if any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in body.locals):
             m.features_used.add("gc")
+            return
+        end = c.offset + c.size
+        if data.find(b"\xfb", c.offset, end) < 0 and data.find(b"\xd3", c.offset, end) < 0:
+            continue
         for _ in body_instructions(body, features, m):
             pass
         if "gc" in m.features_used:
@@ -269,10 +276,22 @@ class GcTypes:
         for i, t in enumerate(gen.tables):
             if is_gc_ref(t.elem):
                 lines.append(f"  if (inst->t{i}) w2c_gc_push_table(inst->t{i});")
+        for k, e in enumerate(gen.module.elems):
+            if held_elem(e):
+                lines.append(f"  if (!inst->elem_dropped[{k}]) w2c_gc_push_refs(inst->elem{k}, "
+                             f"{len(e)}u);")
         if gen.tags:
             lines.append("  w2c_gc_mark_exn();   /* (exception values: w2c_tag.gc_refs) */")
         lines.append("  (void)inst;\n}")
         return "\n".join(lines) + "\n"
+
+
+def held_elem(e: Elem) -> bool:
+    """Whether element segment e's items are GC references, made once at
+    instantiation and held by the instance (`elem<k>`, roots until the
+    segment is dropped) rather than evaluated at each use: an item may
+    allocate, and each use must give the same objects."""
+    return len(e) > 0 and is_gc_ref(e.type)
 
 
 def is_gc_ref(t: int) -> bool:

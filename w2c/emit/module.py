@@ -12,7 +12,7 @@ from typing import Any
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.exn import check_tags, uses_exceptions
-from w2c.emit.gc import GcTypes, is_gc_ref, uses_gc
+from w2c.emit.gc import GcTypes, held_elem, is_gc_ref, uses_gc
 from w2c.emit.names import (
     C_TYPES,
     mangle,
@@ -348,7 +348,8 @@ class ModuleGen:
             codes = consts.elem_codes(e)
             out.append({"k": k, "codes": codes, "exprs": None if codes is not None
                         else consts.elem_items(self, e), "len": len(e), "mode": e.mode,
-                        "table": e.table, "externref": erase(e.type) in (EXTERNREF, EXNREF)})
+                        "table": e.table, "externref": erase(e.type) in (EXTERNREF, EXNREF),
+                        "held": self.gc is not None and held_elem(e)})
         return out
 
 
