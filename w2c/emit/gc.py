@@ -202,6 +202,38 @@ class GcTypes:
         return ("(const uint64_t[]){" + ", ".join(f"UINT64_C({i})" for i in ids)
                 + f"}}, {len(ids)}")
 
+    def may_have_subtypes(self, x: int) -> bool:
+        """Whether function type x is not final: another module may declare
+        subtypes of it (so call_indirect consults the registry)."""
+        s = self.m.subtypes[x] if self.m.subtypes is not None else None
+        return s is not None and not s.final
+
+    def func_supers(self) -> list[tuple[int, int]]:
+        """(id, declared supertype's id) of each of the module's function
+        types with a supertype, once per id: the module's table for the
+        runtime's registry of function subtypes (w2c_gc_func_supers)."""
+        subs = self.m.subtypes
+        if subs is None:
+            return []
+        pairs: dict[int, int] = {}
+        for x, t in enumerate(self.m.types):
+            if isinstance(t, FuncType) and subs[x].supers:
+                pairs.setdefault(self.func_id(x), self.func_id(subs[x].supers[0]))
+        return list(pairs.items())
+
+    def func_supers_c(self) -> str:
+        """The table of func_supers and its node (empty without any)."""
+        pairs = self.func_supers()
+        if not pairs:
+            return ""
+        p = self.p
+        items = ",\n".join(f"  UINT64_C({a}), UINT64_C({b})" for a, b in pairs)
+        return (f"/* Function types' declared supertypes, for other modules' casts and\n"
+                f"   call_indirect (w2c_gc_register_func_supers). */\n"
+                f"static const uint64_t {p}_func_supers[{2 * len(pairs)}] = {{\n{items}\n}};\n"
+                f"static w2c_gc_func_supers {p}_func_supers_node = "
+                f"{{{p}_func_supers, {len(pairs)}u, 0, NULL}};\n")
+
     # -- C text -----------------------------------------------------------------------------
     def decls(self) -> str:
         p, out = self.p, ["/* GC types (docs/codegen.md, \"GC\"). */"]
