@@ -283,40 +283,56 @@ static inline void w2c_gc_array_copy(w2c_externref d, uint32_t di, w2c_externref
   unsigned char *sp = w2c_gc_array_range(s, si, n, size);
   if (n) W2C_MEMMOVE(dp, sp, (size_t)n * size);
 }
-/* Elements from a data segment (little-endian, `size` bytes each). */
-static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *from, uint32_t n,
-                                     size_t size) {
-  uint32_t i;
-  size_t k;
+/* Elements from a data segment (little-endian, `size` bytes each): bytes
+ * [s, s + n * size) of a segment kept in pieces of 2^log2 bytes, `seg` its
+ * first piece (split output, docs/codegen.md; one C file: one piece, log2
+ * 32).  The caller checked the bounds. */
+static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *const *seg, uint32_t log2,
+                                     uint32_t s, uint32_t n, size_t size) {
+  uint64_t at = s, left = (uint64_t)n * size;
+  unsigned char *p = to;
+  while (left) {
+    uint64_t q = at >> log2, off = at - (q << log2), k = ((uint64_t)1 << log2) - off;
+    const uint8_t *from = seg[q] + off;
+    if (k > left) k = left;
 #if defined(__GNUC__)
-  /* The caller's bounds check traps first, but gcc may still see a read
-   * past a short segment on the path after it (-Warray-bounds): hide the
-   * segment's size from it. */
-  __asm__("" : "+r"(from));
+    /* The caller's bounds check traps first, but gcc may still see a read
+     * past a short segment on the path after it (-Warray-bounds): hide the
+     * segment's size from it. */
+    __asm__("" : "+r"(from));
 #endif
-  for (i = 0; i < n; i++, to += size, from += size) {
-    uint64_t v = 0;
-    for (k = size; k--;) v = v << 8 | from[k];
-    if (size == 1) { uint8_t x = (uint8_t)v; W2C_MEMCPY(to, &x, 1); }
-    else if (size == 2) { uint16_t x = (uint16_t)v; W2C_MEMCPY(to, &x, 2); }
-    else if (size == 4) { uint32_t x = (uint32_t)v; W2C_MEMCPY(to, &x, 4); }
-    else W2C_MEMCPY(to, &v, 8);
+    W2C_MEMCPY(p, from, (size_t)k);
+    p += k;
+    at += k;
+    left -= k;
   }
+#if W2C_BIG_ENDIAN
+  if (size > 1) {
+    uint32_t i;
+    size_t a, b;
+    for (i = 0; i < n; i++, to += size)
+      for (a = 0, b = size - 1; a < b; a++, b--) {
+        unsigned char t = to[a];
+        to[a] = to[b];
+        to[b] = t;
+      }
+  }
+#endif
 }
 static inline void w2c_gc_array_init_data(w2c_externref e, uint32_t d, size_t size,
-                                          const uint8_t *seg, uint32_t seg_len, uint32_t s,
-                                          uint32_t n) {
+                                          const uint8_t *const *seg, uint32_t log2,
+                                          uint32_t seg_len, uint32_t s, uint32_t n) {
   unsigned char *to = w2c_gc_array_range(e, d, n, size);
   if ((uint64_t)s + (uint64_t)n * size > seg_len) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
-  w2c_gc_from_bytes(to, seg + s, n, size);
+  w2c_gc_from_bytes(to, seg, log2, s, n, size);
 }
 static inline w2c_externref w2c_gc_array_new_data(const w2c_rtt *rtt, size_t size,
-                                                  const uint8_t *seg, uint32_t seg_len,
-                                                  uint32_t s, uint32_t n) {
+                                                  const uint8_t *const *seg, uint32_t log2,
+                                                  uint32_t seg_len, uint32_t s, uint32_t n) {
   w2c_externref a;
   if ((uint64_t)s + (uint64_t)n * size > seg_len) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
   a = w2c_gc_array_new(rtt, n, size);
-  w2c_gc_from_bytes((unsigned char *)w2c_gc_fields(W2C_GC_REF(a)), seg + s, n, size);
+  w2c_gc_from_bytes((unsigned char *)w2c_gc_fields(W2C_GC_REF(a)), seg, log2, s, n, size);
   return a;
 }
 /* Elements from an element segment: `get(inst, seg, k)` gives item k, `len`

@@ -214,6 +214,7 @@ class ModuleGen:
             "gc_decls": self.gc.decls() if self.gc is not None else "",
             "gc_roots": self.gc.roots(self) if self.gc is not None else "",
             "gc_func_supers": self.gc.func_supers_c() if self.gc is not None else "",
+            "shared": "static ",   # (split GC modules: w2c.emit.split.split_context)
             "threads": self.threads, "threads_enabled": self.threads_enabled,
             "shared_memory": any(mt.limits.shared for mt in self.mems),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],
