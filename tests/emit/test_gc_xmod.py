@@ -146,3 +146,36 @@ def test_registration_is_once_per_module(tmp_path, cc):
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
     # (pairs: S -> T, S2 -> S, rs -> r)
     assert (out.returncode, out.stdout) == (0, "1 3 1 0 0\n"), out.stderr
+
+
+# A function type naming a struct type: its id must not depend on the
+# struct's index in each module (type_id's text has the index: a GC module
+# gives such a type the hash of its structure, GcTypes.func_id).
+INDICES_WAST = """(module
+  (type $s (struct))
+  (type $f (func (param (ref null $s)) (result i32)))
+  (func $g (type $f) (i32.const 5))
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) func $g))
+(register "A")
+(module
+  (type $x (struct (field i32)))
+  (type $s (struct))
+  (type $f (func (param (ref null $s)) (result i32)))
+  (type $h (func (param (ref null $x)) (result i32)))
+  (import "A" "tab" (table $tab 1 funcref))
+  (func (export "call") (result i32) (call_indirect $tab (type $f) (ref.null $s) (i32.const 0)))
+  (func (export "test") (result i32) (ref.test (ref $f) (table.get $tab (i32.const 0))))
+  (func (export "other") (result i32) (call_indirect $tab (type $h) (ref.null $x) (i32.const 0))))
+(assert_return (invoke "call") (i32.const 5))
+(assert_return (invoke "test") (i32.const 1))
+(assert_trap (invoke "other") "indirect call type mismatch")
+"""
+
+
+def test_equal_types_at_other_indices(tmp_path):
+    _require_tools()
+    src = tmp_path / "xindex.wast"
+    src.write_text(INDICES_WAST)
+    r = run_exec.run_file(src, tmp_path / "b", CI_CONFIG, wast.SUITES["gc"], root=tmp_path)
+    assert [o.status for o in r.outcomes] == ["pass"] * 5, [o.describe() for o in r.outcomes]

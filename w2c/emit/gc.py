@@ -133,10 +133,15 @@ class GcTypes:
         module without GC gives it) for a final type of a rec group of its own
         without supertypes, else a hash of its rec group's structure (types
         outside the group by theirs, recursively, so equal in every module)
-        and its place there: iso-recursive identity."""
+        and its place there: iso-recursive identity.  Also the hash for a
+        type with a parameter or result of a concrete type: type_id names
+        that type by its index in this module."""
         s = self.m.subtypes[x] if self.m.subtypes is not None else None
-        if s is None or s.size == 1 and s.final and not s.supers:
-            return type_id(self.m.type_func(x))
+        ft = self.m.type_func(x)
+        if (s is None or s.size == 1 and s.final and not s.supers) and not any(
+                t >= REF_BASE and type_index(heap_of(t)) is not None
+                for t in ft.params + ft.results):
+            return type_id(ft)
         return self.type_hash(x)
 
     def type_hash(self, x: int) -> int:
