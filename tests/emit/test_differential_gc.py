@@ -41,6 +41,7 @@ def test_differential_gc(seeds, tmp_path):
         pytest.fail("\n".join(m.report() for m in result.failures), pytrace=False)
 
 
+@pytest.mark.slow
 @needs_tools
 def test_differential_gc_split(tmp_path):
     """GC modules in 3 C files each (w2c.emit.split), against wasmtime."""
