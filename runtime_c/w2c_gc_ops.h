@@ -121,14 +121,88 @@ static inline w2c_externref w2c_gc_cast(w2c_externref e, int nullable, int ht, c
   if (!w2c_gc_test(e, nullable, ht, t)) W2C_TRAP(W2C_TRAP_CAST);
   return e;
 }
-/* Function types: an id is `type_id` or one of the `n` ids `subs` (the
- * module's declared subtypes of it). */
+/* Function subtypes across modules.  Every GC module that declares
+ * function types with a supertype has a static const table of pairs (the
+ * type's id, its declared supertype's id) and a static node linking it into
+ * this process-wide registry, done by its instantiate (once however many
+ * instances: the node's `linked`; no malloc).  Nodes are never unlinked:
+ * the tables are constants and a funcref of the module may outlive its
+ * instance.  A funcref's type is declared by the module defining the
+ * function, so when the funcref exists its supertypes are registered. */
+typedef struct w2c_gc_func_supers {
+  const uint64_t *pairs;                 /* id, supertype's id; n times */
+  uint32_t n;
+  int linked;
+  struct w2c_gc_func_supers *next;
+} w2c_gc_func_supers;
+W2C_PROCESS_GLOBAL(w2c_gc_func_supers *, w2c_gc_func_registry);
+W2C_PROCESS_GLOBAL(int, w2c_gc_func_lock_word);
+
+/* W2C_GC_MAX_FUNC_DEPTH: supertypes followed from a function's type before
+ * a cast or call_indirect gives up (a bound against a cycle that only a
+ * hash collision of two types' ids could make); default 1000000. */
+#ifndef W2C_GC_MAX_FUNC_DEPTH
+#define W2C_GC_MAX_FUNC_DEPTH 1000000u
+#endif
+
+static inline void w2c_gc_register_func_supers(w2c_gc_func_supers *node) {
+#ifdef __GNUC__
+  if (__atomic_load_n(&node->linked, __ATOMIC_ACQUIRE)) return;
+  while (__atomic_exchange_n(&w2c_gc_func_lock_word, 1, __ATOMIC_ACQUIRE)) {}
+  if (!node->linked) {
+    node->next = w2c_gc_func_registry;
+    __atomic_store_n(&w2c_gc_func_registry, node, __ATOMIC_RELEASE);
+    __atomic_store_n(&node->linked, 1, __ATOMIC_RELEASE);
+  }
+  __atomic_store_n(&w2c_gc_func_lock_word, 0, __ATOMIC_RELEASE);
+#else
+  if (node->linked) return;
+  node->next = w2c_gc_func_registry;
+  w2c_gc_func_registry = node;
+  node->linked = 1;
+#endif
+}
+
+/* The slow path of w2c_gc_func_is: whether function type `id` reaches
+ * `type_id` through the declared supertypes of the registry. */
+W2C_COLD_CALL int w2c_gc_func_is_declared(uint64_t id, uint64_t type_id) {
+  const w2c_gc_func_supers *node;
+  uint32_t steps;
+  for (steps = 0; steps < W2C_GC_MAX_FUNC_DEPTH; steps++) {
+    uint64_t super = 0;
+    int found = 0;
+#ifdef __GNUC__
+    node = __atomic_load_n(&w2c_gc_func_registry, __ATOMIC_ACQUIRE);
+#else
+    node = w2c_gc_func_registry;
+#endif
+    for (; node != NULL && !found; node = node->next) {
+      uint32_t i;
+      for (i = 0; i < node->n; i++) {
+        if (node->pairs[2 * i] == id) {
+          super = node->pairs[2 * i + 1];
+          found = 1;
+          break;
+        }
+      }
+    }
+    if (!found) return 0;
+    if (super == type_id) return 1;
+    id = super;
+  }
+  return 0;
+}
+
+/* Function types: an id is `type_id`, one of the `n` ids `subs` (the
+ * module's declared subtypes of it) or, off the fast path, an id whose
+ * declared supertypes (another module's, w2c_gc_func_is_declared) reach
+ * `type_id`. */
 static inline int w2c_gc_func_is(uint64_t id, uint64_t type_id, const uint64_t *subs, uint32_t n) {
   uint32_t i;
   if (id == type_id) return 1;
   for (i = 0; i < n; i++)
     if (subs[i] == id) return 1;
-  return 0;
+  return w2c_gc_func_is_declared(id, type_id);
 }
 /* A function reference: null, or of function type `type_id` (0: any function). */
 static inline uint32_t w2c_gc_test_func(w2c_funcref f, int nullable, uint64_t type_id,
@@ -141,7 +215,8 @@ static inline w2c_funcref w2c_gc_cast_func(w2c_funcref f, int nullable, uint64_t
   if (!w2c_gc_test_func(f, nullable, type_id, subs, n)) W2C_TRAP(W2C_TRAP_CAST);
   return f;
 }
-/* call_indirect to a type with declared subtypes (w2c_table_call_target else). */
+/* call_indirect to a type that may have subtypes (w2c_table_call_target
+ * for a final one). */
 static inline w2c_funcref w2c_gc_call_target(const w2c_table *t, uint32_t i, uint64_t type_id,
                                              const uint64_t *subs, uint32_t n) {
   w2c_funcref f;
@@ -217,48 +292,67 @@ static inline void w2c_gc_array_copy(w2c_externref d, uint32_t di, w2c_externref
   if (n) W2C_MEMMOVE(dp, sp, (size_t)n * size);
 }
 /* Elements from a data segment (little-endian, `size` bytes each; 16: a
- * v128, in w2c_v128's lane order). */
-static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *from, uint32_t n,
-                                     size_t size) {
-  uint32_t i;
-  size_t k;
+ * v128, in w2c_v128's lane order): bytes
+ * [s, s + n * size) of a segment kept in pieces of 2^log2 bytes, `seg` its
+ * first piece (split output, docs/codegen.md; one C file: one piece, log2
+ * 32).  The caller checked the bounds. */
+static inline void w2c_gc_from_bytes(unsigned char *to, const uint8_t *const *seg, uint32_t log2,
+                                     uint32_t s, uint32_t n, size_t size) {
+  uint64_t at = s, left = (uint64_t)n * size;
+  unsigned char *p = to;
+  while (left) {
+    uint64_t q = at >> log2, off = at - (q << log2), k = ((uint64_t)1 << log2) - off;
+    const uint8_t *from = seg[q] + off;
+    if (k > left) k = left;
 #if defined(__GNUC__)
-  /* The caller's bounds check traps first, but gcc may still see a read
-   * past a short segment on the path after it (-Warray-bounds): hide the
-   * segment's size from it. */
-  __asm__("" : "+r"(from));
+    /* The caller's bounds check traps first, but gcc may still see a read
+     * past a short segment on the path after it (-Warray-bounds): hide the
+     * segment's size from it. */
+    __asm__("" : "+r"(from));
 #endif
-  for (i = 0; i < n; i++, to += size, from += size) {
-    uint64_t v = 0;
-#ifdef W2C_SIMD_H
-    if (size == 16) { /* a v128: as v128.load reads it */
-      w2c_v128 x;
-      W2C_SIMD_LOAD16_(x, from);
-      W2C_MEMCPY(to, &x, 16);
-      continue;
-    }
-#endif
-    for (k = size; k--;) v = v << 8 | from[k];
-    if (size == 1) { uint8_t x = (uint8_t)v; W2C_MEMCPY(to, &x, 1); }
-    else if (size == 2) { uint16_t x = (uint16_t)v; W2C_MEMCPY(to, &x, 2); }
-    else if (size == 4) { uint32_t x = (uint32_t)v; W2C_MEMCPY(to, &x, 4); }
-    else W2C_MEMCPY(to, &v, 8);
+    W2C_MEMCPY(p, from, (size_t)k);
+    p += k;
+    at += k;
+    left -= k;
   }
+#ifdef W2C_SIMD_H
+  if (size == 16) { /* v128s: as v128.load reads them */
+    uint32_t i;
+    for (i = 0; i < n; i++, to += 16) {
+      w2c_v128 x;
+      W2C_SIMD_LOAD16_(x, to);
+      W2C_MEMCPY(to, &x, 16);
+    }
+    return;
+  }
+#endif
+#if W2C_BIG_ENDIAN
+  if (size > 1) {
+    uint32_t i;
+    size_t a, b;
+    for (i = 0; i < n; i++, to += size)
+      for (a = 0, b = size - 1; a < b; a++, b--) {
+        unsigned char t = to[a];
+        to[a] = to[b];
+        to[b] = t;
+      }
+  }
+#endif
 }
 static inline void w2c_gc_array_init_data(w2c_externref e, uint32_t d, size_t size,
-                                          const uint8_t *seg, uint32_t seg_len, uint32_t s,
-                                          uint32_t n) {
+                                          const uint8_t *const *seg, uint32_t log2,
+                                          uint32_t seg_len, uint32_t s, uint32_t n) {
   unsigned char *to = w2c_gc_array_range(e, d, n, size);
   if ((uint64_t)s + (uint64_t)n * size > seg_len) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
-  w2c_gc_from_bytes(to, seg + s, n, size);
+  w2c_gc_from_bytes(to, seg, log2, s, n, size);
 }
 static inline w2c_externref w2c_gc_array_new_data(const w2c_rtt *rtt, size_t size,
-                                                  const uint8_t *seg, uint32_t seg_len,
-                                                  uint32_t s, uint32_t n) {
+                                                  const uint8_t *const *seg, uint32_t log2,
+                                                  uint32_t seg_len, uint32_t s, uint32_t n) {
   w2c_externref a;
   if ((uint64_t)s + (uint64_t)n * size > seg_len) W2C_TRAP(W2C_TRAP_OOB_MEMORY);
   a = w2c_gc_array_new(rtt, n, size);
-  w2c_gc_from_bytes((unsigned char *)w2c_gc_fields(W2C_GC_REF(a)), seg + s, n, size);
+  w2c_gc_from_bytes((unsigned char *)w2c_gc_fields(W2C_GC_REF(a)), seg, log2, s, n, size);
   return a;
 }
 /* Elements from an element segment: `get(inst, seg, k)` gives item k, `len`

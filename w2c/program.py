@@ -97,8 +97,8 @@ def default_outputs(t: Translation) -> int:
     PART_CODE_BYTES of function bodies, at most MAX_PARTS; 1 (one C file,
     no split) for a module of at most SPLIT_CODE_BYTES of code."""
     code = sum(c.size for c in t.module.codes)
-    if code <= SPLIT_CODE_BYTES or t.module.subtypes is not None:
-        return 1        # (a module with GC types is not split yet: docs/codegen.md)
+    if code <= SPLIT_CODE_BYTES:
+        return 1
     return min(MAX_PARTS, -(-code // PART_CODE_BYTES))
 
 

@@ -41,6 +41,19 @@ def test_differential_gc(seeds, tmp_path):
         pytest.fail("\n".join(m.report() for m in result.failures), pytrace=False)
 
 
+@pytest.mark.slow
+@needs_tools
+def test_differential_gc_split(tmp_path):
+    """GC modules in 3 C files each (w2c.emit.split), against wasmtime."""
+    seeds = list(D.GC_SEEDS)[:12]
+    result = D.run_batch(seeds, tmp_path / "build",
+                         smith_flags=D.with_flags(D.SMITH_FLAGS, D.GC_SMITH),
+                         features=D.GC_FEATURES, num_outputs=3)
+    assert len(result.modules) == len(seeds)
+    if result.failures:
+        pytest.fail("\n".join(m.report() for m in result.failures), pytrace=False)
+
+
 @needs_tools
 def test_gc_modules_use_gc():
     flags = D.with_flags(D.SMITH_FLAGS, D.GC_SMITH)

@@ -20,7 +20,6 @@ from tests.support import ctool
 from tests.support.wat import parse_wat
 from w2c.emit import compile_module
 from w2c.emit.gc import find_gc
-from w2c.errors import UnsupportedFeature
 from w2c.features import Features
 from w2c.frontdoor import open_module
 
@@ -60,14 +59,6 @@ def test_sanitizers(tmp_path, cc):
     exe = build(tmp_path, cc, [*flags, "-DW2C_GC_TRIGGER=1", "-DROUNDS=2",
                                "-DMIN_COLLECTIONS=100"])
     ctool.run_checks([exe], at_least=10, env=ctool.sanitizer_env(exe, tmp_path / "probe"))
-
-
-def test_split_output_refused(tmp_path):
-    """Several outputs would each get their own run-time types: refused."""
-    data = parse_wat(tmp_path, "(module (type (struct)) (func (export \"f\")))").read_bytes()
-    with pytest.raises(UnsupportedFeature, match="gc"):
-        compile_module(data, tmp_path / "m.c", features=gc(), num_outputs=2)
-    assert not (tmp_path / "m.c").exists()
 
 
 CROSS_WAST = """\

@@ -243,6 +243,10 @@ class Config:
     pycparser_every: int = 0        # parse m1, m(1+n), m(1+2n)... with pycparser; 0: none
     target: str | None = None       # a profile of targets/ (None: this machine, natively)
     from_text: bool = False         # compile each text module from its .wast text (w2c/wat.py)
+    # w2c compile --num-outputs for every module but spectest's (its parts
+    # compiled one by one, then `cc -r` into m<N>.o); default: $W2C_SPEC_NUM_OUTPUTS, else 1.
+    num_outputs: int = field(default_factory=lambda: int(os.environ.get("W2C_SPEC_NUM_OUTPUTS")
+                                                         or 1))
 
     def __post_init__(self):
         self.spec: TargetSpec | None = TargetSpec.load(self.target) if self.target else None
@@ -256,6 +260,7 @@ class Config:
         base = f"{self.cc} {self.opt}" + (" asan+ubsan" if self.sanitize else "") + \
             ("".join(" " + f for f in self.cflags))
         base += " from-text" if self.from_text else ""
+        base += f" split {self.num_outputs}" if self.num_outputs > 1 else ""
         return f"{self.target}: {base}" if self.target else base
 
     def missing_tools(self) -> str | None:
@@ -412,14 +417,24 @@ def use_text_modules(units: list[driver.Unit], wast_path: Path, build: Path) -> 
     return n
 
 
-def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
-                 ) -> dict[int, str]:
+def split_sources(u: driver.Unit, num_outputs: int) -> list[str] | None:
+    """The C files of unit u translated into num_outputs parts (None: one m<N>.c)."""
+    if num_outputs < 2 or u.index == 0:
+        return None
+    return [f"{u.prefix}_{k}.c" for k in range(num_outputs)] + [f"{u.prefix}_data.c"]
+
+
+def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = (),
+                 num_outputs: int = 1) -> dict[int, str]:
     """w2c compile each unit into build/m<N>.c (with the options `flags`,
-    e.g. --enable-custom-page-sizes); returns {unit: error} of failures."""
+    e.g. --enable-custom-page-sizes; split into num_outputs parts but the
+    spectest module); returns {unit: error} of failures."""
     if not units:
         return {}
+    split = ["--num-outputs", str(num_outputs)]
     jobs = "".join(json.dumps([str(u.wasm), str(build / f"{u.prefix}.c"), u.prefix,
-                               list(flags) + (SPECTEST_FLAGS if u.index == 0 else [])])
+                               list(flags) + (SPECTEST_FLAGS if u.index == 0 else [])
+                               + (split if split_sources(u, num_outputs) else [])])
                    + "\n" for u in units)
     import w2c
     env = dict(os.environ)   # the same w2c as this process, installed or not
@@ -446,7 +461,8 @@ def compile_wasm(units: list[driver.Unit], build: Path, flags: list[str] = ()
             errors[u.index] = "w2c compile did not finish: " + _tail(err, 3)
             continue
         code, msg = done[u.prefix]
-        if code != 0 or not (build / f"{u.prefix}.c").is_file():
+        first = (split_sources(u, num_outputs) or [f"{u.prefix}.c"])[-1]
+        if code != 0 or not (build / first).is_file():
             # The module's name without its folder (the cache's, or a
             # temporary one): the ratchet's text is the same everywhere.
             msg = msg.replace(str(u.wasm), Path(u.wasm).name)
@@ -549,8 +565,25 @@ def cc_modules(units: list[driver.Unit], build: Path, config: Config
             cmd.insert(-4, "-DW2C_NO_GUARD_DEFAULT")
         if u.index == 0:
             return (u, *cached_compile(cmd, build, u.prefix))
+        parts = split_sources(u, config.num_outputs)
+        if parts:
+            return split_compile(u, cmd, parts)
         p = subprocess.run(cmd, cwd=str(build), capture_output=True, text=True)
         return u, p.returncode, p.stderr
+
+    def split_compile(u: driver.Unit, cmd: list[str], parts: list[str]):
+        """Each part on its own, then one relocatable m<N>.o of them."""
+        err = ""
+        for src in parts:
+            p = subprocess.run(cmd[:-3] + [src, "-o", src[:-2] + ".o"], cwd=str(build),
+                               capture_output=True, text=True)
+            err += p.stderr
+            if p.returncode != 0:
+                return u, p.returncode, err
+        p = subprocess.run([config.cc, "-r", "-nostdlib", "-o", f"{u.prefix}.o",
+                            *(src[:-2] + ".o" for src in parts)], cwd=str(build),
+                           capture_output=True, text=True)
+        return u, p.returncode, err + p.stderr
 
     errors, warnings = {}, []
     with ThreadPoolExecutor(max(1, config.jobs)) as pool:
@@ -1013,9 +1046,10 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
     t = time.monotonic()
     for u in units:
         (build / f"{u.prefix}.c").unlink(missing_ok=True)
+        (build / f"{u.prefix}_data.c").unlink(missing_ok=True)
     if config.from_text:
         result.text_modules = use_text_modules(units, wast_path, build)
-    failed = compile_wasm(units, build, feature_flags(suite))
+    failed = compile_wasm(units, build, feature_flags(suite), config.num_outputs)
     for i, e in failed.items():
         plan.units[i].error = e
     timings["w2c"] = time.monotonic() - t
@@ -1034,7 +1068,7 @@ def run_file(wast_path: Path, build: Path, config: Config | None = None,
         f"in {timings['cc']:.1f}s")
 
     # 3. pycparser sample
-    if config.pycparser_every:
+    if config.pycparser_every and config.num_outputs < 2:
         t = time.monotonic()
         for u in ok_units:
             if u.index % config.pycparser_every == 1 % config.pycparser_every:

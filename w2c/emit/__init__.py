@@ -28,7 +28,7 @@ from w2c.emit.names import module_prefix
 from w2c.emit.simd import is_simd_header
 from w2c.emit.split import MAX_OUTPUTS, Layout, output_names
 from w2c.emit.write import emit_module
-from w2c.errors import UnsupportedFeature, W2CError
+from w2c.errors import W2CError
 from w2c.features import Features
 from w2c.frontdoor import Translation, open_module
 from w2c.outputs import Outputs
@@ -76,9 +76,6 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
             with decode_errors_first(module, t.features):
                 if "gc" in t.features:
                     find_gc(module, t.features)
-                if module.subtypes is not None and layout.split:
-                    raise UnsupportedFeature("gc (code generation of a module with GC types "
-                                             "in several outputs)")
                 lines = None
                 if debug:
                     dump_path = out_c.with_suffix(DUMP_SUFFIX)

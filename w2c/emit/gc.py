@@ -115,6 +115,7 @@ class GcTypes:
         self.p = prefix
         self.canon = module.type_canon()
         self._groups: dict[int, object] = {}
+        self.piece_log2 = 0     # split output (w2c.emit.split): data segments in pieces of 2^this
 
     def c(self, x: int) -> int:
         return self.canon[x]
@@ -141,10 +142,15 @@ class GcTypes:
         module without GC gives it) for a final type of a rec group of its own
         without supertypes, else a hash of its rec group's structure (types
         outside the group by theirs, recursively, so equal in every module)
-        and its place there: iso-recursive identity."""
+        and its place there: iso-recursive identity.  Also the hash for a
+        type with a parameter or result of a concrete type: type_id names
+        that type by its index in this module."""
         s = self.m.subtypes[x] if self.m.subtypes is not None else None
-        if s is None or s.size == 1 and s.final and not s.supers:
-            return type_id(self.m.type_func(x))
+        ft = self.m.type_func(x)
+        if (s is None or s.size == 1 and s.final and not s.supers) and not any(
+                t >= REF_BASE and type_index(heap_of(t)) is not None
+                for t in ft.params + ft.results):
+            return type_id(ft)
         return self.type_hash(x)
 
     def type_hash(self, x: int) -> int:
@@ -211,17 +217,64 @@ class GcTypes:
         return ("(const uint64_t[]){" + ", ".join(f"UINT64_C({i})" for i in ids)
                 + f"}}, {len(ids)}")
 
+    def may_have_subtypes(self, x: int) -> bool:
+        """Whether function type x is not final: another module may declare
+        subtypes of it (so call_indirect consults the registry)."""
+        s = self.m.subtypes[x] if self.m.subtypes is not None else None
+        return s is not None and not s.final
+
+    def func_supers(self) -> list[tuple[int, int]]:
+        """(id, declared supertype's id) of each of the module's function
+        types with a supertype, once per id: the module's table for the
+        runtime's registry of function subtypes (w2c_gc_func_supers)."""
+        subs = self.m.subtypes
+        if subs is None:
+            return []
+        pairs: dict[int, int] = {}
+        for x, t in enumerate(self.m.types):
+            if isinstance(t, FuncType) and subs[x].supers:
+                pairs.setdefault(self.func_id(x), self.func_id(subs[x].supers[0]))
+        return list(pairs.items())
+
+    def func_supers_c(self) -> str:
+        """The table of func_supers and its node (empty without any)."""
+        pairs = self.func_supers()
+        if not pairs:
+            return ""
+        p = self.p
+        items = ",\n".join(f"  UINT64_C({a}), UINT64_C({b})" for a, b in pairs)
+        return (f"/* Function types' declared supertypes, for other modules' casts and\n"
+                f"   call_indirect (w2c_gc_register_func_supers). */\n"
+                f"static const uint64_t {p}_func_supers[{2 * len(pairs)}] = {{\n{items}\n}};\n"
+                f"static w2c_gc_func_supers {p}_func_supers_node = "
+                f"{{{p}_func_supers, {len(pairs)}u, 0, NULL}};\n")
+
     # -- C text -----------------------------------------------------------------------------
-    def decls(self) -> str:
+    def decls(self, part: str = "one") -> str:
+        """The C of the module's struct and array types: for one C file
+        ("one") all of it, static; for split output (w2c.emit.split) the
+        internal header's part ("header": the structs, the rtts declared
+        extern, the constructors' prototypes) and the data file's ("data":
+        their definitions, with external linkage, so every part casts
+        against the same rtt object)."""
         p, out = self.p, ["/* GC types (docs/codegen.md, \"GC\"). */"]
         kinds = [(x, t) for x, t in enumerate(self.m.types)
                  if self.c(x) == x and isinstance(t, StructType | ArrayType)]
-        for x, t in kinds:
-            if isinstance(t, StructType):
-                body = " ".join(f"{storage_c(f)} f{i};" for i, f in enumerate(t.fields))
-                out.append(f"typedef struct {{ {body or 'char unused_;'} }} {p}_t{x};")
-        for x, _ in kinds:
-            out.append(f"W2C_UNUSED static const w2c_rtt {p}_rtt{x};")
+        if part != "data":
+            for x, t in kinds:
+                if isinstance(t, StructType):
+                    body = " ".join(f"{storage_c(f)} f{i};" for i, f in enumerate(t.fields))
+                    out.append(f"typedef struct {{ {body or 'char unused_;'} }} {p}_t{x};")
+        if part == "header":
+            for x, _ in kinds:
+                out.append(f"extern const w2c_rtt {p}_rtt{x};")
+            for x, t in kinds:
+                out.append(self._constructor(x, t).split(" {\n", 1)[0] + ";")
+            return "\n".join(out) + "\n"
+        static = "W2C_UNUSED static " if part == "one" else ""
+        if part == "one":
+            for x, _ in kinds:
+                out.append(f"W2C_UNUSED static const w2c_rtt {p}_rtt{x};")
         for x, t in kinds:
             chain = [x]
             supers = getattr(self.canon, "supers", [])
@@ -240,30 +293,38 @@ class GcTypes:
                     out.append(f"W2C_UNUSED static const uint32_t {offs}[{len(refs)}] = {{"
                                + ", ".join(f"(uint32_t)offsetof({p}_t{x}, f{i})" for i in refs)
                                + "};")
-                out.append(f"W2C_UNUSED static const w2c_rtt {p}_rtt{x} = {{W2C_RTT_STRUCT, "
+                out.append(f"{static}const w2c_rtt {p}_rtt{x} = {{W2C_RTT_STRUCT, "
                            f"{len(chain) - 1}u, {p}_disp{x}, (uint32_t)sizeof({p}_t{x}), "
                            f"{len(refs)}u, {offs}, UINT64_C({self.type_hash(x)})}};")
-                args = ", ".join(f"{C_TYPES[f.unpacked()]} a{i}" for i, f in enumerate(t.fields))
-                sets = " ".join(f"w2c_gc_v128_set(&p_->f{i}, a{i});" if f.storage == V128
-                                else f"p_->f{i} = ({storage_c(f)})a{i};"
-                                for i, f in enumerate(t.fields))
-                out.append(f"W2C_UNUSED static w2c_externref {p}_new{x}({args or 'void'}) {{\n"
-                           f"  w2c_externref o_ = w2c_gc_new(&{p}_rtt{x}, sizeof({p}_t{x}));\n"
-                           f"  {p}_t{x} *p_ = W2C_GC_STRUCT({p}_t{x}, o_);\n"
-                           f"  {sets} (void)p_;\n  return o_;\n}}")
             else:
                 et = storage_c(t.field)
-                out.append(f"W2C_UNUSED static const w2c_rtt {p}_rtt{x} = {{W2C_RTT_ARRAY, "
+                out.append(f"{static}const w2c_rtt {p}_rtt{x} = {{W2C_RTT_ARRAY, "
                            f"{len(chain) - 1}u, {p}_disp{x}, (uint32_t)sizeof({et}), "
                            f"{int(is_gc_ref(t.field.storage))}u, NULL, "
                            f"UINT64_C({self.type_hash(x)})}};")
-                vt = C_TYPES[t.field.unpacked()]
-                fill = f"a_ = w2c_gc_v128_array_new(&{p}_rtt{x}, v, n)" \
-                    if t.field.storage == V128 else f"W2C_GC_ARRAY_NEW(a_, {et}, &{p}_rtt{x}, v, n)"
-                out.append(f"W2C_UNUSED static w2c_externref {p}_anew{x}({vt} v, uint32_t n) {{\n"
-                           f"  w2c_externref a_;\n"
-                           f"  {fill};\n  return a_;\n}}")
+            out.append(static + self._constructor(x, t))
         return "\n".join(out) + "\n"
+
+    def _constructor(self, x: int, t: StructType | ArrayType) -> str:
+        """`<p>_new<x>(fields...)` of a struct type, `<p>_anew<x>(value, n)`
+        of an array type (without storage class)."""
+        p = self.p
+        if isinstance(t, StructType):
+            args = ", ".join(f"{C_TYPES[f.unpacked()]} a{i}" for i, f in enumerate(t.fields))
+            sets = " ".join(f"w2c_gc_v128_set(&p_->f{i}, a{i});" if f.storage == V128
+                            else f"p_->f{i} = ({storage_c(f)})a{i};"
+                            for i, f in enumerate(t.fields))
+            return (f"w2c_externref {p}_new{x}({args or 'void'}) {{\n"
+                    f"  w2c_externref o_ = w2c_gc_new(&{p}_rtt{x}, sizeof({p}_t{x}));\n"
+                    f"  {p}_t{x} *p_ = W2C_GC_STRUCT({p}_t{x}, o_);\n"
+                    f"  {sets} (void)p_;\n  return o_;\n}}")
+        et = storage_c(t.field)
+        vt = C_TYPES[t.field.unpacked()]
+        fill = f"a_ = w2c_gc_v128_array_new(&{p}_rtt{x}, v, n)" \
+            if t.field.storage == V128 else f"W2C_GC_ARRAY_NEW(a_, {et}, &{p}_rtt{x}, v, n)"
+        return (f"w2c_externref {p}_anew{x}({vt} v, uint32_t n) {{\n"
+                f"  w2c_externref a_;\n"
+                f"  {fill};\n  return a_;\n}}")
 
     def roots(self, gen: Any) -> str:
         """The instance's roots function: its globals and tables of references."""
@@ -340,8 +401,13 @@ def cast_args(g: GcTypes, rt: int) -> tuple[int, str, str]:
 
 
 def _seg_data(e: BodyEmitter, d: int) -> str:
+    """Data segment d for the runtime: its pieces, log2 of their size, its length."""
     p = e.g.prefix
-    return f"{p}_data_ptr[{d}], inst->data_dropped[{d}] ? 0u : {p}_data_len[{d}]"
+    if e.g.gc.piece_log2:
+        seg = f"{p}_data_piece + {p}_data_first[{d}], {e.g.gc.piece_log2}u"
+    else:
+        seg = f"&{p}_data_ptr[{d}], 32u"
+    return f"{seg}, inst->data_dropped[{d}] ? 0u : {p}_data_len[{d}]"
 
 
 def _seg_elem(e: BodyEmitter, f: FieldType, s: int) -> str:

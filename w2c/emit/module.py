@@ -135,11 +135,12 @@ class ModuleGen:
 
     def call_target(self, x: int, index: str, typeidx: int) -> str:
         """call_indirect's C: the funcref at `index` of table x if its type is
-        typeidx (GC: or one of the module's declared subtypes of it)."""
+        typeidx (GC: or a subtype of it, declared in this module or, for a
+        type that is not final, in another: w2c_gc_call_target)."""
         tid = self.type_id_of(typeidx)
         if self.gc is not None:
             subs = self.gc.sub_ids(typeidx)
-            if subs:
+            if subs != "NULL, 0" or self.gc.may_have_subtypes(typeidx):
                 return (f"w2c_gc_call_target({self.table_ptr(x)}, {index}, UINT64_C({tid}), "
                         f"{subs})")
         return f"w2c_table_call_target({self.table_ptr(x)}, {index}, UINT64_C({tid}))"
@@ -212,6 +213,8 @@ class ModuleGen:
             "gc": self.gc is not None,
             "gc_decls": self.gc.decls() if self.gc is not None else "",
             "gc_roots": self.gc.roots(self) if self.gc is not None else "",
+            "gc_func_supers": self.gc.func_supers_c() if self.gc is not None else "",
+            "shared": "static ",   # (split GC modules: w2c.emit.split.split_context)
             "threads": self.threads, "threads_enabled": self.threads_enabled,
             "shared_memory": any(mt.limits.shared for mt in self.mems),
             "tag_imports": [i for i in imports if i["kind"] == EXT_TAG],

@@ -58,6 +58,7 @@ class Layout:
         stem = out_c.stem
         self.n = num_outputs
         self.split = num_outputs >= 2
+        self.piece_log2 = PIECE_BYTES.bit_length() - 1    # (data pieces; GC's array.new_data)
         self.header = out_c.with_suffix(".h").name
         self.internal = f"{stem}_internal.h"
         self.data = f"{stem}_data.c"
@@ -103,6 +104,12 @@ def split_context(gen, layout: Layout) -> dict:
     for d in m.datas:
         first.append(seen)
         seen += -(-len(d.init) // PIECE_BYTES)
+    if gen.gc is not None:
+        # GC: struct types, rtts and constructors defined once, in the data
+        # file (declared in the internal header), and its segment tables
+        # shared with the parts (array.new_data, array.new_elem...).
+        context = dict(context, shared="", gc_header=gen.gc.decls("header"),
+                       gc_decls=gen.gc.decls("data"))
     return dict(context, scope="", internal=layout.internal, data_file=layout.data, nparts=layout.n,
                 pieces=pieces, data_first=first, piece_size=PIECE_BYTES)
 

@@ -66,6 +66,8 @@ class Translator:
         self.nparts = len(layout.parts)
         self.simd_fields = fields_use_v128(gen.module)   # else bodies include w2c_simd.h
         self.lines: SourceLines | None = None             # with -g (w2c.emit.lines)
+        if gen.gc is not None:
+            gen.gc.piece_log2 = layout.piece_log2 if layout.split else 0
 
     def function(self, i: int) -> str:
         """The C of defined function i: a comment with its name, if any, and its definition."""
