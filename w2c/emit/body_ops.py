@@ -11,7 +11,7 @@ height before the instruction (`top`); slot k of type t is `self.slot(k, t)`.
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from w2c import opcodes as O
 from w2c.emit import consts
@@ -39,11 +39,17 @@ class InstrMethods:
     calls_self: bool    # it calls itself directly (BodyEmitter.render)
     calls: bool         # whether the body calls a function (BodyEmitter.leaf)
 
-    if TYPE_CHECKING:
-        def slot(self, k: int, t: int) -> str: ...
-        def out(self, line: object) -> None: ...
-        def mem_args(self, k: int) -> str: ...
-        def safepoint(self) -> None: ...
+    def slot(self, k: int, t: int) -> str:
+        raise NotImplementedError
+
+    def out(self, line: object) -> None:
+        raise NotImplementedError
+
+    def mem_args(self, k: int) -> str:
+        raise NotImplementedError
+
+    def safepoint(self) -> None:
+        raise NotImplementedError
 
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:

@@ -193,7 +193,7 @@ class Checks:
         r = self.known.get(key)
         if r is not None and r.end >= hi:
             return unchecked
-        for before, used in reversed(self.loops):
+        for before, used in self.loops[::-1]:
             b = before.get(key)
             if b is not None and b.end >= hi:
                 if key != CONST:    # the local's value on every iteration: see leave_loop
