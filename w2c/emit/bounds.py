@@ -39,14 +39,15 @@ constant-address values in registers across its loops, and spills).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from w2c import opcodes as O
 
 __all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
            "Checks"]
 
-CONST = "const"  # the key of constant addresses (their base is 0)
-PROV_MAX = 256   # operand-stack heights whose values' sources are followed
+CONST: Final = "const"  # the key of constant addresses (their base is 0)
+PROV_MAX: Final = 256   # operand-stack heights whose values' sources are followed
 
 # Scalar loads and stores of a 32-bit memory: op -> (width in bytes, the
 # %-format of its unchecked form's call prefix).
