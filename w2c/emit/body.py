@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Sequence
+from typing import Any, Final
 
 from w2c import opcodes as O
 from w2c.emit import consts, exn, frame, gc, loops
@@ -163,20 +164,29 @@ class BodyEmitter(InstrMethods):
         whether the code is live (they return it)."""
         blocks = self.blocks
         dispatch = _DISPATCH
-        deep = self.deep
+        deep: list[int] = self.deep
         names = _NAMES
-        locals_ = self.locals
+        locals_: list[int] = self.locals
         globs = globals_of(self.g)
         out = self.lines.append
         checks = self.checks
         prov = checks.prov
-        ver = checks.ver
+        ver: list[int] = checks.ver
         live = not blocks[-1].dead and v.reachable
+        i32 = I32               # (module globals as locals: looked up once per body)
+        prov_max = PROV_MAX
+        knows_paths = KNOWS_PATHS
+        pure = _PURE
+        unchecked = _UNCHECKED
+        tee = TEE
+        top: int
+        base: int
+        t: int
         for _, op, imm in instrs:
             kind, step, fn, tpl = dispatch[op]
             if kind >= _K_STRUCT:
                 if kind == _K_STRUCT:
-                    if op in KNOWS_PATHS:   # (checks.barrier(), inline)
+                    if op in knows_paths:   # (checks.barrier(), inline)
                         checks.gen += 1
                         checks.epoch += 1
                     else:
@@ -186,10 +196,10 @@ class BodyEmitter(InstrMethods):
                     step(v, imm)
                 elif kind == _K_METHOD:
                     top = step(v, imm)
-                    pushed = _PURE.get(op)
+                    pushed = pure.get(op)
                     if pushed is None:
                         checks.opaque_op()
-                    elif pushed + top < PROV_MAX:
+                    elif pushed + top < prov_max:
                         prov[pushed + top] = None
                     fn(self, v, op, imm, top)
                 elif kind == _K_OPERAND:
@@ -208,16 +218,16 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                if top < PROV_MAX:
+                if top < prov_max:
                     prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"{names[t][top]} = l{imm};")
             elif kind == _K_I32_CONST:
-                if top > deep[I32]:
-                    deep[I32] = top
+                if top > deep[i32]:
+                    deep[i32] = top
                     _grow_names(top)
-                if top < PROV_MAX:
+                if top < prov_max:
                     prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
-                out(f"{names[I32][top]} = {imm & 0xFFFFFFFF}u;")
+                out(f"{names[i32][top]} = {imm & 0xFFFFFFFF}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
                 fmt, p0, p1, rt, trap = tpl
                 base = top - 2
@@ -225,7 +235,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
                     self.slot(base, rt)
-                if base < PROV_MAX:
+                if base < prov_max:
                     # (inside a loop: i32.add and compares for loop versioning)
                     prov[base] = checks.combine(_COMBINE[op], base) \
                         if checks.loops and op in _COMBINE else None
@@ -240,8 +250,8 @@ class BodyEmitter(InstrMethods):
                     _grow_names(top)
                 checks.stamp = ver[imm] = checks.stamp + 1
                 if checks.loops:
-                    checks.note_set(imm, prov[top] if top < PROV_MAX else None, len(blocks))
-                if top < PROV_MAX and op is TEE:  # the value stays, now the local's
+                    checks.note_set(imm, prov[top] if top < prov_max else None, len(blocks))
+                if top < prov_max and op is tee:  # the value stays, now the local's
                     prov[top] = ((imm, ver[imm]), 0, checks.gen)
                 out(f"l{imm} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
@@ -249,7 +259,7 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                if top < PROV_MAX:
+                if top < prov_max:
                     prov[top] = None
                 out(f"{names[t][top]} = {ref};")
             elif kind == _K_UNARY:
@@ -258,7 +268,7 @@ class BodyEmitter(InstrMethods):
                 if base > deep[p0] or base > deep[rt]:
                     self.slot(base, p0)
                     self.slot(base, rt)
-                if base < PROV_MAX:
+                if base < prov_max:
                     prov[base] = None
                 if trap:
                     checks.epoch += 1
@@ -270,7 +280,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base + 1, p1)
                 args = (self.mem_args(imm[2]), names[p0][base], imm[1], names[p1][base + 1])
-                out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 1))
+                out(checks.access(self.lines, unchecked.get(op), imm, base, fmt, args, 1))
             elif kind == _K_LOAD:
                 fmt, p0, _, rt, _ = tpl
                 base = top - 1
@@ -278,7 +288,7 @@ class BodyEmitter(InstrMethods):
                     self.slot(base, p0)
                     self.slot(base, rt)
                 args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
-                out(checks.access(self.lines, _UNCHECKED.get(op), imm, base, fmt, args, 2))
+                out(checks.access(self.lines, unchecked.get(op), imm, base, fmt, args, 2))
             else:                       # _K_TEMPLATE: any other template
                 checks.opaque_op()
                 self.template(op, imm, top - len(op.params), op.params)
@@ -560,8 +570,20 @@ _STRUCTURE = {
 
 # Kinds of instructions in BodyEmitter.run.  Up to _K_TEMPLATE: emitted inline.
 # From _K_STRUCT on: a method call each.  Only _K_STRUCT changes reachability.
-(_K_LOCAL_GET, _K_I32_CONST, _K_BINARY, _K_LOCAL_SET, _K_GLOBAL_GET, _K_UNARY, _K_STORE,
- _K_LOAD, _K_TEMPLATE, _K_STRUCT, _K_METHOD, _K_OPERAND, _K_UNSUPPORTED) = range(13)
+# (Final: compiled by mypyc, scripts/build-accelerated, they are constants.)
+_K_LOCAL_GET: Final = 0
+_K_I32_CONST: Final = 1
+_K_BINARY: Final = 2
+_K_LOCAL_SET: Final = 3
+_K_GLOBAL_GET: Final = 4
+_K_UNARY: Final = 5
+_K_STORE: Final = 6
+_K_LOAD: Final = 7
+_K_TEMPLATE: Final = 8
+_K_STRUCT: Final = 9
+_K_METHOD: Final = 10
+_K_OPERAND: Final = 11
+_K_UNSUPPORTED: Final = 12
 # The instructions `run` writes inline without a template (its inline shapes).
 _INLINE = {"local.get": _K_LOCAL_GET, "i32.const": _K_I32_CONST,
            "local.set": _K_LOCAL_SET, "local.tee": _K_LOCAL_SET,
@@ -592,7 +614,7 @@ def _template(o: O.Op) -> tuple:
                   o in TRAPPING)
 
 
-def _dispatch(o: O.Op) -> tuple:
+def _dispatch(o: O.Op) -> tuple[int, Any, Any, Any]:
     step = STEPS[o]
     if o.name in _STRUCTURE:
         return (_K_STRUCT, step, _STRUCTURE[o.name], None)
@@ -608,7 +630,7 @@ def _dispatch(o: O.Op) -> tuple:
 
 
 # op -> (kind, validator step, method, template): one look-up per instruction.
-_DISPATCH = {o: _dispatch(o) for o in O.OPS + VARIANTS}
+_DISPATCH: dict[O.Op, tuple[int, Any, Any, Any]] = {o: _dispatch(o) for o in O.OPS + VARIANTS}
 # Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
 # Methods without effects a trap could reveal (w2c.emit.bounds), by op.
 _PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}

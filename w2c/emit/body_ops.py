@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from w2c import opcodes as O
 from w2c.emit import consts
@@ -49,11 +49,17 @@ class InstrMethods:
     calls_self: bool    # it calls itself directly (BodyEmitter.render)
     calls: bool         # whether the body calls a function (BodyEmitter.leaf)
 
-    if TYPE_CHECKING:
-        def slot(self, k: int, t: int) -> str: ...
-        def out(self, line: object) -> None: ...
-        def mem_args(self, k: int) -> str: ...
-        def safepoint(self, v: FuncValidator, live: int, operands: Sequence[int] = ()) -> None: ...
+    def slot(self, k: int, t: int) -> str:
+        raise NotImplementedError
+
+    def out(self, line: object) -> None:
+        raise NotImplementedError
+
+    def mem_args(self, k: int) -> str:
+        raise NotImplementedError
+
+    def safepoint(self, v: FuncValidator, live: int, operands: Sequence[int] = ()) -> None:
+        raise NotImplementedError
 
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:

@@ -39,6 +39,7 @@ constant-address values in registers across its loops, and spills).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from w2c import opcodes as O
 from w2c.emit.loops import Less, LoopFacts, Ne, Sum
@@ -46,8 +47,8 @@ from w2c.emit.loops import Less, LoopFacts, Ne, Sum
 __all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
            "Checks"]
 
-CONST = "const"  # the key of constant addresses (their base is 0)
-PROV_MAX = 256   # operand-stack heights whose values' sources are followed
+CONST: Final = "const"  # the key of constant addresses (their base is 0)
+PROV_MAX: Final = 256   # operand-stack heights whose values' sources are followed
 
 # Scalar loads and stores of a 32-bit memory: op -> (width in bytes, the
 # %-format of its unchecked form's call prefix).
@@ -282,7 +283,7 @@ class Checks:
         r = self.known.get(key)
         if r is not None and r.end >= hi:
             return unchecked
-        for before, used, _ in reversed(self.loops):
+        for before, used, _ in self.loops[::-1]:
             b = before.get(key)
             if b is not None and b.end >= hi:
                 if key != CONST:    # the local's value on every iteration: see leave_loop

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 from w2c import opcodes as O
 from w2c.errors import DecodeError, UnsupportedFeature
@@ -208,6 +209,9 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
     base = r.base
     enabled = features.enabled
     table = _TABLE
+    valtype_result = _VALTYPE_RESULT    # (module globals as locals: looked up once)
+    empty = _EMPTY
+    if_ = _IF
     # Structure: one entry per open block, True while it is an `if` with no `else` yet.
     open_ifs: list[bool] = []
     imm: int | tuple | bytes | None   # by the opcode's immediate kind (IMMEDIATE_DECODERS)
@@ -259,17 +263,17 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                 b = buf[pos]
                 if b == 0x40:
                     pos += 1
-                    imm = _EMPTY
-                elif b in _VALTYPE_RESULT:
+                    imm = empty
+                elif b in valtype_result:
                     pos += 1
-                    imm = _VALTYPE_RESULT[b]
+                    imm = valtype_result[b]
                 else:
                     r.pos = pos
                     imm = decode_blocktype(r, features)
                     pos = r.pos
                     if used is not None and imm.__class__ is int:
                         used.add("multi-value")
-                open_ifs.append(op is _IF)
+                open_ifs.append(op is if_)
             elif kind == _K_ELSE:
                 imm = None
                 if not open_ifs or not open_ifs[-1]:
@@ -298,17 +302,17 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                         if used is not None:
                             used.add(op.feature)
                     pos = r.pos
-                kind = op.imm
+                ikind = op.imm
                 r.pos = pos
-                if kind is O.BLOCK:     # (prefixed blocks: none in 2.0); try (legacy exceptions)
+                if ikind is O.BLOCK:     # (prefixed blocks: none in 2.0); try (legacy exceptions)
                     imm = decode_blocktype(r, features)
-                    open_ifs.append(op is _IF)
+                    open_ifs.append(op is if_)
                 else:
-                    imm = IMMEDIATE_DECODERS[kind](r, features)
-                    if kind is O.MEMORY_INIT or kind is O.DATA or kind is O.TYPE_DATA:
+                    imm = IMMEDIATE_DECODERS[ikind](r, features)
+                    if ikind is O.MEMORY_INIT or ikind is O.DATA or ikind is O.TYPE_DATA:
                         if not has_datacount:
                             raise r.error("data count section required", start)
-                    elif kind is O.TRY_TABLE:
+                    elif ikind is O.TRY_TABLE:
                         open_ifs.append(False)
                     elif op is _DELEGATE:    # ends its try (legacy exceptions)
                         if not open_ifs:
@@ -323,7 +327,15 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
 
 
 # Kinds of immediates the decoding loop reads in place (the rest: _K_OTHER).
-_K_U32, _K_NONE, _K_I32, _K_END, _K_BLOCK, _K_ELSE, _K_MEMARG, _K_OTHER = range(8)
+# (Final: compiled by mypyc, scripts/build-accelerated, they are constants.)
+_K_U32: Final = 0
+_K_NONE: Final = 1
+_K_I32: Final = 2
+_K_END: Final = 3
+_K_BLOCK: Final = 4
+_K_ELSE: Final = 5
+_K_MEMARG: Final = 6
+_K_OTHER: Final = 7
 _IF = O.BY_NAME["if"]
 _DELEGATE = O.BY_NAME["delegate"]
 _VALTYPE_RESULT = {t: (t,) for t in VALUE_TYPES}
@@ -341,8 +353,8 @@ def _loop_kind(op: O.Op) -> int:
 # (op, kind) for each first byte: op None (kind _K_OTHER) for prefixes,
 # unknown opcodes and opcodes outside the MVP (the slow path reports a
 # disabled feature and records the others' features).
-_TABLE: list[tuple] = [(None, _K_OTHER) if op is None or op.feature is not None
-                       else (op, _loop_kind(op)) for op in _SINGLE]
+_TABLE: list[tuple[O.Op | None, int]] = [(None, _K_OTHER) if op is None or op.feature is not None
+                         else (op, _loop_kind(op)) for op in _SINGLE]
 
 
 def decode_prefixed(r: Reader, prefix: int) -> O.Op:

@@ -116,6 +116,8 @@ def _block(kind):
     def handler(v: FuncValidator, bt) -> int:
         vals = v.vals
         n = len(vals)
+        params: tuple[int, ...]     # (not tuple[()]: compiled, mypyc checks it)
+        results: tuple[int, ...]
         if bt.__class__ is tuple:     # inline result types: the common case
             params, results = (), bt
             if bt and bt[0] >= REF_BASE:

@@ -9,6 +9,7 @@ target's `height` and `label_types`) and `top_type()`.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from w2c.errors import ValidationError
@@ -139,7 +140,7 @@ class FuncState:
             raise ValidationError(f"type mismatch: expected a reference, got {type_name(t)}")
         return t
 
-    def pop_vals(self, types) -> list[int]:
+    def pop_vals(self, types: Sequence[int]) -> Sequence[int]:
         """Pop `types` (last one first); on a mismatch report the whole expected list."""
         vals = self.vals
         n = len(types)
