@@ -64,12 +64,16 @@ GCC_EXTRA_FLAGS = ("-fsignaling-nans", "-fno-optimize-sibling-calls", "-DW2C_NO_
 
 
 # What GCC gets besides for the code parts of a split program (w2c builds
-# only split big modules): -O2 without five passes that cost GCC 20-25 % of
-# its CPU on SQLite's and QuickJS's parts and do not pay on generated code
-# (the real programs execute 2-4 % fewer instructions without them:
-# docs/build-systems.md, "Flags").
-GCC_SPLIT_FLAGS = ("-fno-schedule-insns2", "-fno-tree-vrp", "-fno-gcse", "-fira-region=one",
-                   "-fno-tree-pre")
+# only split big modules): -O2 without the passes that cost GCC CPU and do
+# not pay on generated code.  Together they take 25 % off gcc's CPU on the
+# real programs' parts, which execute 1-5 % fewer instructions without them
+# (docs/build-systems.md, "Flags").
+GCC_SPLIT_FLAGS = (
+    "-fno-schedule-insns2", "-fno-tree-vrp", "-fno-gcse", "-fira-region=one", "-fno-tree-pre",
+    "-fno-code-hoisting", "-fno-crossjumping", "-fno-tree-tail-merge", "-fno-ipa-icf",
+    "-fno-ipa-sra", "-fno-partial-inlining", "-fno-inline-functions", "-fno-optimize-strlen",
+    "-fno-tree-loop-distribute-patterns", "-fno-isolate-erroneous-paths-dereference",
+    "-fno-rerun-cse-after-loop")
 
 # What a split program's files of cold code get (any compiler): the data
 # file (instantiation, segment and table initialisation, export wrappers),
