@@ -53,6 +53,29 @@ def test_default_outputs_grow_with_the_code() -> None:
     assert build.default_outputs(big) == -(-code // build.PART_CODE_BYTES) >= 2
 
 
+def test_flags_by_kind_of_file() -> None:
+    """A split program's code parts get GCC_SPLIT_FLAGS (GCC only), its files
+    of cold code -O1 (any compiler); a program of one file gets nothing."""
+    assert build.file_flags("program.c", 1, True) == ()
+    for name in ("program_0.c", "program_17.c"):
+        assert build.file_flags(name, 20, True) == build.GCC_SPLIT_FLAGS
+        assert build.file_flags(name, 20, False) == ()
+    for name in ("program_data.c", "program_wasi.c", "program_main.c"):
+        assert build.file_flags(name, 2, True) == build.file_flags(name, 2, False) == ("-O1",)
+        assert build.file_flags(name, 1, True) == ()
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="no gcc")
+def test_gcc_takes_the_split_flags_without_a_word(tmp_path: Path) -> None:
+    src = tmp_path / "f.c"
+    src.write_text("int f(int *p, int n) { int s = 0; for (int i = 0; i < n; i++) s += p[i]; "
+                   "return s; }\n")
+    proc = subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", *build.GCC_SPLIT_FLAGS,
+                           "-c", str(src), "-o", str(tmp_path / "f.o")],
+                          capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+
+
 def test_one_changed_function_recompiles_one_part(program: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     w2c_build(program, tmp_path / "a.out", "--num-outputs", str(PARTS), "-j", "2", cache=cache)
