@@ -184,7 +184,7 @@ def test_template_immediates(name, c, imm, line):
 
 def test_emitter_reads_no_validator_stacks():
     """The emitter asks the validator (step's height, reachable, label,
-    top_type); it does not index its operand or control stacks."""
+    top_type, types_below); it does not index its operand or control stacks."""
     for mod in (B, body_ops):
         # (the .py file: compiled by scripts/build-accelerated, a module has no source)
         src = Path(mod.__file__).with_name(mod.__name__.rpartition(".")[2] + ".py").read_text()

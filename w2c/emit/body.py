@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from w2c import opcodes as O
-from w2c.emit import consts, exn, frame, gc, loops
+from w2c.emit import consts, exn, frame, gc, loops, tail
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, Spill, globals_of
 from w2c.emit.bounds import (
     CONST,
@@ -39,7 +39,7 @@ from w2c.emit.bounds import (
 )
 from w2c.emit.frame import LEAF_BYTES
 from w2c.emit.names import LETTERS
-from w2c.emit.tail import MAX_VALUES, TailCalls, slots
+from w2c.emit.tail import TailCalls
 from w2c.errors import UnsupportedFeature
 from w2c.module import EXNREF, EXTERNREF, FUNCREF, I32, V128, FuncType
 from w2c.opcodes64 import VARIANTS
@@ -137,8 +137,7 @@ class BodyEmitter(InstrMethods):
             return
         self.spills = True
         names = _NAMES[EXTERNREF]
-        vals = v.vals
-        live_slots = [names[k] for k in range(live) if erase(vals[k]) == EXTERNREF]
+        live_slots = [names[k] for k, t in enumerate(v.types_below(live)) if erase(t) == EXTERNREF]
         live_slots += [names[live + i] for i, t in enumerate(operands) if erase(t) == EXTERNREF]
         self.lines.append(Spill(live_slots))
 
@@ -490,48 +489,6 @@ class BodyEmitter(InstrMethods):
             self.out(f"goto L{self.blocks[0].label};")
         return False
 
-    def _return_call(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
-        top = STEPS[op](v, imm)
-        if not live:
-            return False
-        indirect = op.imm is O.CALL_INDIRECT or op.imm is O.TYPE
-        ft = self.g.module.types[imm[0] if op.imm is O.CALL_INDIRECT else imm] if indirect \
-            else self.g.func_type(imm)
-        base = top - indirect - len(ft.params)
-        args = [self.slot(base + i, t) for i, t in enumerate(ft.params)]
-        if self.tail is None:
-            self.tail = TailCalls(self.g.callee(self.index), self.ftype)
-        tail = self.tail
-        if not indirect and imm == self.index:
-            self.lines.extend(tail.self_call(args, self.locals, self.nparams))
-            return False
-        self.blocks[0].used = True
-        if slots(ft) > MAX_VALUES or not indirect and imm < self.g.nimported:
-            handlers, self.exn.handlers = self.exn.handlers, []   # (the callee's exceptions
-            call = self._call_ref if op.imm is O.TYPE else \
-                self._call_indirect if indirect else self._call
-            call(v, op, imm, top)                                     # are not ours)
-            self.exn.handlers = handlers
-            self.moves(0, base, ft.results)
-            self.out(f"goto L{self.blocks[0].label};")
-            return False
-        label = tail.label if tail.label is not None else self.new_label()
-        if op.imm is O.TYPE:       # return_call_ref: the callee from the reference
-            ref = self.slot(top - 1, FUNCREF)
-            self.out(f"{{ w2c_funcref fr_ = w2c_funcref_call_target({ref});")
-            self.lines.extend(tail.via_trampoline(ft, args, None, "fr_.instance", label))
-            self.out("}")
-        elif indirect:
-            typeidx, x = imm
-            self.out(f"{{ w2c_funcref fr_ = "
-                     f"{self.g.call_target(x, self.call_index(x, top - 1), typeidx)};")
-            instance = "inst" if x in self.g.const_tables else "fr_.instance"
-            self.lines.extend(tail.via_trampoline(ft, args, None, instance, label))
-            self.out("}")
-        else:
-            self.lines.extend(tail.via_trampoline(ft, args, self.g.callee(imm), "inst", label))
-        return False
-
     def leaf(self) -> bool:
         return frame.leaf(self)
 
@@ -559,9 +516,9 @@ _STRUCTURE = {
     "else": BodyEmitter._else, "end": BodyEmitter._end, "br": BodyEmitter._br,
     "br_if": BodyEmitter._br_if, "br_table": BodyEmitter._br_table,
     "br_on_null": BodyEmitter._br_on_null, "br_on_non_null": BodyEmitter._br_on_null,
-    "return_call_ref": BodyEmitter._return_call,
+    "return_call_ref": tail.return_call,
     "return": BodyEmitter._return, "unreachable": BodyEmitter._unreachable,
-    "return_call": BodyEmitter._return_call, "return_call_indirect": BodyEmitter._return_call,
+    "return_call": tail.return_call, "return_call_indirect": tail.return_call,
     "throw": exn.throw, "throw_ref": exn.throw_ref, "try_table": exn.try_table,
     "try": exn.try_, "catch": exn.catch, "catch_all": exn.catch_all,
     "delegate": exn.delegate, "rethrow": exn.rethrow,

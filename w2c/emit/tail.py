@@ -23,9 +23,13 @@ A module without tail calls gets none of this: its C is unchanged.
 """
 from __future__ import annotations
 
+from typing import Any
+
+from w2c import opcodes as O
 from w2c.emit.names import C_ZERO, LETTERS, fn_pointer_type, result_type, type_id
 from w2c.emit.results import call_results
-from w2c.module import V128, FuncType
+from w2c.module import FUNCREF, V128, FuncType
+from w2c.parse.validate_func import STEPS, FuncValidator
 
 MAX_VALUES = 16          # W2C_TAIL_VALUES of runtime_c/w2c_tail.h
 START_LABEL = "L0"       # the start of the body (labels of blocks count from 1)
@@ -142,3 +146,48 @@ class TailCalls:
         body = call_results(self.ftype, call, store)
         return ([f"L{self.label}:;", "if (!tail_) do {"] + ["  " + x for x in body] +
                 ["} while (w2c_tail.thunk != 0);", f"goto L{end_label};"])
+
+
+def return_call(e: Any, v: FuncValidator, op: O.Op, imm: Any, live: bool) -> bool:
+    """return_call, return_call_indirect and return_call_ref (a structure
+    method of w2c.emit.body: nothing after it is reachable)."""
+    top = STEPS[op](v, imm)
+    if not live:
+        return False
+    indirect = op.imm is O.CALL_INDIRECT or op.imm is O.TYPE
+    ft = e.g.module.types[imm[0] if op.imm is O.CALL_INDIRECT else imm] if indirect \
+        else e.g.func_type(imm)
+    base = top - indirect - len(ft.params)
+    args = [e.slot(base + i, t) for i, t in enumerate(ft.params)]
+    if e.tail is None:
+        e.tail = TailCalls(e.g.callee(e.index), e.ftype)
+    calls = e.tail
+    if not indirect and imm == e.index:
+        e.lines.extend(calls.self_call(args, e.locals, e.nparams))
+        return False
+    e.blocks[0].used = True
+    if slots(ft) > MAX_VALUES or not indirect and imm < e.g.nimported:
+        handlers, e.exn.handlers = e.exn.handlers, []   # (the callee's exceptions
+        call = e._call_ref if op.imm is O.TYPE else \
+            e._call_indirect if indirect else e._call
+        call(v, op, imm, top)                                 # are not ours)
+        e.exn.handlers = handlers
+        e.moves(0, base, ft.results)
+        e.out(f"goto L{e.blocks[0].label};")
+        return False
+    label = calls.label if calls.label is not None else e.new_label()
+    if op.imm is O.TYPE:       # return_call_ref: the callee from the reference
+        ref = e.slot(top - 1, FUNCREF)
+        e.out(f"{{ w2c_funcref fr_ = w2c_funcref_call_target({ref});")
+        e.lines.extend(calls.via_trampoline(ft, args, None, "fr_.instance", label))
+        e.out("}")
+    elif indirect:
+        typeidx, x = imm
+        e.out(f"{{ w2c_funcref fr_ = "
+              f"{e.g.call_target(x, e.call_index(x, top - 1), typeidx)};")
+        instance = "inst" if x in e.g.const_tables else "fr_.instance"
+        e.lines.extend(calls.via_trampoline(ft, args, None, instance, label))
+        e.out("}")
+    else:
+        e.lines.extend(calls.via_trampoline(ft, args, e.g.callee(imm), "inst", label))
+    return False

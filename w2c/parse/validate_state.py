@@ -202,6 +202,11 @@ class FuncState:
         vals = self.vals
         return vals[-1] if vals else 0
 
+    def types_below(self, height: int) -> list[int]:
+        """The types of the operand stack's values under `height` (the
+        emitter's GC safepoints: which slots hold references)."""
+        return self.vals[:height]
+
     # -- context look-ups ------------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
         if idx >= len(self.ctx.funcs):
