@@ -179,3 +179,37 @@ def test_equal_types_at_other_indices(tmp_path):
     src.write_text(INDICES_WAST)
     r = run_exec.run_file(src, tmp_path / "b", CI_CONFIG, wast.SUITES["gc"], root=tmp_path)
     assert [o.status for o in r.outcomes] == ["pass"] * 5, [o.describe() for o in r.outcomes]
+
+
+# The same for a function type naming a function type, between modules
+# without GC types (function-references only) and between a GC module and
+# one without (both give such a type the hash of its structure:
+# ModuleGen.type_id_of).
+TYPED_A = """(module {extra}
+  (type $a (func))
+  (type $f (func (param (ref null $a)) (result i32)))
+  (func $g (type $f) (i32.const 5))
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) func $g))
+(register "A")"""
+TYPED_B = """(module
+  (type $pad (func (param i32)))
+  (type $a (func))
+  (type $f (func (param (ref null $a)) (result i32)))
+  (type $h (func (param (ref null $pad)) (result i32)))
+  (import "A" "tab" (table $tab 1 funcref))
+  (func (export "call") (result i32) (call_indirect $tab (type $f) (ref.null $a) (i32.const 0)))
+  (func (export "other") (result i32) (call_indirect $tab (type $h) (ref.null $pad) (i32.const 0))))
+(assert_return (invoke "call") (i32.const 5))
+(assert_trap (invoke "other") "indirect call type mismatch")
+"""
+
+
+@pytest.mark.parametrize("suite,extra", [("function-references", ""),
+                                         ("gc", "(type $s (struct))")])
+def test_typed_function_types_at_other_indices(tmp_path, suite, extra):
+    _require_tools()
+    src = tmp_path / "xtyped.wast"
+    src.write_text(TYPED_A.format(extra=extra) + "\n" + TYPED_B)
+    r = run_exec.run_file(src, tmp_path / "b", CI_CONFIG, wast.SUITES[suite], root=tmp_path)
+    assert [o.status for o in r.outcomes] == ["pass"] * 4, [o.describe() for o in r.outcomes]

@@ -70,6 +70,15 @@ ALLOCATES = frozenset({"struct.new", "struct.new_default", "array.new", "array.n
                        "array.init_elem", "any.convert_extern", "extern.convert_any"})
 
 
+def names_concrete(ft: FuncType) -> bool:
+    """A parameter or result of a concrete type (`(ref $t)`): type_id's
+    text names $t by its index in the module, so such a function type is
+    identified by the hash of its structure (GcTypes.type_hash) in every
+    module, with GC or not."""
+    return any(t >= REF_BASE and type_index(heap_of(t)) is not None
+               for t in ft.params + ft.results)
+
+
 def uses_gc(m: Module) -> bool:
     """GC types, a GC reference type outside the bodies, or (found by
     `find_gc`) a GC instruction or local in a body."""
@@ -147,9 +156,7 @@ class GcTypes:
         that type by its index in this module."""
         s = self.m.subtypes[x] if self.m.subtypes is not None else None
         ft = self.m.type_func(x)
-        if (s is None or s.size == 1 and s.final and not s.supers) and not any(
-                t >= REF_BASE and type_index(heap_of(t)) is not None
-                for t in ft.params + ft.results):
+        if (s is None or s.size == 1 and s.final and not s.supers) and not names_concrete(ft):
             return type_id(ft)
         return self.type_hash(x)
 

@@ -12,7 +12,7 @@ from typing import Any
 from w2c import __version__
 from w2c.emit import consts
 from w2c.emit.exn import check_tags, uses_exceptions
-from w2c.emit.gc import GcTypes, held_elem, is_gc_ref, uses_gc
+from w2c.emit.gc import GcTypes, held_elem, is_gc_ref, names_concrete, uses_gc
 from w2c.emit.names import (
     C_TYPES,
     mangle,
@@ -86,6 +86,7 @@ class ModuleGen:
         self.tags = m.all_tags()
         self.n_imported_tags = len(m.imported(EXT_TAG))
         self.gc = GcTypes(m, prefix) if gc_enabled and uses_gc(m) else None
+        self._iso: GcTypes | None = None     # (type_id_of without GC)
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -131,7 +132,12 @@ class ModuleGen:
         """The signature id of function type x (GC: w2c.emit.gc.GcTypes.func_id)."""
         if self.gc is not None:
             return self.gc.func_id(x)
-        return type_id(self.module.type_func(x))
+        ft = self.module.type_func(x)
+        if names_concrete(ft):      # (typed function references: as a GC module does)
+            if self._iso is None:
+                self._iso = GcTypes(self.module, self.prefix)
+            return self._iso.type_hash(x)
+        return type_id(ft)
 
     def call_target(self, x: int, index: str, typeidx: int) -> str:
         """call_indirect's C: the funcref at `index` of table x if its type is
