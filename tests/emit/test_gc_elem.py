@@ -65,10 +65,7 @@ def test_identity_as_wasmtime(tmp_path: Path) -> None:
     """The identity results are wasmtime's (Config.wasm_gc)."""
     wasmtime = pytest.importorskip("wasmtime", reason="the reference engine: pip install "
                                    "wasmtime (./scripts/test installs it)")
-    cfg = wasmtime.Config()
-    cfg.wasm_gc = True
-    cfg.wasm_function_references = True
-    engine = wasmtime.Engine(cfg)
+    engine = ctool.gc_engine()
     store = wasmtime.Store(engine)
     module = wasmtime.Module(engine, parse_wat(tmp_path, (PROGRAMS / "elem.wat").read_text())
                              .read_bytes())

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ctool
 from tests.support.wat import parse_wat
 from w2c.emit import compile_module
 from w2c.emit.split import PIECE_BYTES
@@ -136,10 +137,7 @@ CALLS = [("n8", (P - 6, 12)), ("n8", (0, 0)), ("n16", (P - 5, 6)), ("n16", (2 * 
 
 def _wasmtime(wat: str) -> list[str]:
     wasmtime = pytest.importorskip("wasmtime")
-    cfg = wasmtime.Config()
-    cfg.wasm_gc = True
-    cfg.wasm_function_references = True
-    engine = wasmtime.Engine(cfg)
+    engine = ctool.gc_engine()
     store = wasmtime.Store(engine)
     ex = wasmtime.Instance(store, wasmtime.Module(engine, wat), []).exports(store)
     out = []

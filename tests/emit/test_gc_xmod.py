@@ -77,10 +77,7 @@ def _wast() -> str:
 
 def test_expected_results_are_wasmtimes():
     wasmtime = pytest.importorskip("wasmtime")
-    cfg = wasmtime.Config()
-    cfg.wasm_gc = True
-    cfg.wasm_function_references = True
-    engine = wasmtime.Engine(cfg)
+    engine = ctool.gc_engine()
     store = wasmtime.Store(engine)
     a = wasmtime.Instance(store, wasmtime.Module(engine, MOD_A), [])
     ea = a.exports(store)

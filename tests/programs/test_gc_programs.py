@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import ctool
 from tests.support.wat import parse_wat
 from w2c.features import Features
 from w2c.frontdoor import open_module
@@ -33,10 +34,7 @@ MIB = 1 << 20
 
 
 def wasmtime_run(name: str, *args: int) -> int:
-    cfg = wasmtime.Config()
-    cfg.wasm_gc = True
-    cfg.wasm_function_references = True
-    engine = wasmtime.Engine(cfg)
+    engine = ctool.gc_engine()
     store = wasmtime.Store(engine)
     inst = wasmtime.Instance(store, wasmtime.Module.from_file(engine, str(GC / f"{name}.wat")), [])
     return int(inst.exports(store)["run"](store, *args))

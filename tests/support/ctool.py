@@ -146,3 +146,14 @@ def require_wasmtime() -> None:
     """Skip unless the wasmtime Python package, the reference engine, is installed."""
     pytest.importorskip("wasmtime", reason="the reference engine: pip install wasmtime "
                                            "(./scripts/test installs it)")
+
+
+def gc_engine():
+    """A wasmtime Engine with GC and typed function references on, the
+    reference for GC modules (skips unless wasmtime is installed)."""
+    wasmtime = pytest.importorskip("wasmtime", reason="the reference engine: pip install "
+                                   "wasmtime (./scripts/test installs it)")
+    cfg = wasmtime.Config()
+    cfg.wasm_gc = True
+    cfg.wasm_function_references = True
+    return wasmtime.Engine(cfg)
