@@ -68,10 +68,15 @@ __attribute__((always_inline)) static inline w2c_v128 w2c_sse2_shuffle_(w2c_v128
  * the operand's byte that lands in byte k):
  *   1 itself; 2/3 punpckl/hbw x,x; 4/5 punpckl/hwd x,x; 6/7 punpckl/hdq x,x;
  *   8/9 punpckl/hqdq x,x; 10 even bytes (pand + packuswb); 11 odd bytes
- *   (psrlw + packuswb); 12 every fourth byte (pand + packssdw + packuswb).
+ *   (psrlw + packuswb); 12 every fourth byte (pand + packssdw + packuswb);
+ *   for a only, 13-20 the punpck* of a with z, a broadcast of a's byte 0,
+ *   and 21 step 12 then punpcklqdq with z (LLVM's i32 -> i8 truncation).
  * Index 0 (the first operand's first byte), in lanes a compiler does not
- * care about, is what LLVM writes: such bytes come from a's step where it
- * has that byte there, else from a broadcast of it.  The plan is made from
+ * care about, is what LLVM writes (u8 -> u16 "any-extend" is
+ * 0 1 0 0 2 3 0 0 ...): such bytes come from a's step where it has that
+ * byte there, else from z.  a's step is first sought among all 21 steps
+ * so that it has every index-0 byte too (one punpck* for LLVM's patterns),
+ * then among 1-12 for the bytes of a alone.  The plan is made from
  * the indices packed as nibbles (W2C_SNIBS_: where each byte comes from,
  * which bytes need a, b or index 0), constants, so that everything but the
  * steps and the blend folds at compile time; a pattern no step fits keeps
@@ -88,7 +93,7 @@ __attribute__((always_inline)) static inline w2c_v128 w2c_sse2_shuffle_(w2c_v128
    (uint64_t)F(i9) << 36 | (uint64_t)F(i10) << 40 | (uint64_t)F(i11) << 44 |                \
    (uint64_t)F(i12) << 48 | (uint64_t)F(i13) << 52 | (uint64_t)F(i14) << 56 |               \
    (uint64_t)F(i15) << 60)
-/* Step c's map (c = 1..12); 0 for any other c. */
+/* Step c's map (c = 1..21); 0 for any other c. */
 __attribute__((always_inline)) static inline uint64_t w2c_sse2_map_(int c) {
   return c == 1 ? UINT64_C(0xfedcba9876543210) :
          c == 2 ? UINT64_C(0x7766554433221100) :
@@ -101,17 +106,30 @@ __attribute__((always_inline)) static inline uint64_t w2c_sse2_map_(int c) {
          c == 9 ? UINT64_C(0xfedcba98fedcba98) :
          c == 10 ? UINT64_C(0xeca86420eca86420) :
          c == 11 ? UINT64_C(0xfdb97531fdb97531) :
-         c == 12 ? UINT64_C(0xc840c840c840c840) : 0;
+         c == 12 ? UINT64_C(0xc840c840c840c840) :
+         c == 13 ? UINT64_C(0x0706050403020100) :
+         c == 14 ? UINT64_C(0x0f0e0d0c0b0a0908) :
+         c == 15 ? UINT64_C(0x0076005400320010) :
+         c == 16 ? UINT64_C(0x00fe00dc00ba0098) :
+         c == 17 ? UINT64_C(0x0000765400003210) :
+         c == 18 ? UINT64_C(0x0000fedc0000ba98) :
+         c == 19 ? UINT64_C(0x0000000076543210) :
+         c == 20 ? UINT64_C(0x00000000fedcba98) :
+         c == 21 ? UINT64_C(0x00000000c840c840) : 0;
 }
-/* The first step whose map has the operand's byte in every needed byte
- * (nibble mask `need`): 0 if none is needed, -1 if no step fits.  Written
- * out, not as a loop, so that GCC folds it for constant arguments. */
-#define W2C_SFITS_(c) (((pos ^ w2c_sse2_map_(c)) & need) == 0)
-__attribute__((always_inline)) static inline int w2c_sse2_step_for_(uint64_t pos, uint64_t need) {
+/* The first step up to `last` whose map has the operand's byte in every
+ * needed byte (nibble mask `need`): 0 if none is needed, -1 if no step
+ * fits.  Written out, not as a loop, so that GCC folds it for constant
+ * arguments. */
+#define W2C_SFITS_(c) ((c) <= last && ((pos ^ w2c_sse2_map_(c)) & need) == 0)
+__attribute__((always_inline)) static inline int w2c_sse2_step_for_(uint64_t pos, uint64_t need,
+                                                                int last) {
   return !need ? 0 : W2C_SFITS_(1) ? 1 : W2C_SFITS_(2) ? 2 : W2C_SFITS_(3) ? 3 : W2C_SFITS_(4) ? 4
        : W2C_SFITS_(5) ? 5 : W2C_SFITS_(6) ? 6 : W2C_SFITS_(7) ? 7 : W2C_SFITS_(8) ? 8
        : W2C_SFITS_(9) ? 9 : W2C_SFITS_(10) ? 10 : W2C_SFITS_(11) ? 11 : W2C_SFITS_(12) ? 12
-       : -1;
+       : W2C_SFITS_(13) ? 13 : W2C_SFITS_(14) ? 14 : W2C_SFITS_(15) ? 15 : W2C_SFITS_(16) ? 16
+       : W2C_SFITS_(17) ? 17 : W2C_SFITS_(18) ? 18 : W2C_SFITS_(19) ? 19 : W2C_SFITS_(20) ? 20
+       : W2C_SFITS_(21) ? 21 : -1;
 }
 #undef W2C_SFITS_
 /* Bit 4k of a nibble mask as the byte mask of byte k. */
@@ -122,8 +140,8 @@ __attribute__((always_inline)) static inline __m128i w2c_sse2_bytes_(uint64_t n)
                        W2C_SB_(12), W2C_SB_(13), W2C_SB_(14), W2C_SB_(15));
 #undef W2C_SB_
 }
-/* Operand x through step c. */
-__attribute__((always_inline)) static inline __m128i w2c_sse2_step_(__m128i x, int c) {
+/* Operand x through step c (z: the broadcast of a's byte 0). */
+__attribute__((always_inline)) static inline __m128i w2c_sse2_step_(__m128i x, int c, __m128i z) {
   switch (c) {
   case 1: return x;
   case 2: return _mm_unpacklo_epi8(x, x);
@@ -137,32 +155,43 @@ __attribute__((always_inline)) static inline __m128i w2c_sse2_step_(__m128i x, i
   case 10: x = _mm_and_si128(x, _mm_set1_epi16(0xFF)); return _mm_packus_epi16(x, x);
   case 11: x = _mm_srli_epi16(x, 8); return _mm_packus_epi16(x, x);
   case 12:
+  case 21:
     x = _mm_and_si128(x, _mm_set1_epi32(0xFF));
     x = _mm_packs_epi32(x, x);
-    return _mm_packus_epi16(x, x);
+    x = _mm_packus_epi16(x, x);
+    return c == 21 ? _mm_unpacklo_epi64(x, z) : x;
+  case 13: return _mm_unpacklo_epi8(x, z);
+  case 14: return _mm_unpackhi_epi8(x, z);
+  case 15: return _mm_unpacklo_epi16(x, z);
+  case 16: return _mm_unpackhi_epi16(x, z);
+  case 17: return _mm_unpacklo_epi32(x, z);
+  case 18: return _mm_unpackhi_epi32(x, z);
+  case 19: return _mm_unpacklo_epi64(x, z);
+  case 20: return _mm_unpackhi_epi64(x, z);
   default: return _mm_setzero_si128();
   }
 }
 /* (step_a(a) & (bytes of a | index-0 bytes it has)) | (step_b(b) & bytes
- * of b) | (broadcast of a's byte 0 & the other index-0 bytes); nibble
+ * of b) | (z & the other index-0 bytes); nibble
  * masks na, nb, nz have bit 4k set for the bytes k of each kind. */
 __attribute__((always_inline)) static inline w2c_v128 w2c_sse2_blend_(
     w2c_v128 a, w2c_v128 b, uint64_t pos, uint64_t na, uint64_t nb, uint64_t nz,
     const uint8_t *i) {
   const uint64_t ones = UINT64_C(0x1111111111111111);
-  int ca = w2c_sse2_step_for_(pos, na * 15), cb = w2c_sse2_step_for_(pos, nb * 15);
+  int ca = w2c_sse2_step_for_(pos, (na | nz) * 15, 21), cb = w2c_sse2_step_for_(pos, nb * 15, 12);
   uint64_t map, covered;
-  __m128i c;
+  __m128i z;
   w2c_v128 r;
+  if (ca < 0) ca = w2c_sse2_step_for_(pos, na * 15, 12);
   if (ca < 0 || cb < 0) return w2c_sse2_shuffle_(a, b, i);
   map = w2c_sse2_map_(ca);
   covered = ca ? nz & ~((map | map >> 1 | map >> 2 | map >> 3) & ones) : 0;
-  c = _mm_unpacklo_epi8(a.m, a.m);
-  c = _mm_shuffle_epi32(_mm_shufflelo_epi16(c, 0), 0);
+  z = _mm_unpacklo_epi8(a.m, a.m);
+  z = _mm_shuffle_epi32(_mm_shufflelo_epi16(z, 0), 0);
   r.m = _mm_or_si128(
-      _mm_or_si128(_mm_and_si128(w2c_sse2_step_(a.m, ca), w2c_sse2_bytes_(na | covered)),
-                   _mm_and_si128(w2c_sse2_step_(b.m, cb), w2c_sse2_bytes_(nb))),
-      _mm_and_si128(c, w2c_sse2_bytes_(nz & ~covered)));
+      _mm_or_si128(_mm_and_si128(w2c_sse2_step_(a.m, ca, z), w2c_sse2_bytes_(na | covered)),
+                   _mm_and_si128(w2c_sse2_step_(b.m, cb, z), w2c_sse2_bytes_(nb))),
+      _mm_and_si128(z, w2c_sse2_bytes_(nz & ~covered)));
   return r;
 }
 /* i_k = i_0 + k, 0 < i_0 < 16: the bytes from i_0 of a then b (palignr). */

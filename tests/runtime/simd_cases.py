@@ -85,6 +85,13 @@ _STEPS = [lambda k: k, lambda k: k >> 1, lambda k: 8 + (k >> 1),
           lambda k: ((k & 7) << 1) | 1, lambda k: (k & 3) << 2]
 SHUFFLES += [[16 + _STEPS[(c + 5) % 12](k) if k % 3 == 0 else 0 if k % 5 == 1 else step(k)
               for k in range(16)] for c, step in enumerate(_STEPS)]
+# Steps 13-21 (a's punpck* with the broadcast of its byte 0; its every
+# fourth byte then that broadcast): map nibble k, 0 in the broadcast's
+# lanes; every fourth lane from b instead.
+_A_STEPS = [0x0706050403020100, 0x0F0E0D0C0B0A0908, 0x0076005400320010, 0x00FE00DC00BA0098,
+            0x0000765400003210, 0x0000FEDC0000BA98, 0x0000000076543210, 0x00000000FEDCBA98,
+            0x00000000C840C840]
+SHUFFLES += [[16 + k if k % 4 == 3 else m >> (4 * k) & 15 for k in range(16)] for m in _A_STEPS]
 SHUFFLES += [[0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0],
              [8, 9, 0, 0, 10, 11, 0, 0, 12, 13, 0, 0, 14, 15, 0, 0],
              [0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0],
