@@ -285,12 +285,16 @@ static inline void w2c_simd_wr64_(uint8_t *p, uint64_t v) {
 
 /* name(mem, size, addr, offset): read N bytes at p, r = E (p, x: the bytes
  * read, as a little-endian integer when N <= 8). */
-#define W2C_VLOAD_(name, N, READ, BODY)                                                  \
+/* Each load has the `_nc` form (no check) of w2c_mem.h's accesses. */
+#define W2C_VLOAD_(name, N, READ, BODY)  \
+  W2C_VLOAD_CK_(name, N, READ, BODY, W2C_MEM_CHECK(size, addr, offset, N)) \
+  W2C_VLOAD_CK_(name##_nc, N, READ, BODY, (void)size)
+#define W2C_VLOAD_CK_(name, N, READ, BODY, CHECK)                                        \
   static inline w2c_v128 name(const uint8_t *mem, uint64_t size, uint32_t addr,          \
                               uint32_t offset) {                                         \
     w2c_v128 r;                                                                          \
     const uint8_t *p = mem + (uint64_t)addr + offset;                                    \
-    W2C_MEM_CHECK(size, addr, offset, N);                                                \
+    CHECK;                                                                               \
     READ;                                                                                \
     BODY;                                                                                \
     W2C_SIMD_FORCE_(r);                                                                  \
@@ -320,6 +324,7 @@ W2C_VLOAD_(w2c_v128_load64_splat, 8, W2C_RD64_, r = w2c_i64x2_splat(x))
 W2C_VLOAD_(w2c_v128_load32_zero, 4, W2C_RD32_, r = w2c_v128_const(x, 0))
 W2C_VLOAD_(w2c_v128_load64_zero, 8, W2C_RD64_, r = w2c_v128_const(x, 0))
 #undef W2C_VLOAD_
+#undef W2C_VLOAD_CK_
 
 /* vNN.loadN_lane(mem, size, addr, offset, v, lane) */
 #define W2C_VLOAD_LANE_(name, N, READ, M, T)                                             \
@@ -349,6 +354,11 @@ static inline void w2c_v128_store(uint8_t *mem, uint64_t size, uint32_t addr, ui
   uint8_t *p = mem + (uint64_t)addr + offset;
   W2C_MEM_CHECK(size, addr, offset, 16);
   W2C_SIMD_STORE16_(p, v);
+}
+static inline void w2c_v128_store_nc(uint8_t *mem, uint64_t size, uint32_t addr,
+                                     uint32_t offset, w2c_v128 v) {
+  (void)size;
+  W2C_SIMD_STORE16_(mem + (uint64_t)addr + offset, v);
 }
 /* vNN.storeN_lane(mem, size, addr, offset, v, lane) */
 #define W2C_VSTORE_LANE_(name, N, M, U, LE)                                              \
