@@ -5,9 +5,11 @@
  * (0..31, constants): w2c_i8x16_shuffle(a, b, i0, ..., i15).  Vector builds
  * give them to the compiler's shuffle builtin, which picks the instructions;
  * clang's always does well.  GCC without SSSE3 (plain x86-64: no pshufb)
- * does well only on a few patterns; there the patterns are sorted at
- * compile time into the builtin's good cases, a byte rotation (psrldq,
- * pslldq), a blend of one SSE2 step per operand (below), and the rest. */
+ * does well only on a few patterns; there, when optimising, the patterns
+ * are sorted at compile time into the builtin's good cases, a byte
+ * rotation (psrldq, pslldq), a blend of one SSE2 step per operand (below),
+ * and the rest.  (Unoptimised, the plan would not fold: -O0 gets the
+ * builtin.) */
 #ifndef W2C_SIMD_SHUFFLE_H
 #define W2C_SIMD_SHUFFLE_H
 
@@ -42,25 +44,32 @@ static inline w2c_v128 w2c_i8x16_shuffle_(w2c_v128 a, w2c_v128 b, const uint8_t 
                           W2C_SHIDX_(i15))
 #endif
 static inline w2c_v128 w2c_v128_of_u8_(w2c_vu8_ v) { w2c_v128 r; r.u8 = v; return r; }
-#if defined(W2C_SIMD_SSE2_) && !defined(__SSSE3__) && defined(__x86_64__) && !defined(__clang__)
+#if defined(W2C_SIMD_SSE2_) && !defined(__SSSE3__) && defined(__x86_64__) && !defined(__clang__) && \
+    defined(__OPTIMIZE__)
 /* Without pshufb GCC builds a general byte shuffle in a general register
  * and reloads it through the stack, two 8-byte stores read by a 16-byte
  * load: a store-forwarding stall.  The same bytes, moved by movq. */
-#define W2C_SB_(k, i) ((uint64_t)t[(i) & 31] << (8 * (k)))
+#define W2C_SB_(k, x) ((uint64_t)t[((x) >> (8 * (k))) & 31] << (8 * (k)))
+/* lo, hi: the indices of result bytes 0-7 and 8-15, one per byte
+ * (W2C_SBYTES_: constants, no array in memory). */
 __attribute__((always_inline)) static inline w2c_v128 w2c_sse2_shuffle_(w2c_v128 a, w2c_v128 b,
-                                                                    const uint8_t *i) {
+                                                                    uint64_t il, uint64_t ih) {
   uint8_t t[32];
   uint64_t lo, hi;
   w2c_v128 r;
   W2C_MEMCPY(t, &a, 16);
   W2C_MEMCPY(t + 16, &b, 16);
-  lo = W2C_SB_(0, i[0]) | W2C_SB_(1, i[1]) | W2C_SB_(2, i[2]) | W2C_SB_(3, i[3]) |
-       W2C_SB_(4, i[4]) | W2C_SB_(5, i[5]) | W2C_SB_(6, i[6]) | W2C_SB_(7, i[7]);
-  hi = W2C_SB_(0, i[8]) | W2C_SB_(1, i[9]) | W2C_SB_(2, i[10]) | W2C_SB_(3, i[11]) |
-       W2C_SB_(4, i[12]) | W2C_SB_(5, i[13]) | W2C_SB_(6, i[14]) | W2C_SB_(7, i[15]);
+  lo = W2C_SB_(0, il) | W2C_SB_(1, il) | W2C_SB_(2, il) | W2C_SB_(3, il) | W2C_SB_(4, il) |
+       W2C_SB_(5, il) | W2C_SB_(6, il) | W2C_SB_(7, il);
+  hi = W2C_SB_(0, ih) | W2C_SB_(1, ih) | W2C_SB_(2, ih) | W2C_SB_(3, ih) | W2C_SB_(4, ih) |
+       W2C_SB_(5, ih) | W2C_SB_(6, ih) | W2C_SB_(7, ih);
   r.m = _mm_unpacklo_epi64(_mm_cvtsi64_si128((long long)lo), _mm_cvtsi64_si128((long long)hi));
   return r;
 }
+#define W2C_SBYTES_(i0, i1, i2, i3, i4, i5, i6, i7)                                   \
+  ((uint64_t)((i0) & 31) | (uint64_t)((i1) & 31) << 8 | (uint64_t)((i2) & 31) << 16 | \
+   (uint64_t)((i3) & 31) << 24 | (uint64_t)((i4) & 31) << 32 |                        \
+   (uint64_t)((i5) & 31) << 40 | (uint64_t)((i6) & 31) << 48 | (uint64_t)((i7) & 31) << 56)
 #undef W2C_SB_
 /* Other shuffles: each operand goes through one SSE2 step that brings
  * the bytes the result needs from it to their places, and the results are
@@ -176,14 +185,14 @@ __attribute__((always_inline)) static inline __m128i w2c_sse2_step_(__m128i x, i
  * masks na, nb, nz have bit 4k set for the bytes k of each kind. */
 __attribute__((always_inline)) static inline w2c_v128 w2c_sse2_blend_(
     w2c_v128 a, w2c_v128 b, uint64_t pos, uint64_t na, uint64_t nb, uint64_t nz,
-    const uint8_t *i) {
+    uint64_t il, uint64_t ih) {
   const uint64_t ones = UINT64_C(0x1111111111111111);
   int ca = w2c_sse2_step_for_(pos, (na | nz) * 15, 21), cb = w2c_sse2_step_for_(pos, nb * 15, 12);
   uint64_t map, covered;
   __m128i z;
   w2c_v128 r;
   if (ca < 0) ca = w2c_sse2_step_for_(pos, na * 15, 12);
-  if (ca < 0 || cb < 0) return w2c_sse2_shuffle_(a, b, i);
+  if (ca < 0 || cb < 0) return w2c_sse2_shuffle_(a, b, il, ih);
   map = w2c_sse2_map_(ca);
   covered = ca ? nz & ~((map | map >> 1 | map >> 2 | map >> 3) & ones) : 0;
   z = _mm_unpacklo_epi8(a.m, a.m);
@@ -240,8 +249,8 @@ static inline w2c_v128 w2c_v128_of_m_(__m128i m) { w2c_v128 r; r.m = m; return r
                                     i11, i12, i13, i14, i15),                              \
                          W2C_SNIBS_(W2C_SNZ_, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, \
                                     i11, i12, i13, i14, i15),                              \
-                         (const uint8_t[16]){i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10,  \
-                                            i11, i12, i13, i14, i15}))
+                         W2C_SBYTES_(i0, i1, i2, i3, i4, i5, i6, i7),                      \
+                         W2C_SBYTES_(i8, i9, i10, i11, i12, i13, i14, i15)))
 #else
 #define w2c_i8x16_shuffle(a, b, ...) \
   w2c_v128_of_u8_(W2C_SHUF16_((a).u8, (b).u8, __VA_ARGS__))
