@@ -21,8 +21,8 @@ WAT = r"""
 (module
   (memory (export "mem") 1)
   ;; bytes that the loop's sums change, at both ends of memory
-  (data (i32.const 0) "%(data)s")
-  (data (i32.const 65024) "%(data)s")
+  (data (i32.const 0) "@DATA@")
+  (data (i32.const 65024) "@DATA@")
   ;; counted: k += 1 until k == n; p += 8; reads p .. p + 32, writes p + 32 .. p + 56
   (func (export "vec") (param $p i32) (param $k i32) (param $n i32) (local $v v128)
     (loop $l
@@ -43,7 +43,7 @@ WAT = r"""
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
                           (i32.const 65536))))
     (local.get $h)))
-""" % {"data": DATA}
+""".replace("@DATA@", DATA)
 # The last in-bounds start of an iteration is 65536 - 56 (the lane store),
 # 65536 - 48 for the v128.store before it.
 POINTERS = [0, 1000, 65400, 65464, 65472, 65479, 65480, 65481, 65484, 65488, 65489, 65492,
