@@ -40,6 +40,20 @@ WAT = r"""
       (local.set $p (i32.add (local.get $p) (i32.const 8)))
       (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 2)))
                         (local.get $n)))))
+  ;; counting down: k -= 1 while k != 0 (br_if on the local); p += 8; p - 8, p, p + 4
+  (func (export "down") (param $p i32) (param $k i32) (param $n i32)
+    (loop $l
+      (i32.store (local.get $p) (i32.load (i32.add (local.get $p) (i32.const -8))))
+      (i32.store (i32.add (local.get $p) (i32.const 4)) (local.get $n))
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (br_if $l (local.tee $k (i32.add (local.get $k) (i32.const -1))))))
+  ;; counting down by 3 until k == n; p += 4; p - 12 after the step
+  (func (export "downNe") (param $p i32) (param $k i32) (param $n i32)
+    (loop $l
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (i32.store16 (i32.add (local.get $p) (i32.const -12)) (local.get $k))
+      (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const -3)))
+                        (local.get $n)))))
   ;; FNV-1a of the whole memory
   (func (export "hash") (result i32) (local $i i32) (local $h i32)
     (local.set $h (i32.const 0x811c9dc5))
@@ -56,12 +70,17 @@ BOUNDS = [0, 1, 10, 100, 0x110, 0xFFFFFFFF]
 POINTERS = [0, 65500, 65512, 65528, 65532, 0xFFFFFFF8]
 COUNTS = [0, 1, 2, 0xFFFFFFFE]
 LIMITS = [0, 2, 9, 10, 40]
+LOW_POINTERS = [0, 4, 8, 12, 16, 65480, 65520, 65528, 0xFFFFFFF8]
+DOWN_COUNTS = [0, 1, 2, 3, 7, 9, 0xFFFFFFFF]
+DOWN_LIMITS = [0, 1, 4]
 
 
 def calls() -> list[tuple[str, int, int, int]]:
     return ([("fill", *c) for c in itertools.product(BASES, STARTS, BOUNDS)]
             + [("fillLate", *c) for c in itertools.product(BASES, STARTS, BOUNDS)]
-            + [("counted", *c) for c in itertools.product(POINTERS, COUNTS, LIMITS)])
+            + [("counted", *c) for c in itertools.product(POINTERS, COUNTS, LIMITS)]
+            + [(f, *c) for f in ("down", "downNe")
+               for c in itertools.product(LOW_POINTERS, DOWN_COUNTS, DOWN_LIMITS)])
 
 
 def reference(wasm: bytes) -> list[str]:
@@ -95,7 +114,10 @@ int main(void) {
       case 0: trapped = W2C_TRY(m_x_fill(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0; break;
       case 1: trapped = W2C_TRY(m_x_fillLate(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
         break;
-      default: trapped = W2C_TRY(m_x_counted(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+      case 2: trapped = W2C_TRY(m_x_counted(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+        break;
+      case 3: trapped = W2C_TRY(m_x_down(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0; break;
+      default: trapped = W2C_TRY(m_x_downNe(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
     }
     printf("%%d %%08x\n", trapped, (unsigned)m_x_hash(&inst));
   }
@@ -103,14 +125,14 @@ int main(void) {
   return 0;
 }
 """
-FUNCS = {"fill": 0, "fillLate": 1, "counted": 2}
+FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4}
 
 
 def test_versioned_loops_agree_with_wasmtime(tmp_path, wat2wasm):
     wasm = wat2wasm(WAT)
     compile_module(wasm, tmp_path / "m.c", "m")
     c = (tmp_path / "m.c").read_text()
-    assert c.count("#if W2C_LOOP_COPIES") == 2 * 4     # (each loop: the test, the copy)
+    assert c.count("#if W2C_LOOP_COPIES") == 2 * 6     # (each loop: the test, the copy)
     table = ",\n".join(f"    {{{FUNCS[n]}, {a}u, {b}u, {k}u}}" for n, a, b, k in calls())
     (tmp_path / "main.c").write_text(DRIVER % table)
     exe = tmp_path / "loops"

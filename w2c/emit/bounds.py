@@ -42,7 +42,7 @@ import re
 from typing import Final
 
 from w2c import opcodes as O
-from w2c.emit.loops import Less, LoopFacts, Ne, Sum
+from w2c.emit.loops import NEG, Less, LoopFacts, Ne, Sum
 
 __all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
            "Checks"]
@@ -189,7 +189,8 @@ class Checks:
         facts.alias[(n, v)] = s
         a, b = (s.a, s.b) if s.a.__class__ is tuple else (s.b, s.a)
         ok = depth == facts.depth and n not in facts.steps and a.__class__ is tuple and \
-            a[0] == n and a[1] <= facts.stamp and b.__class__ is int and 0 < b <= 0x10000
+            a[0] == n and a[1] <= facts.stamp and b.__class__ is int and \
+            (0 < b <= 0x10000 or b >= NEG)
         facts.steps[n] = (b, v) if ok else None
 
     def join(self, kind: str, targeted: bool, before: dict | None, live: bool) -> None:
@@ -238,6 +239,8 @@ class Checks:
         elif t.__class__ is Ne:             # the sides that are their locals' values now
             cur = tuple(x for x in (t.a, t.b) if x.__class__ is tuple and self.ver[x[0]] == x[1])
             facts.back = (end, t, cur)
+        elif t.__class__ is tuple and p[1] == 0 and self.ver[t[0]] == t[1]:
+            facts.back = (end, Ne(t, 0), (t,))     # br_if on a local's value now: != 0
 
     # -- accesses ---------------------------------------------------------------------------
     def access(self, lines: list, nc: tuple | None, imm: tuple, base: int, fmt: str,

@@ -33,14 +33,19 @@ Two kinds of accesses qualify:
   loop-invariant: if s divides n - k0 (32-bit) and k0 != n it runs at most
   T = (n - k0) / s iterations, so a pointer p stepped likewise by t takes
   at most p0 + t * (T - 1); an access of p + B is in bounds if
-  `p0 + t * (T - 1) + B + end <= size`.
+  `p0 + t * (T - 1) + B + end <= size`.  A counter stepped down by t
+  (k = k - t) runs T = (k0 - n) / t iterations; `br_if 0 (k)` on the
+  local's new value is `k != 0` (nbody's inner loops).  A negative
+  constant -c in an address (p - 48, a field before the pointer) also
+  needs the smallest sum to be at least c: `p0 + B >= c`.
 Addresses are followed through i32.add and through locals set to a sum
 (LoopFacts.alias), e.g. `q = p + 8` or `i = i + 1` before the access.
 
 Memory never shrinks, so what the test shows at the loop's start holds
 throughout.  A copy may hold only instructions the emitter follows (no
 calls, no nested loop, no instruction of unknown effects: Checks.opaque),
-at most MAX_LINES lines.  Without explicit checks W2C_LOOP_COPIES is 0
+at most MAX_LINES lines (128: nbody's inner loop has 116; 64 left it
+checked, 303.3 -> 255.3 million instructions with explicit checks).  Without explicit checks W2C_LOOP_COPIES is 0
 and the C compiler sees the loop as before (a dead copy behind `if (0)`
 changed gcc's register allocation around it: parse +1 % with guard
 pages).  A trap happens only in the checked copy, at the same access with
@@ -52,9 +57,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["MAX_LINES", "Less", "LoopFacts", "Ne", "Sum", "version"]
+__all__ = ["MAX_LINES", "NEG", "Less", "LoopFacts", "Ne", "Sum", "version"]
 
-MAX_LINES = 64
+MAX_LINES = 128
+NEG = (1 << 32) - 0x10000    # steps and constants from here on are negative
 _LABEL = re.compile(r"\bL(\d+)(?=:;|;)")
 
 
@@ -121,27 +127,31 @@ class _Linear:
         self.ver = ver
         self.entry: list[str] = []      # what must hold before the first iteration
         self.top: Callable[[int], str | None] = lambda x: None
+        self.low: Callable[[int], list | None] = lambda x: None
 
-    def term(self, t: Any, depth: int = 0) -> tuple[int, list] | None:
-        """t's value as a constant plus C terms (a uint64 sum), or None."""
+    def term(self, t: Any, depth: int = 0) -> tuple[int, list, list | None] | None:
+        """t's value as a constant plus C terms (a uint64 sum) bounding it
+        from above, and C terms bounding it from below (None: unknown), or
+        None."""
         if t.__class__ is int:
-            return t, []
+            return t, [], []
         if t.__class__ is Sum:
             a = self.term(t.a, depth + 1) if depth < 4 else None
             b = self.term(t.b, depth + 1) if a is not None else None
             if a is None or b is None or sum(x[0] == "~" for x in a[1] + b[1]) > 1:
                 return None
-            return a[0] + b[0], a[1] + b[1]
+            low = a[2] + b[2] if a[2] is not None and b[2] is not None else None
+            return a[0] + b[0], a[1] + b[1], low
         facts = self.facts
         x, v = t
         if self.ver[x] <= facts.stamp:          # the loop never sets it
-            return 0, [f"l{x}"]
+            return 0, [f"l{x}"], [f"l{x}"]
         s = facts.alias.get(t)
         if s is not None:
             return self.term(s, depth + 1) if depth < 4 else None
         if v <= facts.stamp:                    # its value at the iteration's start
             top = self.top(x)
-            return None if top is None else (0, [top])
+            return None if top is None else (0, [top], self.low(x))
         return None
 
     def value(self, t: Any) -> str | None:
@@ -167,16 +177,25 @@ class _Linear:
             n = self.value(m)
             if step is None or step[1] != c[1] or n is None:
                 continue
-            d = f"(uint32_t)({n} - l{c[0]})"
+            if step[0] < NEG:
+                d, s = f"(uint32_t)({n} - l{c[0]})", step[0]
+            else:                               # counting down by 2^32 - step
+                d, s = f"(uint32_t)(l{c[0]} - {n})", (1 << 32) - step[0]
             self.entry = [f"{n} != l{c[0]}"]
-            if step[0] != 1:
-                self.entry.append(f"{d} % {step[0]}u == 0")
-                d = f"{d} / {step[0]}u"
+            if s != 1:
+                self.entry.append(f"{d} % {s}u == 0")
+                d = f"{d} / {s}u"
 
             def top(x: int, trips: str = d) -> str | None:
                 st = facts.steps.get(x)
-                return None if st is None else f"~l{x} + (uint64_t){st[0]}u * ({trips} - 1)"
+                return None if st is None or st[0] >= NEG else \
+                    f"~l{x} + (uint64_t){st[0]}u * ({trips} - 1)"
+
+            def low(x: int) -> list | None:
+                st = facts.steps.get(x)
+                return None if st is None or st[0] >= NEG else [f"l{x}"]
             self.top = top
+            self.low = low
             return
 
 
@@ -194,16 +213,28 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
         lin.counted(facts.back)
     tests: dict[str, int] = {}      # a bound's C terms -> the largest end above them
     edits: dict[int, str] = {}
+    lows: dict[str, int] = {}       # a lower bound's C terms -> the largest constant below them
     for line, addr, end, unchecked in _accesses(lines, facts):
         terms = lin.term(addr)
-        if terms is not None and terms[0] + end <= 1 << 31:     # (not a negative constant)
-            bound = " + ".join(sorted(terms[1])) or "0u"
-            tests[bound] = max(tests.get(bound, 0), terms[0] + end)
-            edits[line] = unchecked
+        if terms is None:
+            continue
+        c = terms[0] & 0xFFFFFFFF
+        bound = " + ".join(sorted(terms[1])) or "0u"
+        if c + end <= 1 << 31:
+            tests[bound] = max(tests.get(bound, 0), c + end)
+        elif c >= NEG and terms[2]:     # a + b - neg: in bounds if a + b >= neg and
+            low = " + ".join(sorted(terms[2]))      # a + b + end - neg <= size
+            lows[low] = max(lows.get(low, 0), (1 << 32) - c)
+            tests[bound] = max(tests.get(bound, 0), c + end - (1 << 32))
+        else:
+            continue
+        edits[line] = unchecked
     if not edits:
         return
     conds = list(lin.entry) if any("~" in b for b in tests) else []
-    conds += [f"(uint64_t){b.replace('~', '')} + {end}u <= m0_size" for b, end in tests.items()]
+    conds += [f"(uint64_t){b} >= {neg}u" for b, neg in lows.items()]
+    conds += [f"(uint64_t){b.replace('~', '')} + {end}u <= m0_size" if end >= 0 else
+              f"(uint64_t){b.replace('~', '')} <= m0_size + {-end}u" for b, end in tests.items()]
     _write(lines, start, label, edits, " && ".join(conds))
 
 
