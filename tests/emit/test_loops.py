@@ -18,7 +18,15 @@ wasmtime = pytest.importorskip("wasmtime", reason="wasmtime (pip) is the referen
 
 WAT = r"""
 (module
-  (memory (export "mem") 1)
+  (memory (export "mem") 1 2)
+  (type $g (func (param i32) (result i32)))
+  (table 1 funcref)
+  (elem (i32.const 0) $g)
+  ;; called from a loop: grows the memory once (k = 7), traps at k = 9
+  (func $g (param $k i32) (result i32)
+    (if (i32.eq (local.get $k) (i32.const 7)) (then (drop (memory.grow (i32.const 1)))))
+    (if (i32.eq (local.get $k) (i32.const 9)) (then unreachable))
+    (i32.mul (local.get $k) (i32.const 3)))
   ;; i < n at each iteration's start: b + i
   (func (export "fill") (param $b i32) (param $i i32) (param $n i32)
     (loop $l
@@ -54,15 +62,24 @@ WAT = r"""
       (i32.store16 (i32.add (local.get $p) (i32.const -12)) (local.get $k))
       (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const -3)))
                         (local.get $n)))))
-  ;; FNV-1a of the whole memory
-  (func (export "hash") (result i32) (local $i i32) (local $h i32)
+  ;; counted, with a call through the table in the loop: p += 4
+  (func (export "withCall") (param $p i32) (param $k i32) (param $n i32)
+    (loop $l
+      (i32.store (local.get $p) (call_indirect (type $g) (local.get $k) (i32.const 0)))
+      (i32.store8 offset=6 (local.get $p) (local.get $n))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1)))
+                        (local.get $n)))))
+  ;; FNV-1a of the whole memory, and its size
+  (func (export "hash") (result i32) (local $i i32) (local $h i32) (local $n i32)
     (local.set $h (i32.const 0x811c9dc5))
+    (local.set $n (i32.shl (memory.size) (i32.const 16)))
     (loop $l
       (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (local.get $i)))
                              (i32.const 0x01000193)))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-                          (i32.const 65536))))
-    (local.get $h)))
+                          (local.get $n))))
+    (i32.add (local.get $h) (local.get $n))))
 """
 BASES = [0, 100, 65400, 65500, 65530, 65534, 65535, 65536, 0xFFFFFF00, 0xFFFFFFF0]
 STARTS = [0, 5, 200, 0xFFFFFFFE]
@@ -73,6 +90,7 @@ LIMITS = [0, 2, 9, 10, 40]
 LOW_POINTERS = [0, 4, 8, 12, 16, 65480, 65520, 65528, 0xFFFFFFF8]
 DOWN_COUNTS = [0, 1, 2, 3, 7, 9, 0xFFFFFFFF]
 DOWN_LIMITS = [0, 1, 4]
+CALL_POINTERS = [0, 65502, 65506, 65518, 65522, 65524, 131054, 131058, 131068]
 
 
 def calls() -> list[tuple[str, int, int, int]]:
@@ -80,7 +98,8 @@ def calls() -> list[tuple[str, int, int, int]]:
             + [("fillLate", *c) for c in itertools.product(BASES, STARTS, BOUNDS)]
             + [("counted", *c) for c in itertools.product(POINTERS, COUNTS, LIMITS)]
             + [(f, *c) for f in ("down", "downNe")
-               for c in itertools.product(LOW_POINTERS, DOWN_COUNTS, DOWN_LIMITS)])
+               for c in itertools.product(LOW_POINTERS, DOWN_COUNTS, DOWN_LIMITS)]
+            + [("withCall", *c) for c in itertools.product(CALL_POINTERS, [0, 5, 8], [3, 8, 12])])
 
 
 def reference(wasm: bytes) -> list[str]:
@@ -117,7 +136,9 @@ int main(void) {
       case 2: trapped = W2C_TRY(m_x_counted(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
         break;
       case 3: trapped = W2C_TRY(m_x_down(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0; break;
-      default: trapped = W2C_TRY(m_x_downNe(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+      case 4: trapped = W2C_TRY(m_x_downNe(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+        break;
+      default: trapped = W2C_TRY(m_x_withCall(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
     }
     printf("%%d %%08x\n", trapped, (unsigned)m_x_hash(&inst));
   }
@@ -125,14 +146,14 @@ int main(void) {
   return 0;
 }
 """
-FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4}
+FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4, "withCall": 5}
 
 
 def test_versioned_loops_agree_with_wasmtime(tmp_path, wat2wasm):
     wasm = wat2wasm(WAT)
     compile_module(wasm, tmp_path / "m.c", "m")
     c = (tmp_path / "m.c").read_text()
-    assert c.count("#if W2C_LOOP_COPIES") == 2 * 6     # (each loop: the test, the copy)
+    assert c.count("#if W2C_LOOP_COPIES") == 2 * 7     # (each loop: the test, the copy)
     table = ",\n".join(f"    {{{FUNCS[n]}, {a}u, {b}u, {k}u}}" for n, a, b, k in calls())
     (tmp_path / "main.c").write_text(DRIVER % table)
     exe = tmp_path / "loops"

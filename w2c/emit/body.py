@@ -91,6 +91,9 @@ class BodyEmitter(InstrMethods):
         mems = getattr(gen, "mems", None) or []
         self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
                              mems[0].limits.min * mems[0].limits.page_size if mems else 0)
+        # a loop with calls may get an unchecked copy (w2c.emit.loops), not
+        # in a module with exceptions (a call there may branch to a handler)
+        self.checks.calls_ok = not getattr(gen, "exn", False)
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -176,6 +179,7 @@ class BodyEmitter(InstrMethods):
         prov_max = PROV_MAX
         knows_paths = KNOWS_PATHS
         pure = _PURE
+        calls = _CALLS
         unchecked = _UNCHECKED
         tee = TEE
         top: int
@@ -197,7 +201,10 @@ class BodyEmitter(InstrMethods):
                     top = step(v, imm)
                     pushed = pure.get(op)
                     if pushed is None:
-                        checks.opaque_op()
+                        if op in calls and checks.calls_ok:
+                            checks.call_op()
+                        else:
+                            checks.opaque_op()
                     elif pushed + top < prov_max:
                         prov[pushed + top] = None
                     fn(self, v, op, imm, top)
@@ -591,6 +598,8 @@ _DISPATCH: dict[O.Op, tuple[int, Any, Any, Any]] = {o: _dispatch(o) for o in O.O
 # Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
 # Methods without effects a trap could reveal (w2c.emit.bounds), by op.
 _PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
+# Calls, which a loop's unchecked copy may hold (Checks.calls_ok).
+_CALLS = frozenset(O.BY_NAME[n] for n in ("call", "call_indirect", "call_ref"))
 # Binary instructions whose results loop versioning follows (Checks.combine's kinds).
 _COMBINE = {O.BY_NAME["i32.add"]: 0, O.BY_NAME["i32.lt_u"]: 1, O.BY_NAME["i32.gt_u"]: 2,
             O.BY_NAME["i32.ne"]: 3}

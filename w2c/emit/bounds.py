@@ -94,7 +94,7 @@ class Checks:
     new generation (`barrier`).  Heights from PROV_MAX on are not followed.
     The body emitter writes prov inline (w2c.emit.body.BodyEmitter.run)."""
     __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "min_bytes", "loops", "stamp",
-                 "opaque")
+                 "opaque", "calls_ok", "calls")
 
     def __init__(self, on: bool, nlocals: int, min_bytes: int = 0) -> None:
         self.on = on                 # memory 0 exists and is 32-bit
@@ -105,6 +105,8 @@ class Checks:
         self.ver = [0] * nlocals
         self.stamp = 0
         self.opaque = 0              # instructions a loop copy may not hold (w2c.emit.loops)
+        self.calls_ok = False        # whether it may hold calls (barriers, not opaque)
+        self.calls = 0               # calls so far (call_op)
         self.known: dict = {}        # key -> Range
         self.epoch = 0
         self.gen = 0
@@ -125,6 +127,12 @@ class Checks:
         self.epoch += 1
         self.opaque += 1
 
+    def call_op(self) -> None:
+        """A call a loop's unchecked copy may hold (calls_ok): a barrier."""
+        self.gen += 1
+        self.epoch += 1
+        self.calls += 1
+
     # -- control flow -----------------------------------------------------------------------
     def forget(self) -> None:
         self.known = {}
@@ -139,6 +147,7 @@ class Checks:
         self.forget()
         facts.stamp = self.stamp
         facts.opaque = self.opaque
+        facts.calls = self.calls
 
     def leave_loop(self, lines: list) -> LoopFacts:
         """An access left unchecked on a range known before the loop keeps
@@ -149,6 +158,7 @@ class Checks:
         for line, checked, n, v in used:
             if ver[n] != v:
                 lines[line] = checked
+        facts.calls = self.calls != facts.calls
         facts.clean = facts.opaque == self.opaque and not any(
             facts.start <= u[0] for _, us, _ in self.loops for u in us)
         return facts

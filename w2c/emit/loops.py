@@ -57,6 +57,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from w2c.emit.body_ops import RELOAD
+
 __all__ = ["MAX_LINES", "NEG", "Less", "LoopFacts", "Ne", "Sum", "version"]
 
 MAX_LINES = 128
@@ -100,9 +102,10 @@ class LoopFacts:
     end of the range above the address) and of locals (line, key, Range),
     its last br_if to itself (lines after it, Less or Ne[, the Ne's sides
     that were current]), the Sums locals were set to (key -> Sum) and
-    each local's induction step (local -> (step, version) or None)."""
+    each local's induction step (local -> (step, version) or None),
+    and whether it has calls."""
     __slots__ = ("start", "depth", "stamp", "opaque", "clean", "sums", "own", "back", "alias",
-                 "steps")
+                 "steps", "calls")
 
     def __init__(self, start: int) -> None:
         self.start = start
@@ -115,6 +118,7 @@ class LoopFacts:
         self.back: tuple | None = None
         self.alias: dict = {}
         self.steps: dict = {}
+        self.calls: int | bool = 0      # the call count at its start; at its end: has calls
 
 
 class _Linear:
@@ -206,7 +210,7 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
     if not facts.clean or lines[start] is None or not (facts.sums or facts.own):
         return
     if len(lines) - start - 1 > MAX_LINES or \
-            any(x.__class__ is not str for x in lines[start + 1:]):
+            any(x.__class__ is not str and x is not RELOAD for x in lines[start + 1:]):
         return
     lin = _Linear(facts, ver)
     if facts.back is not None and _only_back_edge(lines, facts, label):
@@ -229,8 +233,8 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
         else:
             continue
         edits[line] = unchecked
-    if not edits:
-        return
+    if not edits or facts.calls and not any("~" in b for b in tests):
+        return      # (a loop with calls: worth its copy only for induction accesses)
     conds = list(lin.entry) if any("~" in b for b in tests) else []
     conds += [f"(uint64_t){b} >= {neg}u" for b, neg in lows.items()]
     conds += [f"(uint64_t){b.replace('~', '')} + {end}u <= m0_size" if end >= 0 else
@@ -255,17 +259,19 @@ def _only_back_edge(lines: list, facts: LoopFacts, label: int) -> bool:
     if back is None or back[0] != len(lines) or lines[-2] != f"goto L{label};":
         return False
     target = f"L{label};"
-    return sum(x.count(target) for x in lines[facts.start + 1:]) == 1
+    return sum(x.count(target) for x in lines[facts.start + 1:] if x is not RELOAD) == 1
 
 
 def _write(lines: list, start: int, label: int, edits: dict, test: str) -> None:
-    inner = {int(m) for x in lines[start + 1:] for m in re.findall(r"^L(\d+):;$", x)}
+    inner = {int(m) for x in lines[start + 1:] if x is not RELOAD
+             for m in re.findall(r"^L(\d+):;$", x)}
     inner.add(label)
 
     def rename(m: re.Match) -> str:
         return f"L{m[1]}_u" if int(m[1]) in inner else m[0]
 
-    copy = [_LABEL.sub(rename, edits.get(i, x)) if "L" in edits.get(i, x) else edits.get(i, x)
+    copy = [x if x is RELOAD else _LABEL.sub(rename, edits.get(i, x))
+            if "L" in edits.get(i, x) else edits.get(i, x)
             for i, x in enumerate(lines[start + 1:], start + 1)]
     lines[start] = (f"#if W2C_LOOP_COPIES\n  if ({test}) goto L{label}_u;\n#endif\n"
                     f"{lines[start]}")
