@@ -62,6 +62,11 @@ WAT = r"""
       (i32.store16 (i32.add (local.get $p) (i32.const -12)) (local.get $k))
       (br_if $l (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const -3)))
                         (local.get $n)))))
+  ;; an index counting up to 0 from below (negative), added to a base
+  (func (export "upTo0") (param $b i32) (param $i i32) (param $n i32)
+    (loop $l
+      (i32.store16 offset=2 (i32.add (local.get $b) (local.get $i)) (local.get $n))
+      (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
   ;; counted, with a call through the table in the loop: p += 4
   (func (export "withCall") (param $p i32) (param $k i32) (param $n i32)
     (loop $l
@@ -90,6 +95,8 @@ LIMITS = [0, 2, 9, 10, 40]
 LOW_POINTERS = [0, 4, 8, 12, 16, 65480, 65520, 65528, 0xFFFFFFF8]
 DOWN_COUNTS = [0, 1, 2, 3, 7, 9, 0xFFFFFFFF]
 DOWN_LIMITS = [0, 1, 4]
+UP_BASES = [0, 1, 100, 65530, 65533, 65536, 65540, 0x7FFFFFFF, 0x80000000]
+UP_INDEXES = [0, 3, 0xFFFFFFFF, 0xFFFFFFFC, 0xFFFFFF9C, 0xFFFF0000, 0x80000000, 0x80000004]
 CALL_POINTERS = [0, 65502, 65506, 65518, 65522, 65524, 131054, 131058, 131068]
 
 
@@ -99,7 +106,8 @@ def calls() -> list[tuple[str, int, int, int]]:
             + [("counted", *c) for c in itertools.product(POINTERS, COUNTS, LIMITS)]
             + [(f, *c) for f in ("down", "downNe")
                for c in itertools.product(LOW_POINTERS, DOWN_COUNTS, DOWN_LIMITS)]
-            + [("withCall", *c) for c in itertools.product(CALL_POINTERS, [0, 5, 8], [3, 8, 12])])
+            + [("withCall", *c) for c in itertools.product(CALL_POINTERS, [0, 5, 8], [3, 8, 12])]
+            + [("upTo0", *c) for c in itertools.product(UP_BASES, UP_INDEXES, [7])])
 
 
 def reference(wasm: bytes) -> list[str]:
@@ -138,7 +146,9 @@ int main(void) {
       case 3: trapped = W2C_TRY(m_x_down(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0; break;
       case 4: trapped = W2C_TRY(m_x_downNe(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
         break;
-      default: trapped = W2C_TRY(m_x_withCall(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+      case 5: trapped = W2C_TRY(m_x_withCall(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+        break;
+      default: trapped = W2C_TRY(m_x_upTo0(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
     }
     printf("%%d %%08x\n", trapped, (unsigned)m_x_hash(&inst));
   }
@@ -146,14 +156,14 @@ int main(void) {
   return 0;
 }
 """
-FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4, "withCall": 5}
+FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4, "withCall": 5, "upTo0": 6}
 
 
 def test_versioned_loops_agree_with_wasmtime(tmp_path, wat2wasm):
     wasm = wat2wasm(WAT)
     compile_module(wasm, tmp_path / "m.c", "m")
     c = (tmp_path / "m.c").read_text()
-    assert c.count("#if W2C_LOOP_COPIES") == 2 * 7     # (each loop: the test, the copy)
+    assert c.count("#if W2C_LOOP_COPIES") == 2 * 8     # (each loop: the test, the copy)
     table = ",\n".join(f"    {{{FUNCS[n]}, {a}u, {b}u, {k}u}}" for n, a, b, k in calls())
     (tmp_path / "main.c").write_text(DRIVER % table)
     exe = tmp_path / "loops"
