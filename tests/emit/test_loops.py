@@ -67,6 +67,20 @@ WAT = r"""
     (loop $l
       (i32.store16 offset=2 (i32.add (local.get $b) (local.get $i)) (local.get $n))
       (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
+  ;; i <u n by the back edge, j <u m by an exit test (j steps by i & 1):
+  ;; a + (i << 1), a + (j << 4) (sort's merge loop)
+  (func (export "twoIdx") (param $a i32) (param $i i32) (param $n i32) (local $j i32) (local $m i32)
+    (local.set $j (local.get $i))
+    (local.set $m (i32.shr_u (local.get $n) (i32.const 1)))
+    (block $out
+      (loop $l
+        (i32.store (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 1))) (local.get $j))
+        (i32.store16 offset=2 (i32.add (local.get $a) (i32.shl (local.get $j) (i32.const 4)))
+                     (local.get $i))
+        (local.set $j (i32.add (local.get $j) (i32.and (local.get $i) (i32.const 1))))
+        (br_if $out (i32.ge_u (local.get $j) (local.get $m)))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                            (local.get $n))))))
   ;; counted, with a call through the table in the loop: p += 4
   (func (export "withCall") (param $p i32) (param $k i32) (param $n i32)
     (loop $l
@@ -95,6 +109,9 @@ LIMITS = [0, 2, 9, 10, 40]
 LOW_POINTERS = [0, 4, 8, 12, 16, 65480, 65520, 65528, 0xFFFFFFF8]
 DOWN_COUNTS = [0, 1, 2, 3, 7, 9, 0xFFFFFFFF]
 DOWN_LIMITS = [0, 1, 4]
+TWO_BASES = [0, 100, 53260, 53264, 53268, 65500, 65528, 0xFFFFFF00, 0x80000000]
+TWO_STARTS = [0, 3, 100, 0xFFFFFFF0]
+TWO_BOUNDS = [0, 1, 5, 40, 0x600, 0x2000, 0xFFFFFFFF]
 UP_BASES = [0, 1, 100, 65530, 65533, 65536, 65540, 0x7FFFFFFF, 0x80000000]
 UP_INDEXES = [0, 3, 0xFFFFFFFF, 0xFFFFFFFC, 0xFFFFFF9C, 0xFFFF0000, 0x80000000, 0x80000004]
 CALL_POINTERS = [0, 65502, 65506, 65518, 65522, 65524, 131054, 131058, 131068]
@@ -106,6 +123,7 @@ def calls() -> list[tuple[str, int, int, int]]:
             + [("counted", *c) for c in itertools.product(POINTERS, COUNTS, LIMITS)]
             + [(f, *c) for f in ("down", "downNe")
                for c in itertools.product(LOW_POINTERS, DOWN_COUNTS, DOWN_LIMITS)]
+            + [("twoIdx", *c) for c in itertools.product(TWO_BASES, TWO_STARTS, TWO_BOUNDS)]
             + [("withCall", *c) for c in itertools.product(CALL_POINTERS, [0, 5, 8], [3, 8, 12])]
             + [("upTo0", *c) for c in itertools.product(UP_BASES, UP_INDEXES, [7])])
 
@@ -148,7 +166,8 @@ int main(void) {
         break;
       case 5: trapped = W2C_TRY(m_x_withCall(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
         break;
-      default: trapped = W2C_TRY(m_x_upTo0(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
+      case 6: trapped = W2C_TRY(m_x_upTo0(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0; break;
+      default: trapped = W2C_TRY(m_x_twoIdx(&inst, calls[i].a, calls[i].b, calls[i].c)) != 0;
     }
     printf("%%d %%08x\n", trapped, (unsigned)m_x_hash(&inst));
   }
@@ -156,14 +175,15 @@ int main(void) {
   return 0;
 }
 """
-FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4, "withCall": 5, "upTo0": 6}
+FUNCS = {"fill": 0, "fillLate": 1, "counted": 2, "down": 3, "downNe": 4, "withCall": 5,
+         "upTo0": 6, "twoIdx": 7}
 
 
 def test_versioned_loops_agree_with_wasmtime(tmp_path, wat2wasm):
     wasm = wat2wasm(WAT)
     compile_module(wasm, tmp_path / "m.c", "m")
     c = (tmp_path / "m.c").read_text()
-    assert c.count("#if W2C_LOOP_COPIES") == 2 * 8     # (each loop: the test, the copy)
+    assert c.count("#if W2C_LOOP_COPIES") == 2 * 9     # (each loop: the test, the copy)
     table = ",\n".join(f"    {{{FUNCS[n]}, {a}u, {b}u, {k}u}}" for n, a, b, k in calls())
     (tmp_path / "main.c").write_text(DRIVER % table)
     exe = tmp_path / "loops"

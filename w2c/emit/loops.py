@@ -41,15 +41,26 @@ Two kinds of accesses qualify:
   first value is read as signed (`(int64_t)(int32_t)p0`, with that lower
   bound): an index counting up to 0 from below plus a base is in bounds
   too (dotprod: 303.7 -> 283.0 million instructions).
-Addresses are followed through i32.add and through locals set to a sum
-(LoopFacts.alias), e.g. `q = p + 8` or `i = i + 1` before the access.
+- in either kind of loop, a local j tested by a `br_if` out of the loop
+  from its body's top level on `j >=u m` (i32.ge_u, or le_u the other
+  way round), m loop-invariant and j not set after the test: every
+  iteration but the first starts with j < m (the test checks the first),
+  so j bounds addresses as i does (sort's merge loop, whose two indexes
+  step by a comparison's result: 266.7 -> 228.1 million instructions).
+Addresses are followed through i32.add, i32.shl by a constant below 8
+(an index scaled to its element size: `a + (j << 3)`) and through locals
+set to a sum (LoopFacts.alias), e.g. `q = p + 8` or `i = i + 1` before
+the access.
 
 Memory never shrinks, so what the test shows at the loop's start holds
-throughout.  A copy may hold only instructions the emitter follows (no
-calls, no nested loop, no instruction of unknown effects: Checks.opaque),
-at most MAX_LINES lines (128: nbody's inner loop has 116; 64 left it
-checked, 303.3 -> 255.3 million instructions with explicit checks).  Without explicit checks W2C_LOOP_COPIES is 0
-and the C compiler sees the loop as before (a dead copy behind `if (0)`
+throughout, across calls too (each copy reloads the base and size after
+a call as before).  A copy may hold only instructions the emitter follows
+(calls, in a module without exceptions; no nested loop, no instruction
+of unknown effects: Checks.opaque), at most MAX_LINES lines (128:
+nbody's inner loop has 116; 64 left it checked, 303.3 -> 255.3 million
+instructions with explicit checks).  A loop with calls gets its copy
+only for induction accesses.  Without explicit checks W2C_LOOP_COPIES is
+0 and the C compiler sees the loop as before (a dead copy behind `if (0)`
 changed gcc's register allocation around it: parse +1 % with guard
 pages).  A trap happens only in the checked copy, at the same access with
 the same memory state as before.
@@ -62,7 +73,7 @@ from typing import Any
 
 from w2c.emit.body_ops import RELOAD
 
-__all__ = ["MAX_LINES", "NEG", "Less", "LoopFacts", "Ne", "Sum", "version"]
+__all__ = ["MAX_LINES", "NEG", "AtLeast", "Less", "LoopFacts", "Ne", "Shl", "Sum", "version"]
 
 MAX_LINES = 128
 NEG = (1 << 32) - 0x10000    # steps and constants from here on are negative
@@ -99,6 +110,26 @@ class Ne:
         self.b = b
 
 
+class AtLeast:
+    """The i32 value `i >=u n` inside a loop: i a local's key, n a local's
+    key or a constant (int)."""
+    __slots__ = ("i", "n")
+
+    def __init__(self, i: tuple, n: object) -> None:
+        self.i = i
+        self.n = n
+
+
+class Shl:
+    """An address part `a << k` (i32.shl) inside a loop: a a local's key,
+    0 < k < 8."""
+    __slots__ = ("a", "k")
+
+    def __init__(self, a: tuple, k: int) -> None:
+        self.a = a
+        self.k = k
+
+
 class LoopFacts:
     """What one open loop's versioning needs: the line of its label, its
     body's block depth, the version stamp and opaque count at its start,
@@ -109,7 +140,7 @@ class LoopFacts:
     each local's induction step (local -> (step, version) or None),
     and whether it has calls."""
     __slots__ = ("start", "depth", "stamp", "opaque", "clean", "sums", "own", "back", "alias",
-                 "steps", "calls")
+                 "steps", "calls", "exits")
 
     def __init__(self, start: int) -> None:
         self.start = start
@@ -123,6 +154,7 @@ class LoopFacts:
         self.alias: dict = {}
         self.steps: dict = {}
         self.calls: int | bool = 0      # the call count at its start; at its end: has calls
+        self.exits: list = []           # AtLeast tests of br_ifs out of it (top level)
 
 
 class _Linear:
@@ -136,6 +168,18 @@ class _Linear:
         self.entry: list[str] = []      # what must hold before the first iteration
         self.top: Callable[[int], str | None] = lambda x: None
         self.low: Callable[[int], list | None] = lambda x: None
+        self.below: dict[int, str] = {}    # local -> its bound from an exit test, "~(n - 1)"
+
+    def exited(self, exits: list) -> None:
+        """The exit tests `br_if (i >=u n)` from the body's top level, i
+        unchanged after them and n loop-invariant: i <u n at the start of
+        every iteration (the entry test shows it for the first)."""
+        for t in exits:
+            i = t.i
+            n = self.value(t.n)
+            if n is not None and self.ver[i[0]] == i[1] and i[0] not in self.below:
+                self.below[i[0]] = f"~({n} - 1)"
+                self.entry.append(f"l{i[0]} < {n}")
 
     def term(self, t: Any, depth: int = 0) -> tuple[int, list, list | None] | None:
         """t's value as a constant plus C terms (a uint64 sum) bounding it
@@ -143,6 +187,8 @@ class _Linear:
         None."""
         if t.__class__ is int:
             return t, [], []
+        if t.__class__ is Shl:
+            return self.scaled(t)
         if t.__class__ is Sum:
             a = self.term(t.a, depth + 1) if depth < 4 else None
             b = self.term(t.b, depth + 1) if a is not None else None
@@ -159,8 +205,22 @@ class _Linear:
             return self.term(s, depth + 1) if depth < 4 else None
         if v <= facts.stamp:                    # its value at the iteration's start
             top = self.top(x)
-            return None if top is None else (0, [top], self.low(x))
+            if top is None:
+                top = self.below.get(x)
+                return None if top is None else (0, [top], None)
+            return (0, [top], self.low(x))
         return None
+
+    def scaled(self, t: Shl) -> tuple[int, list, list | None] | None:
+        """The bounds of `a << k`: a one invariant or bounded local."""
+        a = self.term(t.a, 4)
+        if a is None or a[0] or len(a[1]) != 1 or a[2] and a[2][0].startswith(SIGNED):
+            return None
+        hi = a[1][0]
+        mark = "~" if hi[0] == "~" else ""
+        hi = f"{mark}((uint64_t)({hi.lstrip('~')}) << {t.k})"
+        lo = None if a[2] is None else [f"((uint64_t)({a[2][0]}) << {t.k})"]
+        return 0, [hi], lo
 
     def value(self, t: Any) -> str | None:
         """The C of a loop-invariant operand of the back edge's test."""
@@ -222,6 +282,7 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
     lin = _Linear(facts, ver)
     if facts.back is not None and _only_back_edge(lines, facts, label):
         lin.counted(facts.back)
+        lin.exited(facts.exits)
     tests: dict[str, int] = {}      # a bound's C terms -> the largest end above them
     edits: dict[int, str] = {}
     lows: dict[str, int] = {}       # a lower bound's C terms -> the smallest constant added
@@ -237,7 +298,7 @@ def version(lines: list, facts: LoopFacts, label: int, ver: list) -> None:
         if c < 0 or any(t.startswith(SIGNED) for t in terms[2] or ()):
             if not terms[2]:
                 continue
-            low = " + ".join(sorted(terms[2]))
+            low = " + ".join(f"(int64_t)({t})" for t in sorted(terms[2]))
             lows[low] = min(lows.get(low, c), c)
         bound = " + ".join(sorted(terms[1])) or "0u"
         tests[bound] = max(tests.get(bound, c + end), c + end)
