@@ -134,6 +134,7 @@ class Measured:
     wall: float
     maxrss_kb: int
     timed_out: bool = False
+    cpu: float = 0.0            # user + system seconds of the process and its children
 
 
 def run_measured(cmd: list[str], *, timeout: float | None = None, cwd: Path | None = None,
@@ -160,7 +161,7 @@ def run_measured(cmd: list[str], *, timeout: float | None = None, cwd: Path | No
         err.seek(0)
         return Measured(proc.returncode, out.read().decode(errors="replace"),
                         err.read().decode(errors="replace"), wall, usage.ru_maxrss,
-                        bool(killed))
+                        bool(killed), usage.ru_utime + usage.ru_stime)
 
 
 def check_call(cmd: list[str], what: str, cwd: Path | None = None) -> None:
@@ -483,38 +484,69 @@ def callgrind_counts(built: list[Built], out: Path, jobs: int) -> dict:
 
 # -- compile-side figures ------------------------------------------------------------------------------
 
+def accelerated_copy(out: Path) -> tuple[Path | None, str]:
+    """A copy of w2c's package under `out` with scripts/build-accelerated's
+    mypyc build of its hot modules (the optional accelerator); (None, why)
+    where mypyc or the build is missing."""
+    root = out / "accelerated"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.so")
+    for d in ("w2c", "runtime_c", "targets"):
+        shutil.copytree(REPO / d, root / d, ignore=skip)
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "build-accelerated"),
+                           "--root", str(root)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return None, (proc.stderr.strip() or proc.stdout.strip())[-300:]
+    return root, ""
+
+
 def compile_side(largest: Path, size_mb: float, out: Path) -> list[dict]:
-    """w2c compile vs wasm2c (wall time, peak RSS) on the suite's largest
-    module and on bench/gen_module.py's module of `size_mb` MB, then gcc -O2 -c
-    on each output (wall time, peak RSS)."""
+    """w2c compile vs wasm2c (wall and CPU time, peak RSS) on the suite's
+    largest module and on bench/gen_module.py's module of `size_mb` MB, the
+    pure-Python w2c and (where mypyc is installed) the optional accelerated
+    build; then gcc -O2 -c on each output (wall time, peak RSS)."""
     from bench.decode_bench import generated_module
     tool, rt = wasm2c_paths()
     modules = [largest]
     if size_mb > 0:
         log(f"generating the {size_mb:g} MB module (cached) ...")
         modules.append(generated_module(size_mb, 1, simd=False))
+    log("building the accelerated copy (scripts/build-accelerated) ...")
+    accel, why = accelerated_copy(out)
+    if accel is None:
+        log(f"  no accelerated build: {why}")
     rows = []
     for mod in modules:
         work = out / "compile" / mod.stem
         shutil.rmtree(work, ignore_errors=True)
-        (work / "w2c").mkdir(parents=True)
-        (work / "wasm2c").mkdir(parents=True)
         row = {"module": mod.name, "bytes": mod.stat().st_size}
         log(f"compile side: {mod.name} ...")
         # "w2c": one process (-j 1); "w2c-j2": w2c's default, which translates
-        # a large module on every CPU (both here).
-        w = run_measured([sys.executable, "-m", "w2c", "compile", "-j", "1", str(mod), "-o",
-                          str(work / "w2c" / "m.c"), "-n", "m"], cwd=REPO)
-        x = run_measured([str(tool), str(mod), "-n", "m", "-o", str(work / "wasm2c" / "m.c")])
-        (work / "w2c-j2").mkdir()
-        w2 = run_measured([sys.executable, "-m", "w2c", "compile", "-q", str(mod),
-                           "-o", str(work / "w2c-j2" / "m.c"), "-n", "m"], cwd=REPO)
-        for key, m in (("w2c", w), ("wasm2c", x), ("w2c-j2", w2)):
-            row[key] = {"ok": m.returncode == 0, "seconds": m.wall, "peak_kb": m.maxrss_kb,
+        # a large module on every CPU (both here); "-mypyc": the same with the
+        # accelerated copy.
+        runs: list[tuple[str, list[str], Path | None]] = [
+            ("w2c", ["-j", "1"], None), ("w2c-j2", ["-q"], None)]
+        if accel is not None:
+            runs += [("w2c-mypyc", ["-j", "1"], accel), ("w2c-mypyc-j2", ["-q"], accel)]
+        measured = {}
+        for key, opts, root in runs:
+            (work / key).mkdir(parents=True)
+            env = dict(os.environ, PYTHONPATH=str(root)) if root else None
+            measured[key] = run_measured(
+                [sys.executable, "-m", "w2c", "compile", *opts, str(mod), "-o",
+                 str(work / key / "m.c"), "-n", "m"], cwd=root or REPO, env=env)
+        (work / "wasm2c").mkdir(parents=True)
+        measured["wasm2c"] = run_measured([str(tool), str(mod), "-n", "m", "-o",
+                                           str(work / "wasm2c" / "m.c")])
+        for key, m in measured.items():
+            row[key] = {"ok": m.returncode == 0, "seconds": m.wall, "cpu": m.cpu,
+                        "peak_kb": m.maxrss_kb,
                         "c_bytes": (work / key / "m.c").stat().st_size
                         if (work / key / "m.c").exists() else 0,
                         "error": "" if m.returncode == 0 else m.stderr.strip()[-300:]}
-        log(f"  w2c {w.wall:.2f} s, wasm2c {x.wall:.2f} s; gcc -O2 on each ...")
+        log(f"  w2c {measured['w2c'].wall:.2f} s, wasm2c {measured['wasm2c'].wall:.2f} s; "
+            "gcc -O2 on each ...")
         for key, extra in (("w2c", ["-std=c99", f"-I{work / 'w2c'}"]),
                            ("wasm2c", [f"-I{rt}", f"-I{work / 'wasm2c'}"])):
             if not row[key]["ok"]:
@@ -526,6 +558,8 @@ def compile_side(largest: Path, size_mb: float, out: Path) -> list[dict]:
                                "error": "" if m.returncode == 0 else m.stderr.strip()[-300:]}
         rows.append(row)
         shutil.rmtree(work, ignore_errors=True)  # the 10 MB module's C is >100 MB
+    if accel is not None:
+        shutil.rmtree(accel, ignore_errors=True)
     return rows
 
 
@@ -742,6 +776,13 @@ def write_report(data: dict, summary: dict, md: Path, png: Path | None) -> None:
                 tr2 = j2["seconds"] / big["wasm2c"]["seconds"]
                 L.append(f"| the same with w2c's default (every CPU: both cores) <= 1.2x | "
                          f"{tr2:.2f}x | | {verdict(tr2, 1.2)} |")
+            for key, what, goal in (("w2c-mypyc", "one core", 2.0),
+                                    ("w2c-mypyc-j2", "default", 1.2)):
+                t = big.get(key, {})
+                if t.get("ok"):
+                    r = t["seconds"] / big["wasm2c"]["seconds"]
+                    L.append(f"| the same, {what}, with the optional accelerator (mypyc) "
+                             f"<= {goal}x | {r:.2f}x | | {verdict(r, goal)} |")
             L.append(f"| w2c peak memory <= wasm2c's on it | {mr:.2f}x | | {verdict(mr, 1.0)} |")
     L.append(f"| runner under 20 minutes on 2 cores | {data['seconds'] / 60:.1f} min | | "
              f"{verdict(data['seconds'] / 60, 20)} |")
@@ -822,25 +863,28 @@ def write_report(data: dict, summary: dict, md: Path, png: Path | None) -> None:
         L += ["## Compile side", "",
               "Translation (`w2c compile`, run as `python -m w2c` so Python's start-up is "
               "included; `wasm2c`, WABT's C++ binary), then `gcc -O2 -c` of the C each wrote: "
-              "wall time and peak RSS of the process and its children (wait4).  The generated "
-              "module is bench/gen_module.py's (seed 1, no SIMD).  *w2c* is `w2c compile -j 1` "
-              "(one process), *w2c-j2* w2c's default (a module of 1 MiB of code or more in one "
-              "worker process per CPU, two here; its peak is the largest single process's)." +
+              "wall time, CPU time (user + system) and peak RSS of the process and its children "
+              "(wait4).  The generated module is bench/gen_module.py's (seed 1, no SIMD).  "
+              "*w2c* is `w2c compile -j 1` (one process), *w2c-j2* w2c's default (a module of "
+              "1 MiB of code or more in one worker process per CPU, two here; its peak is the "
+              "largest single process's); *-mypyc* the same with the optional accelerator "
+              "(scripts/build-accelerated: the hot modules compiled by mypyc, in a copy)." +
               (" Wall times on a loaded machine." if _loaded(data) else ""), "",
-              "| module | wasm MB | translator | s | peak MB | C MB | gcc -O2 s | gcc peak MB |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+              "| module | wasm MB | translator | s | CPU s | peak MB | C MB | gcc -O2 s "
+              "| gcc peak MB |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for row in cs:
-            for key in ("w2c", "w2c-j2", "wasm2c"):
+            for key in ("w2c", "w2c-j2", "w2c-mypyc", "w2c-mypyc-j2", "wasm2c"):
                 if key not in row:
                     continue
                 t = row[key]
                 gc = t.get("gcc", {})
                 if not t["ok"]:
                     L.append(f"| {row['module']} | {row['bytes'] / 2**20:.2f} | {key} | failed: "
-                             f"{t['error'][:80]} | | | | |")
+                             f"{t['error'][:80]} | | | | | |")
                     continue
                 L.append(f"| {row['module']} | {row['bytes'] / 2**20:.2f} | {key} | "
-                         f"{t['seconds']:.2f} | {t['peak_kb'] / 1024:.0f} | "
+                         f"{t['seconds']:.2f} | {_f(t.get('cpu'))} | {t['peak_kb'] / 1024:.0f} | "
                          f"{t['c_bytes'] / 2**20:.1f} | {_f(gc.get('seconds'))} | "
                          f"{_f(gc.get('peak_kb') and gc['peak_kb'] / 1024, '{:.0f}')} |")
         L.append("")

@@ -16,8 +16,9 @@
  * big-endian ones (there the 16 bytes are the 128-bit value stored
  * big-endian, so every lane width agrees).  Loads and stores convert.
  *
- * The other files: w2c_simd_int.h (integer lanes), w2c_simd_float.h (float
- * lanes, conversions, relaxed SIMD). */
+ * The other files: w2c_simd_shuffle.h (i8x16.shuffle), w2c_simd_int.h
+ * (integer lanes), w2c_simd_float.h (float lanes, conversions, relaxed
+ * SIMD). */
 #ifndef W2C_SIMD_H
 #define W2C_SIMD_H
 
@@ -207,94 +208,7 @@ W2C_REPLACE_(w2c_f64x2_replace_lane, double, f64, double)
 #undef W2C_EXTRACT_
 #undef W2C_REPLACE_
 
-/* ---- shuffle, swizzle ------------------------------------------------------
- * i8x16.shuffle is a macro of the two operands and the 16 lane immediates
- * (0..31, constants): w2c_i8x16_shuffle(a, b, i0, ..., i15).  Vector builds
- * give them to the compiler's shuffle builtin, which picks the instructions. */
-static inline w2c_v128 w2c_i8x16_shuffle_(w2c_v128 a, w2c_v128 b, const uint8_t *idx) {
-  w2c_v128 r;
-  int k;
-  for (k = 0; k < 16; k++) {
-    int s = idx[k] & 31;
-    W2C_AT_(r, u8, k) = s < 16 ? W2C_AT_(a, u8, s) : W2C_AT_(b, u8, s - 16);
-  }
-  return r;
-}
-#if W2C_SIMD_IMPL == W2C_SIMD_VECTOR && defined(__has_builtin)
-#if __has_builtin(__builtin_shufflevector)
-/* Element j of the result takes Wasm lane W2C_LX_(j): the builtin's index
- * of Wasm lane s is W2C_LX_ within each operand. */
-#define W2C_SHIDX_(s) (((s) & 31) < 16 ? W2C_LX_((s) & 15, 16) : 16 + W2C_LX_((s) & 15, 16))
-#if W2C_SIMD_LANES_REVERSED
-#define W2C_SHUF16_(a, b, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15) \
-  __builtin_shufflevector(a, b, W2C_SHIDX_(i15), W2C_SHIDX_(i14), W2C_SHIDX_(i13),              \
-                          W2C_SHIDX_(i12), W2C_SHIDX_(i11), W2C_SHIDX_(i10), W2C_SHIDX_(i9),    \
-                          W2C_SHIDX_(i8), W2C_SHIDX_(i7), W2C_SHIDX_(i6), W2C_SHIDX_(i5),       \
-                          W2C_SHIDX_(i4), W2C_SHIDX_(i3), W2C_SHIDX_(i2), W2C_SHIDX_(i1),       \
-                          W2C_SHIDX_(i0))
-#else
-#define W2C_SHUF16_(a, b, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15) \
-  __builtin_shufflevector(a, b, W2C_SHIDX_(i0), W2C_SHIDX_(i1), W2C_SHIDX_(i2),                 \
-                          W2C_SHIDX_(i3), W2C_SHIDX_(i4), W2C_SHIDX_(i5), W2C_SHIDX_(i6),       \
-                          W2C_SHIDX_(i7), W2C_SHIDX_(i8), W2C_SHIDX_(i9), W2C_SHIDX_(i10),      \
-                          W2C_SHIDX_(i11), W2C_SHIDX_(i12), W2C_SHIDX_(i13), W2C_SHIDX_(i14),   \
-                          W2C_SHIDX_(i15))
-#endif
-static inline w2c_v128 w2c_v128_of_u8_(w2c_vu8_ v) { w2c_v128 r; r.u8 = v; return r; }
-#if defined(W2C_SIMD_SSE2_) && !defined(__SSSE3__) && defined(__x86_64__)
-/* Without pshufb GCC builds a general byte shuffle in a general register
- * and reloads it through the stack, two 8-byte stores read by a 16-byte
- * load: a store-forwarding stall.  The same bytes, moved by movq. */
-#define W2C_SB_(k, i) ((uint64_t)t[(i) & 31] << (8 * (k)))
-__attribute__((always_inline)) static inline w2c_v128 w2c_sse2_shuffle_(w2c_v128 a, w2c_v128 b,
-                                                                    const uint8_t *i) {
-  uint8_t t[32];
-  uint64_t lo, hi;
-  w2c_v128 r;
-  W2C_MEMCPY(t, &a, 16);
-  W2C_MEMCPY(t + 16, &b, 16);
-  lo = W2C_SB_(0, i[0]) | W2C_SB_(1, i[1]) | W2C_SB_(2, i[2]) | W2C_SB_(3, i[3]) |
-       W2C_SB_(4, i[4]) | W2C_SB_(5, i[5]) | W2C_SB_(6, i[6]) | W2C_SB_(7, i[7]);
-  hi = W2C_SB_(0, i[8]) | W2C_SB_(1, i[9]) | W2C_SB_(2, i[10]) | W2C_SB_(3, i[11]) |
-       W2C_SB_(4, i[12]) | W2C_SB_(5, i[13]) | W2C_SB_(6, i[14]) | W2C_SB_(7, i[15]);
-  r.m = _mm_unpacklo_epi64(_mm_cvtsi64_si128((long long)lo), _mm_cvtsi64_si128((long long)hi));
-  return r;
-}
-#undef W2C_SB_
-/* Shuffles GCC does in 1-4 SSE2 instructions go to the builtin: whole
- * 32-bit lanes (pshufd, shufps, punpck*dq), a byte splat, a byte interleave
- * (punpcklbw/punpckhbw); any other byte pattern is the movq form above. */
-#define W2C_QUAD_(a, b, c, d) (((a) & 3) == 0 && (b) == (a) + 1 && (c) == (a) + 2 && (d) == (a) + 3)
-#define W2C_ZIP_(x, y, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15) \
-  (((x) & 7) == 0 && ((y) & 7) == 0 && i0 == (x) && i1 == (y) && i2 == (x) + 1 &&           \
-   i3 == (y) + 1 && i4 == (x) + 2 && i5 == (y) + 2 && i6 == (x) + 3 && i7 == (y) + 3 &&     \
-   i8 == (x) + 4 && i9 == (y) + 4 && i10 == (x) + 5 && i11 == (y) + 5 && i12 == (x) + 6 &&  \
-   i13 == (y) + 6 && i14 == (x) + 7 && i15 == (y) + 7)
-#define W2C_CHEAP_SHUF_(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15) \
-  ((W2C_QUAD_(i0, i1, i2, i3) && W2C_QUAD_(i4, i5, i6, i7) && W2C_QUAD_(i8, i9, i10, i11) &&  \
-    W2C_QUAD_(i12, i13, i14, i15)) ||                                                          \
-   (i1 == i0 && i2 == i0 && i3 == i0 && i4 == i0 && i5 == i0 && i6 == i0 && i7 == i0 &&        \
-    i8 == i0 && i9 == i0 && i10 == i0 && i11 == i0 && i12 == i0 && i13 == i0 && i14 == i0 &&   \
-    i15 == i0) ||                                                                              \
-   W2C_ZIP_(i0, i1, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15))
-#define w2c_i8x16_shuffle(a, b, ...) w2c_sse2_shuffle_sel_(a, b, __VA_ARGS__)
-#define w2c_sse2_shuffle_sel_(a, b, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12,   \
-                              i13, i14, i15)                                               \
-  (W2C_CHEAP_SHUF_(i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15)    \
-       ? w2c_v128_of_u8_(W2C_SHUF16_((a).u8, (b).u8, i0, i1, i2, i3, i4, i5, i6, i7, i8,    \
-                                     i9, i10, i11, i12, i13, i14, i15))                     \
-       : w2c_sse2_shuffle_(a, b, (const uint8_t[16]){i0, i1, i2, i3, i4, i5, i6, i7, i8,   \
-                                                     i9, i10, i11, i12, i13, i14, i15}))
-#else
-#define w2c_i8x16_shuffle(a, b, ...) \
-  w2c_v128_of_u8_(W2C_SHUF16_((a).u8, (b).u8, __VA_ARGS__))
-#endif
-#endif
-#endif
-#ifndef w2c_i8x16_shuffle
-#define w2c_i8x16_shuffle(a, b, ...) \
-  w2c_i8x16_shuffle_(a, b, (const uint8_t[16]){__VA_ARGS__})
-#endif
+#include "w2c_simd_shuffle.h"
 
 /* i8x16.swizzle: lane k = a[s[k]], 0 when s[k] >= 16. */
 static inline w2c_v128 w2c_i8x16_swizzle(w2c_v128 a, w2c_v128 s) {
@@ -371,12 +285,16 @@ static inline void w2c_simd_wr64_(uint8_t *p, uint64_t v) {
 
 /* name(mem, size, addr, offset): read N bytes at p, r = E (p, x: the bytes
  * read, as a little-endian integer when N <= 8). */
-#define W2C_VLOAD_(name, N, READ, BODY)                                                  \
+/* Each load has the `_nc` form (no check) of w2c_mem.h's accesses. */
+#define W2C_VLOAD_(name, N, READ, BODY)  \
+  W2C_VLOAD_CK_(name, N, READ, BODY, W2C_MEM_CHECK(size, addr, offset, N)) \
+  W2C_VLOAD_CK_(name##_nc, N, READ, BODY, (void)size)
+#define W2C_VLOAD_CK_(name, N, READ, BODY, CHECK)                                        \
   static inline w2c_v128 name(const uint8_t *mem, uint64_t size, uint32_t addr,          \
                               uint32_t offset) {                                         \
     w2c_v128 r;                                                                          \
     const uint8_t *p = mem + (uint64_t)addr + offset;                                    \
-    W2C_MEM_CHECK(size, addr, offset, N);                                                \
+    CHECK;                                                                               \
     READ;                                                                                \
     BODY;                                                                                \
     W2C_SIMD_FORCE_(r);                                                                  \
@@ -406,6 +324,7 @@ W2C_VLOAD_(w2c_v128_load64_splat, 8, W2C_RD64_, r = w2c_i64x2_splat(x))
 W2C_VLOAD_(w2c_v128_load32_zero, 4, W2C_RD32_, r = w2c_v128_const(x, 0))
 W2C_VLOAD_(w2c_v128_load64_zero, 8, W2C_RD64_, r = w2c_v128_const(x, 0))
 #undef W2C_VLOAD_
+#undef W2C_VLOAD_CK_
 
 /* vNN.loadN_lane(mem, size, addr, offset, v, lane) */
 #define W2C_VLOAD_LANE_(name, N, READ, M, T)                                             \
@@ -435,6 +354,11 @@ static inline void w2c_v128_store(uint8_t *mem, uint64_t size, uint32_t addr, ui
   uint8_t *p = mem + (uint64_t)addr + offset;
   W2C_MEM_CHECK(size, addr, offset, 16);
   W2C_SIMD_STORE16_(p, v);
+}
+static inline void w2c_v128_store_nc(uint8_t *mem, uint64_t size, uint32_t addr,
+                                     uint32_t offset, w2c_v128 v) {
+  (void)size;
+  W2C_SIMD_STORE16_(mem + (uint64_t)addr + offset, v);
 }
 /* vNN.storeN_lane(mem, size, addr, offset, v, lane) */
 #define W2C_VSTORE_LANE_(name, N, M, U, LE)                                              \

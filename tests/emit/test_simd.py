@@ -15,7 +15,7 @@ from w2c.features import Features
 from w2c.parse import decode_module
 
 CFLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
-SIMD_HEADERS = {"w2c_simd.h", "w2c_simd_int.h", "w2c_simd_float.h"}
+SIMD_HEADERS = {"w2c_simd.h", "w2c_simd_int.h", "w2c_simd_float.h", "w2c_simd_shuffle.h"}
 
 MODULE = """(module
   (memory (export "mem") 1)

@@ -74,6 +74,30 @@ SHUFFLES = [list(range(16)), list(range(16, 32)), list(range(15, -1, -1)),
             [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23],
             [3, 3, 3, 3, 31, 30, 29, 28, 8, 9, 10, 11, 0, 0, 0, 0],
             random.Random(7).sample(range(32), 16)]
+# The SSE2 plans of runtime_c/w2c_simd_shuffle.h (GCC without SSSE3): the byte
+# T(k) of the operand each step brings to lane k (steps 1-12), mixed as
+# a's step, b's step and index 0 (broadcast of a's byte 0); blur's patterns
+# (clang's widening and narrowing); byte rotations (palignr).
+_STEPS = [lambda k: k, lambda k: k >> 1, lambda k: 8 + (k >> 1),
+          lambda k: (k >> 2 << 1) | (k & 1), lambda k: 8 + ((k >> 2 << 1) | (k & 1)),
+          lambda k: (k >> 3 << 2) | (k & 3), lambda k: 8 + ((k >> 3 << 2) | (k & 3)),
+          lambda k: k & 7, lambda k: 8 + (k & 7), lambda k: (k & 7) << 1,
+          lambda k: ((k & 7) << 1) | 1, lambda k: (k & 3) << 2]
+SHUFFLES += [[16 + _STEPS[(c + 5) % 12](k) if k % 3 == 0 else 0 if k % 5 == 1 else step(k)
+              for k in range(16)] for c, step in enumerate(_STEPS)]
+# Steps 13-21 (a's punpck* with the broadcast of its byte 0; its every
+# fourth byte then that broadcast): map nibble k, 0 in the broadcast's
+# lanes; every fourth lane from b instead.
+_A_STEPS = [0x0706050403020100, 0x0F0E0D0C0B0A0908, 0x0076005400320010, 0x00FE00DC00BA0098,
+            0x0000765400003210, 0x0000FEDC0000BA98, 0x0000000076543210, 0x00000000FEDCBA98,
+            0x00000000C840C840]
+SHUFFLES += [[16 + k if k % 4 == 3 else m >> (4 * k) & 15 for k in range(16)] for m in _A_STEPS]
+SHUFFLES += [[0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0],
+             [8, 9, 0, 0, 10, 11, 0, 0, 12, 13, 0, 0, 14, 15, 0, 0],
+             [0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0],
+             [16, 17, 2, 3, 18, 19, 6, 7, 20, 21, 10, 11, 22, 23, 14, 15],
+             [8, 17, 9, 19, 10, 21, 11, 23, 12, 25, 13, 27, 14, 29, 15, 31],
+             list(range(3, 19)), list(range(15, 31)), [1] + list(range(2, 17))]
 CONSTS = [(0, 0), (M64, 0x8000000000000000), (0x0123456789ABCDEF, 0xFEDCBA9876543210)]
 
 
@@ -311,12 +335,35 @@ def _bits(x: float, w: int) -> int:
     return int.from_bytes(struct.pack("<d", x), "little")
 
 
+def _nearest(exact: Fraction, w: int) -> float:
+    """`exact` rounded once to the nearest f32/f64 (ties to even): float()
+    rounds to f64, and rounding that again to f32 can land one ulp off."""
+    d = float(exact)
+    if w == 64 or not math.isfinite(d):
+        return d
+    bits = _bits(d, 32)
+    best = None
+    for cand in (bits - 1, bits, bits + 1):
+        if cand < 0 or cand > 0xFFFFFFFF:
+            continue
+        v = _f(cand, 32)
+        if not math.isfinite(v) or (v < 0) != (bits >> 31 == 1) and v != 0:
+            continue
+        key = (abs(Fraction(v) - exact), cand & 1)
+        if best is None or key < best[0]:
+            best = (key, v)
+    return best[1] if best else d
+
+
 def _madd(a: int, b: int, c: int, w: int, neg: bool) -> set[int]:
     """relaxed_madd/nmadd: the unfused and the fused result (one lane); a
     NaN result as ANY_NAN."""
     x, y, z = _f(a, w), _f(b, w), _f(c, w)
     p = _f(_bits(x * y, w), w)
-    unfused = (-p if neg else p) + z
+    p = -p if neg else p
+    unfused = p + z
+    if math.isfinite(p) and math.isfinite(z):
+        unfused = _nearest(Fraction(p) + Fraction(z), w)
     fused = unfused
     if math.isfinite(x) and math.isfinite(y):
         if math.isinf(z):
@@ -324,7 +371,7 @@ def _madd(a: int, b: int, c: int, w: int, neg: bool) -> set[int]:
         elif math.isfinite(z):
             exact = Fraction(x) * Fraction(y) * (-1 if neg else 1) + Fraction(z)
             try:
-                fused = float(exact)
+                fused = _nearest(exact, w)
             except OverflowError:
                 fused = math.inf if exact > 0 else -math.inf
     return {ANY_NAN if math.isnan(v) else _bits(v, w) for v in (unfused, fused)}

@@ -290,8 +290,9 @@ class BodyEmitter(InstrMethods):
                 args = (names[rt][base], self.mem_args(imm[2]), names[p0][base], imm[1])
                 out(checks.access(self.lines, unchecked.get(op), imm, base, fmt, args, 2))
             else:                       # _K_TEMPLATE: any other template
-                checks.opaque_op()
-                self.template(op, imm, top - len(op.params), op.params)
+                base = top - len(op.params)
+                checks.template_op(op, base)
+                self.template(op, imm, base, op.params)
 
     def instr(self, v: FuncValidator, op: O.Op, imm) -> None:
         """Validate and emit one instruction (what `run` does for each)."""
@@ -589,12 +590,11 @@ def _dispatch(o: O.Op) -> tuple[int, Any, Any, Any]:
 
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH: dict[O.Op, tuple[int, Any, Any, Any]] = {o: _dispatch(o) for o in O.OPS + VARIANTS}
-# Scalar accesses of a 32-bit memory: op -> (width, %-format of the unchecked form).
-# Methods without effects a trap could reveal (w2c.emit.bounds), by op.
+# Methods without effects a trap could reveal (w2c.emit.bounds), by op; calls loop copies may hold.
 _PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
-# Calls, which a loop's unchecked copy may hold (Checks.calls_ok).
 _CALLS = frozenset(O.BY_NAME[n] for n in ("call", "call_indirect", "call_ref"))
 # Binary instructions whose results loop versioning follows (Checks.combine's kinds).
 _COMBINE = {O.BY_NAME[n]: k for k, n in enumerate((
     "i32.add", "i32.lt_u", "i32.gt_u", "i32.ne", "i32.ge_u", "i32.le_u", "i32.shl"))}
+# Loads and stores with an unchecked form: op -> (width, %-format of that form).
 _UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

@@ -44,18 +44,19 @@ from typing import Final
 from w2c import opcodes as O
 from w2c.emit.loops import NEG, AtLeast, Less, LoopFacts, Ne, Shl, Sum
 
-__all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "TEE", "TRAPPING",
-           "Checks"]
+__all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "PURE_TEMPLATES", "TEE",
+           "TRAPPING", "Checks"]
 
 CONST: Final = "const"  # the key of constant addresses (their base is 0)
 PROV_MAX: Final = 256   # operand-stack heights whose values' sources are followed
 
-# Scalar loads and stores of a 32-bit memory: op -> (width in bytes, the
-# %-format of its unchecked form's call prefix).
+# Loads and stores of a 32-bit memory with a plain memarg, scalar and v128
+# (all but the lane forms): op -> width in bytes (each has an `_nc` form).
 NC_FORMS: dict[O.Op, int] = {
     o: 1 << o.align for o in O.OPS
-    if o.imm is O.MEMARG and o.feature is None and o.align is not None
-    and re.fullmatch(r"[if](32|64)\.(load|store)(8|16|32)?(_[su])?", o.name)}
+    if o.imm is O.MEMARG and o.feature in (None, "simd") and o.align is not None
+    and re.fullmatch(r"[if](32|64)\.(load|store)(8|16|32)?(_[su])?|v128\.(store|load"
+                     r"((8x8|16x4|32x2)_[su]|(8|16|32|64)_splat|(32|64)_zero)?)", o.name)}
 # Numeric instructions that may trap (so a check may not move across them).
 TRAPPING = frozenset(o for o in O.OPS
                      if re.fullmatch(r"i(32|64)\.(div_[su]|rem_[su]|trunc_f(32|64)_[su])", o.name))
@@ -64,6 +65,10 @@ TEE = O.BY_NAME["local.tee"]
 # Structure instructions whose paths the emitter follows (the others forget).
 KNOWS_PATHS = frozenset(O.BY_NAME[n] for n in ("block", "loop", "if", "else", "end", "br",
                                                "br_if", "br_table", "return", "unreachable"))
+# Templates that only compute a value from their operands (SIMD lanes,
+# shuffles, constants; not the memory forms): no trap, no effect.
+PURE_TEMPLATES = frozenset(o for o in O.OPS if o.feature in ("simd", "relaxed-simd")
+                           and o.imm is not O.MEMARG and o.imm is not O.MEMARG_LANE)
 # Methods without effects a trap could reveal: the height of the value they
 # push, from the height before them.
 PURE_METHODS = {"i64.const": 0, "f32.const": 0, "f64.const": 0, "drop": -1, "select": -3}
@@ -133,6 +138,18 @@ class Checks:
             self.calls += 1
         else:
             self.opaque += 1
+
+    def template_op(self, op: O.Op, base: int) -> None:
+        """A template instruction at stack slot `base`: a pure one only
+        replaces its operands by its result, a lane load or store is a
+        checked access (a barrier), any other is opaque."""
+        if op in PURE_TEMPLATES:
+            if base < PROV_MAX:
+                self.prov[base] = None
+        elif op.imm is O.MEMARG_LANE:
+            self.barrier()
+        else:
+            self.opaque_op()
 
     # -- control flow -----------------------------------------------------------------------
     def forget(self) -> None:

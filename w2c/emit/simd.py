@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from w2c.module import V128, ArrayType, Module, StructType
 
-SIMD_HEADER_PREFIX = "w2c_simd"      # runtime_c/w2c_simd.h, w2c_simd_int.h, w2c_simd_float.h
+SIMD_HEADER_PREFIX = "w2c_simd"      # runtime_c/w2c_simd.h, w2c_simd_*.h
 SIMD_INCLUDE = '#include "w2c_simd.h"\n'
 
 
