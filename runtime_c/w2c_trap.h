@@ -274,8 +274,11 @@ extern char W2C_STACK_LIMIT_SYMBOL[];
 /* The bitwise complement of the thread's limit, 0 until its first wasm
  * call (so that zero-initialised storage means "not yet set"). */
 W2C_GLOBAL(uintptr_t, w2c_stack_limit_inv);
-/* Below the limit, or no limit yet: set it, or trap. */
-W2C_COLD_CALL void w2c_stack_low_(uintptr_t sp) {
+/* At or below the limit, or no limit yet: set it (from this function's
+ * stack pointer, a little below the caller's), or trap. */
+W2C_COLD_CALL void w2c_stack_low_(void) {
+  uintptr_t sp;
+  W2C_READ_SP_(sp);
   if (w2c_stack_limit_inv == 0) {
     uintptr_t budget = (uintptr_t)(W2C_STACK_BUDGET), lim = 4096;
     if (sp > budget + lim) lim = sp - budget;
@@ -284,11 +287,15 @@ W2C_COLD_CALL void w2c_stack_low_(uintptr_t sp) {
   }
   W2C_TRAP(W2C_TRAP_EXHAUSTION);
 }
-#define W2C_CALL_ENTER()                                             \
-  do {                                                               \
-    uintptr_t w2c_sp_;                                               \
-    W2C_READ_SP_(w2c_sp_);                                           \
-    if (W2C_UNLIKELY(~w2c_sp_ > w2c_stack_limit_inv)) w2c_stack_low_(w2c_sp_); \
+/* sp + ~limit carries out of the word exactly when sp > limit, and never
+ * while the limit is unset (0): one add and a branch on the carry (x86-64:
+ * mov, add, jae; 5 instructions with the compare of ~sp: bintrees -3.5 %
+ * instructions with explicit bounds checks). */
+#define W2C_CALL_ENTER()                                                          \
+  do {                                                                            \
+    uintptr_t w2c_sp_;                                                            \
+    W2C_READ_SP_(w2c_sp_);                                                        \
+    if (W2C_UNLIKELY(w2c_sp_ + w2c_stack_limit_inv >= w2c_sp_)) w2c_stack_low_(); \
   } while (0)
 #endif
 #define W2C_CALL_LEAVE() ((void)0)

@@ -90,7 +90,8 @@ class BodyEmitter(InstrMethods):
         self.spills = False              # GC: a safepoint holds references (Spill lines)
         mems = getattr(gen, "mems", None) or []
         self.checks = Checks(bool(mems) and not mems[0].limits.is64, len(self.locals),
-                             mems[0].limits.min * mems[0].limits.page_size if mems else 0)
+                             mems[0].limits.min * mems[0].limits.page_size if mems else 0,
+                             not getattr(gen, "exn", False))
 
     # -- helpers -----------------------------------------------------------------------------
     def new_label(self) -> int:
@@ -197,7 +198,7 @@ class BodyEmitter(InstrMethods):
                     top = step(v, imm)
                     pushed = pure.get(op)
                     if pushed is None:
-                        checks.opaque_op()
+                        checks.opaque_op(op in _CALLS)
                     elif pushed + top < prov_max:
                         prov[pushed + top] = None
                     fn(self, v, op, imm, top)
@@ -429,8 +430,8 @@ class BodyEmitter(InstrMethods):
             lines.append(f"if ({self.slot(top - 1, I32)}) {{")
             self.branch(v, imm, top - 1)
             lines.append("}")
-            if imm == 0 and self.checks.loops and self.blocks[-1].kind == "loop":
-                self.checks.back_edge(top - 1, len(lines))
+            if self.checks.loops and self.blocks[-1].kind == "loop":
+                self.checks.br_if_in_loop(top - 1, len(lines), imm)
         return live
 
     def _br_on_null(self, v: FuncValidator, op: O.Op, imm, live: bool) -> bool:
@@ -589,10 +590,11 @@ def _dispatch(o: O.Op) -> tuple[int, Any, Any, Any]:
 
 # op -> (kind, validator step, method, template): one look-up per instruction.
 _DISPATCH: dict[O.Op, tuple[int, Any, Any, Any]] = {o: _dispatch(o) for o in O.OPS + VARIANTS}
-# Methods without effects a trap could reveal (w2c.emit.bounds), by op.
+# Methods without effects a trap could reveal (w2c.emit.bounds), by op; calls loop copies may hold.
 _PURE = {O.BY_NAME[name]: pushed for name, pushed in PURE_METHODS.items()}
+_CALLS = frozenset(O.BY_NAME[n] for n in ("call", "call_indirect", "call_ref"))
 # Binary instructions whose results loop versioning follows (Checks.combine's kinds).
-_COMBINE = {O.BY_NAME["i32.add"]: 0, O.BY_NAME["i32.lt_u"]: 1, O.BY_NAME["i32.gt_u"]: 2,
-            O.BY_NAME["i32.ne"]: 3}
+_COMBINE = {O.BY_NAME[n]: k for k, n in enumerate((
+    "i32.add", "i32.lt_u", "i32.gt_u", "i32.ne", "i32.ge_u", "i32.le_u", "i32.shl"))}
 # Loads and stores with an unchecked form: op -> (width, %-format of that form).
 _UNCHECKED = {o: (w, _DISPATCH[o][3][0].replace("(", "_nc(", 1)) for o, w in NC_FORMS.items()}

@@ -42,7 +42,7 @@ import re
 from typing import Final
 
 from w2c import opcodes as O
-from w2c.emit.loops import Less, LoopFacts, Ne, Sum
+from w2c.emit.loops import NEG, AtLeast, Less, LoopFacts, Ne, Shl, Sum
 
 __all__ = ["CONST", "KNOWS_PATHS", "NC_FORMS", "PROV_MAX", "PURE_METHODS", "PURE_TEMPLATES", "TEE",
            "TRAPPING", "Checks"]
@@ -99,9 +99,10 @@ class Checks:
     new generation (`barrier`).  Heights from PROV_MAX on are not followed.
     The body emitter writes prov inline (w2c.emit.body.BodyEmitter.run)."""
     __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "min_bytes", "loops", "stamp",
-                 "opaque")
+                 "opaque", "calls_ok", "calls")
 
-    def __init__(self, on: bool, nlocals: int, min_bytes: int = 0) -> None:
+    def __init__(self, on: bool, nlocals: int, min_bytes: int = 0,
+                 calls_ok: bool = False) -> None:
         self.on = on                 # memory 0 exists and is 32-bit
         self.min_bytes = min_bytes   # its declared minimum size
         self.prov: list = [None] * PROV_MAX
@@ -110,6 +111,10 @@ class Checks:
         self.ver = [0] * nlocals
         self.stamp = 0
         self.opaque = 0              # instructions a loop copy may not hold (w2c.emit.loops)
+        # whether a loop copy may hold calls (not with exceptions: a call may
+        # branch to a handler there)
+        self.calls_ok = calls_ok
+        self.calls = 0               # calls so far (opaque_op)
         self.known: dict = {}        # key -> Range
         self.epoch = 0
         self.gen = 0
@@ -123,12 +128,16 @@ class Checks:
         self.gen += 1
         self.epoch += 1
 
-    def opaque_op(self) -> None:
-        """An instruction of unknown effects (a call, a template...): a
-        barrier, and no loop around it gets an unchecked copy."""
+    def opaque_op(self, call: bool = False) -> None:
+        """An instruction of unknown effects (a template...): a barrier, and
+        no loop around it gets an unchecked copy; a call (`call`) only the
+        barrier where calls_ok."""
         self.gen += 1
         self.epoch += 1
-        self.opaque += 1
+        if call and self.calls_ok:
+            self.calls += 1
+        else:
+            self.opaque += 1
 
     def template_op(self, op: O.Op, base: int) -> None:
         """A template instruction at stack slot `base`: a pure one only
@@ -156,6 +165,7 @@ class Checks:
         self.forget()
         facts.stamp = self.stamp
         facts.opaque = self.opaque
+        facts.calls = self.calls
 
     def leave_loop(self, lines: list) -> LoopFacts:
         """An access left unchecked on a range known before the loop keeps
@@ -166,31 +176,41 @@ class Checks:
         for line, checked, n, v in used:
             if ver[n] != v:
                 lines[line] = checked
+        facts.calls = self.calls != facts.calls
         facts.clean = facts.opaque == self.opaque and not any(
             facts.start <= u[0] for _, us, _ in self.loops for u in us)
         return facts
 
     def combine(self, kind: int, base: int) -> tuple | None:
         """The source of the result of i32.add (kind 0), i32.lt_u (1),
-        i32.gt_u (2) or i32.ne (3) of the values at heights base and
-        base + 1, inside a loop: a Sum, Less or Ne, or None."""
+        i32.gt_u (2), i32.ne (3), i32.ge_u (4), i32.le_u (5) or i32.shl (6)
+        of the values at heights base and base + 1, inside a loop: a Sum,
+        Less, Ne, AtLeast or Shl, or None."""
         prov = self.prov
         a, b = prov[base], prov[base + 1]
-        if kind == 2:
+        if kind == 2 or kind == 5:
             a, b = b, a
         gen = self.gen
         if a is None or b is None or a[2] != gen or b[2] != gen:
             return None
         ka, kb = a[0], b[0]
-        ta = ka if ka.__class__ is tuple else (a[1] if ka == CONST else None)
-        tb = kb if kb.__class__ is tuple else (b[1] if kb == CONST else None)
+        ta = ka if ka.__class__ is tuple or kind == 0 and ka.__class__ is Shl else \
+            (a[1] if ka == CONST else None)
+        tb = kb if kb.__class__ is tuple or kind == 0 and kb.__class__ is Shl else \
+            (b[1] if kb == CONST else None)
         if ta is None or tb is None:
             return None
         if kind == 3:
             return (Ne(ta, tb), 0, gen) if ta.__class__ is tuple or tb.__class__ is tuple else None
+        if kind == 6:
+            return (Shl(ta, tb), 0, gen) if ta.__class__ is tuple and tb.__class__ is int \
+                and 0 < tb < 8 else None
+        if kind >= 4:
+            return (AtLeast(ta, tb), 0, gen) if ta.__class__ is tuple else None
         if kind:
             return (Less(ta, tb), 0, gen) if ta.__class__ is tuple else None
-        return (Sum(ta, tb), 0, gen) if ta.__class__ is tuple or tb.__class__ is tuple else None
+        return (Sum(ta, tb), 0, gen) if ta.__class__ is not int or tb.__class__ is not int \
+            else None
 
     def note_set(self, n: int, p: tuple | None, depth: int) -> None:
         """local.set/tee of local n (its new version given) inside a loop,
@@ -206,7 +226,8 @@ class Checks:
         facts.alias[(n, v)] = s
         a, b = (s.a, s.b) if s.a.__class__ is tuple else (s.b, s.a)
         ok = depth == facts.depth and n not in facts.steps and a.__class__ is tuple and \
-            a[0] == n and a[1] <= facts.stamp and b.__class__ is int and 0 < b <= 0x10000
+            a[0] == n and a[1] <= facts.stamp and b.__class__ is int and \
+            (0 < b <= 0x10000 or b >= NEG)
         facts.steps[n] = (b, v) if ok else None
 
     def join(self, kind: str, targeted: bool, before: dict | None, live: bool) -> None:
@@ -255,6 +276,27 @@ class Checks:
         elif t.__class__ is Ne:             # the sides that are their locals' values now
             cur = tuple(x for x in (t.a, t.b) if x.__class__ is tuple and self.ver[x[0]] == x[1])
             facts.back = (end, t, cur)
+        elif t.__class__ is tuple and p[1] == 0 and self.ver[t[0]] == t[1]:
+            facts.back = (end, Ne(t, 0), (t,))     # br_if on a local's value now: != 0
+
+    def br_if_in_loop(self, h: int, end: int, depth: int) -> None:
+        """A br_if at the innermost loop body's top level on the value at
+        height h, its line ending at `end`: to the loop (depth 0) or out."""
+        if depth == 0:
+            self.back_edge(h, end)
+        else:
+            self.exit_edge(h)
+
+    def exit_edge(self, h: int) -> None:
+        """A br_if out of the innermost loop from its body's top level, on
+        the value at height h: `i >=u n` bounds i below n at the start of
+        every later iteration (w2c.emit.loops)."""
+        facts = self.loops[-1][2]
+        p = self.prov[h] if h < PROV_MAX else None
+        if p is not None and p[2] == self.gen - 1 and p[0].__class__ is AtLeast:
+            t = p[0]
+            if self.ver[t.i[0]] == t.i[1]:
+                facts.exits.append(t)
 
     # -- accesses ---------------------------------------------------------------------------
     def access(self, lines: list, nc: tuple | None, imm: tuple, base: int, fmt: str,
@@ -275,12 +317,12 @@ class Checks:
             return checked
         if p is None or p[2] != self.gen:
             line = checked
-        elif p[0].__class__ is Sum:
+        elif p[0].__class__ is Sum or p[0].__class__ is Shl:
             line = checked
             if self.loops:
                 self.loops[-1][2].sums.append((len(lines), checked, nc[1] % args, p[0],
                                                imm[1] + nc[0]))
-        elif p[0].__class__ is Less or p[0].__class__ is Ne:
+        elif p[0].__class__ is not tuple and p[0] != CONST:    # Less, Ne, AtLeast, Shl
             line = checked
         else:
             line = self._range(lines, p, imm[1], nc[0], "m0_size", args[addr], checked,
