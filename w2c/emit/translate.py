@@ -41,6 +41,7 @@ from w2c import opcodes
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
 from w2c.emit.exn import EXN_INCLUDE
+from w2c.emit.gc import GcFound, any_gc_local
 from w2c.emit.lines import RESTORE, SourceLines, directive, pin
 from w2c.emit.module import ModuleGen
 from w2c.emit.simd import SIMD_INCLUDE, fields_use_v128
@@ -66,6 +67,9 @@ class Translator:
         self.nparts = len(layout.parts)
         self.simd_fields = fields_use_v128(gen.module)   # else bodies include w2c_simd.h
         self.lines: SourceLines | None = None             # with -g (w2c.emit.lines)
+        # GC enabled but the module not known to use it: a GC local or
+        # instruction raises GcFound (w2c.emit.compile_module translates again).
+        self.gc_unknown = "gc" in features and gen.gc is None
         if gen.gc is not None:
             gen.gc.piece_log2 = layout.piece_log2 if layout.split else 0
 
@@ -76,11 +80,15 @@ class Translator:
         index = gen.nimported + i
         with located(module, i) as loc:
             v, instrs = loc.open(self.ctx, self.features)
+            if self.gc_unknown and any_gc_local(loc.body.locals):
+                raise GcFound("local")
             body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
             if self.lines is not None:
                 instrs = self.lines.annotate(instrs, body.lines)
                 body.where = c_string(self.lines.where(module, index))
             body.run(v, instrs)
+        if self.gc_unknown and "gc" in module.features_used:   # (in unreachable code)
+            raise GcFound("instruction")
         name = module.names.funcs.get(index)
         head = f"/* {consts.comment(name)} */\n" if name else ""
         if not self.simd_fields and body.uses_v128():
