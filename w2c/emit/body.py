@@ -171,6 +171,8 @@ class BodyEmitter(InstrMethods):
         checks = self.checks
         prov = checks.prov
         ver: list[int] = checks.ver
+        keys: list[tuple[int, int]] = checks.keys
+        lnames = _local_names(len(locals_))
         live = not blocks[-1].dead and v.reachable
         i32 = I32               # (module globals as locals: looked up once per body)
         prov_max = PROV_MAX
@@ -218,8 +220,8 @@ class BodyEmitter(InstrMethods):
                     deep[t] = top
                     _grow_names(top)
                 if top < prov_max:
-                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
-                out(f"{names[t][top]} = l{imm};")
+                    prov[top] = (keys[imm], 0, checks.gen)
+                out(f"{names[t][top]} = {lnames[imm]};")
             elif kind == _K_I32_CONST:
                 if top > deep[i32]:
                     deep[i32] = top
@@ -247,12 +249,13 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                checks.stamp = ver[imm] = checks.stamp + 1
+                checks.stamp = ver[imm] = stamp = checks.stamp + 1
+                keys[imm] = key = (imm, stamp)
                 if checks.loops:
                     checks.note_set(imm, prov[top] if top < prov_max else None, len(blocks))
                 if top < prov_max and op is tee:  # the value stays, now the local's
-                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
-                out(f"l{imm} = {names[t][top]};")
+                    prov[top] = (key, 0, checks.gen)
+                out(f"{lnames[imm]} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
                 t, ref = globs[imm]
                 if top > deep[t]:
@@ -502,6 +505,18 @@ class BodyEmitter(InstrMethods):
 
 # Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
 _NAMES: list[list[str]] = [[] for _ in range(128)]
+
+
+# Local names: _LOCALS[n] is `l<n>` (grown on demand).
+_LOCALS: list[str] = []
+
+
+def _local_names(n: int) -> list[str]:
+    """_LOCALS, with at least n names."""
+    names = _LOCALS
+    while len(names) < n:
+        names.append(f"l{len(names)}")
+    return names
 
 
 def _grow_names(k: int) -> None:

@@ -93,8 +93,8 @@ class Checks:
     prov[h] to None, and anything whose pushes are not followed starts a
     new generation (`barrier`).  Heights from PROV_MAX on are not followed.
     The body emitter writes prov inline (w2c.emit.body.BodyEmitter.run)."""
-    __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "min_bytes", "loops", "stamp",
-                 "opaque")
+    __slots__ = ("prov", "ver", "keys", "known", "epoch", "gen", "on", "min_bytes", "loops",
+                 "stamp", "opaque")
 
     def __init__(self, on: bool, nlocals: int, min_bytes: int = 0) -> None:
         self.on = on                 # memory 0 exists and is 32-bit
@@ -103,6 +103,9 @@ class Checks:
         # each local's version: local.set/tee give it the next stamp, so a
         # version above a loop's first stamp was set inside that loop
         self.ver = [0] * nlocals
+        # each local's (index, version) now: the source of a local.get (kept
+        # with `ver` by BodyEmitter.run, so that a get makes no new tuple)
+        self.keys = [(n, 0) for n in range(nlocals)]
         self.stamp = 0
         self.opaque = 0              # instructions a loop copy may not hold (w2c.emit.loops)
         self.known: dict = {}        # key -> Range
