@@ -226,9 +226,10 @@ class BodyEmitter(InstrMethods):
                 if top > deep[i32]:
                     deep[i32] = top
                     _grow_names(top)
+                imm &= 0xFFFFFFFF
                 if top < prov_max:
-                    prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
-                out(f"{names[i32][top]} = {imm & 0xFFFFFFFF}u;")
+                    prov[top] = (CONST, imm, checks.gen)
+                out(f"{names[i32][top]} = {imm}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
                 fmt, p0, p1, rt, trap = tpl
                 base = top - 2

@@ -183,15 +183,17 @@ class InstrMethods:
 
     # -- calls ------------------------------------------------------------------------------------
     def _call(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        ft = self.g.func_type(imm)
+        g = self.g
+        ft, head = g.call_heads.get(imm) or g.call_head(imm)
         if imm == self.index:
             self.calls_self = True
-        base = top - len(ft.params)
-        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        params = ft.params
+        base = top - len(params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(params))
         # A function of this module keeps its parameters in its own frame;
         # an import's arguments stay in the caller's.
-        self.safepoint(v, base, ft.params if imm < self.g.nimported else ())
-        self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
+        self.safepoint(v, base, params if imm < g.nimported else ())
+        self.call_result(ft, base, f"{head}{args})")
 
     def _call_indirect(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         typeidx, x = imm
@@ -217,10 +219,14 @@ class InstrMethods:
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
         self.calls = True
-        for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
-            self.out(line)
-        self.out("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)
-        self.out(RELOAD)
+        lines = self.lines
+        if not ft.results:
+            lines.append(f"{call};")
+        else:
+            lines.extend(call_results(ft, call,
+                                      lambda i, t, e: f"{self.slot(base + i, t)} = {e};"))
+        lines.append("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)
+        lines.append(RELOAD)
         if self.g.exn or self.exn.handlers:
             after_call(self)
 
