@@ -34,8 +34,9 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from w2c import opcodes
 from w2c.emit import consts
@@ -137,21 +138,28 @@ def auto_jobs(module) -> int:
 
 
 def translate(tr: Translator, jobs: int | None = None,
-              progress=None) -> Iterator[tuple[int, str]]:
+              progress=None) -> Generator[tuple[int, str], None, None]:
     """`(part, text)` of every defined function, in index order, by `jobs`
     processes (None: auto_jobs); `progress(done, total)` after each function
-    (one process) or chunk (workers)."""
-    total = len(tr.gen.module.funcs)
+    (one process) or chunk (workers).  Workers are started at once (they
+    start up while the caller writes what comes before the functions): close
+    the generator if it is not read to its end."""
     if jobs is None:
         jobs = auto_jobs(tr.gen.module)
     spans = chunks(tr.gen.module)
     if jobs <= 1 or len(spans) < 2:
-        for i in range(total):
-            yield tr.part_of(i), tr.function(i)
-            if progress:
-                progress(i + 1, total)
-        return
-    yield from _parallel(tr, spans, min(jobs, len(spans)), progress)
+        return _serial(tr, progress)
+    bodies = _parallel(tr, spans, min(jobs, len(spans)), progress)
+    next(bodies)        # (the pool started, the first chunks submitted)
+    return cast(Generator[tuple[int, str], None, None], bodies)
+
+
+def _serial(tr: Translator, progress) -> Generator[tuple[int, str], None, None]:
+    total = len(tr.gen.module.funcs)
+    for i in range(total):
+        yield tr.part_of(i), tr.function(i)
+        if progress:
+            progress(i + 1, total)
 
 
 def _op_named(name: str) -> opcodes.Op:
@@ -186,6 +194,7 @@ def _parallel(tr: Translator, spans, jobs: int, progress):
                 pending.append((span, pool.submit(_run_chunk, *span)))
             if len(pending) >= IN_FLIGHT * jobs:
                 break
+        yield None     # started (see translate)
         while pending:
             (_, stop), future = pending.popleft()
             texts = future.result()
