@@ -200,7 +200,8 @@ class Checks:
         goes to its end; `before`: an if's state before it, or an else's
         at the then-part's end; `live`: the body falls through).  A loop's
         label is at its start: only its body falls out."""
-        self.barrier()
+        self.gen += 1       # (self.barrier(), inline)
+        self.epoch += 1
         if kind == "loop":
             return
         if kind not in ("block", "if", "else") or targeted:
