@@ -89,6 +89,7 @@ class ModuleGen:
         self._iso: GcTypes | None = None     # (type_id_of without GC)
         # function index -> (its type, `callee(context`): what a call writes (call_head)
         self.call_heads: dict[int, tuple[FuncType, str]] = {}
+        self.type_ids: dict[int, int] = {}      # function type index -> type_id_of
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -139,6 +140,12 @@ class ModuleGen:
 
     def type_id_of(self, x: int) -> int:
         """The signature id of function type x (GC: w2c.emit.gc.GcTypes.func_id)."""
+        tid = self.type_ids.get(x)
+        if tid is None:
+            tid = self.type_ids[x] = self._type_id_of(x)
+        return tid
+
+    def _type_id_of(self, x: int) -> int:
         if self.gc is not None:
             return self.gc.func_id(x)
         ft = self.module.type_func(x)
