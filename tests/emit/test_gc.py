@@ -19,7 +19,6 @@ from tests.spec.test_spec_exec import CI_CONFIG, _require_tools
 from tests.support import ctool
 from tests.support.wat import parse_wat
 from w2c.emit import compile_module
-from w2c.emit.gc import find_gc
 from w2c.features import Features
 from w2c.frontdoor import open_module
 
@@ -208,14 +207,20 @@ PLAIN_BODIES = "(func (result i32) (i32.const 0xFB)) (func (result i32) (i32.con
     ("", False),
     ("(func (result i32) (i31.get_u (ref.i31 (i32.const 1))))", True),
     ("(func (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))", False),
-    ("(func (local eqref))", True)])
+    ("(func (local eqref))", True),
+    ("(func unreachable (ref.i31 (i32.const 1)) drop)", True)])
 def test_gc_found_in_bodies(tmp_path, extra, is_gc):
-    """find_gc: bodies whose bytes hold 0xFB or 0xD3 only in constants are no
-    GC; a GC instruction or local in a later body is found (its header then
-    includes the GC runtime)."""
+    """Bodies whose bytes hold 0xFB or 0xD3 only in constants are no GC; a GC
+    instruction or local in a later body is found while translating (the
+    module is then translated again: its header includes the GC runtime)."""
     wasm = parse_wat(tmp_path, f"(module {PLAIN_BODIES} {extra})").read_bytes()
     t = open_module(wasm, Features())
-    find_gc(t.module, t.features)
+    compile_module(t, tmp_path / "m.c")
     assert ("gc" in t.module.features_used) == is_gc
-    compile_module(wasm, tmp_path / "m.c")
     assert ("w2c_gc_ops.h" in (tmp_path / "m.h").read_text()) == is_gc
+    known = open_module(wasm, Features())      # the same C as when known beforehand
+    if is_gc:
+        known.module.features_used.add("gc")
+    (tmp_path / "known").mkdir()
+    compile_module(known, tmp_path / "known" / "m.c")
+    assert (tmp_path / "known" / "m.c").read_text() == (tmp_path / "m.c").read_text()

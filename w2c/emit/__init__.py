@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from w2c.emit.exn import EXN_HEADER
-from w2c.emit.gc import find_gc, uses_gc
+from w2c.emit.gc import GcFound, uses_gc
 from w2c.emit.lines import DUMP_SUFFIX, source_lines
 from w2c.emit.module import ATOMIC_HEADER, uses_atomics
 from w2c.emit.names import module_prefix
@@ -74,8 +74,6 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                 name: stack.enter_context(open(temps[name], "w", encoding="ascii", newline="\n"))
                 for name in names}
             with decode_errors_first(module, t.features):
-                if "gc" in t.features:
-                    find_gc(module, t.features)
                 lines = None
                 if debug:
                     dump_path = out_c.with_suffix(DUMP_SUFFIX)
@@ -83,8 +81,16 @@ def compile_module(source: Translation | bytes, out_c: str | os.PathLike,
                     if dump is not None:
                         out.temp(dump_path).write_text(dump, encoding="utf-8")
                         names = names + [dump_path.name]
-                simd, exn = emit_module(t, prefix, layout, files, progress, max_memory, jobs,
-                                        lines)
+                try:
+                    simd, exn = emit_module(t, prefix, layout, files, progress, max_memory,
+                                            jobs, lines)
+                except GcFound:     # a body uses GC: again, with the GC runtime
+                    module.features_used.add("gc")
+                    for f in files.values():
+                        f.seek(0)
+                        f.truncate()
+                    simd, exn = emit_module(t, prefix, layout, files, progress, max_memory,
+                                            jobs, lines)
         written = _runtime_temps(out, out_dir, simd, exn,
                                  uses_atomics(module, "threads" in t.features),
                                  "gc" in t.features and uses_gc(module))

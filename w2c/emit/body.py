@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from w2c import opcodes as O
-from w2c.emit import consts, exn, frame, gc, loops, tail
+from w2c.emit import exn, frame, gc, loops, tail
 from w2c.emit.body_ops import METHODS, READS_OPERAND, RELOAD, InstrMethods, Spill, globals_of
 from w2c.emit.bounds import (
     CONST,
@@ -172,6 +172,8 @@ class BodyEmitter(InstrMethods):
         checks = self.checks
         prov = checks.prov
         ver: list[int] = checks.ver
+        keys: list[tuple[int, int]] = checks.keys
+        lnames = _local_names(len(locals_))
         live = not blocks[-1].dead and v.reachable
         i32 = I32               # (module globals as locals: looked up once per body)
         prov_max = PROV_MAX
@@ -219,15 +221,16 @@ class BodyEmitter(InstrMethods):
                     deep[t] = top
                     _grow_names(top)
                 if top < prov_max:
-                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
-                out(f"{names[t][top]} = l{imm};")
+                    prov[top] = (keys[imm], 0, checks.gen)
+                out(f"{names[t][top]} = {lnames[imm]};")
             elif kind == _K_I32_CONST:
                 if top > deep[i32]:
                     deep[i32] = top
                     _grow_names(top)
+                imm &= 0xFFFFFFFF
                 if top < prov_max:
-                    prov[top] = (CONST, imm & 0xFFFFFFFF, checks.gen)
-                out(f"{names[i32][top]} = {imm & 0xFFFFFFFF}u;")
+                    prov[top] = (CONST, imm, checks.gen)
+                out(f"{names[i32][top]} = {imm}u;")
             elif kind == _K_BINARY:     # operands at base, base + 1; the result at base
                 fmt, p0, p1, rt, trap = tpl
                 base = top - 2
@@ -248,12 +251,13 @@ class BodyEmitter(InstrMethods):
                 if top > deep[t]:
                     deep[t] = top
                     _grow_names(top)
-                checks.stamp = ver[imm] = checks.stamp + 1
+                checks.stamp = ver[imm] = stamp = checks.stamp + 1
+                keys[imm] = key = (imm, stamp)
                 if checks.loops:
                     checks.note_set(imm, prov[top] if top < prov_max else None, len(blocks))
                 if top < prov_max and op is tee:  # the value stays, now the local's
-                    prov[top] = ((imm, ver[imm]), 0, checks.gen)
-                out(f"l{imm} = {names[t][top]};")
+                    prov[top] = (key, 0, checks.gen)
+                out(f"{lnames[imm]} = {names[t][top]};")
             elif kind == _K_GLOBAL_GET:
                 t, ref = globs[imm]
                 if top > deep[t]:
@@ -298,43 +302,6 @@ class BodyEmitter(InstrMethods):
         """Validate and emit one instruction (what `run` does for each)."""
         self.run(v, ((0, op, imm),))
 
-    def template(self, op: O.Op, imm, base: int, types) -> None:
-        """Write `op`'s template over the slots from `base` of `types`."""
-        args = [self.slot(base + i, t) for i, t in enumerate(types)]
-        kw = {}
-        c = op.c
-        assert c is not None    # only instructions with a template come here
-        if "{mem}" in c:
-            if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
-                kw["offset"] = f"{imm[1]}u"
-                kw["mem"] = self.mem_args(imm[2])
-                if "{shared}" in c:     # memory.atomic.wait: traps on an unshared memory
-                    kw["shared"] = "1" if self.g.mems[imm[2]].limits.shared else "0"
-            elif op.imm is O.MEMORY_COPY:   # (destination, source)
-                kw["mem"] = self.mem_args(imm[0])
-                if imm[0] != imm[1] or "{src}" in c:   # (64-bit variants: always)
-                    if "{src}" not in c:
-                        c = "w2c_memory_copy_between({mem}, {src}, {0}, {1}, {2})"
-                    kw["src"] = self.mem_args(imm[1])
-            else:
-                kw["mem"] = self.mem_args(imm)
-        if "{imm}" in c:
-            kw["imm"] = imm
-        if "{lane}" in c:
-            kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
-        if op.imm is O.V128C or op.imm is O.SHUFFLE:
-            kw.update(consts.v128_fields(imm))
-        results = op.results or ()
-        if len(results) > 1:     # the helper writes them: {r0}, {r1}, ...
-            kw.update((f"r{i}", self.slot(base + i, t)) for i, t in enumerate(results))
-        expr = c.format(*args, **kw)
-        if not expr:
-            return
-        if len(results) == 1:
-            self.out(f"{self.slot(base, results[0])} = {expr};")
-        else:
-            self.out(f"{expr};")
-
     def mem_args(self, k: int) -> str:
         """`data, size` of memory k: memory 0's are kept in locals (m0, m0_size),
         reloaded after anything that may grow it; others are read at each use."""
@@ -352,7 +319,8 @@ class BodyEmitter(InstrMethods):
         self.labels = label = self.labels + 1
         b = BlockLabels(kind, label, not live)
         checks = self.checks
-        checks.barrier()
+        checks.gen += 1         # (checks.barrier(), inline)
+        checks.epoch += 1
         if live:
             if kind == "loop":
                 lines = self.lines
@@ -504,6 +472,18 @@ class BodyEmitter(InstrMethods):
 
 # Slot names by type code: _NAMES[t][k] is `s<k><letter>` (grown on demand).
 _NAMES: list[list[str]] = [[] for _ in range(128)]
+
+
+# Local names: _LOCALS[n] is `l<n>` (grown on demand).
+_LOCALS: list[str] = []
+
+
+def _local_names(n: int) -> list[str]:
+    """_LOCALS, with at least n names."""
+    names = _LOCALS
+    while len(names) < n:
+        names.append(f"l{len(names)}")
+    return names
 
 
 def _grow_names(k: int) -> None:

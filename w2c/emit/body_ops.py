@@ -61,6 +61,43 @@ class InstrMethods:
     def safepoint(self, v: FuncValidator, live: int, operands: Sequence[int] = ()) -> None:
         raise NotImplementedError
 
+    def template(self, op: O.Op, imm, base: int, types) -> None:
+        """Write `op`'s template over the slots from `base` of `types`."""
+        args = [self.slot(base + i, t) for i, t in enumerate(types)]
+        kw = {}
+        c = op.c
+        assert c is not None    # only instructions with a template come here
+        if "{mem}" in c:
+            if op.imm is O.MEMARG or op.imm is O.MEMARG_LANE:
+                kw["offset"] = f"{imm[1]}u"
+                kw["mem"] = self.mem_args(imm[2])
+                if "{shared}" in c:     # memory.atomic.wait: traps on an unshared memory
+                    kw["shared"] = "1" if self.g.mems[imm[2]].limits.shared else "0"
+            elif op.imm is O.MEMORY_COPY:   # (destination, source)
+                kw["mem"] = self.mem_args(imm[0])
+                if imm[0] != imm[1] or "{src}" in c:   # (64-bit variants: always)
+                    if "{src}" not in c:
+                        c = "w2c_memory_copy_between({mem}, {src}, {0}, {1}, {2})"
+                    kw["src"] = self.mem_args(imm[1])
+            else:
+                kw["mem"] = self.mem_args(imm)
+        if "{imm}" in c:
+            kw["imm"] = imm
+        if "{lane}" in c:
+            kw["lane"] = imm[3] if op.imm is O.MEMARG_LANE else imm
+        if op.imm is O.V128C or op.imm is O.SHUFFLE:
+            kw.update(consts.v128_fields(imm))
+        results = op.results or ()
+        if len(results) > 1:     # the helper writes them: {r0}, {r1}, ...
+            kw.update((f"r{i}", self.slot(base + i, t)) for i, t in enumerate(results))
+        expr = c.format(*args, **kw)
+        if not expr:
+            return
+        if len(results) == 1:
+            self.out(f"{self.slot(base, results[0])} = {expr};")
+        else:
+            self.out(f"{expr};")
+
     # -- constants and variables ---------------------------------------------------------------
     def _const(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         assert op.results is not None   # a constant has its result type in the table
@@ -183,15 +220,17 @@ class InstrMethods:
 
     # -- calls ------------------------------------------------------------------------------------
     def _call(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
-        ft = self.g.func_type(imm)
+        g = self.g
+        ft, head = g.call_heads.get(imm) or g.call_head(imm)
         if imm == self.index:
             self.calls_self = True
-        base = top - len(ft.params)
-        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(ft.params))
+        params = ft.params
+        base = top - len(params)
+        args = "".join(", " + self.slot(base + i, t) for i, t in enumerate(params))
         # A function of this module keeps its parameters in its own frame;
         # an import's arguments stay in the caller's.
-        self.safepoint(v, base, ft.params if imm < self.g.nimported else ())
-        self.call_result(ft, base, f"{self.g.callee(imm)}({self.g.callee_ctx(imm)}{args})")
+        self.safepoint(v, base, params if imm < g.nimported else ())
+        self.call_result(ft, base, f"{head}{args})")
 
     def _call_indirect(self, v: FuncValidator, op: O.Op, imm, top: int) -> None:
         typeidx, x = imm
@@ -217,10 +256,14 @@ class InstrMethods:
 
     def call_result(self, ft: FuncType, base: int, call: str) -> None:
         self.calls = True
-        for line in call_results(ft, call, lambda i, t, e: f"{self.slot(base + i, t)} = {e};"):
-            self.out(line)
-        self.out("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)
-        self.out(RELOAD)
+        lines = self.lines
+        if not ft.results:
+            lines.append(f"{call};")
+        else:
+            lines.extend(call_results(ft, call,
+                                      lambda i, t, e: f"{self.slot(base + i, t)} = {e};"))
+        lines.append("W2C_CALL_DONE();")   # no call in tail position (w2c_trap.h)
+        lines.append(RELOAD)
         if self.g.exn or self.exn.handlers:
             after_call(self)
 

@@ -98,8 +98,8 @@ class Checks:
     prov[h] to None, and anything whose pushes are not followed starts a
     new generation (`barrier`).  Heights from PROV_MAX on are not followed.
     The body emitter writes prov inline (w2c.emit.body.BodyEmitter.run)."""
-    __slots__ = ("prov", "ver", "known", "epoch", "gen", "on", "min_bytes", "loops", "stamp",
-                 "opaque", "calls_ok", "calls")
+    __slots__ = ("prov", "ver", "keys", "known", "epoch", "gen", "on", "min_bytes", "loops",
+                 "stamp", "opaque", "calls_ok", "calls")
 
     def __init__(self, on: bool, nlocals: int, min_bytes: int = 0,
                  calls_ok: bool = False) -> None:
@@ -109,6 +109,9 @@ class Checks:
         # each local's version: local.set/tee give it the next stamp, so a
         # version above a loop's first stamp was set inside that loop
         self.ver = [0] * nlocals
+        # each local's (index, version) now: the source of a local.get (kept
+        # with `ver` by BodyEmitter.run, so that a get makes no new tuple)
+        self.keys = [(n, 0) for n in range(nlocals)]
         self.stamp = 0
         self.opaque = 0              # instructions a loop copy may not hold (w2c.emit.loops)
         # whether a loop copy may hold calls (not with exceptions: a call may
@@ -235,7 +238,8 @@ class Checks:
         goes to its end; `before`: an if's state before it, or an else's
         at the then-part's end; `live`: the body falls through).  A loop's
         label is at its start: only its body falls out."""
-        self.barrier()
+        self.gen += 1       # (self.barrier(), inline)
+        self.epoch += 1
         if kind == "loop":
             return
         if kind not in ("block", "if", "else") or targeted:

@@ -18,7 +18,6 @@ from typing import Any
 
 from w2c import opcodes as O
 from w2c.emit.names import C_TYPES, type_id
-from w2c.features import Features
 from w2c.module import (
     EXTERNREF,
     FUNCREF,
@@ -33,7 +32,6 @@ from w2c.module import (
     Module,
     StructType,
 )
-from w2c.parse.code import body_instructions, decode_body
 from w2c.parse.validate_func import STEPS, FuncValidator
 from w2c.valtypes import (
     HT_ANY,
@@ -80,8 +78,8 @@ def names_concrete(ft: FuncType) -> bool:
 
 
 def uses_gc(m: Module) -> bool:
-    """GC types, a GC reference type outside the bodies, or (found by
-    `find_gc`) a GC instruction or local in a body."""
+    """GC types, a GC reference type outside the bodies, or a GC instruction
+    or local in a body (found while translating: GcFound)."""
     if m.subtypes is not None or "gc" in m.features_used:
         return True
     types = [t for ft in m.func_sigs() for t in ft.params + ft.results]
@@ -89,31 +87,16 @@ def uses_gc(m: Module) -> bool:
     return any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in types)
 
 
-def find_gc(m: Module, features: Features) -> None:
-    """With the gc feature on, before the emitter: add "gc" to the module's
-    features_used if a body has a GC instruction or a local of the any
-    hierarchy (a body's instructions are decoded once more only if its
-    bytes hold a 0xFB prefix or ref.eq's 0xD3), so a module without GC gets
-    the C it always got."""
-    if uses_gc(m) or not m.codes:
-        return
-    first, last = m.codes[0], m.codes[-1]
-    data = m.data
-    if data.find(b"\xfb", first.offset, last.offset + last.size) < 0 \
-            and data.find(b"\xd3", first.offset, last.offset + last.size) < 0:
-        return
-    for i, c in enumerate(m.codes):
-        body = decode_body(m, i, features)
-        if any(t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in body.locals):
-            m.features_used.add("gc")
-            return
-        end = c.offset + c.size
-        if data.find(b"\xfb", c.offset, end) < 0 and data.find(b"\xd3", c.offset, end) < 0:
-            continue
-        for _ in body_instructions(body, features, m):
-            pass
-        if "gc" in m.features_used:
-            return
+class GcFound(Exception):
+    """A GC instruction or local met while a module is translated as one
+    without GC (GcTypes is made only for a module that `uses_gc` before its
+    bodies are read): w2c.emit.compile_module translates it again, knowing."""
+
+
+def any_gc_local(locals_: list[int]) -> bool:
+    """A local of the any hierarchy (GC) among a body's declared locals."""
+    return bool(locals_) and max(locals_) >= REF_BASE and any(
+        t >= REF_BASE and top_heap(heap_of(t)) == HT_ANY for t in locals_)
 
 
 class GcTypes:
@@ -486,6 +469,8 @@ def _sig(e: BodyEmitter, v: FuncValidator, name: str, imm: Any
 def gc_op(e: BodyEmitter, v: FuncValidator, op: O.Op, imm: Any, top: int) -> None:
     """Any GC instruction but br_on_cast(_fail): its table template over
     the operand slots, `{r}` the result slot, and the fields of `_sig`."""
+    if e.g.gc is None:
+        raise GcFound(op.name)
     ops, res, kw = _sig(e, v, op.name, imm)
     base = top - len(ops)
     args = [e.slot(base + i, t) for i, t in enumerate(ops)]
@@ -506,6 +491,8 @@ def gc_op(e: BodyEmitter, v: FuncValidator, op: O.Op, imm: Any, top: int) -> Non
 
 def br_on_cast(e: BodyEmitter, v: FuncValidator, op: O.Op, imm: Any, live: bool) -> bool:
     """br_on_cast(_fail) l rt1 rt2: branch with the reference if it is (not) of rt2."""
+    if e.g.gc is None:
+        raise GcFound(op.name)
     top = STEPS[op](v, imm)
     if live:
         depth, _, rt2 = imm

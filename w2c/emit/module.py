@@ -87,6 +87,9 @@ class ModuleGen:
         self.n_imported_tags = len(m.imported(EXT_TAG))
         self.gc = GcTypes(m, prefix) if gc_enabled and uses_gc(m) else None
         self._iso: GcTypes | None = None     # (type_id_of without GC)
+        # function index -> (its type, `callee(context`): what a call writes (call_head)
+        self.call_heads: dict[int, tuple[FuncType, str]] = {}
+        self.type_ids: dict[int, int] = {}      # function type index -> type_id_of
 
     # -- used by BodyEmitter --------------------------------------------------------------------
     def func_type(self, idx: int) -> FuncType:
@@ -99,6 +102,13 @@ class ModuleGen:
 
     def callee_ctx(self, idx: int) -> str:
         return f"inst->fctx[{idx}]" if idx < self.nimported else "inst"
+
+    def call_head(self, idx: int) -> tuple[FuncType, str]:
+        """Function idx's type and the start of a call of it, `callee(context`
+        (made once per function: call_heads)."""
+        head = self.call_heads[idx] = (self.func_type(idx),
+                                       f"{self.callee(idx)}({self.callee_ctx(idx)}")
+        return head
 
     def tag_type(self, idx: int) -> FuncType:
         return self.module.type_func(self.tags[idx])
@@ -130,6 +140,12 @@ class ModuleGen:
 
     def type_id_of(self, x: int) -> int:
         """The signature id of function type x (GC: w2c.emit.gc.GcTypes.func_id)."""
+        tid = self.type_ids.get(x)
+        if tid is None:
+            tid = self.type_ids[x] = self._type_id_of(x)
+        return tid
+
+    def _type_id_of(self, x: int) -> int:
         if self.gc is not None:
             return self.gc.func_id(x)
         ft = self.module.type_func(x)

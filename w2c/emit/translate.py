@@ -34,13 +34,15 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from typing import cast
 
 from w2c import opcodes
 from w2c.emit import consts
 from w2c.emit.body import BodyEmitter
 from w2c.emit.exn import EXN_INCLUDE
+from w2c.emit.gc import GcFound, any_gc_local
 from w2c.emit.lines import RESTORE, SourceLines, directive, pin
 from w2c.emit.module import ModuleGen
 from w2c.emit.simd import SIMD_INCLUDE, fields_use_v128
@@ -66,6 +68,9 @@ class Translator:
         self.nparts = len(layout.parts)
         self.simd_fields = fields_use_v128(gen.module)   # else bodies include w2c_simd.h
         self.lines: SourceLines | None = None             # with -g (w2c.emit.lines)
+        # GC enabled but the module not known to use it: a GC local or
+        # instruction raises GcFound (w2c.emit.compile_module translates again).
+        self.gc_unknown = "gc" in features and gen.gc is None
         if gen.gc is not None:
             gen.gc.piece_log2 = layout.piece_log2 if layout.split else 0
 
@@ -76,11 +81,15 @@ class Translator:
         index = gen.nimported + i
         with located(module, i) as loc:
             v, instrs = loc.open(self.ctx, self.features)
+            if self.gc_unknown and any_gc_local(loc.body.locals):
+                raise GcFound("local")
             body = BodyEmitter(gen, index, gen.func_type(index), loc.body.locals)
             if self.lines is not None:
                 instrs = self.lines.annotate(instrs, body.lines)
                 body.where = c_string(self.lines.where(module, index))
             body.run(v, instrs)
+        if self.gc_unknown and "gc" in module.features_used:   # (in unreachable code)
+            raise GcFound("instruction")
         name = module.names.funcs.get(index)
         head = f"/* {consts.comment(name)} */\n" if name else ""
         if not self.simd_fields and body.uses_v128():
@@ -129,21 +138,28 @@ def auto_jobs(module) -> int:
 
 
 def translate(tr: Translator, jobs: int | None = None,
-              progress=None) -> Iterator[tuple[int, str]]:
+              progress=None) -> Generator[tuple[int, str], None, None]:
     """`(part, text)` of every defined function, in index order, by `jobs`
     processes (None: auto_jobs); `progress(done, total)` after each function
-    (one process) or chunk (workers)."""
-    total = len(tr.gen.module.funcs)
+    (one process) or chunk (workers).  Workers are started at once (they
+    start up while the caller writes what comes before the functions): close
+    the generator if it is not read to its end."""
     if jobs is None:
         jobs = auto_jobs(tr.gen.module)
     spans = chunks(tr.gen.module)
     if jobs <= 1 or len(spans) < 2:
-        for i in range(total):
-            yield tr.part_of(i), tr.function(i)
-            if progress:
-                progress(i + 1, total)
-        return
-    yield from _parallel(tr, spans, min(jobs, len(spans)), progress)
+        return _serial(tr, progress)
+    bodies = _parallel(tr, spans, min(jobs, len(spans)), progress)
+    next(bodies)        # (the pool started, the first chunks submitted)
+    return cast(Generator[tuple[int, str], None, None], bodies)
+
+
+def _serial(tr: Translator, progress) -> Generator[tuple[int, str], None, None]:
+    total = len(tr.gen.module.funcs)
+    for i in range(total):
+        yield tr.part_of(i), tr.function(i)
+        if progress:
+            progress(i + 1, total)
 
 
 def _op_named(name: str) -> opcodes.Op:
@@ -178,6 +194,7 @@ def _parallel(tr: Translator, spans, jobs: int, progress):
                 pending.append((span, pool.submit(_run_chunk, *span)))
             if len(pending) >= IN_FLIGHT * jobs:
                 break
+        yield None     # started (see translate)
         while pending:
             (_, stop), future = pending.popleft()
             texts = future.result()

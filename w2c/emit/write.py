@@ -62,15 +62,18 @@ def emit_module(t: Translation, prefix: str, layout: Layout, files: dict[str, Te
         # The writers below only call write(), all LineCounter has.
         files = {name: (cast(TextIO, LineCounter(f, name)) if name in layout.parts else f)
                  for name, f in files.items()}
-    bodies = translate(tr, jobs, progress)
-    if layout.split:
-        split.write_heads(gen, layout, files)
+    bodies = translate(tr, jobs, progress)    # (workers start now)
+    try:
+        if layout.split:
+            split.write_heads(gen, layout, files)
+            simd, exn = split.write_functions(layout, files, bodies)
+            return simd or gen.simd, exn or gen.exn
+        context = gen.context()
+        out_c = files[layout.parts[0]]
+        files[layout.header].write(env().get_template("module.h.j2").render(context))
+        out_c.write(env().get_template("module_head.c.j2").render(context))
         simd, exn = split.write_functions(layout, files, bodies)
-        return simd or gen.simd, exn or gen.exn
-    context = gen.context()
-    out_c = files[layout.parts[0]]
-    files[layout.header].write(env().get_template("module.h.j2").render(context))
-    out_c.write(env().get_template("module_head.c.j2").render(context))
-    simd, exn = split.write_functions(layout, files, bodies)
+    finally:
+        bodies.close()      # (workers not needed any more are stopped)
     out_c.write(env().get_template("module_tail.c.j2").render(context))
     return simd or gen.simd, exn or gen.exn

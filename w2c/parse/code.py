@@ -290,6 +290,21 @@ def decode_instructions(r: Reader, features: Features, has_datacount: bool,
                     r.pos = pos
                     imm = decode_memarg(r, features)
                     pos = r.pos
+            elif kind == _K_I64:
+                b = buf[pos]
+                if b < 0x80:
+                    pos += 1
+                    imm = b - 0x80 if b & 0x40 else b
+                else:
+                    r.pos = pos
+                    imm = r.s64()
+                    pos = r.pos
+            elif kind == _K_F32 and pos + 4 <= len(buf):
+                imm = int.from_bytes(buf[pos:pos + 4], "little")
+                pos += 4
+            elif kind == _K_F64 and pos + 8 <= len(buf):
+                imm = int.from_bytes(buf[pos:pos + 8], "little")
+                pos += 8
             else:
                 if op is None:       # a prefix, an unknown opcode or a disabled feature
                     r.pos = pos
@@ -335,7 +350,10 @@ _K_END: Final = 3
 _K_BLOCK: Final = 4
 _K_ELSE: Final = 5
 _K_MEMARG: Final = 6
-_K_OTHER: Final = 7
+_K_I64: Final = 7
+_K_F32: Final = 8
+_K_F64: Final = 9
+_K_OTHER: Final = 10
 _IF = O.BY_NAME["if"]
 _DELEGATE = O.BY_NAME["delegate"]
 _VALTYPE_RESULT = {t: (t,) for t in VALUE_TYPES}
@@ -347,7 +365,8 @@ def _loop_kind(op: O.Op) -> int:
         return _K_U32
     if kind is O.NONE:
         return {"end": _K_END, "else": _K_ELSE}.get(op.name, _K_NONE)
-    return {O.I32C: _K_I32, O.BLOCK: _K_BLOCK, O.MEMARG: _K_MEMARG}.get(kind, _K_OTHER)
+    return {O.I32C: _K_I32, O.BLOCK: _K_BLOCK, O.MEMARG: _K_MEMARG, O.I64C: _K_I64,
+            O.F32C: _K_F32, O.F64C: _K_F64}.get(kind, _K_OTHER)
 
 
 # (op, kind) for each first byte: op None (kind _K_OTHER) for prefixes,

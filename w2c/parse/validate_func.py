@@ -199,11 +199,15 @@ def _br_table(v: FuncValidator, imm) -> int:
     labels, default = imm
     v.pop_expect(I32)
     arity = len(v.label(default).label_types)
+    ctrls = v.ctrls
     for depth in labels:
-        types = v.label(depth).label_types
+        if depth >= len(ctrls):
+            v.label(depth)      # (raises: unknown label)
+        types = ctrls[-1 - depth].label_types
         if len(types) != arity:
             raise ValidationError("type mismatch: br_table targets of different arity")
-        v.vals.extend(v.pop_vals(types))
+        if arity:               # (no values: nothing to check)
+            v.vals.extend(v.pop_vals(types))
     v.pop_vals(v.label(default).label_types)
     v.set_unreachable()
     return n
