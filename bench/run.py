@@ -878,7 +878,8 @@ def write_report(data: dict, summary: dict, md: Path, png: Path | None) -> None:
               "1 MiB of code or more in one worker process per CPU, two here; its peak is the "
               "largest single process's); *-mypyc* the same with the optional accelerator "
               "(scripts/build-accelerated: the hot modules compiled by mypyc, in a copy)." +
-              (" Wall times on a loaded machine." if _loaded(data) else "") +
+              (" Wall times on a loaded machine." if _loaded(
+                  {**data, **(data.get("compile_side_redone") or {})}) else "") +
               _redone(data), "",
               "| module | wasm MB | translator | s | CPU s | peak MB | C MB | gcc -O2 s "
               "| gcc peak MB |",
