@@ -224,3 +224,25 @@ def test_gc_found_in_bodies(tmp_path, extra, is_gc):
     (tmp_path / "known").mkdir()
     compile_module(known, tmp_path / "known" / "m.c")
     assert (tmp_path / "known" / "m.c").read_text() == (tmp_path / "m.c").read_text()
+
+
+def test_gc_found_in_a_worker(tmp_path):
+    """With -j 2 the GC instruction that decides a module is GC (no GC types,
+    an i31 in a body of a later chunk, translated in a worker) restarts the
+    translation there too: the same C as -j 1, with the GC runtime."""
+    plain = ("(func (param i32) (result i32) (local i32)"
+             " (local.set 1 (i32.mul (local.get 0) (i32.const 3)))"
+             " (i32.add (local.get 1) (i32.xor (local.get 0) (i32.const 77))))")
+    gc_func = "(func (param i32) (result i32) (i31.get_s (ref.i31 (local.get 0))))"
+    funcs = [plain] * 16000
+    funcs.insert(13000, gc_func)
+    wasm = parse_wat(tmp_path, "(module " + " ".join(funcs) + ")").read_bytes()
+    assert len(wasm) > 4 * (1 << 16)     # several chunks of w2c.emit.translate.CHUNK_BYTES
+    outs = []
+    for jobs in (1, 2):
+        (tmp_path / f"j{jobs}").mkdir()
+        compile_module(wasm, tmp_path / f"j{jobs}" / "m.c", jobs=jobs)
+        outs.append(((tmp_path / f"j{jobs}" / "m.c").read_text(),
+                     (tmp_path / f"j{jobs}" / "m.h").read_text()))
+    assert outs[0] == outs[1]
+    assert "w2c_gc_ops.h" in outs[1][1]
