@@ -74,24 +74,27 @@ SHUFFLES = [list(range(16)), list(range(16, 32)), list(range(15, -1, -1)),
             [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23],
             [3, 3, 3, 3, 31, 30, 29, 28, 8, 9, 10, 11, 0, 0, 0, 0],
             random.Random(7).sample(range(32), 16)]
-# The SSE2 plans of runtime_c/w2c_simd_shuffle.h (GCC without SSSE3): the byte
-# T(k) of the operand each step brings to lane k (steps 1-12), mixed as
-# a's step, b's step and index 0 (broadcast of a's byte 0); blur's patterns
-# (clang's widening and narrowing); byte rotations (palignr).
-_STEPS = [lambda k: k, lambda k: k >> 1, lambda k: 8 + (k >> 1),
-          lambda k: (k >> 2 << 1) | (k & 1), lambda k: 8 + ((k >> 2 << 1) | (k & 1)),
-          lambda k: (k >> 3 << 2) | (k & 3), lambda k: 8 + ((k >> 3 << 2) | (k & 3)),
-          lambda k: k & 7, lambda k: 8 + (k & 7), lambda k: (k & 7) << 1,
-          lambda k: ((k & 7) << 1) | 1, lambda k: (k & 3) << 2]
-SHUFFLES += [[16 + _STEPS[(c + 5) % 12](k) if k % 3 == 0 else 0 if k % 5 == 1 else step(k)
-              for k in range(16)] for c, step in enumerate(_STEPS)]
-# Steps 13-21 (a's punpck* with the broadcast of its byte 0; its every
-# fourth byte then that broadcast): map nibble k, 0 in the broadcast's
-# lanes; every fourth lane from b instead.
-_A_STEPS = [0x0706050403020100, 0x0F0E0D0C0B0A0908, 0x0076005400320010, 0x00FE00DC00BA0098,
-            0x0000765400003210, 0x0000FEDC0000BA98, 0x0000000076543210, 0x00000000FEDCBA98,
-            0x00000000C840C840]
-SHUFFLES += [[16 + k if k % 4 == 3 else m >> (4 * k) & 15 for k in range(16)] for m in _A_STEPS]
+# The SSE2 plans of runtime_c/w2c_simd_shuffle.h (GCC without SSSE3): each
+# step's map, nibble k the operand byte it brings to lane k; STEP_MAPS (1-12)
+# for either operand, A_STEP_MAPS (13-21: a's punpck* with the broadcast of
+# its byte 0, nibble 0 in the broadcast's lanes; its every fourth byte then
+# that broadcast) for a.  Mixed as a's step, b's step and index 0; blur's
+# patterns (clang's widening and narrowing); byte rotations (palignr).
+STEP_MAPS = [0xFEDCBA9876543210, 0x7766554433221100, 0xFFEEDDCCBBAA9988, 0x7676545432321010,
+             0xFEFEDCDCBABA9898, 0x7654765432103210, 0xFEDCFEDCBA98BA98, 0x7654321076543210,
+             0xFEDCBA98FEDCBA98, 0xECA86420ECA86420, 0xFDB97531FDB97531, 0xC840C840C840C840]
+A_STEP_MAPS = [0x0706050403020100, 0x0F0E0D0C0B0A0908, 0x0076005400320010, 0x00FE00DC00BA0098,
+               0x0000765400003210, 0x0000FEDC0000BA98, 0x0000000076543210, 0x00000000FEDCBA98,
+               0x00000000C840C840]
+
+
+def nibble(m: int, k: int) -> int:
+    return m >> (4 * k) & 15
+
+
+SHUFFLES += [[16 + nibble(STEP_MAPS[(c + 5) % 12], k) if k % 3 == 0 else 0 if k % 5 == 1
+              else nibble(m, k) for k in range(16)] for c, m in enumerate(STEP_MAPS)]
+SHUFFLES += [[16 + k if k % 4 == 3 else nibble(m, k) for k in range(16)] for m in A_STEP_MAPS]
 SHUFFLES += [[0, 1, 0, 0, 2, 3, 0, 0, 4, 5, 0, 0, 6, 7, 0, 0],
              [8, 9, 0, 0, 10, 11, 0, 0, 12, 13, 0, 0, 14, 15, 0, 0],
              [0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0],

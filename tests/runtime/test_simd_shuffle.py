@@ -15,18 +15,9 @@ import pytest
 
 from w2c import resources
 
-from .simd_cases import SHUFFLES
+from .simd_cases import A_STEP_MAPS, SHUFFLES, STEP_MAPS, nibble
 
 STRICT = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"]
-# Step k's map: the operand byte each result byte takes (nibble k); the
-# first 12 for either operand, the rest (with the broadcast of a's byte 0
-# where the nibble is 0 on a second operand's lane) for a.
-STEPS = [0xFEDCBA9876543210, 0x7766554433221100, 0xFFEEDDCCBBAA9988, 0x7676545432321010,
-         0xFEFEDCDCBABA9898, 0x7654765432103210, 0xFEDCFEDCBA98BA98, 0x7654321076543210,
-         0xFEDCBA98FEDCBA98, 0xECA86420ECA86420, 0xFDB97531FDB97531, 0xC840C840C840C840]
-A_STEPS = STEPS + [0x0706050403020100, 0x0F0E0D0C0B0A0908, 0x0076005400320010,
-                   0x00FE00DC00BA0098, 0x0000765400003210, 0x0000FEDC0000BA98,
-                   0x0000000076543210, 0x00000000FEDCBA98, 0x00000000C840C840]
 
 
 def patterns() -> list[list[int]]:
@@ -40,12 +31,11 @@ def patterns() -> list[list[int]]:
             s = rnd.randrange(32)
             p = [(s + k) & 31 for k in range(16)]
         else:
-            ma, mb = rnd.choice(A_STEPS), rnd.choice(STEPS)
+            ma, mb = rnd.choice(STEP_MAPS + A_STEP_MAPS), rnd.choice(STEP_MAPS)
             p = []
             for k in range(16):
                 x = rnd.random()
-                p.append(0 if x < 0.2 else ma >> 4 * k & 15 if x < 0.55 else
-                         16 + (mb >> 4 * k & 15))
+                p.append(0 if x < 0.2 else nibble(ma, k) if x < 0.55 else 16 + nibble(mb, k))
         if rnd.random() < 0.15:
             p = [x | 32 * rnd.randrange(8) for x in p]     # bits above 31 are ignored
         out.append(p)
